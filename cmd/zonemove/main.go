@@ -1,0 +1,26 @@
+// Command zonemove moves Alibaba Cloud ECS instances to another zone of the
+// same region through Server Migration Center.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/zonemove/zonemove/pkg/cli"
+)
+
+// Set by the release build (-ldflags -X).
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, cli.NewFactory(cli.BuildInfo{Version: version, Commit: commit, Date: date}), os.Args[1:])
+	stop()
+	os.Exit(code)
+}

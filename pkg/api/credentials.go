@@ -1,0 +1,52 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+)
+
+// CredentialHelp says how to provide credentials; it ends every "no
+// credentials" error.
+const CredentialHelp = `Provide credentials in one of these ways:
+  - export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS)
+  - configure the Alibaba Cloud CLI ('aliyun configure') and pick a profile with --profile or ALIBABA_CLOUD_PROFILE
+  - write ~/.alibabacloud/credentials, use OIDC (ALIBABA_CLOUD_OIDC_*), or run on ECS with a RAM role
+To try zonemove without an account, use: zonemove create --dry-run --offline ...`
+
+// LoadCredential resolves credentials once, through the official default chain
+// or, when profile is set, through that profile of the CLI config file. It
+// fails with an *Error of code NoCredentials before anything is sent.
+func LoadCredential(profile string) (credentials.Credential, error) {
+	var provider providers.CredentialsProvider
+	if profile != "" {
+		p, err := providers.NewCLIProfileCredentialsProviderBuilder().WithProfileName(profile).Build()
+		if err != nil {
+			return nil, noCredentials(fmt.Sprintf("profile %q: %v", profile, err))
+		}
+		provider = p
+	} else {
+		provider = providers.NewDefaultCredentialsProvider()
+	}
+	cred := credentials.FromCredentialsProvider("default", provider)
+	if _, err := cred.GetCredential(); err != nil {
+		return nil, noCredentials(shorten(err.Error()))
+	}
+	return cred, nil
+}
+
+func noCredentials(detail string) *Error {
+	return &Error{Service: "credentials", Action: "load", Code: CodeNoCredentials,
+		Message: "no usable Alibaba Cloud credentials (" + detail + ")"}
+}
+
+// shorten keeps the chain's error readable: it lists every provider's failure.
+func shorten(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 400 {
+		s = s[:400] + "..."
+	}
+	return s
+}

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// Call names one API operation, for errors and the debug trace.
+type Call struct {
+	Service string
+	Action  string
+}
+
+// Policy is how one API call is attempted: how often, how long each attempt may
+// take, and how long to wait between attempts.
+type Policy struct {
+	MaxAttempts int           // attempts including the first; at least 1
+	Timeout     time.Duration // bound on one attempt; 0 means none
+	BaseDelay   time.Duration // first backoff; doubles each retry
+	MaxDelay    time.Duration // cap on one backoff
+}
+
+// DefaultPolicy is the contract's: 4 attempts, 30 s each, backoff from 200 ms up to 5 s.
+func DefaultPolicy() Policy {
+	return Policy{MaxAttempts: 4, Timeout: 30 * time.Second, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+}
+
+// Backoff is the wait before retry number n (1-based): exponential, capped, with
+// "equal jitter" so that many clients throttled together do not retry together.
+func (p Policy) Backoff(n int) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < n && d < p.MaxDelay; i++ {
+		d *= 2
+	}
+	if p.MaxDelay > 0 && d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	if d <= 0 {
+		return 0
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+type attemptKey struct{}
+
+// attemptInfo is filled by the HTTP layer during one attempt.
+type attemptInfo struct {
+	call      Call
+	number    int
+	max       int
+	sent      bool
+	status    int
+	requestID string
+}
+
+// Do runs fn until it succeeds, fails with an error the contract does not retry,
+// or runs out of attempts. fn gets a context bounded by the attempt timeout and
+// must pass it to the SDK. The error returned is always an *Error.
+func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context) error) error {
+	p := s.Policy
+	if p.MaxAttempts < 1 {
+		p.MaxAttempts = 1
+	}
+	sent := false
+	for n := 1; ; n++ {
+		info := &attemptInfo{call: call, number: n, max: p.MaxAttempts}
+		actx := context.WithValue(ctx, attemptKey{}, info)
+		cancel := func() {}
+		if p.Timeout > 0 {
+			actx, cancel = context.WithTimeout(actx, p.Timeout)
+		}
+		err := fn(actx)
+		e := (*Error)(nil)
+		if err != nil {
+			e = classify(call, err, ctx, actx, info)
+		}
+		cancel()
+		sent = sent || info.sent
+		if e == nil {
+			return nil
+		}
+		e.Attempts, e.Sent = n, sent
+		if !e.Retryable() || n >= p.MaxAttempts {
+			return e
+		}
+		wait := p.Backoff(n)
+		s.Trace.retry(call, n, p.MaxAttempts, e, wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			e.Code, e.Message = CodeCanceled, "interrupted"
+			return e
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"net"
+	"net/http"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+// DefaultSMCEndpoint is SMC's one central endpoint, whatever the region.
+const DefaultSMCEndpoint = "smc.aliyuncs.com"
+
+// Session is what every client of one command run shares: region, credential,
+// endpoints, retry policy, connection pool and trace.
+type Session struct {
+	Region     string
+	Credential credentials.Credential
+	Endpoints  Endpoints
+	Policy     Policy
+	Trace      *Trace // nil unless --debug
+	UserAgent  string
+
+	http *transport
+}
+
+// NewSession builds a session; cred must already be resolved (LoadCredential).
+func NewSession(region string, cred credentials.Credential, eps Endpoints, policy Policy, trace *Trace, userAgent string) *Session {
+	base := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          64,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	return &Session{
+		Region: region, Credential: cred, Endpoints: eps, Policy: policy, Trace: trace, UserAgent: userAgent,
+		http: &transport{client: &http.Client{Transport: base}, trace: trace},
+	}
+}
+
+// Config is the SDK configuration of one service: its endpoint (the override,
+// SMC's central one, or the SDK's own resolution from the region), the shared
+// credential and HTTP client. SDK-side retries stay off: Session.Do retries.
+func (s *Session) Config(service string) *openapi.Config {
+	cfg := &openapi.Config{
+		Credential: s.Credential,
+		RegionId:   dara.String(s.Region),
+		UserAgent:  dara.String(s.UserAgent),
+		HttpClient: s.http,
+	}
+	if ms := int(s.Policy.Timeout / time.Millisecond); ms > 0 {
+		cfg.ReadTimeout, cfg.ConnectTimeout = dara.Int(ms), dara.Int(ms)
+	}
+	if ep, ok := s.Endpoints[service]; ok {
+		cfg.Endpoint, cfg.Protocol = dara.String(ep.Host), dara.String(ep.Protocol)
+	} else if service == SMC {
+		cfg.Endpoint = dara.String(DefaultSMCEndpoint)
+	}
+	return cfg
+}
+
+// Runtime is the per-call runtime options handed to every SDK call.
+func Runtime() *dara.RuntimeOptions { return &dara.RuntimeOptions{} }

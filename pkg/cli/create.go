@@ -1,0 +1,441 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// CreateOptions are the values of zonemove create.
+type CreateOptions struct {
+	f *Factory
+
+	Spec       migration.Spec
+	DiskFlags  []string
+	AutoPay    bool
+	autoPaySet bool
+
+	DryRun             bool
+	Offline            bool
+	SourceInstanceType string
+	SourceZone         string
+	SkipChecks         []string
+	Yes                bool
+
+	Wait     bool
+	Interval time.Duration
+	Timeout  time.Duration
+}
+
+// NewCmdCreate builds zonemove create. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdCreate(f *Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
+	o := &CreateOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "create --instance-id ID --target-zone ZONE [flags]",
+		Short: "Check and submit one cross-zone migration job",
+		Long: `Build a CreateCrossZoneMigrationJob request from flags, run every preflight check,
+and submit it.
+
+With --dry-run every check runs and the exact request is printed; nothing is
+created. With --offline (and --dry-run) no network is used and no credentials
+are needed: only the local checks run, the remote ones report skip.
+
+Without --dry-run, create asks for confirmation on a terminal; off a terminal it
+needs --yes. A ClientToken is always sent (--client-token, or a fresh UUID) and
+always printed, so a failed run can be repeated safely with the same token.`,
+		Example: `  zonemove create --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 \
+    --target-zone cn-hangzhou-i --target-vswitch vsw-bp1mxqnssl8nafltc0000 \
+    --target-instance-type ecs.g7.xlarge \
+    --disk id=d-bp1eeplkn4j29wf70000,category=cloud_essd,pl=PL1 --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.autoPaySet = cmd.Flags().Changed("auto-pay")
+			if err := o.complete(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Spec.InstanceID, "instance-id", "", "ID of the ECS instance to move (required)")
+	fl.StringVar(&o.Spec.TargetZone, "target-zone", "", "zone to move the instance to (required)")
+	fl.StringVar(&o.Spec.TargetVSwitch, "target-vswitch", "", "vSwitch of the instance's VPC in the target zone")
+	fl.StringVar(&o.Spec.TargetInstanceType, "target-instance-type", "", "new instance type, of the same family")
+	fl.StringArrayVar(&o.DiskFlags, "disk", nil, "disk to change: id=DISK[,category=CATEGORY][,performance-level=PL] (pl= is short; repeatable)")
+	fl.BoolVar(&o.AutoPay, "auto-pay", true, "pay automatically for a type change (sent only when given; the API's default is true)")
+	fl.StringVar(&o.Spec.ResourceGroupID, "resource-group-id", "", "resource group of the job")
+	fl.StringVar(&o.Spec.ClientToken, "client-token", "", "idempotency token (ASCII, at most 64 characters; default a fresh UUID)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "run every check and print the request; create nothing")
+	fl.BoolVar(&o.Offline, "offline", false, "with --dry-run: no network, no credentials; remote checks report skip")
+	fl.StringVar(&o.SourceInstanceType, "source-instance-type", "", "with --offline: the instance's current type")
+	fl.StringVar(&o.SourceZone, "source-zone", "", "with --offline: the instance's current zone")
+	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable)")
+	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
+	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
+	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(preflight.IDs...))
+	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
+	return cmd
+}
+
+// complete turns flags into a validated spec. It sends nothing.
+func (o *CreateOptions) complete(cmd *cobra.Command) error {
+	f := o.f
+	if err := requireRegion(f); err != nil {
+		return err
+	}
+	o.Spec.Region = f.Global.Region
+	if o.autoPaySet {
+		v := o.AutoPay
+		o.Spec.AutoPay = &v
+	}
+	for _, s := range o.DiskFlags {
+		d, err := migration.ParseDisk(s)
+		if err != nil {
+			return err
+		}
+		o.Spec.Disks = append(o.Spec.Disks, d)
+	}
+	if err := o.Spec.Validate(); err != nil {
+		return err
+	}
+	if o.Offline && !o.DryRun {
+		return usageError("--offline needs --dry-run: nothing can be created without the network")
+	}
+	if (o.SourceInstanceType != "" || o.SourceZone != "") && !o.Offline {
+		return usageError("--source-instance-type and --source-zone go with --offline (online, they are read from the instance)")
+	}
+	if o.SourceInstanceType != "" {
+		if err := migration.ValidateInstanceType("--source-instance-type", o.SourceInstanceType); err != nil {
+			return err
+		}
+	}
+	if o.SourceZone != "" {
+		if err := migration.ValidateZone("--source-zone", o.SourceZone); err != nil {
+			return err
+		}
+	}
+	for _, id := range o.SkipChecks {
+		if !preflight.IsKnown(id) {
+			return usageError("unknown check %q in --skip-check (known: %s)", id, strings.Join(preflight.IDs, ", "))
+		}
+	}
+	if o.DryRun && o.Wait {
+		return usageError("--wait cannot go with --dry-run: a dry run creates no job")
+	}
+	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
+		return usageError("--interval and --timeout go with --wait")
+	}
+	if o.Interval <= 0 {
+		return usageError("invalid --interval %s: it must be positive", o.Interval)
+	}
+	if o.Timeout < 0 {
+		return usageError("invalid --timeout %s: it must not be negative", o.Timeout)
+	}
+	if !o.DryRun && !o.Yes && !f.IOStreams.IsStdinTTY() {
+		return &ExitError{Code: ExitUsage, ErrCode: "ConfirmationRequired",
+			Err:  errors.New("refusing to create a migration job without confirmation: stdin is not a terminal"),
+			Hint: "pass --yes to create it, or --dry-run to only check it"}
+	}
+	if o.Spec.ClientToken == "" {
+		o.Spec.ClientToken = f.NewClientToken()
+	}
+	return nil
+}
+
+// createDocument is create's JSON document.
+type createDocument struct {
+	DryRun      bool                                    `json:"dry_run"`
+	ClientToken string                                  `json:"client_token"`
+	Request     *smc.CreateCrossZoneMigrationJobRequest `json:"request"`
+	Checks      []preflight.Result                      `json:"checks"`
+	Impact      *migration.Impact                       `json:"impact"`
+	JobID       string                                  `json:"job_id,omitempty"`
+	RequestID   string                                  `json:"request_id,omitempty"`
+	Error       *ErrorBody                              `json:"error,omitempty"`
+}
+
+func (o *CreateOptions) run(ctx context.Context) error {
+	f := o.f
+	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request()}
+	doc.Checks = preflight.Evaluate(preflight.Input{
+		Spec: &o.Spec, Offline: o.Offline,
+		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks,
+	})
+	doc.Impact = migration.EstimateImpact(&o.Spec, nil)
+
+	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
+		err := checksFailedError(failed)
+		return o.finish(doc, err)
+	}
+	if o.DryRun {
+		return o.finish(doc, nil)
+	}
+	if !o.Yes {
+		o.printPlan(doc)
+		ok, err := confirm(f, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &ExitError{Code: ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+		}
+	}
+	client, err := f.SMC()
+	if err != nil {
+		return o.finish(doc, err)
+	}
+	resp, err := client.CreateCrossZoneMigrationJob(ctx, doc.Request)
+	if err != nil {
+		return o.finish(doc, o.explainCreateFailure(err))
+	}
+	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
+	return o.finish(doc, nil)
+}
+
+// checksFailedError is the exit-3 error of failed checks.
+func checksFailedError(failed []preflight.Result) error {
+	ids := make([]string, len(failed))
+	for i, r := range failed {
+		ids[i] = r.ID
+	}
+	return &ExitError{Code: ExitCheckFailed, ErrCode: "CheckFailed",
+		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
+		Hint: "fix what the failing checks say, or accept one with --skip-check ID"}
+}
+
+// explainCreateFailure adds to a failed create what is known of its outcome
+// and the command that repeats it safely.
+func (o *CreateOptions) explainCreateFailure(err error) error {
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	repeat := o.repeatCommand()
+	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse)
+	switch {
+	case unknown:
+		return &ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
+			Hint: fmt.Sprintf("The job may or may not have been created. Repeat with the same ClientToken %s: the API returns the same job instead of creating a second one:\n  %s", o.Spec.ClientToken, repeat)}
+	case ae.IsAuth():
+		return err
+	default:
+		h := hintFor(err)
+		if h != "" {
+			h += "\n"
+		}
+		return &ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
+			Hint: h + "No job was created. After fixing the cause, repeat with: " + repeat}
+	}
+}
+
+// repeatCommand is the create command line that repeats this request with the
+// same ClientToken.
+func (o *CreateOptions) repeatCommand() string {
+	s := &o.Spec
+	parts := []string{"zonemove", "create", "--region", s.Region}
+	if o.f.Global.Profile != "" {
+		parts = append(parts, "--profile", shellQuote(o.f.Global.Profile))
+	}
+	parts = append(parts, "--instance-id", s.InstanceID, "--target-zone", s.TargetZone)
+	if s.TargetVSwitch != "" {
+		parts = append(parts, "--target-vswitch", s.TargetVSwitch)
+	}
+	if s.TargetInstanceType != "" {
+		parts = append(parts, "--target-instance-type", s.TargetInstanceType)
+	}
+	for _, d := range s.Disks {
+		parts = append(parts, "--disk", d.String())
+	}
+	if s.AutoPay != nil {
+		parts = append(parts, fmt.Sprintf("--auto-pay=%t", *s.AutoPay))
+	}
+	if s.ResourceGroupID != "" {
+		parts = append(parts, "--resource-group-id", s.ResourceGroupID)
+	}
+	for _, id := range o.SkipChecks {
+		parts = append(parts, "--skip-check", id)
+	}
+	parts = append(parts, "--client-token", shellQuote(s.ClientToken), "--yes")
+	return strings.Join(parts, " ")
+}
+
+// finish prints the document (JSON, or text for people) and returns err.
+func (o *CreateOptions) finish(doc *createDocument, err error) error {
+	f := o.f
+	if f.Global.JSON() {
+		doc.Error = errorBody(err)
+		if werr := f.WriteJSON(doc); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return err
+		}
+		return nil
+	}
+	o.printText(doc)
+	return err
+}
+
+func (o *CreateOptions) printText(doc *createDocument) {
+	w := o.f.IOStreams.Out
+	cs := o.f.IOStreams.ColorScheme()
+	switch {
+	case doc.JobID != "":
+		fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone)
+		fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n\n", doc.ClientToken, doc.RequestID)
+		fmt.Fprintf(w, "Next:\n  zonemove wait %s --region %s\n", doc.JobID, o.Spec.Region)
+		return
+	case doc.DryRun:
+		mode := "dry run"
+		if o.Offline {
+			mode = "offline dry run"
+		}
+		fmt.Fprintf(w, "Migration of %s to %s (%s: nothing is created)\n\n", o.Spec.InstanceID, o.Spec.TargetZone, mode)
+	default:
+		fmt.Fprintf(w, "Migration of %s to %s\n\n", o.Spec.InstanceID, o.Spec.TargetZone)
+	}
+	printChecks(w, cs, doc.Checks)
+	fmt.Fprintln(w)
+	printImpact(w, doc.Impact)
+	fmt.Fprintln(w)
+	printRequest(w, doc.Request)
+	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
+	if doc.DryRun && len(preflight.Failed(doc.Checks)) == 0 {
+		fmt.Fprintf(w, "\nTo create it:\n  %s\n", o.repeatCommand())
+	}
+}
+
+// printPlan shows, before the confirmation prompt, what will be sent.
+func (o *CreateOptions) printPlan(doc *createDocument) {
+	w := o.f.IOStreams.ErrOut
+	cs := o.f.IOStreams.ColorScheme()
+	printChecks(w, cs, doc.Checks)
+	fmt.Fprintln(w)
+	printImpact(w, doc.Impact)
+	fmt.Fprintln(w)
+	printRequest(w, doc.Request)
+	fmt.Fprintf(w, "\nClientToken: %s\n\n", doc.ClientToken)
+}
+
+func printChecks(w io.Writer, cs interface {
+	Green(string) string
+	Yellow(string) string
+	Red(string) string
+	Gray(string) string
+}, results []preflight.Result) {
+	fmt.Fprintln(w, "Checks")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range results {
+		mark := string(r.Status)
+		switch r.Status {
+		case preflight.Pass:
+			mark = cs.Green("pass")
+		case preflight.Warn:
+			mark = cs.Yellow("warn")
+		case preflight.Fail:
+			mark = cs.Red("FAIL")
+		case preflight.Skip:
+			mark = cs.Gray("skip")
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", mark, r.ID, r.Message)
+		if r.Hint != "" && (r.Status == preflight.Fail || r.Status == preflight.Warn) {
+			for _, line := range strings.Split(r.Hint, "\n") {
+				fmt.Fprintf(tw, "  \t\t  %s\n", line)
+			}
+		}
+	}
+	tw.Flush()
+}
+
+func printImpact(w io.Writer, im *migration.Impact) {
+	if im == nil {
+		return
+	}
+	fmt.Fprintln(w, "Impact")
+	fmt.Fprintf(w, "  Downtime       about %d minutes: the instance is stopped and started in the new zone\n", im.DowntimeMinutes)
+	if im.DataSyncHours != nil && im.DiskTotalGiB != nil {
+		fmt.Fprintf(w, "  Data sync      about %.1f hours after the start for %d GiB of disks; no snapshot or disk operations meanwhile\n", *im.DataSyncHours, *im.DiskTotalGiB)
+	} else {
+		fmt.Fprintf(w, "  Data sync      about %.0f hours per 100 GiB of disks after the start; no snapshot or disk operations meanwhile\n", migration.SyncHoursPer100GiB)
+	}
+	fmt.Fprintln(w, "  Network        the private IP changes with the new vSwitch; the public IP may change (EIPs stay)")
+	fmt.Fprintf(w, "  SLB            %s\n", im.SLBVServerGroups)
+	fmt.Fprintf(w, "  Billing        %s\n", im.Billing)
+	fmt.Fprintf(w, "  Prepare        %s\n", strings.Join(im.Preparations, "; "))
+}
+
+// printRequest shows the request exactly as it is sent: flattened parameters.
+func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
+	q := openapiutil.Query(req)
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(w, "Request: SMC %s CreateCrossZoneMigrationJob\n", smc.Version)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, k := range keys {
+		fmt.Fprintf(tw, "  %s\t%s\n", k, dara.StringValue(q[k]))
+	}
+	tw.Flush()
+}
+
+// confirm asks a yes/no question on the terminal.
+func confirm(f *Factory, question string) (bool, error) {
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s [y/N]: ", question)
+	line, err := bufio.NewReader(f.IOStreams.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+func diskCompletion(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	prefix := toComplete
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		prefix = toComplete[:i+1]
+	} else {
+		return []string{"id="}, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	}
+	last := toComplete[len(prefix):]
+	switch {
+	case strings.HasPrefix(last, "category="):
+		for _, c := range migration.Categories {
+			out = append(out, prefix+"category="+c)
+		}
+	case strings.HasPrefix(last, "performance-level="), strings.HasPrefix(last, "pl="):
+		key, _, _ := strings.Cut(last, "=")
+		for _, pl := range migration.PerformanceLevels {
+			out = append(out, prefix+key+"="+pl)
+		}
+	default:
+		out = append(out, prefix+"category=", prefix+"performance-level=")
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// BuildInfo is stamped into the binary at release time (ldflags).
+type BuildInfo struct {
+	Version string
+	Commit  string
+	Date    string
+}
+
+// Factory carries what commands need and what tests replace: streams,
+// environment, build info, and the API session built lazily on first use.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Getenv    func(string) string
+	Build     BuildInfo
+	// NewClientToken makes a fresh ClientToken (a UUID); tests make it stable.
+	NewClientToken func() string
+	// Policy is the retry policy before --max-attempts and --request-timeout
+	// apply; tests shorten its backoff.
+	Policy api.Policy
+	// Sleep waits between polls; tests make it instant.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
+
+	Global GlobalOptions
+
+	mu          sync.Mutex
+	session     *api.Session
+	jsonWritten bool
+}
+
+// GlobalOptions are the flags every command has.
+type GlobalOptions struct {
+	Region         string
+	Profile        string
+	Output         string
+	EndpointFlags  []string
+	RequestTimeout time.Duration
+	MaxAttempts    int
+	Debug          bool
+
+	Endpoints api.Endpoints
+}
+
+// JSON reports whether -o json was asked for.
+func (g *GlobalOptions) JSON() bool { return g.Output == "json" }
+
+// NewFactory returns the factory of the real process.
+func NewFactory(build BuildInfo) *Factory {
+	return &Factory{
+		IOStreams:      iostreams.System(),
+		Getenv:         os.Getenv,
+		Build:          build,
+		NewClientToken: uuid.NewString,
+		Policy:         api.DefaultPolicy(),
+		Sleep:          sleepContext,
+		Now:            time.Now,
+	}
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Session returns the API session, resolving credentials on first use. Without
+// credentials it fails (exit 4) before anything is sent.
+func (f *Factory) Session() (*api.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.session != nil {
+		return f.session, nil
+	}
+	cred, err := api.LoadCredential(f.Global.Profile)
+	if err != nil {
+		return nil, err
+	}
+	policy := f.Policy
+	policy.MaxAttempts = f.Global.MaxAttempts
+	policy.Timeout = f.Global.RequestTimeout
+	var trace *api.Trace
+	if f.Global.Debug {
+		trace = api.NewTrace(f.IOStreams.ErrOut)
+	}
+	f.session = api.NewSession(f.Global.Region, cred, f.Global.Endpoints, policy, trace, "zonemove/"+f.Build.Version)
+	return f.session, nil
+}
+
+// SMC returns an SMC client of the session.
+func (f *Factory) SMC() (*smc.Client, error) {
+	s, err := f.Session()
+	if err != nil {
+		return nil, err
+	}
+	return smc.NewClient(s)
+}
+
+// WriteJSON writes the one JSON document of the run to stdout.
+func (f *Factory) WriteJSON(v any) error {
+	f.mu.Lock()
+	f.jsonWritten = true
+	f.mu.Unlock()
+	enc := json.NewEncoder(f.IOStreams.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (f *Factory) wroteJSON() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.jsonWritten
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/zonemove/zonemove/pkg/api"
+)
+
+// apiHints says what to do about an API error code. Codes from the
+// CreateCrossZoneMigrationJob reference page and the common ones.
+var apiHints = map[string]string{
+	"EntityNotExist.Role": "SMC works through the service-linked role AliyunServiceRoleForSMC, which this account lacks. " +
+		"Create it once: open the SMC console and accept the authorization prompt, or run " +
+		"'aliyun ram CreateServiceLinkedRole --ServiceName smc.aliyuncs.com' as an account administrator; then repeat the command.",
+	"QuotaExceeded.ReplicationJob": "The account has as many replication jobs as its quota allows. Let running jobs finish " +
+		"(zonemove list), delete old ones in the SMC console, or submit a ticket to raise the quota.",
+	"SignatureDoesNotMatch": "The request signature was refused: check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
+		"or the profile's) for typos or whitespace, and that this machine's clock is correct (the signature carries the time).",
+	"IncompleteSignature":          "The request signature was refused: check the AccessKey secret and this machine's clock.",
+	"InvalidAccessKeyId.NotFound":  "The AccessKey ID does not exist: check ALIBABA_CLOUD_ACCESS_KEY_ID or the profile (--profile), and that the key was not deleted.",
+	"InvalidAccessKeyId.Inactive":  "The AccessKey is disabled: enable it or create a new one in the RAM console.",
+	"InvalidSecurityToken.Expired": "The STS token has expired: obtain a new one (ALIBABA_CLOUD_SECURITY_TOKEN) or use a profile that refreshes it.",
+	"Forbidden.RAM": "The RAM identity may not call this action: attach a policy that allows it " +
+		"(docs/getting-started.md lists the exact actions zonemove needs).",
+	"Forbidden":          "Access denied: attach a RAM policy that allows this action (docs/getting-started.md lists them).",
+	"NoPermission":       "Access denied: attach a RAM policy that allows this action (docs/getting-started.md lists them).",
+	"Throttling":         "The API throttled the request even after backing off: wait a minute and repeat, or raise --max-attempts.",
+	"Throttling.User":    "Your account's request rate is throttled: wait a minute and repeat, or lower the concurrency of other tools.",
+	"Throttling.Api":     "This API's request rate is throttled: wait a minute and repeat, or raise --max-attempts.",
+	"ServiceUnavailable": "The service is unavailable for now: repeat later.",
+	"InternalError":      "The service failed to process the request: repeat later; if it persists, submit a ticket with the request ID.",
+	"SourceServerState.Invalid": "The instance is not in a state that allows migration: it must be Running or Stopped with no " +
+		"operation lock (zonemove create --dry-run shows its state).",
+	"VSwitchIdVpcId.Mismatch": "The target vSwitch is not in the instance's VPC: choose a vSwitch of that VPC in the target zone " +
+		"(without --target-vswitch, a dry run lists them).",
+	"InvalidSecurityGroupId.IncorrectNetworkType": "A security group of the instance is not of the VPC network type: move the " +
+		"instance to VPC security groups before migrating.",
+	"InvalidSecurityGroupId.VPCMismatch": "The instance's security groups are in another VPC than the target vSwitch: choose a " +
+		"vSwitch of the instance's own VPC.",
+	"ReplicationJobDataDiskIndex.Invalid": "A --disk names a disk that is not a data disk of this instance: check the disk IDs " +
+		"(a dry run checks them with disk-owner).",
+	"ReplicationJobName.Duplicate": "A replication job of the same name exists: see 'zonemove list'.",
+	api.CodeTimeout:                "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
+	api.CodeConnection:             "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
+	api.CodeUnexpectedResponse:     "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
+	api.CodeNoCredentials:          api.CredentialHelp,
+}
+
+// hintFor returns the hint of an error: the ExitError's own, or the API code's.
+func hintFor(err error) string {
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Hint != "" {
+		return ee.Hint
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		if h, ok := apiHints[ae.Code]; ok {
+			return h
+		}
+		switch {
+		case ae.IsAuth():
+			return fmt.Sprintf("Access denied: make sure your RAM identity may call %s:%s.", ae.Service, ae.Action)
+		case ae.HTTPStatus >= 500:
+			return apiHints["InternalError"]
+		}
+	}
+	return ""
+}
+
+// ErrorBody is the "error" object of every JSON document that reports a failure.
+type ErrorBody struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id"`
+	Hint      string `json:"hint"`
+}
+
+// errorBody describes err for the JSON document.
+func errorBody(err error) *ErrorBody {
+	if err == nil {
+		return nil
+	}
+	b := &ErrorBody{Message: err.Error(), Hint: hintFor(err)}
+	var ee *ExitError
+	var ae *api.Error
+	switch {
+	case errors.As(err, &ae):
+		b.Code, b.RequestID = ae.Code, ae.RequestID
+	case errors.As(err, &ee) && ee.ErrCode != "":
+		b.Code = ee.ErrCode
+	}
+	if b.Code == "" {
+		b.Code = defaultCode(ExitCode(err))
+	}
+	return b
+}
+
+func defaultCode(exit int) string {
+	switch exit {
+	case ExitUsage:
+		return "UsageError"
+	case ExitCheckFailed:
+		return "CheckFailed"
+	case ExitAuth:
+		return "AuthError"
+	case ExitJobFailed:
+		return "JobFailed"
+	case ExitTimeout:
+		return "WaitTimeout"
+	case ExitInterrupted:
+		return "Interrupted"
+	}
+	return "Error"
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,=/:@+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,177 @@
+// Package cli holds zonemove's commands: one file per command, each with a
+// constructor NewCmdX(f, runF) and an Options struct that flags fill and that
+// tests can inspect without any network.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/migration"
+)
+
+// NewCmdRoot builds the zonemove command tree.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	g := &f.Global
+	cmd := &cobra.Command{
+		Use:   "zonemove",
+		Short: "Move Alibaba Cloud ECS instances to another zone of the same region",
+		Long: `zonemove moves ECS instances to another zone of the same region, and optionally to
+another size of the same instance family, through Server Migration Center's
+CreateCrossZoneMigrationJob. It checks every documented obstacle before it
+creates anything, follows jobs to the end, and runs batches from a manifest
+without ever creating a duplicate job.`,
+		Example: `  # Rehearse a migration without an account or network
+  zonemove create --dry-run --offline --region cn-hangzhou \
+    --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i \
+    --source-zone cn-hangzhou-h --source-instance-type ecs.g7.large
+
+  # Check it against the real account, then create it and wait for the end
+  zonemove create --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 \
+    --target-zone cn-hangzhou-i --target-vswitch vsw-bp1mxqnssl8nafltc0000 --dry-run
+  zonemove create ... --yes --wait`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		DisableAutoGenTag: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return resolveGlobal(f, cmd)
+		},
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID)")
+	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json (env ALIBABA_CLOUD_PROFILE)")
+	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
+	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs or vpc (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC)")
+	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
+	pf.IntVar(&g.MaxAttempts, "max-attempts", 4, "attempts per API call including the first")
+	pf.BoolVar(&g.Debug, "debug", false, "trace every API call on stderr (never a secret)")
+	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	_ = cmd.RegisterFlagCompletionFunc("endpoint", fixedCompletion("smc=", "ecs=", "vpc="))
+
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see '" + c.CommandPath() + " --help'"}
+	})
+
+	cmd.AddCommand(NewCmdCreate(f, nil))
+	return cmd
+}
+
+func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+}
+
+// resolveGlobal validates the global flags and fills what comes from the
+// environment. Nothing here touches the network.
+func resolveGlobal(f *Factory, cmd *cobra.Command) error {
+	g := &f.Global
+	if g.Output != "text" && g.Output != "json" {
+		bad := g.Output
+		g.Output = "text"
+		return usageError("invalid --output %q: want text or json", bad)
+	}
+	if g.Region == "" {
+		g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID")
+	}
+	if g.Profile == "" {
+		g.Profile = f.Getenv("ALIBABA_CLOUD_PROFILE")
+	}
+	if g.Region != "" {
+		if err := migration.ValidateRegion("--region", g.Region); err != nil {
+			return err
+		}
+	}
+	if g.RequestTimeout <= 0 {
+		return usageError("invalid --request-timeout %s: it must be positive", g.RequestTimeout)
+	}
+	if g.MaxAttempts < 1 || g.MaxAttempts > 20 {
+		return usageError("invalid --max-attempts %d: want 1 to 20", g.MaxAttempts)
+	}
+	eps, err := api.ResolveEndpoints(g.EndpointFlags, f.Getenv)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError"}
+	}
+	g.Endpoints = eps
+	return nil
+}
+
+// requireRegion fails with a usage error when no region is known.
+func requireRegion(f *Factory) error {
+	if f.Global.Region == "" {
+		return usageError("a region is required: pass --region or set ALIBABA_CLOUD_REGION_ID")
+	}
+	return nil
+}
+
+// Run executes zonemove with args and returns the process's exit code. Errors
+// are reported here: on stderr for people, and as the JSON document's "error"
+// when -o json was asked for and the command wrote no document of its own.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil {
+		var ae *api.Error
+		if !errors.As(err, &ae) {
+			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
+		}
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
+		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "requires at least") {
+		var ee *ExitError
+		if !errors.As(err, &ee) {
+			err = &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see 'zonemove --help'"}
+		}
+	}
+	code := ExitCode(err)
+	if wantsJSON(f, args) && !f.wroteJSON() {
+		_ = f.WriteJSON(map[string]any{"error": errorBody(err)})
+	}
+	reportError(f, err)
+	return code
+}
+
+// reportError writes the error for people on stderr: the message, the API's
+// request ID, and what to do next.
+func reportError(f *Factory, err error) {
+	w := f.IOStreams.ErrOut
+	fmt.Fprintf(w, "Error: %s\n", err)
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.RequestID != "" {
+		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
+	}
+	if h := hintFor(err); h != "" {
+		fmt.Fprintf(w, "Hint: %s\n", h)
+	}
+}
+
+// wantsJSON tells whether the run asked for JSON, even when flag parsing
+// stopped before -o was read.
+func wantsJSON(f *Factory, args []string) bool {
+	if f.Global.Output == "json" {
+		return true
+	}
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-ojson" || a == "--output=json" || a == "-o=json" ||
+			((a == "-o" || a == "--output") && i+1 < len(args) && args[i+1] == "json") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,87 @@
+// Package iostreams carries the standard streams with the facts that change how
+// zonemove talks: whether each is a terminal, and whether color is wanted.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the command's streams.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY, stdoutTTY, stderrTTY bool
+	colorEnabled                   bool
+	termWidth                      int
+}
+
+// System returns the process's streams, with terminals detected.
+func System() *IOStreams {
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		termWidth: 80,
+	}
+	if s.stderrTTY {
+		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil && w > 0 {
+			s.termWidth = w
+		}
+	}
+	_, noColor := os.LookupEnv("NO_COLOR")
+	s.colorEnabled = !noColor && os.Getenv("TERM") != "dumb"
+	return s
+}
+
+// Test returns streams backed by buffers; none is a terminal.
+func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, termWidth: 80}, in, out, errOut
+}
+
+func (s *IOStreams) IsStdinTTY() bool  { return s.stdinTTY }
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetStdinTTY and its siblings let a test ask for the terminal rendering.
+func (s *IOStreams) SetStdinTTY(v bool)  { s.stdinTTY = v }
+func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
+func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
+
+// SetColorEnabled overrides color detection (tests, NO_COLOR handling).
+func (s *IOStreams) SetColorEnabled(v bool) { s.colorEnabled = v }
+
+// ColorEnabled reports whether stdout wants ANSI colors: a terminal, and
+// neither NO_COLOR nor TERM=dumb.
+func (s *IOStreams) ColorEnabled() bool { return s.colorEnabled && s.stdoutTTY }
+
+// StderrColorEnabled is ColorEnabled for stderr.
+func (s *IOStreams) StderrColorEnabled() bool { return s.colorEnabled && s.stderrTTY }
+
+// TerminalWidth is the width of the terminal on stderr (80 when unknown).
+func (s *IOStreams) TerminalWidth() int { return s.termWidth }
+
+// ColorScheme returns the color helpers for stdout.
+func (s *IOStreams) ColorScheme() *ColorScheme { return &ColorScheme{enabled: s.ColorEnabled()} }
+
+// ColorScheme wraps text in ANSI colors when enabled.
+type ColorScheme struct{ enabled bool }
+
+func (c *ColorScheme) wrap(code, s string) string {
+	if !c.enabled {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (c *ColorScheme) Green(s string) string  { return c.wrap("32", s) }
+func (c *ColorScheme) Yellow(s string) string { return c.wrap("33", s) }
+func (c *ColorScheme) Red(s string) string    { return c.wrap("31", s) }
+func (c *ColorScheme) Gray(s string) string   { return c.wrap("90", s) }
+func (c *ColorScheme) Bold(s string) string   { return c.wrap("1", s) }

@@ -1,0 +1,68 @@
+// Package smc is the typed client of Server Migration Center (2019-06-01) that
+// zonemove uses. The official SDK module (alibabacloud-go/smc-20190601) is not
+// served by the module proxy here, so each operation does what that SDK's
+// generated code does: it fills openapiutil.Params and calls CallApiWithCtx of
+// the SDK core, which encodes and signs the request. Names of types and fields
+// follow the official SDK, so moving to it later changes only this package.
+package smc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/zonemove/zonemove/pkg/api"
+)
+
+// Version is the SMC API version.
+const Version = "2019-06-01"
+
+// Client calls SMC through the session's retry policy.
+type Client struct {
+	sdk     *openapi.Client
+	session *api.Session
+}
+
+// NewClient builds an SMC client over the SDK core.
+func NewClient(s *api.Session) (*Client, error) {
+	sdk, err := openapi.NewClient(s.Config(api.SMC))
+	if err != nil {
+		return nil, fmt.Errorf("building the SMC client: %w", err)
+	}
+	return &Client{sdk: sdk, session: s}, nil
+}
+
+// call sends one RPC action with every parameter in the query, as the official
+// SDK does, and decodes the JSON body into out.
+func (c *Client) call(ctx context.Context, action string, request any, out any) error {
+	params := &openapiutil.Params{
+		Action:      dara.String(action),
+		Version:     dara.String(Version),
+		Protocol:    dara.String("HTTPS"),
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("json"),
+	}
+	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
+	return c.session.Do(ctx, api.Call{Service: api.SMC, Action: action}, func(ctx context.Context) error {
+		res, err := c.sdk.CallApiWithCtx(ctx, params, req, api.Runtime())
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(res["body"])
+		if err != nil {
+			return fmt.Errorf("re-encoding the %s response: %w", action, err)
+		}
+		if err := json.Unmarshal(body, out); err != nil {
+			return fmt.Errorf("decoding the %s response: %w", action, err)
+		}
+		return nil
+	})
+}
