@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
@@ -32,7 +31,9 @@ func LoadCredential(profile string) (credentials.Credential, error) {
 	}
 	cred := credentials.FromCredentialsProvider("default", provider)
 	if _, err := cred.GetCredential(); err != nil {
-		return nil, noCredentials(shorten(err.Error()))
+		e := noCredentials("looked in the environment, OIDC, the CLI config, ~/.alibabacloud/credentials and the ECS RAM role")
+		e.Err = err
+		return nil, e
 	}
 	return cred, nil
 }
@@ -40,13 +41,4 @@ func LoadCredential(profile string) (credentials.Credential, error) {
 func noCredentials(detail string) *Error {
 	return &Error{Service: "credentials", Action: "load", Code: CodeNoCredentials,
 		Message: "no usable Alibaba Cloud credentials (" + detail + ")"}
-}
-
-// shorten keeps the chain's error readable: it lists every provider's failure.
-func shorten(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > 400 {
-		s = s[:400] + "..."
-	}
-	return s
 }

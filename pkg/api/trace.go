@@ -75,11 +75,16 @@ func (t *transport) Call(req *http.Request, _ *http.Transport) (*http.Response, 
 	}
 	resp, err := t.client.Do(req)
 	elapsed := time.Since(start).Round(time.Millisecond)
+	// The SDK sets its headers in lower case, outside Header's canonical keys.
 	action := req.Header.Get("x-acs-action")
+	if vs := req.Header["x-acs-action"]; len(vs) > 0 {
+		action = vs[0]
+	}
 	service := ""
 	attempt := ""
 	if info != nil {
 		service = info.call.Service + " "
+		action = info.call.Action
 		attempt = fmt.Sprintf(" attempt %d/%d", info.number, info.max)
 	}
 	if err != nil {

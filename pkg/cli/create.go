@@ -178,11 +178,12 @@ type createDocument struct {
 func (o *CreateOptions) run(ctx context.Context) error {
 	f := o.f
 	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request()}
-	doc.Checks = preflight.Evaluate(preflight.Input{
-		Spec: &o.Spec, Offline: o.Offline,
-		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks,
-	})
-	doc.Impact = migration.EstimateImpact(&o.Spec, nil)
+	report, err := f.RunChecks(ctx, CheckRequest{Spec: &o.Spec, Offline: o.Offline,
+		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
+	if err != nil {
+		return o.finish(doc, err)
+	}
+	doc.Checks, doc.Impact = report.Checks, report.Impact
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
 		err := checksFailedError(failed)
@@ -293,7 +294,11 @@ func (o *CreateOptions) finish(doc *createDocument, err error) error {
 		}
 		return nil
 	}
-	o.printText(doc)
+	// After a failed call the error says all (stderr); the plan was shown before.
+	var ae *api.Error
+	if err == nil || !errors.As(err, &ae) {
+		o.printText(doc)
+	}
 	return err
 }
 

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+)
+
+const createAction = "CreateCrossZoneMigrationJob"
+
+// createArgs is a complete create of the recorded instance.
+var createArgs = []string{"create", "--region", "cn-hangzhou",
+	"--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i",
+	"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--target-instance-type", "ecs.g7.xlarge",
+	"--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_essd,pl=PL1", "--yes"}
+
+func args(extra ...string) []string { return append(append([]string{}, createArgs...), extra...) }
+
+func smcFile(name string) fakeapi.Step { return fakeapi.Step{File: "smc/" + name + ".http"} }
+
+// createScript answers the preflight lookups of a healthy instance, then the
+// given create steps.
+func createScript(steps ...fakeapi.Step) map[string][]fakeapi.Step {
+	s := healthyFacts()
+	s[createAction] = steps
+	return s
+}
+
+func TestCreate(t *testing.T) {
+	runGolden(t, []cliCase{
+		{name: "success", args: args(), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
+		{name: "success-json", args: args("-o", "json"), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
+		{name: "auto-pay-false-and-token", args: args("--auto-pay=false", "--client-token", "runbook-2026-11-27-i-0001", "--resource-group-id", "rg-acfmw3ty5y70001"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
+		{name: "throttling-then-success", args: args(),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.Throttling"), smcFile("CreateCrossZoneMigrationJob.Throttling.User"), smcFile("CreateCrossZoneMigrationJob.ok")),
+			check: oneJob},
+		{name: "internal-error-then-success", args: args("-o", "json"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.InternalError"), smcFile("CreateCrossZoneMigrationJob.ok")),
+			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
+				oneJob(t, srv, res)
+				sameTokenOnEveryCreate(t, srv, 2)
+			}},
+		{name: "bad-gateway-then-success", args: args(),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.bad-gateway"), smcFile("CreateCrossZoneMigrationJob.ok"))},
+		{name: "response-lost-after-create", args: args(),
+			script: createScript(fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.ok.http", Drop: true}, smcFile("CreateCrossZoneMigrationJob.ok")),
+			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
+				oneJob(t, srv, res)
+				sameTokenOnEveryCreate(t, srv, 2)
+			}},
+		{name: "throttled-every-time", args: args("--max-attempts", "3"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.Throttling.Api"))},
+		{name: "internal-error-every-time", args: args("-o", "json"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.InternalError"))},
+		{name: "hung-server", args: args("--request-timeout", "150ms", "--max-attempts", "2"),
+			script: createScript(fakeapi.Step{Hang: true})},
+		{name: "malformed-body", args: args("-o", "json"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.malformed"))},
+		{name: "debug-trace", args: args("--debug"), script: createScript(smcFile("CreateCrossZoneMigrationJob.Throttling"), smcFile("CreateCrossZoneMigrationJob.ok")),
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				for _, secret := range []string{fakeapi.AccessKeySecret, "Signature=", "Authorization"} {
+					if strings.Contains(res.stderr, secret) {
+						t.Errorf("--debug printed %q", secret)
+					}
+				}
+				if !strings.Contains(res.stderr, "request-id A9DBD2F8-DE5A-5844-BA6F-957A996CBD78") {
+					t.Errorf("--debug did not show the request ID")
+				}
+			}},
+		{name: "interrupted", args: args(), script: createScript(fakeapi.Step{Hang: true}),
+			ctx: func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				go func() {
+					for {
+						for _, r := range srv.Requests() {
+							if r.Action == createAction {
+								cancel()
+								return
+							}
+						}
+						time.Sleep(time.Millisecond)
+					}
+				}()
+				return ctx, cancel
+			}},
+		{name: "confirm-yes-on-terminal", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdin: "y\n",
+			script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
+		{name: "confirm-no-on-terminal", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdin: "n\n",
+			script: createScript()},
+		{name: "no-credentials", args: args(), noCreds: true},
+		{name: "no-credentials-json", args: args("-o", "json"), noCreds: true},
+	})
+}
+
+// TestCreateAPIErrors runs every error code of the reference page and the
+// common ones, each answered to the create.
+func TestCreateAPIErrors(t *testing.T) {
+	codes := []string{
+		"ReplicationJobDataDiskIndex.Invalid", "VSwitchIdVpcId.Mismatch", "InvalidSecurityGroupId.IncorrectNetworkType",
+		"InvalidSecurityGroupId.VPCMismatch", "QuotaExceeded.ReplicationJob", "ReplicationJobName.Duplicate",
+		"SourceServerState.Invalid", "EntityNotExist.Role", "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM",
+	}
+	var cases []cliCase
+	for _, code := range codes {
+		cases = append(cases, cliCase{name: code, args: args("-o", "json"),
+			script: createScript(smcFile("CreateCrossZoneMigrationJob." + code))})
+	}
+	cases = append(cases, cliCase{name: "EntityNotExist.Role-text", args: args(),
+		script: createScript(smcFile("CreateCrossZoneMigrationJob.EntityNotExist.Role"))})
+	runGolden(t, cases)
+}
+
+// TestCreateBadInput: bad input gets exit 2, a precise message, and sends nothing.
+func TestCreateBadInput(t *testing.T) {
+	base := []string{"create", "--region", "cn-hangzhou", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes"}
+	with := func(extra ...string) []string { return append(append([]string{}, base...), extra...) }
+	cases := []cliCase{
+		{name: "unknown-flag", args: with("--target-zone-id", "x")},
+		{name: "unknown-flag-json", args: with("-o", "json", "--bogus")},
+		{name: "no-region", args: []string{"create", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "no-instance", args: []string{"create", "--region", "cn-hangzhou", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "bad-instance-id", args: []string{"create", "--region", "cn-hangzhou", "--instance-id", "vm-123", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "bad-region", args: []string{"create", "--region", "Hangzhou", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "bad-vswitch", args: with("--target-vswitch", "sw-1")},
+		{name: "bad-type", args: with("--target-instance-type", "g7.large")},
+		{name: "disk-unknown-key", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,size=40")},
+		{name: "disk-no-equals", args: with("--disk", "d-bp1eeplkn4j29wf70001")},
+		{name: "disk-bad-category", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,category=ssd")},
+		{name: "disk-pl-on-ssd", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_ssd,pl=PL1")},
+		{name: "disk-bad-pl", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL4")},
+		{name: "disk-twice", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL1", "--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL2")},
+		{name: "token-too-long", args: with("--client-token", strings.Repeat("a", 65))},
+		{name: "token-not-ascii", args: with("--client-token", "tök")},
+		{name: "bad-output", args: with("-o", "yaml")},
+		{name: "bad-endpoint", args: with("--endpoint", "sms=http://127.0.0.1:1")},
+		{name: "bad-endpoint-url", args: with("--endpoint", "smc=ftp://example")},
+		{name: "bad-request-timeout", args: with("--request-timeout", "soon")},
+		{name: "zero-max-attempts", args: with("--max-attempts", "0")},
+		{name: "offline-without-dry-run", args: with("--offline")},
+		{name: "unknown-skip-check", args: with("--skip-check", "everything")},
+		{name: "not-a-terminal-without-yes", args: base[:len(base)-1]},
+		{name: "not-a-terminal-without-yes-json", args: append(base[:len(base)-1:len(base)-1], "-o", "json")},
+		{name: "positional-arg", args: with("i-bp1ff25rzvnul6kr0001")},
+	}
+	for i := range cases {
+		cases[i].check = nothingSent
+	}
+	runGolden(t, cases)
+}
+
+func TestCreateOfflineDryRun(t *testing.T) {
+	offline := []string{"create", "--dry-run", "--offline", "--region", "cn-hangzhou",
+		"--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i",
+		"--source-zone", "cn-hangzhou-h", "--source-instance-type", "ecs.g7.large",
+		"--target-instance-type", "ecs.g7.xlarge", "--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_essd,pl=PL1"}
+	runGolden(t, []cliCase{
+		{name: "text", args: offline, noCreds: true, check: nothingSent},
+		{name: "json", args: append(offline, "-o", "json"), noCreds: true, check: nothingSent},
+	})
+}
+
+func nothingSent(t *testing.T, srv *fakeapi.Server, _ runResult) {
+	t.Helper()
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests were sent; want none", n)
+	}
+}
+
+func oneJob(t *testing.T, srv *fakeapi.Server, _ runResult) {
+	t.Helper()
+	if n := srv.JobsCreated(); n != 1 {
+		t.Errorf("the server created %d jobs; want exactly 1", n)
+	}
+}
+
+func sameTokenOnEveryCreate(t *testing.T, srv *fakeapi.Server, want int) {
+	t.Helper()
+	var tokens []string
+	for _, r := range srv.Requests() {
+		if r.Action == createAction {
+			tokens = append(tokens, r.Params.Get("ClientToken"))
+		}
+	}
+	if len(tokens) != want {
+		t.Fatalf("%d creates sent; want %d", len(tokens), want)
+	}
+	for _, tok := range tokens {
+		if tok != tokens[0] || tok == "" {
+			t.Errorf("creates carried tokens %v; want one token", tokens)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+
+// repoRoot is where testdata/ lives.
+const repoRoot = "../.."
+
+// TestMain makes sure no test can leave loopback: every endpoint points at a
+// closed local port unless a test sets its own, the ECS metadata service is
+// never asked, and no proxy or real credential from the developer's shell is used.
+func TestMain(m *testing.M) {
+	for _, k := range os.Environ() {
+		name, _, _ := strings.Cut(k, "=")
+		if strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ZONEMOVE_") || strings.HasSuffix(strings.ToUpper(name), "_PROXY") {
+			os.Unsetenv(name)
+		}
+	}
+	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	os.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	for _, s := range api.Services {
+		os.Setenv(api.EnvVar(s), "http://127.0.0.1:1")
+	}
+	home, _ := os.MkdirTemp("", "zonemove-home")
+	os.Setenv("HOME", home)
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
+}
+
+// testToken is the ClientToken of every test run that does not pass one.
+const testToken = "123e4567-e89b-42d3-a456-426655440000"
+
+// cliCase is one run of zonemove against the fake API.
+type cliCase struct {
+	name     string
+	args     []string
+	stdin    string
+	stdinTTY bool
+	noCreds  bool
+	// script queues fake API steps per action.
+	script map[string][]fakeapi.Step
+	// check runs extra assertions (on the server, for example).
+	check func(t *testing.T, srv *fakeapi.Server, res runResult)
+	// ctx, when set, returns the run's context (to interrupt it).
+	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+}
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// testEnv isolates a test: its own HOME, test credentials (or none), no
+// metadata service, and every endpoint on the fake server.
+func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	if noCreds {
+		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
+		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	} else {
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
+	}
+	for _, s := range api.Services {
+		t.Setenv(api.EnvVar(s), "http://"+srv.Host())
+	}
+}
+
+// newTestFactory is a factory with buffer streams, a stable ClientToken and
+// millisecond backoff.
+func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	ios.SetStdinTTY(stdinTTY)
+	f := &Factory{
+		IOStreams:      ios,
+		Getenv:         os.Getenv,
+		Build:          BuildInfo{Version: "test"},
+		NewClientToken: func() string { return testToken },
+		Policy:         api.Policy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond},
+		Sleep:          func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+		Now:            func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+	}
+	return f, out, errOut
+}
+
+// runGolden runs each case against a fresh fake server and compares args,
+// exit code, stdout, stderr and the requests received with
+// testdata/golden/<test>/<case>.golden.
+func runGolden(t *testing.T, cases []cliCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := fakeapi.New(t, filepath.Join(repoRoot, "testdata", "api"))
+			for action, steps := range c.script {
+				srv.On(action, steps...)
+			}
+			testEnv(t, srv, c.noCreds)
+			f, out, errOut := newTestFactory(c.stdinTTY, c.stdin)
+			ctx, cancel := context.Background(), context.CancelFunc(func() {})
+			if c.ctx != nil {
+				ctx, cancel = c.ctx(srv)
+			}
+			defer cancel()
+			code := Run(ctx, f, c.args)
+			res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
+			got := renderGolden(c, res, srv)
+			compareGolden(t, filepath.Join(repoRoot, "testdata", "golden", t.Name()+".golden"), got)
+			for _, r := range srv.Requests() {
+				if !r.SignatureOK {
+					t.Errorf("request %s had an invalid signature", r.Action)
+				}
+			}
+			if c.check != nil {
+				c.check(t, srv, res)
+			}
+		})
+	}
+}
+
+var volatile = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "FAKE_ENDPOINT"},
+	{regexp.MustCompile(`in \d+(\.\d+)?(ms|µs|s)\b`), "in DURATION"},
+	{regexp.MustCompile(`after \d+(\.\d+)?(ms|µs|s)\b`), "after DURATION"},
+}
+
+func normalize(s string) string {
+	for _, v := range volatile {
+		s = v.re.ReplaceAllString(s, v.repl)
+	}
+	return s
+}
+
+func renderGolden(c cliCase, res runResult, srv *fakeapi.Server) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ zonemove %s\n", strings.Join(c.args, " "))
+	fmt.Fprintf(&b, "--- exit code\n%d\n", res.code)
+	fmt.Fprintf(&b, "--- stdout\n%s", res.stdout)
+	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
+	fmt.Fprintf(&b, "--- requests received (%d)\n%s", len(srv.Requests()), fakeapi.Format(srv.Requests()))
+	return normalize(b.String())
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("missing golden file (run go test ./pkg/cli -run %s -update): %v", t.Name(), err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (rerun with -update and review the diff):\n%s", path, diffLines(string(want), got))
+	}
+}
+
+// diffLines shows the first lines that differ.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, c string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			c = g[i]
+		}
+		if a != c {
+			fmt.Fprintf(&b, "line %d:\n  want: %q\n  got:  %q\n", i+1, a, c)
+			if shown++; shown >= 8 {
+				break
+			}
+		}
+	}
+	return b.String()
+}
