@@ -37,7 +37,7 @@ func TestCreate(t *testing.T) {
 			script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "throttling-then-success", args: args(),
 			script: createScript(smcFile("CreateCrossZoneMigrationJob.Throttling"), smcFile("CreateCrossZoneMigrationJob.Throttling.User"), smcFile("CreateCrossZoneMigrationJob.ok")),
-			check: oneJob},
+			check:  oneJob},
 		{name: "internal-error-then-success", args: args("-o", "json"),
 			script: createScript(smcFile("CreateCrossZoneMigrationJob.InternalError"), smcFile("CreateCrossZoneMigrationJob.ok")),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
