@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -130,4 +131,13 @@ func (f *Factory) wroteJSON() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.jsonWritten
+}
+
+// Cloud returns the ECS/VPC reader of the session.
+func (f *Factory) Cloud() (*cloud.Client, error) {
+	s, err := f.Session()
+	if err != nil {
+		return nil, err
+	}
+	return cloud.New(s)
 }

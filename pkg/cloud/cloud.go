@@ -1,0 +1,107 @@
+// Package cloud reads the facts zonemove needs from ECS and VPC, through their
+// official SDK modules. Every call is read-only and goes through the session's
+// retry policy, so errors, retries and the --debug trace are the same as SMC's.
+package cloud
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
+	"github.com/alibabacloud-go/tea/dara"
+	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
+
+	"github.com/zonemove/zonemove/pkg/api"
+)
+
+// Client reads ECS and VPC.
+type Client struct {
+	session *api.Session
+	ecs     *ecs.Client
+	vpc     *vpc.Client
+}
+
+// New builds the ECS and VPC SDK clients of a session.
+func New(s *api.Session) (*Client, error) {
+	e, err := ecs.NewClient(s.Config(api.ECS))
+	if err != nil {
+		return nil, fmt.Errorf("building the ECS client: %w", err)
+	}
+	v, err := vpc.NewClient(s.Config(api.VPC))
+	if err != nil {
+		return nil, fmt.Errorf("building the VPC client: %w", err)
+	}
+	return &Client{session: s, ecs: e, vpc: v}, nil
+}
+
+// Instance is what zonemove reads of an ECS instance.
+type Instance struct {
+	InstanceID         string
+	Status             string
+	ZoneID             string
+	InstanceType       string
+	InstanceTypeFamily string
+	SpotStrategy       string
+	NetworkType        string
+	ChargeType         string
+	VpcID              string
+	VSwitchID          string
+	LockReasons        []string
+	IPv6Addresses      []string
+	SecondaryENIs      []string
+}
+
+// Instances describes instances by ID (at most 100 a call); IDs not found are
+// absent from the result.
+func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*Instance, error) {
+	raw, _ := json.Marshal(ids)
+	req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), InstanceIds: dara.String(string(raw)), PageSize: dara.Int32(100)}
+	var resp *ecs.DescribeInstancesResponse
+	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstances"}, func(ctx context.Context) error {
+		var err error
+		resp, err = c.ecs.DescribeInstancesWithContext(ctx, req, api.Runtime())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Instance{}
+	if resp.Body == nil || resp.Body.Instances == nil {
+		return out, nil
+	}
+	for _, in := range resp.Body.Instances.Instance {
+		i := &Instance{
+			InstanceID:         dara.StringValue(in.InstanceId),
+			Status:             dara.StringValue(in.Status),
+			ZoneID:             dara.StringValue(in.ZoneId),
+			InstanceType:       dara.StringValue(in.InstanceType),
+			InstanceTypeFamily: dara.StringValue(in.InstanceTypeFamily),
+			SpotStrategy:       dara.StringValue(in.SpotStrategy),
+			NetworkType:        dara.StringValue(in.InstanceNetworkType),
+			ChargeType:         dara.StringValue(in.InstanceChargeType),
+		}
+		if va := in.VpcAttributes; va != nil {
+			i.VpcID, i.VSwitchID = dara.StringValue(va.VpcId), dara.StringValue(va.VSwitchId)
+		}
+		if in.OperationLocks != nil {
+			for _, l := range in.OperationLocks.LockReason {
+				i.LockReasons = append(i.LockReasons, dara.StringValue(l.LockReason))
+			}
+		}
+		if in.NetworkInterfaces != nil {
+			for _, ni := range in.NetworkInterfaces.NetworkInterface {
+				if dara.StringValue(ni.Type) == "Secondary" {
+					i.SecondaryENIs = append(i.SecondaryENIs, dara.StringValue(ni.NetworkInterfaceId))
+				}
+				if ni.Ipv6Sets != nil {
+					for _, a := range ni.Ipv6Sets.Ipv6Set {
+						i.IPv6Addresses = append(i.IPv6Addresses, dara.StringValue(a.Ipv6Address))
+					}
+				}
+			}
+		}
+		out[i.InstanceID] = i
+	}
+	return out, nil
+}
