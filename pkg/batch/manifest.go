@@ -1,0 +1,593 @@
+// Package batch runs many migrations from one manifest: it parses and
+// validates the manifest, keeps the state file that makes a re-run safe, and
+// runs the preflight and the creates concurrently.
+package batch
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/preflight"
+)
+
+// Migration is one entry of the manifest with the defaults merged in.
+type Migration struct {
+	Index      int // position in the manifest, from 0
+	Line       int // line of the entry
+	Spec       migration.Spec
+	SkipChecks []string
+}
+
+// Manifest is a parsed, validated manifest.
+type Manifest struct {
+	Path       string
+	Region     string
+	Migrations []*Migration
+}
+
+// Problem is one thing wrong with a manifest, at a line (0 when the problem
+// is not in the file, such as a missing region).
+type Problem struct {
+	Line    int
+	Field   string // path of the field, such as migrations[2].target_zone
+	Message string
+}
+
+// ManifestError lists every problem found in a manifest. Nothing is sent when
+// a manifest has one.
+type ManifestError struct {
+	Path     string
+	Problems []Problem
+}
+
+func (e *ManifestError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		loc := e.Path
+		if p.Line > 0 {
+			loc += ":" + strconv.Itoa(p.Line)
+		}
+		if p.Field != "" {
+			lines[i] = fmt.Sprintf("%s: %s: %s", loc, p.Field, p.Message)
+		} else {
+			lines[i] = fmt.Sprintf("%s: %s", loc, p.Message)
+		}
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return fmt.Sprintf("%s has %d problems:\n  %s", e.Path, len(lines), strings.Join(lines, "\n  "))
+}
+
+// Manifest fields, in the order the reference lists them.
+const (
+	fieldInstanceID         = "instance_id"
+	fieldTargetZone         = "target_zone"
+	fieldTargetVSwitch      = "target_vswitch"
+	fieldTargetInstanceType = "target_instance_type"
+	fieldDisks              = "disks"
+	fieldAutoPay            = "auto_pay"
+	fieldResourceGroupID    = "resource_group_id"
+	fieldSkipChecks         = "skip_checks"
+)
+
+// Fields are the fields of a migration (and of defaults).
+var Fields = []string{fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fieldTargetInstanceType,
+	fieldDisks, fieldAutoPay, fieldResourceGroupID, fieldSkipChecks}
+
+var (
+	topFields  = []string{"region", "defaults", "migrations"}
+	diskFields = []string{"id", "category", "performance_level"}
+)
+
+// flagFields maps the flag names of migration.Spec's validation errors to
+// manifest fields.
+var flagFields = map[string]string{
+	"--region":               "region",
+	"--instance-id":          fieldInstanceID,
+	"--target-zone":          fieldTargetZone,
+	"--target-vswitch":       fieldTargetVSwitch,
+	"--target-instance-type": fieldTargetInstanceType,
+	"--disk":                 fieldDisks,
+	"--auto-pay":             fieldAutoPay,
+	"--resource-group-id":    fieldResourceGroupID,
+	"--skip-check":           fieldSkipChecks,
+}
+
+// RegionSource is where a manifest without a region of its own takes it from.
+type RegionSource struct {
+	Region string // --region or ALIBABA_CLOUD_REGION_ID; may be empty
+	// Flag is true when Region was given as --region: it must then agree with
+	// the manifest's own region, if any.
+	Flag bool
+}
+
+// Load reads and parses the manifest at path.
+func Load(path string, region RegionSource) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, region)
+}
+
+// Parse decodes and validates a manifest. Every problem found is reported,
+// each with its line, in a *ManifestError.
+func Parse(path string, data []byte, region RegionSource) (*Manifest, error) {
+	p := &parser{err: &ManifestError{Path: path}}
+	m := p.parse(data, region)
+	if len(p.err.Problems) > 0 {
+		sort.SliceStable(p.err.Problems, func(i, j int) bool { return p.err.Problems[i].Line < p.err.Problems[j].Line })
+		return nil, p.err
+	}
+	m.Path = path
+	return m, nil
+}
+
+type parser struct {
+	err *ManifestError
+}
+
+// add records a problem once (a bad default would otherwise be reported for
+// every migration).
+func (p *parser) add(line int, field, format string, args ...any) {
+	pr := Problem{Line: line, Field: field, Message: fmt.Sprintf(format, args...)}
+	for _, q := range p.err.Problems {
+		if q == pr {
+			return
+		}
+	}
+	p.err.Problems = append(p.err.Problems, pr)
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// entry is one migration (or the defaults) as written: the values given and
+// the line of each.
+type entry struct {
+	line   int
+	values map[string]*yaml.Node // field -> value; a null value unsets a default
+	lines  map[string]int
+}
+
+func (p *parser) parse(data []byte, region RegionSource) *Manifest {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
+			return nil
+		}
+		p.yamlError(err)
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		p.add(extra.Line, "", "a second YAML document (---) starts here; a manifest is one document")
+	} else if !errors.Is(err, io.EOF) {
+		p.yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
+		return nil
+	}
+	root := resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		p.add(root.Line, "", "the manifest must be a mapping with region, defaults and migrations, not %s", kindName(root))
+		return nil
+	}
+	m := &Manifest{}
+	top := p.mapping(root, "", topFields)
+	if n := top["region"]; n != nil {
+		if v, ok := p.scalar(n, "region"); ok {
+			m.Region = v
+			if err := migration.ValidateRegion("region", v); err != nil {
+				p.validation(n.Line, "", err)
+			} else if region.Flag && region.Region != "" && region.Region != v {
+				p.add(n.Line, "region", "the manifest says %s but --region says %s: drop one of them", v, region.Region)
+			}
+		}
+	} else {
+		m.Region = region.Region
+		if m.Region == "" {
+			p.add(0, "", "no region: set region: in the manifest, pass --region, or set ALIBABA_CLOUD_REGION_ID")
+		}
+	}
+	regionOK := len(p.err.Problems) == 0
+
+	var defaults *entry
+	if n := top["defaults"]; n != nil {
+		if n.Kind != yaml.MappingNode {
+			p.add(n.Line, "defaults", "want a mapping of migration fields, not %s", kindName(n))
+		} else {
+			defaults = p.entry(n, "defaults")
+			if v := defaults.values[fieldInstanceID]; v != nil {
+				p.add(defaults.lines[fieldInstanceID], "defaults."+fieldInstanceID, "an instance ID cannot be a default: give it in each migration")
+			}
+		}
+	}
+	list := top["migrations"]
+	switch {
+	case list == nil:
+		p.add(root.Line, "", "no migrations: list them under migrations:")
+		return m
+	case list.Kind != yaml.SequenceNode:
+		p.add(list.Line, "migrations", "want a list of migrations, not %s", kindName(list))
+		return m
+	case len(list.Content) == 0:
+		p.add(list.Line, "migrations", "the list is empty")
+		return m
+	}
+	seen := map[string]int{}
+	for i, raw := range list.Content {
+		n := resolve(raw)
+		path := fmt.Sprintf("migrations[%d]", i)
+		if n.Kind != yaml.MappingNode {
+			p.add(n.Line, path, "want a mapping of migration fields, not %s", kindName(n))
+			continue
+		}
+		before := len(p.err.Problems)
+		e := p.entry(n, path)
+		mig := p.merge(i, m.Region, defaults, e, path)
+		if mig == nil {
+			continue
+		}
+		if id := mig.Spec.InstanceID; id != "" {
+			if first, dup := seen[id]; dup {
+				p.add(e.lines[fieldInstanceID], path+"."+fieldInstanceID, "instance %s is already listed at line %d; each instance may appear once", id, first)
+			} else {
+				seen[id] = e.lines[fieldInstanceID]
+			}
+		}
+		if regionOK && len(p.err.Problems) == before {
+			if err := mig.Spec.Validate(); err != nil {
+				field := fieldOf(err)
+				line, where := e.lines[field], path+"."+field
+				if line == 0 && defaults != nil && defaults.lines[field] > 0 {
+					line, where = defaults.lines[field], "defaults."+field
+				}
+				if line == 0 {
+					line = e.line
+				}
+				p.validation(line, where, err)
+			}
+		}
+		m.Migrations = append(m.Migrations, mig)
+	}
+	return m
+}
+
+func (p *parser) yamlError(err error) {
+	msg := err.Error()
+	for _, part := range strings.Split(msg, "\n") {
+		part = strings.TrimSpace(part)
+		if part == "" || part == "yaml: unmarshal errors:" {
+			continue
+		}
+		if sub := yamlLine.FindStringSubmatch(part); sub != nil {
+			line, _ := strconv.Atoi(sub[1])
+			p.add(line, "", "not valid YAML: %s", sub[2])
+			continue
+		}
+		p.add(0, "", "not valid YAML: %s", strings.TrimPrefix(part, "yaml: "))
+	}
+}
+
+// validation records a validation error of migration.Spec or the ID
+// validators, in the manifest's words.
+func (p *parser) validation(line int, where string, err error) {
+	var ve *migration.ValidationError
+	if !errors.As(err, &ve) {
+		p.add(line, where, "%s", err)
+		return
+	}
+	field := where
+	if field == "" {
+		field = manifestField(ve.Field)
+	}
+	p.add(line, field, "%s", toManifestWords(ve.Message))
+}
+
+func fieldOf(err error) string {
+	var ve *migration.ValidationError
+	if errors.As(err, &ve) {
+		return manifestField(ve.Field)
+	}
+	return ""
+}
+
+func manifestField(flag string) string {
+	if f, ok := flagFields[flag]; ok {
+		return f
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_")
+}
+
+// toManifestWords replaces flag names in a validation message by manifest fields.
+func toManifestWords(msg string) string {
+	pairs := make([]string, 0, 2*len(flagFields)+2)
+	for flag, field := range flagFields {
+		pairs = append(pairs, flag, field)
+	}
+	pairs = append(pairs, "id= is required", "id is required")
+	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// mapping checks a mapping's keys against the known ones and returns the
+// value of each, reporting unknown and repeated keys.
+func (p *parser) mapping(n *yaml.Node, path string, known []string) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		name := k.Value
+		field := join(path, name)
+		if k.Kind != yaml.ScalarNode {
+			p.add(k.Line, path, "a key must be a plain name, not %s", kindName(k))
+			continue
+		}
+		if name == "<<" {
+			p.add(k.Line, path, "merge keys (<<) are not supported: put shared values under defaults:")
+			continue
+		}
+		if !contains(known, name) {
+			p.add(k.Line, field, "unknown field%s; known fields: %s", suggest(name, known), strings.Join(known, ", "))
+			continue
+		}
+		if first, dup := lines[name]; dup {
+			p.add(k.Line, field, "given twice (first at line %d)", first)
+			continue
+		}
+		lines[name] = k.Line
+		out[name] = v
+	}
+	return out
+}
+
+// entry reads the fields of one migration or of the defaults.
+func (p *parser) entry(n *yaml.Node, path string) *entry {
+	e := &entry{line: n.Line, values: map[string]*yaml.Node{}, lines: map[string]int{}}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode {
+			if _, dup := e.lines[k.Value]; !dup {
+				e.lines[k.Value] = k.Line
+			}
+		}
+	}
+	e.values = p.mapping(n, path, Fields)
+	return e
+}
+
+// merge builds one migration from the defaults and the entry: a field given in
+// the entry replaces the default's value entirely (lists included); a null
+// value unsets the default.
+func (p *parser) merge(index int, region string, defaults, e *entry, path string) *Migration {
+	mig := &Migration{Index: index, Line: e.line}
+	mig.Spec.Region = region
+	for _, field := range Fields {
+		v, where := e.values[field], path
+		if _, given := e.values[field]; !given && defaults != nil {
+			v, where = defaults.values[field], "defaults"
+		}
+		if v == nil || isNull(v) {
+			continue
+		}
+		p.setField(mig, field, v, where+"."+field)
+	}
+	switch v, given := e.values[fieldInstanceID]; {
+	case !given:
+		p.add(e.line, path, "instance_id is missing; each migration names its instance")
+	case isNull(v) || (v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) == ""):
+		p.add(e.lines[fieldInstanceID], path+"."+fieldInstanceID, "the instance ID is empty")
+	}
+	return mig
+}
+
+func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path string) {
+	s := &mig.Spec
+	switch field {
+	case fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fieldTargetInstanceType, fieldResourceGroupID:
+		val, ok := p.scalar(v, path)
+		if !ok {
+			return
+		}
+		switch field {
+		case fieldInstanceID:
+			s.InstanceID = val
+		case fieldTargetZone:
+			s.TargetZone = val
+		case fieldTargetVSwitch:
+			s.TargetVSwitch = val
+		case fieldTargetInstanceType:
+			s.TargetInstanceType = val
+		case fieldResourceGroupID:
+			s.ResourceGroupID = val
+		}
+	case fieldAutoPay:
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+			p.add(v.Line, path, "want true or false, not %s", describe(v))
+			return
+		}
+		var b bool
+		if err := v.Decode(&b); err != nil {
+			p.add(v.Line, path, "want true or false, not %s", describe(v))
+			return
+		}
+		s.AutoPay = &b
+	case fieldDisks:
+		p.disks(s, v, path)
+	case fieldSkipChecks:
+		if v.Kind != yaml.SequenceNode {
+			p.add(v.Line, path, "want a list of check IDs, not %s", describe(v))
+			return
+		}
+		for i, c := range v.Content {
+			c = resolve(c)
+			id, ok := p.scalar(c, fmt.Sprintf("%s[%d]", path, i))
+			if !ok {
+				continue
+			}
+			if !preflight.IsKnown(id) {
+				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "unknown check %q%s; known checks: %s", id, suggest(id, preflight.IDs), strings.Join(preflight.IDs, ", "))
+				continue
+			}
+			if !contains(mig.SkipChecks, id) {
+				mig.SkipChecks = append(mig.SkipChecks, id)
+			}
+		}
+	}
+}
+
+// disks reads a list of {id, category, performance_level}, validating each
+// disk at its own line.
+func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
+	if v.Kind != yaml.SequenceNode {
+		p.add(v.Line, path, "want a list of disks such as [{id: d-xxx, category: cloud_essd, performance_level: PL1}], not %s", describe(v))
+		return
+	}
+	seen := map[string]int{}
+	for i, raw := range v.Content {
+		n := resolve(raw)
+		dpath := fmt.Sprintf("%s[%d]", path, i)
+		if n.Kind != yaml.MappingNode {
+			p.add(n.Line, dpath, "want a mapping {id, category, performance_level}, not %s", describe(n))
+			continue
+		}
+		before := len(p.err.Problems)
+		fields := p.mapping(n, dpath, diskFields)
+		var d migration.Disk
+		for _, f := range diskFields {
+			fn := fields[f]
+			if fn == nil || isNull(fn) {
+				continue
+			}
+			val, ok := p.scalar(fn, dpath+"."+f)
+			if !ok {
+				continue
+			}
+			switch f {
+			case "id":
+				d.ID = val
+			case "category":
+				d.Category = strings.ToLower(val)
+			case "performance_level":
+				d.PerformanceLevel = strings.ToUpper(val)
+			}
+		}
+		if len(p.err.Problems) > before {
+			continue
+		}
+		if d.ID == "" {
+			p.add(n.Line, dpath, "id is missing")
+			continue
+		}
+		if err := d.Validate(); err != nil {
+			p.validation(n.Line, dpath, err)
+			continue
+		}
+		if first, dup := seen[d.ID]; dup {
+			p.add(n.Line, dpath, "disk %s is already listed at line %d", d.ID, first)
+			continue
+		}
+		seen[d.ID] = n.Line
+		s.Disks = append(s.Disks, d)
+	}
+}
+
+// scalar returns a string field's value; numbers and the like are taken as
+// written, lists and mappings are refused.
+func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		p.add(n.Line, path, "want a single value, not %s", kindName(n))
+		return "", false
+	}
+	return strings.TrimSpace(n.Value), true
+}
+
+// resolve follows an alias (*name) to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if isNull(n) {
+			return "an empty value"
+		}
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+	return "an alias"
+}
+
+func describe(n *yaml.Node) string { return kindName(n) }
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// suggest returns ` (did you mean "x"?)` for a near miss, else "".
+func suggest(name string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := distance(strings.ToLower(name), k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// distance is the Levenshtein distance of two short strings.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,492 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// ApplyOptions are the values of zonemove apply.
+type ApplyOptions struct {
+	f *Factory
+
+	File        string
+	DryRun      bool
+	Yes         bool
+	Concurrency int
+	StatePath   string
+
+	Wait     bool
+	Interval time.Duration
+	Timeout  time.Duration
+
+	// Limiter paces the creates; tests and benchmarks may replace it.
+	Limiter *rate.Limiter
+
+	manifest *batch.Manifest
+}
+
+// NewCmdApply builds zonemove apply. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
+	o := &ApplyOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE [flags]",
+		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
+		Long: `Run the migrations of a YAML manifest (see docs/batch.md) as one batch.
+
+Every migration is checked first, concurrently; if any check fails, nothing is
+created (exit 3). Then the jobs are created, --concurrency at a time.
+
+The state file (default FILE.state.json) records each migration's ClientToken
+before its create is sent, and its job as soon as it is known. Running apply
+again after any interruption creates no duplicate: migrations with a job are
+reported as exists; a create whose answer was lost is re-sent with the same
+ClientToken, and the API answers with the job it made; the rest are checked
+and created. Two runs on the same state file at once are refused.
+
+Without --dry-run, apply asks for confirmation once on a terminal; off a
+terminal it needs --yes.`,
+		Example: `  # Check the whole batch; create nothing
+  zonemove apply -f migrations.yaml --dry-run
+
+  # Create the jobs and follow them to the end
+  zonemove apply -f migrations.yaml --yes --wait`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&o.File, "file", "f", "", "manifest of the migrations (YAML; required)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
+	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
+	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("checks and creates in flight at once (1 to %d)", batch.MaxConcurrency))
+	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
+	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
+	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("state", "json")
+	return cmd
+}
+
+// complete validates the flags and the manifest. It sends nothing.
+func (o *ApplyOptions) complete(cmd *cobra.Command) error {
+	f := o.f
+	if o.File == "" {
+		return usageError("a manifest is required: pass -f FILE (see docs/batch.md for its format)")
+	}
+	if o.Concurrency < 1 || o.Concurrency > batch.MaxConcurrency {
+		return usageError("invalid --concurrency %d: want 1 to %d", o.Concurrency, batch.MaxConcurrency)
+	}
+	if o.DryRun && o.Wait {
+		return usageError("--wait cannot go with --dry-run: a dry run creates no job")
+	}
+	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
+		return usageError("--interval and --timeout go with --wait")
+	}
+	if o.Interval <= 0 {
+		return usageError("invalid --interval %s: it must be positive", o.Interval)
+	}
+	if o.Timeout < 0 {
+		return usageError("invalid --timeout %s: it must not be negative", o.Timeout)
+	}
+	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
+	m, err := batch.Load(o.File, batch.RegionSource{Region: f.Global.Region, Flag: regionFlag})
+	if err != nil {
+		var me *batch.ManifestError
+		if errors.As(err, &me) {
+			return &ExitError{Code: ExitUsage, Err: err, ErrCode: "InvalidManifest",
+				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
+		}
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+	}
+	o.manifest = m
+	// The checks and the API calls use the manifest's region.
+	f.Global.Region = m.Region
+	if o.StatePath == "" {
+		o.StatePath = batch.DefaultStatePath(o.File)
+	}
+	if dir := filepath.Dir(o.StatePath); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageError("invalid --state %s: folder %s does not exist", o.StatePath, dir)
+		}
+	}
+	if !o.DryRun && !o.Yes && !f.IOStreams.IsStdinTTY() {
+		return &ExitError{Code: ExitUsage, ErrCode: "ConfirmationRequired",
+			Err:  errors.New("refusing to create migration jobs without confirmation: stdin is not a terminal"),
+			Hint: "pass --yes to create them, or --dry-run to only check them"}
+	}
+	if o.Limiter == nil {
+		o.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
+	}
+	return nil
+}
+
+// applyDocument is apply's JSON document.
+type applyDocument struct {
+	DryRun    bool          `json:"dry_run"`
+	Manifest  string        `json:"manifest"`
+	StateFile string        `json:"state_file"`
+	Results   []applyResult `json:"results"`
+	Summary   applySummary  `json:"summary"`
+	Error     *ErrorBody    `json:"error,omitempty"`
+}
+
+type applyResult struct {
+	InstanceID         string             `json:"instance_id"`
+	TargetZone         string             `json:"target_zone"`
+	TargetInstanceType string             `json:"target_instance_type"`
+	Status             batch.Status       `json:"status"`
+	JobID              string             `json:"job_id"`
+	ClientToken        string             `json:"client_token"`
+	Resumed            bool               `json:"resumed"`
+	Checks             []preflight.Result `json:"checks"`
+	Error              *ErrorBody         `json:"error"`
+}
+
+type applySummary struct {
+	Total   int `json:"total"`
+	Planned int `json:"planned"`
+	Created int `json:"created"`
+	Exists  int `json:"exists"`
+	Blocked int `json:"blocked"`
+	Failed  int `json:"failed"`
+}
+
+func (o *ApplyOptions) run(ctx context.Context) error {
+	f := o.f
+	var (
+		st    *batch.State
+		store *batch.Store
+		err   error
+	)
+	var client *smc.Client
+	if o.DryRun {
+		// A dry run writes nothing, not even the lock.
+		st, err = batch.ReadState(o.StatePath)
+	} else {
+		if client, err = f.SMC(); err != nil {
+			return err
+		}
+		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
+		if err == nil {
+			defer store.Close()
+			st = store.Snapshot()
+		}
+	}
+	if err != nil {
+		return stateError(err)
+	}
+
+	runner := &batch.Runner{
+		Check: func(ctx context.Context, m *batch.Migration) ([]preflight.Result, error) {
+			spec := m.Spec
+			rep, err := f.RunChecks(ctx, CheckRequest{Spec: &spec, Skip: m.SkipChecks})
+			if err != nil {
+				return nil, err
+			}
+			return rep.Checks, nil
+		},
+		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+			return client.CreateCrossZoneMigrationJob(ctx, req)
+		},
+		NewClientToken: f.NewClientToken,
+		Now:            f.Now,
+		Concurrency:    o.Concurrency,
+		Limiter:        o.Limiter,
+		StatePath:      o.StatePath,
+	}
+	plan := runner.Preflight(ctx, o.manifest, st)
+	if !plan.Ready() || o.DryRun {
+		return o.finish(plan, o.preflightError(ctx, plan))
+	}
+	if plan.Count(batch.Planned) > 0 && !o.Yes {
+		o.printTable(f.IOStreams.ErrOut, plan, false)
+		fmt.Fprintln(f.IOStreams.ErrOut)
+		ok, err := confirm(f, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &ExitError{Code: ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+		}
+	}
+	if f.IOStreams.IsStderrTTY() && !f.Global.JSON() {
+		runner.Progress = func(done, total int) {
+			fmt.Fprintf(f.IOStreams.ErrOut, "\rCreating jobs: %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(f.IOStreams.ErrOut)
+			}
+		}
+	}
+	runner.Apply(ctx, plan, store)
+	return o.finish(plan, o.applyError(ctx, plan))
+}
+
+// stateError gives a state or lock failure its exit code and hint.
+func stateError(err error) error {
+	var le *batch.LockedError
+	if errors.As(err, &le) {
+		return &ExitError{Code: ExitFailure, Err: err, ErrCode: "StateLocked",
+			Hint: "wait for the other run to end (the lock goes with its process), or use another --state for another batch"}
+	}
+	var se *batch.StateError
+	if errors.As(err, &se) {
+		return &ExitError{Code: ExitFailure, Err: err, ErrCode: "InvalidStateFile",
+			Hint: "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"}
+	}
+	return err
+}
+
+// preflightError is the error of a batch that stops after its preflight.
+func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) error {
+	if err := worstError(ctx, plan); err != nil {
+		return err
+	}
+	if n := plan.Count(batch.Blocked); n > 0 {
+		return &ExitError{Code: ExitCheckFailed, ErrCode: "CheckFailed",
+			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
+			Hint: "fix what the failing checks say, or accept a check with skip_checks in the manifest"}
+	}
+	return nil
+}
+
+// applyError is the error of a batch after its creates: the worst outcome.
+func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
+	if err := worstError(ctx, plan); err != nil {
+		return err
+	}
+	if n := plan.Count(batch.Planned); n > 0 {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
+	}
+	return nil
+}
+
+// exitRank orders exit codes from the least to the most severe.
+var exitRank = map[int]int{ExitOK: 0, ExitTimeout: 1, ExitJobFailed: 2, ExitCheckFailed: 3, ExitFailure: 4, ExitAuth: 5, ExitInterrupted: 6}
+
+// worstError sums up the failed migrations: how many, and the exit code of
+// the most severe.
+func worstError(ctx context.Context, plan *batch.Plan) error {
+	var worst error
+	n := 0
+	for _, r := range plan.Results {
+		if r.Err == nil {
+			continue
+		}
+		n++
+		if worst == nil || exitRank[ExitCode(r.Err)] > exitRank[ExitCode(worst)] {
+			worst = r.Err
+		}
+	}
+	if ctx.Err() != nil {
+		return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted",
+			Err:  errors.New("interrupted; the state file has every ClientToken sent and every job known so far"),
+			Hint: "run the same apply again to finish the batch: it creates no duplicate"}
+	}
+	if worst == nil {
+		return nil
+	}
+	code := ExitCode(worst)
+	ee := &ExitError{Code: code, Err: fmt.Errorf("%d of %d migrations failed; first cause of the worst: %w", n, len(plan.Results), worst)}
+	var ae *api.Error
+	if errors.As(worst, &ae) {
+		ee.ErrCode = ae.Code
+	}
+	if code != ExitAuth {
+		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
+	} else {
+		ee.Hint = hintFor(worst)
+	}
+	return ee
+}
+
+// finish prints the document (JSON, or the table for people) and returns err.
+func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
+	f := o.f
+	if f.Global.JSON() {
+		doc := o.document(plan)
+		doc.Error = errorBody(err)
+		if werr := f.WriteJSON(doc); werr != nil {
+			return werr
+		}
+		return err
+	}
+	w := f.IOStreams.Out
+	o.printTable(w, plan, true)
+	o.printDetails(w, plan)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, o.summaryLine(plan))
+	return err
+}
+
+func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
+	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{}}
+	for _, r := range plan.Results {
+		s := r.Migration.Spec
+		checks := r.Checks
+		if checks == nil {
+			checks = []preflight.Result{}
+		}
+		doc.Results = append(doc.Results, applyResult{
+			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
+			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed,
+			Checks: checks, Error: o.resultErrorBody(r),
+		})
+	}
+	doc.Summary = summarize(plan)
+	return doc
+}
+
+func summarize(plan *batch.Plan) applySummary {
+	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
+		Exists: plan.Count(batch.Exists), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+}
+
+// resultErrorBody describes a migration's error, with what a re-run does about it.
+func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
+	if r.Err == nil {
+		return nil
+	}
+	b := errorBody(r.Err)
+	if h := o.resultHint(r); h != "" {
+		b.Hint = h
+	}
+	return b
+}
+
+func (o *ApplyOptions) resultHint(r *batch.Result) string {
+	var ae *api.Error
+	var ns *batch.NotSentError
+	switch {
+	case errors.As(r.Err, &ns):
+		return "run the same apply again to create it"
+	case r.Status == batch.Created:
+		return hintFor(r.Err)
+	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
+		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse || ae.Attempts > 1) {
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+		}
+		h := hintFor(r.Err)
+		if h != "" {
+			h += " "
+		}
+		return h + "No job was created; once the cause is fixed, run the same apply again."
+	}
+	return hintFor(r.Err)
+}
+
+// printTable writes one line per migration.
+func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
+	cs := o.f.IOStreams.ColorScheme()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS")
+	for _, r := range plan.Results {
+		s := r.Migration.Spec
+		status := string(r.Status)
+		if color {
+			switch r.Status {
+			case batch.Created, batch.Exists:
+				status = cs.Green(status)
+			case batch.Blocked, batch.Failed:
+				status = cs.Red(status)
+			}
+		}
+		var failing []string
+		for _, c := range preflight.Failed(r.Checks) {
+			failing = append(failing, c.ID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.InstanceID, s.TargetZone, dash(s.TargetInstanceType), status, dash(r.JobID), dash(strings.Join(failing, ",")))
+	}
+	tw.Flush()
+}
+
+// printDetails explains each migration that needs a word: failing and
+// skipped checks, errors, and creates resumed from an earlier run.
+func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
+	cs := o.f.IOStreams.ColorScheme()
+	for _, r := range plan.Results {
+		var notable []preflight.Result
+		for _, c := range r.Checks {
+			if c.Status == preflight.Fail || c.Status == preflight.Warn {
+				notable = append(notable, c)
+			}
+		}
+		if len(notable) == 0 && r.Err == nil && !r.Resumed {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
+		if r.Resumed {
+			fmt.Fprintf(w, "  Resumed: an earlier run sent its create with ClientToken %s and recorded no answer; it is re-sent with the same token.\n", r.ClientToken)
+		}
+		if len(notable) > 0 {
+			var b bytes.Buffer
+			printChecks(&b, cs, notable)
+			for _, line := range strings.SplitAfter(b.String(), "\n") {
+				if line != "" {
+					fmt.Fprint(w, "  "+line)
+				}
+			}
+		}
+		if r.Err != nil {
+			fmt.Fprintf(w, "  Error: %s\n", r.Err)
+			if h := o.resultHint(r); h != "" {
+				fmt.Fprintf(w, "  Hint: %s\n", h)
+			}
+		}
+	}
+}
+
+func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
+	s := summarize(plan)
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
+		}
+	}
+	line := fmt.Sprintf("%d migrations: %s.", s.Total, strings.Join(parts, ", "))
+	switch {
+	case o.DryRun:
+		line = "Dry run, " + line + " Nothing was created."
+	case s.Created == 0 && s.Failed == 0 && s.Blocked > 0:
+		line += " Nothing was created."
+	}
+	if !o.DryRun {
+		line += " State: " + o.StatePath
+	}
+	return line
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
