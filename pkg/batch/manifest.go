@@ -236,7 +236,6 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 			p.add(n.Line, path, "want a mapping of migration fields, not %s", kindName(n))
 			continue
 		}
-		before := len(p.err.Problems)
 		e := p.entry(n, path)
 		mig := p.merge(i, m.Region, defaults, e, path)
 		if mig == nil {
@@ -249,11 +248,11 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 				seen[id] = e.lines[fieldInstanceID]
 			}
 		}
-		if regionOK && len(p.err.Problems) == before {
-			if err := mig.Spec.Validate(); err != nil {
+		if regionOK {
+			for _, err := range validateAll(mig.Spec) {
 				field := fieldOf(err)
 				line, where := e.lines[field], path+"."+field
-				if line == 0 && defaults != nil && defaults.lines[field] > 0 {
+				if _, given := e.values[field]; !given && defaults != nil && defaults.lines[field] > 0 {
 					line, where = defaults.lines[field], "defaults."+field
 				}
 				if line == 0 {
@@ -266,6 +265,43 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 	}
 	return m
 }
+
+// validateAll runs migration.Spec.Validate until it finds nothing more, so
+// that every bad field is reported, not only the first. Disks were validated
+// one by one already, at their own lines, and a missing instance ID reported.
+func validateAll(s migration.Spec) []error {
+	s.Disks = nil
+	if s.InstanceID == "" {
+		s.InstanceID = placeholderInstance
+	}
+	var errs []error
+	for range len(Fields) {
+		err := s.Validate()
+		if err == nil {
+			break
+		}
+		errs = append(errs, err)
+		switch fieldOf(err) {
+		case fieldInstanceID:
+			s.InstanceID = placeholderInstance
+		case fieldTargetZone:
+			s.TargetZone = s.Region + "-a"
+		case fieldTargetVSwitch:
+			s.TargetVSwitch = ""
+		case fieldTargetInstanceType:
+			s.TargetInstanceType = ""
+		case fieldResourceGroupID:
+			s.ResourceGroupID = ""
+		default:
+			return errs
+		}
+	}
+	return errs
+}
+
+// placeholderInstance stands in for a missing instance ID while the other
+// fields are validated.
+const placeholderInstance = "i-placeholder0"
 
 func (p *parser) yamlError(err error) {
 	msg := err.Error()
@@ -551,9 +587,15 @@ func join(path, name string) string {
 // suggest returns ` (did you mean "x"?)` for a near miss, else "".
 func suggest(name string, known []string) string {
 	best, bestDist := "", 3
+	lower := strings.ToLower(name)
 	for _, k := range known {
-		if d := distance(strings.ToLower(name), k); d < bestDist {
+		if d := distance(lower, k); d < bestDist {
 			best, bestDist = k, d
+		}
+	}
+	for _, k := range known {
+		if best == "" && (strings.HasPrefix(lower, k) || strings.HasPrefix(k, lower)) {
+			best = k
 		}
 	}
 	if best == "" {

@@ -445,7 +445,8 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 		if len(notable) > 0 {
 			var b bytes.Buffer
 			printChecks(&b, cs, notable)
-			for _, line := range strings.SplitAfter(b.String(), "\n") {
+			_, rows, _ := strings.Cut(b.String(), "\n") // without the "Checks" title
+			for _, line := range strings.SplitAfter(rows, "\n") {
 				if line != "" {
 					fmt.Fprint(w, "  "+line)
 				}

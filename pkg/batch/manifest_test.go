@@ -1,0 +1,163 @@
+package batch
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/zonemove/zonemove/pkg/migration"
+)
+
+func TestParseMergesDefaults(t *testing.T) {
+	src := `region: cn-hangzhou
+defaults:
+  target_zone: cn-hangzhou-i
+  target_vswitch: vsw-bp1mxqnssl8nafltc0001
+  auto_pay: false
+  disks:
+    - {id: d-bp1eeplkn4j29wf70009, category: cloud_essd}
+  skip_checks: [spot]
+migrations:
+  - instance_id: i-bp1ff25rzvnul6kr0001
+    target_instance_type: ecs.g7.xlarge
+    disks:
+      - {id: d-bp1eeplkn4j29wf70001, category: CLOUD_ESSD, performance_level: pl1}
+  - instance_id: i-bp1ff25rzvnul6kr0002
+    target_zone: cn-hangzhou-j
+    target_vswitch: null
+    auto_pay: true
+    skip_checks: []
+    resource_group_id: rg-acfmw3ty5y70001
+`
+	m, err := Parse("m.yaml", []byte(src), RegionSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := false
+	tr := true
+	want := []migration.Spec{
+		{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001",
+			TargetInstanceType: "ecs.g7.xlarge", AutoPay: &f,
+			Disks: []migration.Disk{{ID: "d-bp1eeplkn4j29wf70001", Category: "cloud_essd", PerformanceLevel: "PL1"}}},
+		{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0002", TargetZone: "cn-hangzhou-j", AutoPay: &tr,
+			ResourceGroupID: "rg-acfmw3ty5y70001",
+			Disks:           []migration.Disk{{ID: "d-bp1eeplkn4j29wf70009", Category: "cloud_essd"}}},
+	}
+	if len(m.Migrations) != 2 {
+		t.Fatalf("%d migrations; want 2", len(m.Migrations))
+	}
+	for i, w := range want {
+		if got := m.Migrations[i].Spec; !reflect.DeepEqual(got, w) {
+			t.Errorf("migration %d:\n got %+v\nwant %+v", i, got, w)
+		}
+	}
+	if got := m.Migrations[0].SkipChecks; !reflect.DeepEqual(got, []string{"spot"}) {
+		t.Errorf("skip_checks of 0 = %v; want the default [spot]", got)
+	}
+	if got := m.Migrations[1].SkipChecks; len(got) != 0 {
+		t.Errorf("skip_checks of 1 = %v; want none (an empty list replaces the default)", got)
+	}
+	if m.Migrations[0].Line != 10 || m.Migrations[1].Line != 14 {
+		t.Errorf("lines %d, %d; want 10, 14", m.Migrations[0].Line, m.Migrations[1].Line)
+	}
+}
+
+func TestParseRegion(t *testing.T) {
+	withRegion := "region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n"
+	without := "migrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n"
+	for _, c := range []struct {
+		name, src string
+		rs        RegionSource
+		want      string
+		problem   string
+	}{
+		{"file", withRegion, RegionSource{}, "cn-hangzhou", ""},
+		{"file over env", withRegion, RegionSource{Region: "cn-shanghai"}, "cn-hangzhou", ""},
+		{"file and same flag", withRegion, RegionSource{Region: "cn-hangzhou", Flag: true}, "cn-hangzhou", ""},
+		{"file and other flag", withRegion, RegionSource{Region: "cn-shanghai", Flag: true}, "", "m.yaml:1: region: the manifest says cn-hangzhou but --region says cn-shanghai"},
+		{"flag", without, RegionSource{Region: "cn-hangzhou", Flag: true}, "cn-hangzhou", ""},
+		{"none", without, RegionSource{}, "", "m.yaml: no region"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte(c.src), c.rs)
+			if c.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), c.problem) {
+					t.Fatalf("error %v; want %q", err, c.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Region != c.want || m.Migrations[0].Spec.Region != c.want {
+				t.Errorf("region %q (spec %q); want %q", m.Region, m.Migrations[0].Spec.Region, c.want)
+			}
+		})
+	}
+}
+
+func TestParseProblems(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string // one per problem, in line order
+	}{
+		{"empty", "", []string{"m.yaml: the manifest is empty"}},
+		{"not a mapping", "- a\n- b\n", []string{"m.yaml:1: the manifest must be a mapping"}},
+		{"broken yaml", "region: cn-hangzhou\nmigrations: [\n", []string{"m.yaml:2: not valid YAML"}},
+		{"two documents", "region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n---\nregion: x\n", []string{"m.yaml:4: a second YAML document"}},
+		{"unknown top field", "region: cn-hangzhou\nmigration:\n  - {instance_id: i-bp1ff25rzvnul6kr0001}\n", []string{
+			`m.yaml:1: no migrations`, `m.yaml:2: migration: unknown field (did you mean "migrations"?)`}},
+		{"empty list", "region: cn-hangzhou\nmigrations: []\n", []string{"m.yaml:2: migrations: the list is empty"}},
+		{"missing zone", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n", []string{
+			"m.yaml:3: migrations[0].target_zone: a target zone is required"}},
+		{"instance in defaults", "region: cn-hangzhou\ndefaults:\n  instance_id: i-bp1ff25rzvnul6kr0001\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0002, target_zone: cn-hangzhou-i}\n", []string{
+			"m.yaml:3: defaults.instance_id: an instance ID cannot be a default"}},
+		{"bad default reported once", "region: cn-hangzhou\ndefaults:\n  target_zone: cn_hangzhou_i\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n  - instance_id: i-bp1ff25rzvnul6kr0002\n", []string{
+			`m.yaml:3: defaults.target_zone: "cn_hangzhou_i" is not a valid ID`}},
+		{"empty instance", "region: cn-hangzhou\nmigrations:\n  - {instance_id: '', target_zone: cn-hangzhou-i}\n", []string{
+			"m.yaml:3: migrations[0].instance_id: the instance ID is empty"}},
+		{"list for a string", "region: cn-hangzhou\nmigrations:\n  - instance_id: [i-bp1ff25rzvnul6kr0001]\n    target_zone: cn-hangzhou-i\n", []string{
+			"m.yaml:3: migrations[0].instance_id: want a single value, not a list"}},
+		{"disks not a list", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n    disks: d-bp1eeplkn4j29wf70001\n", []string{
+			"m.yaml:5: migrations[0].disks: want a list of disks"}},
+		{"disk without id", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n    disks:\n      - category: cloud_essd\n", []string{
+			"m.yaml:6: migrations[0].disks[0]: id is missing"}},
+		{"bad disk id", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n    disks:\n      - {id: disk-1}\n", []string{
+			`m.yaml:6: migrations[0].disks[0]: "disk-1" is not a valid ID`}},
+		{"merge key", "region: cn-hangzhou\nbase: &b {target_zone: cn-hangzhou-i}\nmigrations:\n  - <<: *b\n    instance_id: i-bp1ff25rzvnul6kr0001\n", []string{
+			"m.yaml:2: base: unknown field", "m.yaml:4: migrations[0]: merge keys (<<) are not supported"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("m.yaml", []byte(c.src), RegionSource{})
+			var me *ManifestError
+			if !errors.As(err, &me) {
+				t.Fatalf("error %v; want a *ManifestError", err)
+			}
+			msg := err.Error()
+			lines := strings.Split(msg, "\n")
+			if len(lines) > 1 {
+				lines = lines[1:]
+			}
+			if len(lines) != len(c.want) {
+				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(c.want), msg)
+			}
+			for i, w := range c.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("problem %d = %q; want it to contain %q", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseAliases(t *testing.T) {
+	src := "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: &z cn-hangzhou-i\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    target_zone: *z\n"
+	m, err := Parse("m.yaml", []byte(src), RegionSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := m.Migrations[1].Spec.TargetZone; z != "cn-hangzhou-i" {
+		t.Errorf("aliased zone %q", z)
+	}
+}

@@ -1,0 +1,186 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+func manifestOf(n int) *Manifest {
+	m := &Manifest{Path: "m.yaml", Region: "cn-hangzhou"}
+	for i := range n {
+		m.Migrations = append(m.Migrations, &Migration{Index: i, Line: 3 + i, Spec: migration.Spec{
+			Region: "cn-hangzhou", InstanceID: fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", i+1), TargetZone: "cn-hangzhou-i"}})
+	}
+	return m
+}
+
+func passing(context.Context, *Migration) ([]preflight.Result, error) {
+	return []preflight.Result{{ID: preflight.RegionZone, Status: preflight.Pass}, {ID: preflight.ActiveJob, Status: preflight.Fail, Message: "job j-1 is Running"}}, nil
+}
+
+func newRunner(check CheckFunc, create CreateFunc) *Runner {
+	n := 0
+	var mu sync.Mutex
+	return &Runner{Check: check, Create: create, Concurrency: 3, Now: func() time.Time { return t0 },
+		NewClientToken: func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("tok-%d", n) }}
+}
+
+func TestPreflightFromState(t *testing.T) {
+	m := manifestOf(4)
+	st := &State{Migrations: map[string]*Entry{}}
+	reqOf := func(i int) *smc.CreateCrossZoneMigrationJobRequest { return m.Migrations[i].Spec.Request() }
+	st.Migrations["i-bp1ff25rzvnul6kr0001"] = &Entry{ClientToken: "old-1", Fingerprint: Fingerprint(reqOf(0)), JobID: "j-1"}
+	st.Migrations["i-bp1ff25rzvnul6kr0002"] = &Entry{ClientToken: "old-2", Fingerprint: Fingerprint(reqOf(1))}
+	changed := reqOf(2)
+	changed.TargetZoneId = "cn-hangzhou-j"
+	st.Migrations["i-bp1ff25rzvnul6kr0003"] = &Entry{ClientToken: "old-3", Fingerprint: Fingerprint(changed), Request: changed}
+
+	var checked sync.Map
+	r := newRunner(func(ctx context.Context, mig *Migration) ([]preflight.Result, error) {
+		checked.Store(mig.Spec.InstanceID, true)
+		return []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Pass}}, nil
+	}, nil)
+	plan := r.Preflight(context.Background(), m, st)
+	want := []struct {
+		status  Status
+		token   string
+		resumed bool
+		checked bool
+	}{{Exists, "old-1", false, false}, {Planned, "old-2", true, true}, {Blocked, "old-3", false, false}, {Planned, "", false, true}}
+	for i, w := range want {
+		res := plan.Results[i]
+		_, wasChecked := checked.Load(res.Migration.Spec.InstanceID)
+		if res.Status != w.status || res.ClientToken != w.token || res.Resumed != w.resumed || wasChecked != w.checked {
+			t.Errorf("migration %d: %s token %q resumed %v checked %v; want %+v", i, res.Status, res.ClientToken, res.Resumed, wasChecked, w)
+		}
+	}
+	if c := plan.Results[2].Checks; len(c) != 1 || c[0].ID != ManifestChanged || c[0].Status != preflight.Fail {
+		t.Errorf("changed entry checks %+v", c)
+	}
+	if c := plan.Results[1].Checks[0]; c.Status != preflight.Skip || c.ID != preflight.ActiveJob {
+		t.Errorf("resumed active-job %+v; want skip with a note", c)
+	}
+	if plan.Ready() {
+		t.Error("a plan with a blocked migration is ready")
+	}
+}
+
+// A resumed migration is not blocked by the job its own earlier create made.
+func TestPreflightResumedIgnoresOwnJob(t *testing.T) {
+	m := manifestOf(2)
+	st := &State{Migrations: map[string]*Entry{
+		"i-bp1ff25rzvnul6kr0001": {ClientToken: "old-1", Fingerprint: Fingerprint(m.Migrations[0].Spec.Request())},
+	}}
+	plan := newRunner(passing, nil).Preflight(context.Background(), m, st)
+	if s := plan.Results[0].Status; s != Planned {
+		t.Errorf("resumed: %s; want planned", s)
+	}
+	if c := plan.Results[0].Checks[1]; c.Status != preflight.Warn {
+		t.Errorf("resumed active-job %+v; want warn", c)
+	}
+	if s := plan.Results[1].Status; s != Blocked {
+		t.Errorf("new migration with an active job: %s; want blocked", s)
+	}
+}
+
+func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	store, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var inflight, peak atomic.Int32
+	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		st, err := ReadState(path)
+		if err != nil {
+			return nil, err
+		}
+		if e := st.Migrations[req.InstanceId]; e == nil || e.ClientToken != req.ClientToken {
+			t.Errorf("create of %s sent before its token %s was in the state file", req.InstanceId, req.ClientToken)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if req.InstanceId == "i-bp1ff25rzvnul6kr0004" {
+			return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
+		}
+		if req.InstanceId == "i-bp1ff25rzvnul6kr0005" {
+			return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "InternalError", HTTPStatus: 500, Attempts: 4, Sent: true}
+		}
+		return &smc.CreateCrossZoneMigrationJobResponseBody{JobId: "j-" + req.InstanceId[2:], RequestId: "r"}, nil
+	})
+	m := manifestOf(8)
+	plan := &Plan{}
+	for _, mig := range m.Migrations {
+		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
+	}
+	r.Apply(context.Background(), plan, store)
+	if p := peak.Load(); p > 3 || p < 2 {
+		t.Errorf("peak of %d creates in flight; want 2 or 3 (concurrency 3)", p)
+	}
+	st, _ := ReadState(path)
+	for i, res := range plan.Results {
+		id := res.Migration.Spec.InstanceID
+		if want := fmt.Sprintf("tok-%d", i+1); res.ClientToken != want {
+			t.Errorf("%s token %s; want %s (assigned in manifest order)", id, res.ClientToken, want)
+		}
+		e := st.Migrations[id]
+		switch id {
+		case "i-bp1ff25rzvnul6kr0004": // refused: certainly no job, so forgotten
+			if res.Status != Failed || e != nil {
+				t.Errorf("%s: %s, entry %+v; want failed and no entry", id, res.Status, e)
+			}
+		case "i-bp1ff25rzvnul6kr0005": // outcome unknown: the token stays for a re-run
+			if res.Status != Failed || e == nil || e.JobID != "" || e.ClientToken != res.ClientToken {
+				t.Errorf("%s: %s, entry %+v; want failed with its token kept", id, res.Status, e)
+			}
+		default:
+			if res.Status != Created || e == nil || e.JobID != "j-"+id[2:] {
+				t.Errorf("%s: %s, entry %+v; want created and recorded", id, res.Status, e)
+			}
+		}
+	}
+}
+
+func TestApplyStopsAfterAuthError(t *testing.T) {
+	store, err := OpenStore(filepath.Join(t.TempDir(), "s.json"), "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var sent atomic.Int32
+	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		sent.Add(1)
+		return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "Forbidden.RAM", HTTPStatus: 403, Attempts: 1, Sent: true}
+	})
+	r.Concurrency = 1
+	plan := &Plan{}
+	for _, mig := range manifestOf(5).Migrations {
+		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
+	}
+	r.Apply(context.Background(), plan, store)
+	if n := sent.Load(); n != 1 {
+		t.Errorf("%d creates sent after an authorization error; want 1", n)
+	}
+	if len(store.Snapshot().Migrations) != 0 {
+		t.Error("tokens of creates not sent are in the state")
+	}
+	for _, res := range plan.Results[1:] {
+		if _, ok := res.Err.(*NotSentError); !ok || res.Status != Planned {
+			t.Errorf("%s: %s %v; want planned, not sent", res.Migration.Spec.InstanceID, res.Status, res.Err)
+		}
+	}
+}

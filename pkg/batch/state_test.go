@@ -1,0 +1,213 @@
+package batch
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func request(instance, zone string) *smc.CreateCrossZoneMigrationJobRequest {
+	return &smc.CreateCrossZoneMigrationJobRequest{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.yaml.state.json")
+	s, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i")
+	req.ClientToken = "tok-1"
+	if err := s.RecordToken("i-bp1ff25rzvnul6kr0001", "tok-1", req, t0); err != nil {
+		t.Fatal(err)
+	}
+	// Durable before RecordToken returns: another reader sees it now.
+	st, err := ReadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := st.Migrations["i-bp1ff25rzvnul6kr0001"]
+	if e == nil || e.ClientToken != "tok-1" || e.JobID != "" || e.Fingerprint != Fingerprint(req) || e.Request.ClientToken != "" {
+		t.Fatalf("after RecordToken the file holds %+v", e)
+	}
+	if err := s.RecordJob("i-bp1ff25rzvnul6kr0001", "j-bp17bclvg344jlyt0001", t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = ReadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = st.Migrations["i-bp1ff25rzvnul6kr0001"]
+	if e.JobID != "j-bp17bclvg344jlyt0001" || e.JobRecordedAt == nil || !e.TokenRecordedAt.Equal(t0) || st.Manifest != "m.yaml" {
+		t.Errorf("after RecordJob the file holds %+v", e)
+	}
+	// No temporary file is left behind.
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, de := range entries {
+		if strings.Contains(de.Name(), ".tmp-") {
+			t.Errorf("left %s behind", de.Name())
+		}
+	}
+	// Reopened, the store carries on from the file.
+	s2, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := s2.Snapshot().Migrations["i-bp1ff25rzvnul6kr0001"].JobID; got != "j-bp17bclvg344jlyt0001" {
+		t.Errorf("reopened job %q", got)
+	}
+}
+
+func TestFingerprintIgnoresToken(t *testing.T) {
+	a, b := request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i"), request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i")
+	a.ClientToken, b.ClientToken = "x", "y"
+	if Fingerprint(a) != Fingerprint(b) {
+		t.Error("the fingerprint depends on the token")
+	}
+	b.TargetZoneId = "cn-hangzhou-j"
+	if Fingerprint(a) == Fingerprint(b) {
+		t.Error("the fingerprint ignores the zone")
+	}
+	e := &Entry{Request: a}
+	if got := e.Changes(b); len(got) != 1 || got[0] != `TargetZoneId: "cn-hangzhou-i" -> "cn-hangzhou-j"` {
+		t.Errorf("changes %q", got)
+	}
+}
+
+// A crash in the middle of a write leaves a temporary file and the previous
+// state intact; a failed write leaves the previous file and takes the token
+// back, so the create is not sent with a token the file does not hold.
+func TestStateAtomicity(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.json")
+	s, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.RecordToken("i-bp1ff25rzvnul6kr0001", "tok-1", request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i"), t0); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+
+	// A torn temporary file from a crashed writer changes nothing.
+	if err := os.WriteFile(filepath.Join(dir, ".s.json.tmp-123"), []byte(`{"version": 1, "migr`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadState(path); err != nil {
+		t.Fatalf("state unreadable next to a torn temporary file: %v", err)
+	}
+
+	boom := errors.New("disk full")
+	s.writeFile = func(string, []byte) error { return boom }
+	err = s.RecordToken("i-bp1ff25rzvnul6kr0002", "tok-2", request("i-bp1ff25rzvnul6kr0002", "cn-hangzhou-i"), t0)
+	if !errors.Is(err, boom) {
+		t.Fatalf("error %v; want the write's", err)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("a failed write changed the file")
+	}
+	if _, ok := s.Snapshot().Migrations["i-bp1ff25rzvnul6kr0002"]; ok {
+		t.Error("the token of a failed write stayed in memory")
+	}
+
+	// The real writer: the file is replaced whole, never written in place.
+	s.writeFile = writeFileAtomic
+	fi, _ := os.Stat(path)
+	if err := s.RecordJob("i-bp1ff25rzvnul6kr0001", "j-bp17bclvg344jlyt0001", t0); err != nil {
+		t.Fatal(err)
+	}
+	fi2, _ := os.Stat(path)
+	if os.SameFile(fi, fi2) {
+		t.Error("the state file was written in place; want a new file renamed over it")
+	}
+}
+
+// Concurrent changes all reach the file, sharing writes.
+func TestStateConcurrentChanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	s, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var wg sync.WaitGroup
+	const n = 40
+	for i := range n {
+		wg.Go(func() {
+			id := "i-bp1ff25rzvnul6kr" + strings.Repeat("0", 2) + string(rune('a'+i%26)) + string(rune('a'+i/26))
+			if err := s.RecordToken(id, "tok", request(id, "cn-hangzhou-i"), t0); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	st, err := ReadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Migrations) != n {
+		t.Errorf("file holds %d entries; want %d", len(st.Migrations), n)
+	}
+	if s.writes > n {
+		t.Errorf("%d writes for %d changes", s.writes, n)
+	}
+}
+
+func TestStateLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	held := flock.New(LockPath(path))
+	if ok, err := held.TryLock(); !ok || err != nil {
+		t.Fatalf("taking the lock: %v %v", ok, err)
+	}
+	_, err := OpenStore(path, "m.yaml")
+	var le *LockedError
+	if !errors.As(err, &le) || le.LockPath != path+".lock" {
+		t.Fatalf("error %v; want a *LockedError naming %s.lock", err, path)
+	}
+	if !strings.Contains(err.Error(), path+".lock") {
+		t.Errorf("message %q does not name the lock", err)
+	}
+	held.Unlock()
+	s, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatalf("after the other run ended: %v", err)
+	}
+	s.Close()
+}
+
+func TestReadStateRefusesBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"garbage":    "not json",
+		"version":    `{"version": 9, "migrations": {}}`,
+		"no token":   `{"version": 1, "migrations": {"i-bp1ff25rzvnul6kr0001": {"fingerprint": "sha256:x"}}}`,
+		"null entry": `{"version": 1, "migrations": {"i-bp1ff25rzvnul6kr0001": null}}`,
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
+		os.WriteFile(path, []byte(content), 0o644)
+		var se *StateError
+		if _, err := ReadState(path); !errors.As(err, &se) {
+			t.Errorf("%s: error %v; want a *StateError", name, err)
+		}
+	}
+	st, err := ReadState(filepath.Join(dir, "missing"))
+	if err != nil || len(st.Migrations) != 0 {
+		t.Errorf("a missing file: %v, %v; want an empty state", st, err)
+	}
+}
