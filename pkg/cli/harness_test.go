@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -53,7 +54,9 @@ type cliCase struct {
 	args     []string
 	stdin    string
 	stdinTTY bool
-	noCreds  bool
+	// stdinBlocks makes stdin a terminal nobody types into.
+	stdinBlocks bool
+	noCreds     bool
 	// script queues fake API steps per action.
 	script map[string][]fakeapi.Step
 	// check runs extra assertions (on the server, for example).
@@ -116,6 +119,11 @@ func runGolden(t *testing.T, cases []cliCase) {
 			}
 			testEnv(t, srv, c.noCreds)
 			f, out, errOut := newTestFactory(c.stdinTTY, c.stdin)
+			if c.stdinBlocks {
+				r, w := io.Pipe()
+				defer w.Close()
+				f.IOStreams.In = r
+			}
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if c.ctx != nil {
 				ctx, cancel = c.ctx(srv)
