@@ -123,7 +123,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && ExitCode(err) != ExitInterrupted {
 		var ae *api.Error
 		if !errors.As(err, &ae) {
 			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
