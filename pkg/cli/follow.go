@@ -444,4 +444,3 @@ func (r *WaitResult) elapsed(now, since time.Time) time.Duration {
 	}
 	return to.Sub(from)
 }
-
