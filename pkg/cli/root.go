@@ -124,9 +124,10 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && ExitCode(err) != ExitInterrupted {
 		var ae *api.Error
-		if !errors.As(err, &ae) {
+		var ee *ExitError
+		if !errors.As(err, &ae) && !errors.As(err, &ee) {
 			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
 		}
 	}
