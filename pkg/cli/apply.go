@@ -39,6 +39,7 @@ type ApplyOptions struct {
 	Limiter *rate.Limiter
 
 	manifest *batch.Manifest
+	report   *WaitReport // with --wait, how the jobs ended
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
@@ -165,6 +166,8 @@ type applyResult struct {
 	Resumed            bool               `json:"resumed"`
 	Checks             []preflight.Result `json:"checks"`
 	Error              *ErrorBody         `json:"error"`
+	// Job is, with --wait, the job as the wait left it.
+	Job *WaitResult `json:"job,omitempty"`
 }
 
 type applySummary struct {
@@ -174,6 +177,15 @@ type applySummary struct {
 	Exists  int `json:"exists"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
+	// Jobs counts, with --wait, how the jobs ended.
+	Jobs *applyJobsSummary `json:"jobs,omitempty"`
+}
+
+type applyJobsSummary struct {
+	Finished int  `json:"finished"`
+	Failed   int  `json:"failed"`
+	NotDone  int  `json:"not_done"`
+	TimedOut bool `json:"timed_out"`
 }
 
 func (o *ApplyOptions) run(ctx context.Context) error {
@@ -226,7 +238,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if plan.Count(batch.Planned) > 0 && !o.Yes {
 		o.printTable(f.IOStreams.ErrOut, plan, false)
 		fmt.Fprintln(f.IOStreams.ErrOut)
-		ok, err := confirm(f, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
+		ok, err := confirm(ctx, f, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
 		if err != nil {
 			return err
 		}
@@ -243,7 +255,47 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		}
 	}
 	runner.Apply(ctx, plan, store)
-	return o.finish(plan, o.applyError(ctx, plan))
+	err = o.applyError(ctx, plan)
+	if o.Wait && ctx.Err() == nil {
+		// The state is complete: let another run in while the jobs go on.
+		store.Close()
+		err = worse(err, o.wait(ctx, plan))
+	}
+	return o.finish(plan, err)
+}
+
+// wait follows every job of the batch, created now or before, as zonemove
+// wait does, and checks that each instance ends where its entry asked.
+func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
+	var targets []WaitTarget
+	for _, r := range plan.Results {
+		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
+			s := r.Migration.Spec
+			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType})
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	report, err := o.f.WaitJobs(ctx, targets, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
+	o.report = report
+	if err != nil {
+		return err
+	}
+	return report.Err()
+}
+
+// worse returns the more severe of two errors.
+func worse(a, b error) error {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case exitRank[ExitCode(b)] > exitRank[ExitCode(a)]:
+		return b
+	}
+	return a
 }
 
 // stateError gives a state or lock failure its exit code and hint.
@@ -339,6 +391,10 @@ func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 	o.printTable(w, plan, true)
 	o.printDetails(w, plan)
 	fmt.Fprintln(w)
+	if o.report != nil {
+		f.PrintWaitReport(o.report)
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, o.summaryLine(plan))
 	return err
 }
@@ -358,7 +414,39 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		})
 	}
 	doc.Summary = summarize(plan)
+	if o.report != nil {
+		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
+		for i, r := range plan.Results {
+			j := o.waitResult(r)
+			if j == nil {
+				continue
+			}
+			doc.Results[i].Job = j
+			switch {
+			case j.Failed():
+				jobs.Failed++
+			case j.Done():
+				jobs.Finished++
+			default:
+				jobs.NotDone++
+			}
+		}
+		doc.Summary.Jobs = jobs
+	}
 	return doc
+}
+
+// waitResult is the job of a migration as the wait left it, if it was followed.
+func (o *ApplyOptions) waitResult(r *batch.Result) *WaitResult {
+	if o.report == nil || r.JobID == "" {
+		return nil
+	}
+	for _, j := range o.report.Jobs {
+		if j.JobID == r.JobID {
+			return j
+		}
+	}
+	return nil
 }
 
 func summarize(plan *batch.Plan) applySummary {
@@ -403,7 +491,11 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 	cs := o.f.IOStreams.ColorScheme()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS")
+	header := "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS"
+	if o.report != nil {
+		header += "\tJOB STATUS"
+	}
+	fmt.Fprintln(tw, header)
 	for _, r := range plan.Results {
 		s := r.Migration.Spec
 		status := string(r.Status)
@@ -419,7 +511,21 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 		for _, c := range preflight.Failed(r.Checks) {
 			failing = append(failing, c.ID)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.InstanceID, s.TargetZone, dash(s.TargetInstanceType), status, dash(r.JobID), dash(strings.Join(failing, ",")))
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", s.InstanceID, s.TargetZone, dash(s.TargetInstanceType), status, dash(r.JobID), dash(strings.Join(failing, ",")))
+		if o.report != nil {
+			js := "-"
+			if j := o.waitResult(r); j != nil {
+				js = j.Status
+				if j.Failed() && j.Status == smc.StatusFinished {
+					js += " (not as asked)"
+				}
+				if color {
+					js = colorStatus(cs, js)
+				}
+			}
+			line += "\t" + js
+		}
+		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
 }
@@ -483,11 +589,4 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 		line += " State: " + o.StatePath
 	}
 	return line
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

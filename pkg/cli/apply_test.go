@@ -1,0 +1,487 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+)
+
+// applyRun is one run of zonemove apply within a case; the runs of a case
+// share the fake server and the folder of the manifest and its state file.
+type applyRun struct {
+	args      []string
+	stdin     string
+	stdinTTY  bool
+	stdoutTTY bool
+	// script queues fake API steps for this run, before the case's answers.
+	script map[string][]fakeapi.Step
+	// ctx, when set, returns the run's context (to interrupt it).
+	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// before runs in the case's folder before the run.
+	before func(t *testing.T, dir string)
+	// check runs extra assertions after the run.
+	check func(t *testing.T, srv *fakeapi.Server, dir string, res runResult)
+}
+
+// applyCase is a manifest, copied into a fresh folder as migrations.yaml, and
+// the runs of apply on it.
+type applyCase struct {
+	name     string
+	manifest string // under testdata/manifests
+	runs     []applyRun
+	// delay is injected into every answer (to make creates overlap).
+	delay time.Duration
+}
+
+// tokenSequence makes distinct, stable ClientTokens, as uuid.NewString would
+// make distinct random ones.
+func tokenSequence() func() string {
+	n := 0
+	return func() string {
+		n++
+		return fmt.Sprintf("123e4567-e89b-42d3-a456-%012d", n)
+	}
+}
+
+// jobOf is the job the fake server makes for an instance: j-<suffix>.
+func jobOf(instanceID string) string { return "j-" + strings.TrimPrefix(instanceID, "i-") }
+
+// createdJob answers a create with a job derived from its InstanceId, so that
+// every migration gets its own job whatever order the creates arrive in.
+var createdJob = fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+	id := r.Params.Get("InstanceId")
+	return 200, map[string]string{"RequestId": "REQ-CREATE-" + strings.TrimPrefix(id, "i-"), "JobId": jobOf(id)}
+}}
+
+// runApplyGolden runs each case and compares, per run, the exit code,
+// stdout, stderr, the state file after the run and the requests it sent with
+// testdata/golden/<test>/<case>.golden. Requests are sorted (by action, then
+// instance, then token; retries keep their order) because the creates run
+// concurrently; results are in manifest order by design.
+func runApplyGolden(t *testing.T, cases []applyCase) {
+	t.Helper()
+	apiDir, err := filepath.Abs(filepath.Join(repoRoot, "testdata", "api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := filepath.Abs(repoRoot)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := fakeapi.New(t, apiDir)
+			srv.Delay = c.delay
+			srv.Always(createAction, createdJob)
+			testEnv(t, srv, false)
+			dir := t.TempDir()
+			if c.manifest != "" {
+				data, err := os.ReadFile(filepath.Join(root, "testdata", "manifests", c.manifest))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "migrations.yaml"), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Chdir(dir)
+			tokens := tokenSequence()
+			var b strings.Builder
+			for i, run := range c.runs {
+				if run.before != nil {
+					run.before(t, dir)
+				}
+				for action, steps := range run.script {
+					srv.On(action, steps...)
+				}
+				f, out, errOut := newTestFactory(run.stdinTTY, run.stdin)
+				f.NewClientToken = tokens
+				f.IOStreams.SetStdoutTTY(run.stdoutTTY)
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if run.ctx != nil {
+					ctx, cancel = run.ctx(srv)
+				}
+				sent := len(srv.Requests())
+				code := Run(ctx, f, run.args)
+				cancel()
+				res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
+				reqs := srv.Requests()[sent:]
+				for _, r := range reqs {
+					if !r.SignatureOK {
+						t.Errorf("run %d: request %s had an invalid signature", i+1, r.Action)
+					}
+				}
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				fmt.Fprintf(&b, "=== run %d\n", i+1)
+				b.WriteString(renderApplyRun(run, res, reqs, dir))
+				if run.check != nil {
+					run.check(t, srv, dir, res)
+				}
+			}
+			compareGolden(t, filepath.Join(root, "testdata", "golden", t.Name()+".golden"), normalize(b.String()))
+		})
+	}
+}
+
+func renderApplyRun(run applyRun, res runResult, reqs []fakeapi.Request, dir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ zonemove %s\n", strings.Join(run.args, " "))
+	fmt.Fprintf(&b, "--- exit code\n%d\n", res.code)
+	fmt.Fprintf(&b, "--- stdout\n%s", res.stdout)
+	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
+	state, err := os.ReadFile(filepath.Join(dir, "migrations.yaml.state.json"))
+	if err != nil {
+		state = []byte("(none)\n")
+	}
+	fmt.Fprintf(&b, "--- state file migrations.yaml.state.json\n%s", state)
+	sorted := append([]fakeapi.Request(nil), reqs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, c := sorted[i], sorted[j]
+		if a.Action != c.Action {
+			return a.Action < c.Action
+		}
+		if x, y := a.Params.Get("InstanceId"), c.Params.Get("InstanceId"); x != y {
+			return x < y
+		}
+		return a.Params.Get("ClientToken") < c.Params.Get("ClientToken")
+	})
+	fmt.Fprintf(&b, "--- requests received (%d, sorted)\n%s", len(reqs), fakeapi.Format(sorted))
+	return b.String()
+}
+
+func applyArgs(extra ...string) []string {
+	return append([]string{"apply", "-f", "migrations.yaml"}, extra...)
+}
+
+// readState reads the state file of a case's folder.
+func readState(t *testing.T, dir string) *batch.State {
+	t.Helper()
+	st, err := batch.ReadState(filepath.Join(dir, "migrations.yaml.state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// creates returns the creates received, by instance.
+func creates(srv *fakeapi.Server) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range srv.Requests() {
+		if r.Action == createAction {
+			id := r.Params.Get("InstanceId")
+			out[id] = append(out[id], r.Params.Get("ClientToken"))
+		}
+	}
+	return out
+}
+
+func jobsCreated(want int) func(*testing.T, *fakeapi.Server, string, runResult) {
+	return func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+		t.Helper()
+		if n := srv.JobsCreated(); n != want {
+			t.Errorf("the server has created %d jobs; want %d", n, want)
+		}
+	}
+}
+
+// cancelOnCreate cancels the run as soon as the server receives a create of
+// the instance (whose step hangs, so no answer ever comes back).
+func cancelOnCreate(instanceID string) func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
+	return func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for ctx.Err() == nil {
+				for _, r := range srv.Requests() {
+					if r.Action == createAction && r.Params.Get("InstanceId") == instanceID {
+						cancel()
+						return
+					}
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}()
+		return ctx, cancel
+	}
+}
+
+func TestApplyDryRun(t *testing.T) {
+	nothing := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+		nothingSent(t, srv, res)
+		if _, err := os.Stat(filepath.Join(dir, "migrations.yaml.state.json")); err == nil {
+			t.Error("a dry run wrote the state file")
+		}
+		if _, err := os.Stat(filepath.Join(dir, "migrations.yaml.state.json.lock")); err == nil {
+			t.Error("a dry run took the lock")
+		}
+	}
+	runApplyGolden(t, []applyCase{
+		{name: "blocked", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
+		{name: "blocked-json", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "-o", "json"), check: nothing}}},
+		{name: "all-pass", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
+	})
+}
+
+func TestApply(t *testing.T) {
+	fourJobs := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+		jobsCreated(4)(t, srv, dir, res)
+		st := readState(t, dir)
+		seen := map[string]bool{}
+		for id, tokens := range creates(srv) {
+			e := st.Migrations[id]
+			if e == nil || e.JobID != jobOf(id) || len(tokens) != 1 || tokens[0] != e.ClientToken {
+				t.Errorf("%s: state %+v, creates with tokens %v", id, e, tokens)
+				continue
+			}
+			if seen[e.JobID] || seen[e.ClientToken] {
+				t.Errorf("%s: job %s or token %s is not unique", id, e.JobID, e.ClientToken)
+			}
+			seen[e.JobID], seen[e.ClientToken] = true, true
+		}
+		if n := srv.MaxInFlight(); n < 2 || n > 3 {
+			t.Errorf("%d creates in flight at most; want 2 or 3 (--concurrency 3)", n)
+		}
+	}
+	runApplyGolden(t, []applyCase{
+		{name: "full-run-then-rerun", manifest: "batch.yaml", delay: 20 * time.Millisecond, runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "3"), check: fourJobs},
+			// Everything exists: nothing is checked or sent again.
+			{args: applyArgs("--yes"), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				jobsCreated(4)(t, srv, dir, res)
+				if n := len(srv.Requests()); n != 4 {
+					t.Errorf("%d requests in all; the re-run sent some", n)
+				}
+			}},
+		}},
+		{name: "full-run-json", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: jobsCreated(4)}}},
+		{name: "terminal", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stdin: "n\n", check: jobsCreated(0)},
+			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stdin: "y\n", check: jobsCreated(4)},
+		}},
+		{name: "not-a-terminal-without-yes", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs(),
+			check: func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) { nothingSent(t, srv, res) }}}},
+		{name: "blocked", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: jobsCreated(0)}}},
+		{name: "create-errors", manifest: "batch.yaml", runs: []applyRun{
+			// One create refused, one without an answer, after every retry.
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "2"), script: map[string][]fakeapi.Step{createAction: {
+				createdJob, smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob"),
+				smcFile("CreateCrossZoneMigrationJob.InternalError"), smcFile("CreateCrossZoneMigrationJob.InternalError"),
+			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				st := readState(t, dir)
+				if st.Migrations["i-bp1ff25rzvnul6kr0002"] != nil {
+					t.Error("the refused create's token stayed in the state: a re-run would skip its active-job check")
+				}
+				if e := st.Migrations["i-bp1ff25rzvnul6kr0003"]; e == nil || e.JobID != "" {
+					t.Errorf("the create of unknown outcome: state %+v; want its token and no job", e)
+				}
+			}},
+			// The re-run checks and creates the refused one anew, and re-sends the other with its token.
+			{args: applyArgs("--yes", "--concurrency", "1", "-o", "json"), check: jobsCreated(4)},
+		}},
+		{name: "auth-error-stops-the-batch", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {
+				smcFile("CreateCrossZoneMigrationJob.Forbidden.RAM"),
+			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				if n := len(creates(srv)); n != 1 {
+					t.Errorf("%d instances got a create after access was denied; want 1", n)
+				}
+				if n := len(readState(t, dir).Migrations); n != 0 {
+					t.Errorf("%d tokens in the state; want none", n)
+				}
+			}},
+		}},
+	})
+}
+
+// TestApplyResume interrupts a batch between sending a create and recording
+// its answer, then runs it again: no job is created twice, and the re-sent
+// create carries the token the state file recorded.
+func TestApplyResume(t *testing.T) {
+	const second = "i-bp1ff25rzvnul6kr0002"
+	var recorded string
+	tokenRecorded := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+		e := readState(t, dir).Migrations[second]
+		if e == nil || e.ClientToken == "" || e.JobID != "" {
+			t.Fatalf("after the interruption the state of %s is %+v; want a token and no job", second, e)
+		}
+		recorded = e.ClientToken
+	}
+	resentWithSameToken := func(jobs int) func(*testing.T, *fakeapi.Server, string, runResult) {
+		return func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+			jobsCreated(jobs)(t, srv, dir, res)
+			tokens := creates(srv)[second]
+			if len(tokens) != 2 || tokens[0] != recorded || tokens[1] != recorded {
+				t.Errorf("creates of %s carried %v; want twice the recorded %s", second, tokens, recorded)
+			}
+			for id, tokens := range creates(srv) {
+				if id != second && len(tokens) != 1 {
+					t.Errorf("%s got %d creates; want 1", id, len(tokens))
+				}
+			}
+			st := readState(t, dir)
+			for _, id := range []string{"i-bp1ff25rzvnul6kr0001", second, "i-bp1ff25rzvnul6kr0003", "i-bp1ff25rzvnul6kr0004"} {
+				if e := st.Migrations[id]; e == nil || e.JobID != jobOf(id) {
+					t.Errorf("%s: state %+v; want job %s", id, e, jobOf(id))
+				}
+			}
+		}
+	}
+	runApplyGolden(t, []applyCase{
+		// Ctrl-C while the second create is in flight: the server never
+		// answers it, so its job does not exist yet.
+		{name: "interrupted", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {createdJob, {Hang: true}}},
+				ctx: cancelOnCreate(second), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+					tokenRecorded(t, srv, dir, res)
+					jobsCreated(1)(t, srv, dir, res)
+				}},
+			{args: applyArgs("--yes", "--concurrency", "1"), check: resentWithSameToken(4)},
+		}},
+		// The laptop dies after the server made the job and before the answer
+		// arrived (a dropped connection, no retry): the re-run gets that job back.
+		{name: "answer-lost", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: map[string][]fakeapi.Step{createAction: {
+				createdJob, {Respond: createdJob.Respond, Drop: true},
+			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				tokenRecorded(t, srv, dir, res)
+				jobsCreated(4)(t, srv, dir, res) // the second's job exists, unknown to the client
+			}},
+			{args: applyArgs("--yes", "--concurrency", "1"), check: resentWithSameToken(4)},
+		}},
+		// The entry of an instance with a recorded token changed: flagged,
+		// nothing sent, the token is not re-sent with the new values.
+		{name: "changed-entry", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: map[string][]fakeapi.Step{createAction: {
+				createdJob, {Respond: createdJob.Respond, Drop: true},
+			}}},
+			{args: applyArgs("--yes"), before: editManifest("target_instance_type: ecs.g7.xlarge\n  - instance_id: i-bp1ff25rzvnul6kr0003",
+				"target_instance_type: ecs.g7.2xlarge\n  - instance_id: i-bp1ff25rzvnul6kr0003"),
+				check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+					if n := len(creates(srv)[second]); n != 1 {
+						t.Errorf("%d creates of the changed entry; want only the first run's", n)
+					}
+				}},
+		}},
+	})
+}
+
+// editManifest replaces old by new in the case's manifest.
+func editManifest(old, new string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		p := filepath.Join(dir, "migrations.yaml")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("the manifest has no %q", old)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestApplyLocked: a second apply on the same state file at the same time is
+// refused, and sends nothing.
+func TestApplyLocked(t *testing.T) {
+	var held *flock.Flock
+	runApplyGolden(t, []applyCase{{name: "second-run-refused", manifest: "batch.yaml", runs: []applyRun{
+		{args: applyArgs("--yes"), before: func(t *testing.T, dir string) {
+			held = flock.New(filepath.Join(dir, "migrations.yaml.state.json.lock"))
+			if ok, err := held.TryLock(); !ok || err != nil {
+				t.Fatalf("taking the lock: %v %v", ok, err)
+			}
+		}, check: func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) {
+			nothingSent(t, srv, res)
+			held.Unlock()
+		}},
+		// Once the other run is over, the batch runs.
+		{args: applyArgs("--yes", "--state", "migrations.yaml.state.json"), check: jobsCreated(4)},
+	}}})
+}
+
+// TestApplyWait follows the jobs of the batch: the exit code is the worst
+// outcome.
+func TestApplyWait(t *testing.T) {
+	// Where each instance ends up; 0003 keeps its type.
+	placed := map[string][2]string{
+		"i-bp1ff25rzvnul6kr0001": {"cn-hangzhou-i", "ecs.g7.xlarge"},
+		"i-bp1ff25rzvnul6kr0002": {"cn-hangzhou-i", "ecs.g7.xlarge"},
+		"i-bp1ff25rzvnul6kr0003": {"cn-hangzhou-i", "ecs.g7.large"},
+		"i-bp1ff25rzvnul6kr0004": {"cn-hangzhou-j", "ecs.g7.large"},
+	}
+	jobs := func(inError string) fakeapi.Step {
+		return fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+			var list []map[string]any
+			for i := 1; ; i++ {
+				id := r.Params.Get(fmt.Sprintf("JobId.%d", i))
+				if id == "" {
+					break
+				}
+				inst := "i-" + strings.TrimPrefix(id, "j-")
+				j := map[string]any{"JobId": id, "JobType": 2, "Status": "Finished", "BusinessStatus": "Cleaning", "Progress": 100,
+					"InstanceId": inst, "RegionId": "cn-hangzhou", "CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": "2026-11-27T12:00:00Z"}
+				if inst == inError {
+					j["Status"], j["BusinessStatus"], j["Progress"], j["ErrorCode"], j["StatusInfo"] = "InError", "Syncing", 40, "DiskSyncFailed", "data disk sync failed"
+				}
+				list = append(list, j)
+			}
+			return 200, map[string]any{"RequestId": "REQ-JOBS", "TotalCount": len(list), "PageNumber": 1, "PageSize": 50,
+				"ReplicationJobs": map[string]any{"ReplicationJob": list}}
+		}}
+	}
+	instances := fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+		var ids []string
+		_ = json.Unmarshal([]byte(r.Params.Get("InstanceIds")), &ids)
+		var list []map[string]any
+		for _, id := range ids {
+			p := placed[id]
+			list = append(list, map[string]any{"InstanceId": id, "RegionId": "cn-hangzhou", "ZoneId": p[0], "InstanceType": p[1], "Status": "Running"})
+		}
+		return 200, map[string]any{"RequestId": "REQ-INSTANCES", "TotalCount": len(list), "Instances": map[string]any{"Instance": list}}
+	}}
+	runApplyGolden(t, []applyCase{
+		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s"),
+			script: map[string][]fakeapi.Step{"DescribeReplicationJobs": {jobs("")}, "DescribeInstances": {instances}}}}},
+		// Two already exist from an earlier run; one job ends InError: exit 5.
+		{name: "one-in-error-json", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {createdJob, createdJob, {Hang: true}}},
+				ctx: cancelOnCreate("i-bp1ff25rzvnul6kr0003")},
+			{args: applyArgs("--yes", "--wait", "-o", "json"),
+				script: map[string][]fakeapi.Step{"DescribeReplicationJobs": {jobs("i-bp1ff25rzvnul6kr0004")}, "DescribeInstances": {instances}}},
+		}},
+	})
+}
+
+func TestApplyBadInput(t *testing.T) {
+	nothing := func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) { nothingSent(t, srv, res) }
+	var cases []applyCase
+	for _, m := range []string{"unknown-fields", "duplicates", "missing-instance", "bad-values", "broken", "no-region"} {
+		cases = append(cases, applyCase{name: m, manifest: m + ".yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}})
+	}
+	cases = append(cases,
+		applyCase{name: "no-region-json", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing}}},
+		applyCase{name: "region-conflict", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-shanghai"), check: nothing}}},
+		applyCase{name: "no-file-flag", runs: []applyRun{{args: []string{"apply", "--dry-run"}, check: nothing}}},
+		applyCase{name: "missing-file", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
+		applyCase{name: "concurrency-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "0"), check: nothing}}},
+		applyCase{name: "concurrency-too-high", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "51"), check: nothing}}},
+		applyCase{name: "wait-with-dry-run", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--wait"), check: nothing}}},
+		applyCase{name: "state-in-missing-folder", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--state", "nowhere/s.json"), check: nothing}}},
+		applyCase{name: "corrupt-state", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing,
+			before: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "migrations.yaml.state.json"), []byte("{\"version\": 1, \"migr"), 0o644)
+			}}}},
+	)
+	runApplyGolden(t, cases)
+}
