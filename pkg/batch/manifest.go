@@ -168,14 +168,14 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 			p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
 			return nil
 		}
-		p.yamlError(err)
+		p.yamlError(err, data)
 		return nil
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		p.add(extra.Line, "", "a second YAML document (---) starts here; a manifest is one document")
 	} else if !errors.Is(err, io.EOF) {
-		p.yamlError(err)
+		p.yamlError(err, data)
 	}
 	if len(doc.Content) == 0 {
 		p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
@@ -303,20 +303,33 @@ func validateAll(s migration.Spec) []error {
 // fields are validated.
 const placeholderInstance = "i-placeholder0"
 
-func (p *parser) yamlError(err error) {
-	msg := err.Error()
-	for _, part := range strings.Split(msg, "\n") {
-		part = strings.TrimSpace(part)
-		if part == "" || part == "yaml: unmarshal errors:" {
-			continue
-		}
-		if sub := yamlLine.FindStringSubmatch(part); sub != nil {
-			line, _ := strconv.Atoi(sub[1])
-			p.add(line, "", "not valid YAML: %s", sub[2])
-			continue
-		}
-		p.add(0, "", "not valid YAML: %s", strings.TrimPrefix(part, "yaml: "))
+// yamlError reports a syntax error. The YAML library gives the line where the
+// enclosing block starts; the line that breaks it is the first at which the
+// document, cut there, stops parsing.
+func (p *parser) yamlError(err error, data []byte) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if sub := yamlLine.FindStringSubmatch(msg); sub != nil {
+		line, _ = strconv.Atoi(sub[1])
+		msg = sub[2]
 	}
+	if l := firstBrokenLine(data); l > 0 {
+		line = l
+	}
+	p.add(line, "", "not valid YAML: %s", msg)
+}
+
+func firstBrokenLine(data []byte) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	end := 0
+	for i, l := range lines {
+		end += len(l)
+		var n yaml.Node
+		if err := yaml.Unmarshal(data[:end], &n); err != nil {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // validation records a validation error of migration.Spec or the ID

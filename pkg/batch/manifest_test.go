@@ -105,6 +105,9 @@ func TestParseProblems(t *testing.T) {
 		{"empty", "", []string{"m.yaml: the manifest is empty"}},
 		{"not a mapping", "- a\n- b\n", []string{"m.yaml:1: the manifest must be a mapping"}},
 		{"broken yaml", "region: cn-hangzhou\nmigrations: [\n", []string{"m.yaml:2: not valid YAML"}},
+		{"bad indentation", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n   target_instance_type: ecs.g7.xlarge\n", []string{
+			"m.yaml:5: not valid YAML: did not find expected '-' indicator"}},
+		{"tab", "region: cn-hangzhou\nmigrations:\n\t- instance_id: i-bp1ff25rzvnul6kr0001\n", []string{"m.yaml:3: not valid YAML"}},
 		{"two documents", "region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n---\nregion: x\n", []string{"m.yaml:4: a second YAML document"}},
 		{"unknown top field", "region: cn-hangzhou\nmigration:\n  - {instance_id: i-bp1ff25rzvnul6kr0001}\n", []string{
 			`m.yaml:1: no migrations`, `m.yaml:2: migration: unknown field (did you mean "migrations"?)`}},

@@ -321,7 +321,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 	if n := plan.Count(batch.Blocked); n > 0 {
 		return &ExitError{Code: ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say, or accept a check with skip_checks in the manifest"}
+			Hint: "fix what the failing checks say (each has a hint above), or accept a preflight check with skip_checks in the manifest"}
 	}
 	return nil
 }
@@ -340,18 +340,23 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 // exitRank orders exit codes from the least to the most severe.
 var exitRank = map[int]int{ExitOK: 0, ExitTimeout: 1, ExitJobFailed: 2, ExitCheckFailed: 3, ExitFailure: 4, ExitAuth: 5, ExitInterrupted: 6}
 
-// worstError sums up the failed migrations: how many, and the exit code of
-// the most severe.
+// worstError sums up the failed migrations: how many, and the most severe
+// error with its instance (its exit code is the run's).
 func worstError(ctx context.Context, plan *batch.Plan) error {
-	var worst error
-	n := 0
+	var worst *batch.Result
+	failed, notSent := 0, 0
 	for _, r := range plan.Results {
-		if r.Err == nil {
+		var ns *batch.NotSentError
+		switch {
+		case r.Err == nil:
 			continue
+		case errors.As(r.Err, &ns):
+			notSent++
+		default:
+			failed++
 		}
-		n++
-		if worst == nil || exitRank[ExitCode(r.Err)] > exitRank[ExitCode(worst)] {
-			worst = r.Err
+		if worst == nil || exitRank[ExitCode(r.Err)] > exitRank[ExitCode(worst.Err)] {
+			worst = r
 		}
 	}
 	if ctx.Err() != nil {
@@ -362,16 +367,20 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	if worst == nil {
 		return nil
 	}
-	code := ExitCode(worst)
-	ee := &ExitError{Code: code, Err: fmt.Errorf("%d of %d migrations failed; first cause of the worst: %w", n, len(plan.Results), worst)}
+	code := ExitCode(worst.Err)
+	what := fmt.Sprintf("%d of %d migrations failed", failed, len(plan.Results))
+	if notSent > 0 {
+		what += fmt.Sprintf(" and %d were not sent", notSent)
+	}
+	ee := &ExitError{Code: code, Err: fmt.Errorf("%s; %s: %w", what, worst.Migration.Spec.InstanceID, worst.Err)}
 	var ae *api.Error
-	if errors.As(worst, &ae) {
+	if errors.As(worst.Err, &ae) {
 		ee.ErrCode = ae.Code
 	}
 	if code != ExitAuth {
 		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
 	} else {
-		ee.Hint = hintFor(worst)
+		ee.Hint = hintFor(worst.Err)
 	}
 	return ee
 }
@@ -546,7 +555,8 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
 		if r.Resumed {
-			fmt.Fprintf(w, "  Resumed: an earlier run sent its create with ClientToken %s and recorded no answer; it is re-sent with the same token.\n", r.ClientToken)
+			fmt.Fprintf(w, "  Resumed: an earlier run sent its create with ClientToken %s and recorded no answer; it is re-sent with the same token,\n"+
+				"  so the API returns the job it made, if any. The active-job check does not apply: that job would be its own.\n", r.ClientToken)
 		}
 		if len(notable) > 0 {
 			var b bytes.Buffer

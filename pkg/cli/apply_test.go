@@ -95,6 +95,7 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 			t.Chdir(dir)
 			tokens := tokenSequence()
 			var b strings.Builder
+			lastState := ""
 			for i, run := range c.runs {
 				if run.before != nil {
 					run.before(t, dir)
@@ -123,7 +124,16 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 					b.WriteString("\n")
 				}
 				fmt.Fprintf(&b, "=== run %d\n", i+1)
-				b.WriteString(renderApplyRun(run, res, reqs, dir))
+				state, err := os.ReadFile(filepath.Join(dir, "migrations.yaml.state.json"))
+				switch {
+				case err != nil:
+					state = []byte("(none)\n")
+				case string(state) == lastState:
+					state = []byte("(unchanged)\n")
+				default:
+					lastState = string(state)
+				}
+				b.WriteString(renderApplyRun(run, res, reqs, string(state)))
 				if run.check != nil {
 					run.check(t, srv, dir, res)
 				}
@@ -133,16 +143,12 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 	}
 }
 
-func renderApplyRun(run applyRun, res runResult, reqs []fakeapi.Request, dir string) string {
+func renderApplyRun(run applyRun, res runResult, reqs []fakeapi.Request, state string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "$ zonemove %s\n", strings.Join(run.args, " "))
 	fmt.Fprintf(&b, "--- exit code\n%d\n", res.code)
 	fmt.Fprintf(&b, "--- stdout\n%s", res.stdout)
 	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
-	state, err := os.ReadFile(filepath.Join(dir, "migrations.yaml.state.json"))
-	if err != nil {
-		state = []byte("(none)\n")
-	}
 	fmt.Fprintf(&b, "--- state file migrations.yaml.state.json\n%s", state)
 	sorted := append([]fakeapi.Request(nil), reqs...)
 	sort.SliceStable(sorted, func(i, j int) bool {
@@ -430,7 +436,7 @@ func TestApplyWait(t *testing.T) {
 				}
 				inst := "i-" + strings.TrimPrefix(id, "j-")
 				j := map[string]any{"JobId": id, "JobType": 2, "Status": "Finished", "BusinessStatus": "Cleaning", "Progress": 100,
-					"InstanceId": inst, "RegionId": "cn-hangzhou", "CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": "2026-11-27T12:00:00Z"}
+					"InstanceId": inst, "RegionId": "cn-hangzhou", "CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": "2026-11-27T15:40:10Z"}
 				if inst == inError {
 					j["Status"], j["BusinessStatus"], j["Progress"], j["ErrorCode"], j["StatusInfo"] = "InError", "Syncing", 40, "DiskSyncFailed", "data disk sync failed"
 				}
