@@ -201,6 +201,7 @@ func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	}
 	a := &applying{Runner: r, store: store, total: len(todo)}
 	r.each(ctx, todo, func(res *Result) { a.create(ctx, res) })
+	a.recording.Wait()
 }
 
 type applying struct {
@@ -210,6 +211,7 @@ type applying struct {
 	mu          sync.Mutex
 	stopped     error // set after an error every other create would meet too
 	done, total int
+	recording   sync.WaitGroup // job IDs being written to the state file
 }
 
 func (a *applying) create(ctx context.Context, res *Result) {
@@ -252,9 +254,13 @@ func (a *applying) create(ctx context.Context, res *Result) {
 		return
 	}
 	res.Status, res.JobID, res.RequestID = Created, resp.JobId, resp.RequestId
-	if err := a.store.RecordJob(id, resp.JobId, a.Now()); err != nil {
-		res.Err = fmt.Errorf("job %s was created, but recording it failed: %w; a re-run re-sends the create with ClientToken %s and gets this job back", resp.JobId, err, res.ClientToken)
-	}
+	// Written while this worker goes on to its next create, whose token write
+	// usually carries it too; Apply returns only once it is durable.
+	a.recording.Go(func() {
+		if err := a.store.RecordJob(id, resp.JobId, a.Now()); err != nil {
+			res.Err = fmt.Errorf("job %s was created, but recording it failed: %w; a re-run re-sends the create with ClientToken %s and gets this job back", resp.JobId, err, res.ClientToken)
+		}
+	})
 }
 
 func (a *applying) stop(err error) {

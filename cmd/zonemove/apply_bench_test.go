@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+)
+
+// batchManifest writes a manifest of n migrations.
+func batchManifest(tb testing.TB, dir string, n int) string {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - instance_id: i-bp1ff25rzvnul6kr%04d\n    target_instance_type: ecs.g7.xlarge\n", i+1)
+	}
+	path := filepath.Join(dir, "migrations.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkApply100Process measures the whole zonemove process applying a
+// batch of 100 migrations with --concurrency 8 against a fake API that
+// answers each request after 100 ms: the wall time against the sum of the
+// latencies of every request the server received, and the child's peak
+// resident memory (getrusage, as /usr/bin/time -v reports it).
+//
+//	go test ./cmd/zonemove -run XXX -bench Apply100Process -benchtime 5x
+func BenchmarkApply100Process(b *testing.B) {
+	const latency = 100 * time.Millisecond
+	bin := buildBinary(b)
+	srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
+	srv.Delay = latency
+	srv.Always("CreateCrossZoneMigrationJob", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+		id := r.Params.Get("InstanceId")
+		return 200, map[string]string{"RequestId": "REQ-" + id, "JobId": "j-" + strings.TrimPrefix(id, "i-")}
+	}})
+	env := []string{"HOME=" + b.TempDir(), "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
+	for _, s := range api.Services {
+		env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
+	}
+	var maxRSS int64
+	var wall time.Duration
+	requests := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		manifest := batchManifest(b, b.TempDir(), 100) // a fresh state file each time
+		before := len(srv.Requests())
+		cmd := exec.Command(bin, "apply", "-f", manifest, "--yes", "--concurrency", "8", "-o", "json")
+		cmd.Env = env
+		b.StartTimer()
+		start := time.Now()
+		out, err := cmd.Output()
+		wall += time.Since(start)
+		if err != nil {
+			b.Fatalf("%s: %v\n%s", bin, err, out)
+		}
+		requests += len(srv.Requests()) - before
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+			maxRSS = ru.Maxrss
+		}
+	}
+	b.StopTimer()
+	if got := srv.JobsCreated(); got != 100*b.N {
+		b.Fatalf("%d jobs created; want %d", got, 100*b.N)
+	}
+	sum := time.Duration(requests) * latency
+	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+	b.ReportMetric(100*wall.Seconds()/sum.Seconds(), "%-of-latency-sum")
+	b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")
+	b.ReportMetric(float64(srv.MaxInFlight()), "max-in-flight")
+}
