@@ -195,12 +195,12 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		store *batch.Store
 		err   error
 	)
-	var client *smc.Client
+	var clients chan *smc.Client
 	if o.DryRun {
 		// A dry run writes nothing, not even the lock.
 		st, err = batch.ReadState(o.StatePath)
 	} else {
-		if client, err = f.SMC(); err != nil {
+		if clients, err = smcClients(f, o.Concurrency); err != nil {
 			return err
 		}
 		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
@@ -223,7 +223,9 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			return rep.Checks, nil
 		},
 		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
-			return client.CreateCrossZoneMigrationJob(ctx, req)
+			c := <-clients
+			defer func() { clients <- c }()
+			return c.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		NewClientToken: f.NewClientToken,
 		Now:            f.Now,
@@ -296,6 +298,25 @@ func worse(a, b error) error {
 		return b
 	}
 	return a
+}
+
+// smcClients returns n SMC clients of the session, one for each worker: the
+// SDK core's client is not safe for concurrent calls (each call resets its
+// Headers field), while the session's connections are shared by all.
+func smcClients(f *Factory, n int) (chan *smc.Client, error) {
+	s, err := f.Session()
+	if err != nil {
+		return nil, err
+	}
+	clients := make(chan *smc.Client, n)
+	for range n {
+		c, err := smc.NewClient(s)
+		if err != nil {
+			return nil, err
+		}
+		clients <- c
+	}
+	return clients, nil
 }
 
 // stateError gives a state or lock failure its exit code and hint.
