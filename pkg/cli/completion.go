@@ -25,35 +25,37 @@ func NewCmdCompletion(f *Factory, runF func(*CompletionOptions) error) *cobra.Co
 		Short: "Print the shell completion script",
 		Long: `Print the completion script of zonemove for a shell on stdout. Besides commands
 and flags, it completes flag values: --output formats, --skip-check IDs and the
-category= and performance-level= parts of --disk.
+category= and performance-level= parts of --disk. Open a new shell after
+installing a script. The .deb and .rpm packages install the bash, zsh and fish
+scripts already.
 
-Bash (needs the bash-completion package):
-  # this session only
-  source <(zonemove completion bash)
-  # for every session, for you
-  mkdir -p ~/.local/share/bash-completion/completions
-  zonemove completion bash > ~/.local/share/bash-completion/completions/zonemove
-  # for every user (Linux; the .deb and .rpm packages already install it)
-  zonemove completion bash | sudo tee /usr/share/bash-completion/completions/zonemove >/dev/null
-  # macOS with Homebrew's bash-completion@2
-  zonemove completion bash > $(brew --prefix)/etc/bash_completion.d/zonemove
+Bash (needs the bash-completion package), for this session only:
 
-Zsh:
-  # completion must be enabled once in ~/.zshrc: autoload -U compinit; compinit
-  mkdir -p ~/.zsh/completions
-  zonemove completion zsh > ~/.zsh/completions/_zonemove
-  # and in ~/.zshrc, before compinit: fpath=(~/.zsh/completions $fpath)
-  # (the .deb and .rpm packages install /usr/share/zsh/vendor-completions/_zonemove)
+    source <(zonemove completion bash)
+
+Bash, for every session of yours:
+
+    mkdir -p ~/.local/share/bash-completion/completions
+    zonemove completion bash > ~/.local/share/bash-completion/completions/zonemove
+
+Bash on macOS with Homebrew's bash-completion@2:
+
+    zonemove completion bash > $(brew --prefix)/etc/bash_completion.d/zonemove
+
+Zsh: put the script in a directory of $fpath, and enable completion once in
+~/.zshrc with "autoload -U compinit; compinit":
+
+    mkdir -p ~/.zsh/completions
+    zonemove completion zsh > ~/.zsh/completions/_zonemove
+    echo 'fpath=(~/.zsh/completions $fpath)' >> ~/.zshrc   # before compinit
 
 Fish:
-  zonemove completion fish > ~/.config/fish/completions/zonemove.fish
 
-PowerShell:
-  # this session only
-  zonemove completion powershell | Out-String | Invoke-Expression
-  # for every session: add the line above to the file that $PROFILE names
+    zonemove completion fish > ~/.config/fish/completions/zonemove.fish
 
-Open a new shell after installing a script.`,
+PowerShell, for this session (add the line to the file $PROFILE names to keep it):
+
+    zonemove completion powershell | Out-String | Invoke-Expression`,
 		Example: `  zonemove completion bash > ~/.local/share/bash-completion/completions/zonemove
   zonemove completion zsh --no-descriptions > ~/.zsh/completions/_zonemove`,
 		ValidArgs: completionShells,
