@@ -36,9 +36,12 @@ func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 		Use:   "version",
 		Short: "Show the version of zonemove",
 		Long: `Show the version of zonemove, the commit it was built from, the build date and the
-Go version. A binary built without release stamping (go build, go run) says it
-is a development build; its commit and date then come from the Go toolchain's
-version control stamp when there is one.`,
+Go version.
+
+A binary built without the release stamp (go build, go run) says it is a
+development build, unless the Go toolchain recorded a release version for it
+(go install ...@v1.2.3, or a build of a clean checkout of a tag). Its commit and
+date then come from the toolchain's version control stamp, when there is one.`,
 		Example: `  zonemove version
   zonemove version -o json | jq -r .version`,
 		Args: cobra.NoArgs,
