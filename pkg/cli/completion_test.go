@@ -127,3 +127,24 @@ func TestCompletionNeedsAKnownShell(t *testing.T) {
 		}
 	}
 }
+
+// A whole value is followed by a space; a prefix such as "smc=" is not.
+func TestCompleteDirectives(t *testing.T) {
+	if _, d := complete(t, "-o", ""); d != ":4" {
+		t.Errorf("-o completion directive = %s; want :4 (no files, space after the value)", d)
+	}
+	if _, d := complete(t, "--endpoint", ""); d != ":6" {
+		t.Errorf("--endpoint completion directive = %s; want :6 (no files, no space after smc=)", d)
+	}
+}
+
+// A malformed environment must not break tab completion.
+func TestCompleteIgnoresBrokenEnvironment(t *testing.T) {
+	f, stdout, stderr := offlineFactory(t)
+	f.Getenv = func(k string) string {
+		return map[string]string{"ALIBABA_CLOUD_REGION_ID": "Not A Region", "ZONEMOVE_ENDPOINT_SMC": "gopher://x"}[k]
+	}
+	if code := cli.Run(context.Background(), f, []string{"__complete", "-o", ""}); code != 0 || !strings.Contains(stdout.String(), "json") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
