@@ -40,6 +40,9 @@ without ever creating a duplicate job.`,
 		SilenceErrors:     true,
 		DisableAutoGenTag: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+				return nil // completion must work whatever the environment holds
+			}
 			return resolveGlobal(f, cmd)
 		},
 	}
@@ -59,13 +62,20 @@ without ever creating a duplicate job.`,
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
+	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
 	return cmd
 }
 
 func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	directive := cobra.ShellCompDirectiveNoFileComp
+	for _, v := range values {
+		if strings.HasSuffix(v, "=") {
+			directive |= cobra.ShellCompDirectiveNoSpace // a prefix the user goes on typing after
+		}
+	}
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return values, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		return values, directive
 	}
 }
 
