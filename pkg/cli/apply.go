@@ -39,6 +39,7 @@ type ApplyOptions struct {
 	Limiter *rate.Limiter
 
 	manifest *batch.Manifest
+	applied  bool        // the creates were started
 	report   *WaitReport // with --wait, how the jobs ended
 }
 
@@ -256,6 +257,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			}
 		}
 	}
+	o.applied = true
 	runner.Apply(ctx, plan, store)
 	err = o.applyError(ctx, plan)
 	if o.Wait && ctx.Err() == nil {
@@ -336,6 +338,9 @@ func stateError(err error) error {
 
 // preflightError is the error of a batch that stops after its preflight.
 func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) error {
+	if ctx.Err() != nil {
+		return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
+	}
 	if err := worstError(ctx, plan); err != nil {
 		return err
 	}
@@ -613,7 +618,7 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 	switch {
 	case o.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
-	case s.Created == 0 && s.Failed == 0 && s.Blocked > 0:
+	case !o.applied && s.Planned+s.Blocked+s.Failed > 0:
 		line += " Nothing was created."
 	}
 	if !o.DryRun {
