@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -182,5 +184,52 @@ func TestApplyStopsAfterAuthError(t *testing.T) {
 		if _, ok := res.Err.(*NotSentError); !ok || res.Status != Planned {
 			t.Errorf("%s: %s %v; want planned, not sent", res.Migration.Spec.InstanceID, res.Status, res.Err)
 		}
+	}
+}
+
+// The preflight checks migrations concurrently, Concurrency at a time.
+func TestPreflightConcurrent(t *testing.T) {
+	var inflight, peak atomic.Int32
+	r := newRunner(func(ctx context.Context, m *Migration) ([]preflight.Result, error) {
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(10 * time.Millisecond)
+		return nil, nil
+	}, nil)
+	r.Concurrency = 4
+	plan := r.Preflight(context.Background(), manifestOf(12), &State{Migrations: map[string]*Entry{}})
+	if p := peak.Load(); p < 2 || p > 4 {
+		t.Errorf("peak of %d checks at once; want 2 to 4", p)
+	}
+	if !plan.Ready() || plan.Count(Planned) != 12 {
+		t.Errorf("plan: %d planned, ready %v", plan.Count(Planned), plan.Ready())
+	}
+}
+
+// The limiter paces the creates whatever the concurrency.
+func TestApplyRateLimit(t *testing.T) {
+	store, err := OpenStore(filepath.Join(t.TempDir(), "s.json"), "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		return &smc.CreateCrossZoneMigrationJobResponseBody{JobId: "j-" + req.InstanceId[2:]}, nil
+	})
+	r.Concurrency = 5
+	r.Limiter = rate.NewLimiter(rate.Every(20*time.Millisecond), 1)
+	plan := &Plan{}
+	for _, mig := range manifestOf(5).Migrations {
+		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
+	}
+	start := time.Now()
+	r.Apply(context.Background(), plan, store)
+	if d := time.Since(start); d < 75*time.Millisecond {
+		t.Errorf("5 creates at one per 20 ms took %s; want at least 80 ms", d)
+	}
+	if n := plan.Count(Created); n != 5 {
+		t.Errorf("%d created; want 5", n)
 	}
 }
