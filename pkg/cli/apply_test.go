@@ -491,3 +491,35 @@ func TestApplyBadInput(t *testing.T) {
 	)
 	runApplyGolden(t, cases)
 }
+
+// TestApplyOptions: flags and the manifest become options without any network.
+func TestApplyOptions(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(manifest, []byte("migrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args        []string
+		state       string
+		concurrency int
+	}{
+		{[]string{"-f", manifest, "--dry-run"}, manifest + ".state.json", 5},
+		{[]string{"-f", manifest, "--yes", "--concurrency", "50", "--state", filepath.Join(dir, "s.json")}, filepath.Join(dir, "s.json"), 50},
+	} {
+		f, _, _ := newTestFactory(false, "")
+		f.Global.Region = "cn-hangzhou"
+		var got *ApplyOptions
+		cmd := NewCmdApply(f, func(_ context.Context, o *ApplyOptions) error { got = o; return nil })
+		cmd.SetArgs(c.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if got.StatePath != c.state || got.Concurrency != c.concurrency || got.Limiter == nil {
+			t.Errorf("%v: state %s, concurrency %d, limiter %v", c.args, got.StatePath, got.Concurrency, got.Limiter)
+		}
+		if m := got.manifest; len(m.Migrations) != 1 || m.Migrations[0].Spec.Region != "cn-hangzhou" {
+			t.Errorf("%v: manifest %+v", c.args, m)
+		}
+	}
+}
