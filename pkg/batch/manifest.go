@@ -188,6 +188,7 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 	}
 	m := &Manifest{}
 	top := p.mapping(root, "", topFields)
+	regionOK := false // the specs are validated only with a good region
 	if n := top["region"]; n != nil {
 		if v, ok := p.scalar(n, "region"); ok {
 			m.Region = v
@@ -195,15 +196,18 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 				p.validation(n.Line, "", err)
 			} else if region.Flag && region.Region != "" && region.Region != v {
 				p.add(n.Line, "region", "the manifest says %s but --region says %s: drop one of them", v, region.Region)
+			} else {
+				regionOK = true
 			}
 		}
 	} else {
 		m.Region = region.Region
 		if m.Region == "" {
 			p.add(0, "", "no region: set region: in the manifest, pass --region, or set ALIBABA_CLOUD_REGION_ID")
+		} else {
+			regionOK = true // --region was validated with the global flags
 		}
 	}
-	regionOK := len(p.err.Problems) == 0
 
 	var defaults *entry
 	if n := top["defaults"]; n != nil {

@@ -129,7 +129,8 @@ func TestParseProblems(t *testing.T) {
 		{"bad disk id", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n    disks:\n      - {id: disk-1}\n", []string{
 			`m.yaml:6: migrations[0].disks[0]: "disk-1" is not a valid ID`}},
 		{"merge key", "region: cn-hangzhou\nbase: &b {target_zone: cn-hangzhou-i}\nmigrations:\n  - <<: *b\n    instance_id: i-bp1ff25rzvnul6kr0001\n", []string{
-			"m.yaml:2: base: unknown field", "m.yaml:4: migrations[0]: merge keys (<<) are not supported"}},
+			"m.yaml:2: base: unknown field", "m.yaml:4: migrations[0]: merge keys (<<) are not supported",
+			"m.yaml:4: migrations[0].target_zone: a target zone is required"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("m.yaml", []byte(c.src), RegionSource{})
