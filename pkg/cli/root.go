@@ -59,6 +59,7 @@ without ever creating a duplicate job.`,
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
+	cmd.AddCommand(NewCmdTypes(f, nil))
 	return cmd
 }
 

@@ -50,6 +50,9 @@ type Instance struct {
 	LockReasons        []string
 	IPv6Addresses      []string
 	SecondaryENIs      []string
+	PrivateIPs         []string // of the primary ENI, in the VPC
+	PublicIPs          []string // assigned with the instance (not EIPs)
+	EIP                string
 }
 
 // Instances describes instances by ID (at most 100 a call); IDs not found are
@@ -83,6 +86,15 @@ func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*Insta
 		}
 		if va := in.VpcAttributes; va != nil {
 			i.VpcID, i.VSwitchID = dara.StringValue(va.VpcId), dara.StringValue(va.VSwitchId)
+			if va.PrivateIpAddress != nil {
+				i.PrivateIPs = dara.StringSliceValue(va.PrivateIpAddress.IpAddress)
+			}
+		}
+		if in.PublicIpAddress != nil {
+			i.PublicIPs = dara.StringSliceValue(in.PublicIpAddress.IpAddress)
+		}
+		if in.EipAddress != nil {
+			i.EIP = dara.StringValue(in.EipAddress.IpAddress)
 		}
 		if in.OperationLocks != nil {
 			for _, l := range in.OperationLocks.LockReason {

@@ -70,6 +70,11 @@ func (s *IOStreams) TerminalWidth() int { return s.termWidth }
 // ColorScheme returns the color helpers for stdout.
 func (s *IOStreams) ColorScheme() *ColorScheme { return &ColorScheme{enabled: s.ColorEnabled()} }
 
+// ErrColorScheme returns the color helpers for stderr.
+func (s *IOStreams) ErrColorScheme() *ColorScheme {
+	return &ColorScheme{enabled: s.StderrColorEnabled()}
+}
+
 // ColorScheme wraps text in ANSI colors when enabled.
 type ColorScheme struct{ enabled bool }
 
