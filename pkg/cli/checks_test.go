@@ -105,7 +105,7 @@ func TestChecks(t *testing.T) {
 		{name: "type-family-fail-no-such-type", id: preflight.TypeFamily, want: preflight.Fail, set: map[string]string{"--target-instance-type": "ecs.g7.5xlarge"}},
 		{name: "family-supported-pass", id: preflight.FamilySupported, want: preflight.Pass},
 		{name: "family-supported-fail", id: preflight.FamilySupported, want: preflight.Fail,
-			set: map[string]string{"--target-instance-type": "ecs.gn7i-c16g1.4xlarge"},
+			set:   map[string]string{"--target-instance-type": "ecs.gn7i-c16g1.4xlarge"},
 			facts: merge(facts("DescribeInstances", "gn7i"), facts("DescribeInstanceTypes", "gn7i")),
 			check: func(t *testing.T, _ *fakeapi.Server, doc *createDocument) {
 				wantStatus(t, doc, preflight.TypeFamily, preflight.Pass)

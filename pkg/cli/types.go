@@ -136,4 +136,3 @@ func (o *TypesOptions) printText(doc *typesDocument) {
 		fmt.Fprintf(w, "\nThe current type %s is not in stock in %s: pass one of these with --target-instance-type.\n", doc.InstanceType, doc.ZoneID)
 	}
 }
-
