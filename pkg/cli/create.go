@@ -367,7 +367,11 @@ func printChecks(w io.Writer, cs interface {
 		summary = append(summary, fmt.Sprintf("%d skipped", n))
 	}
 	fmt.Fprintf(w, "Checks: %s\n", strings.Join(summary, ", "))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	// Aligned by hand: the marks' color codes would throw a tabwriter off.
+	idWidth := 0
+	for _, r := range results {
+		idWidth = max(idWidth, len(r.ID))
+	}
 	for _, r := range results {
 		var mark string
 		switch r.Status {
@@ -380,20 +384,19 @@ func printChecks(w io.Writer, cs interface {
 		case preflight.Skip:
 			mark = cs.Gray("- skip")
 		default:
-			mark = "? " + string(r.Status)
+			mark = fmt.Sprintf("? %-4s", r.Status)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", mark, r.ID, r.Message)
+		fmt.Fprintf(w, "  %s  %-*s  %s\n", mark, idWidth, r.ID, r.Message)
 		if r.Hint != "" && (r.Status == preflight.Fail || r.Status == preflight.Warn) {
 			for i, line := range strings.Split(r.Hint, "\n") {
 				prefix := "  "
 				if i == 0 {
 					prefix = "→ "
 				}
-				fmt.Fprintf(tw, "  \t\t%s%s\n", prefix, line)
+				fmt.Fprintf(w, "  %6s  %-*s  %s%s\n", "", idWidth, "", prefix, line)
 			}
 		}
 	}
-	tw.Flush()
 }
 
 func plural(n int, one, many string) string {

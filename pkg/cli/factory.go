@@ -157,11 +157,7 @@ func (f *Factory) Gatherer() (*cloud.Gatherer, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := f.SMC()
-	if err != nil {
-		return nil, err
-	}
-	f.gatherer = cloud.NewGatherer(c, jobs)
+	f.gatherer = cloud.NewGatherer(c)
 	return f.gatherer, nil
 }
 

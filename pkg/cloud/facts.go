@@ -62,25 +62,17 @@ func (f *FamilyTypes) Lookup(id string) *InstanceType {
 	return nil
 }
 
-// JobLister lists SMC replication jobs (the SMC client does).
-type JobLister interface {
-	DescribeReplicationJobs(ctx context.Context, req *smc.DescribeReplicationJobsRequest) (*smc.DescribeReplicationJobsResponseBody, error)
-}
-
 // Gatherer collects the facts of migrations. Lookups that several migrations
 // of one run share (a zone's stock, a family's types, vSwitches) are made
 // once and remembered; it is safe for concurrent use.
 type Gatherer struct {
 	cloud  *Client
-	jobs   JobLister
-	region string
 	shared memo
 }
 
-// NewGatherer returns a gatherer reading ECS and VPC through c and SMC jobs
-// through jobs.
-func NewGatherer(c *Client, jobs JobLister) *Gatherer {
-	return &Gatherer{cloud: c, jobs: jobs, region: c.session.Region}
+// NewGatherer returns a gatherer reading through c.
+func NewGatherer(c *Client) *Gatherer {
+	return &Gatherer{cloud: c}
 }
 
 // Target is the migration whose facts are wanted.
@@ -116,7 +108,7 @@ func (g *Gatherer) Gather(ctx context.Context, t Target) (*Facts, error) {
 			return err
 		},
 		func(ctx context.Context) (err error) {
-			f.Jobs, err = g.CrossZoneJobs(ctx, t.InstanceID)
+			f.Jobs, err = g.cloud.CrossZoneJobs(ctx, t.InstanceID)
 			return err
 		},
 	}
@@ -207,26 +199,6 @@ func (g *Gatherer) Instance(ctx context.Context, id string) (*Instance, error) {
 		return nil, err
 	}
 	return m[id], nil
-}
-
-// CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
-// instance, every page, in every status.
-func (g *Gatherer) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.ReplicationJob, error) {
-	var out []*smc.ReplicationJob
-	for page := 1; page <= maxPages; page++ {
-		resp, err := g.jobs.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: g.region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
-			PageNumber: page, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, resp.ReplicationJobs.ReplicationJob...)
-		if len(resp.ReplicationJobs.ReplicationJob) == 0 || len(out) >= resp.TotalCount {
-			break
-		}
-	}
-	return out, nil
 }
 
 // parallel runs fns at once and returns the first error; the first error

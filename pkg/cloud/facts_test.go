@@ -15,7 +15,6 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 func TestMain(m *testing.M) {
@@ -134,11 +133,7 @@ func newTestGatherer(t testing.TB, delay time.Duration) (*Gatherer, *fakeapi.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := smc.NewClient(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return NewGatherer(c, jobs), srv
+	return NewGatherer(c), srv
 }
 
 func str(s string) *string { return &s }

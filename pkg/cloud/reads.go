@@ -13,6 +13,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // maxPages bounds every paged read, so that a service that keeps returning a
@@ -45,9 +46,10 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeDisksResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeDisks"}, func(ctx context.Context) error {
-			var err error
-			resp, err = c.ecs.DescribeDisksWithContext(ctx, req, api.Runtime())
-			return err
+			return with(&c.ecs, func(e *ecs.Client) (err error) {
+				resp, err = e.DescribeDisksWithContext(ctx, req, api.Runtime())
+				return err
+			})
 		})
 		if err != nil {
 			return nil, err
@@ -92,9 +94,10 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, 
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeSnapshotsResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeSnapshots"}, func(ctx context.Context) error {
-			var err error
-			resp, err = c.ecs.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
-			return err
+			return with(&c.ecs, func(e *ecs.Client) (err error) {
+				resp, err = e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
+				return err
+			})
 		})
 		if err != nil {
 			return nil, err
@@ -164,9 +167,10 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	}
 	var resp *ecs.DescribeAvailableResourceResponse
 	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeAvailableResource"}, func(ctx context.Context) error {
-		var err error
-		resp, err = c.ecs.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
-		return err
+		return with(&c.ecs, func(e *ecs.Client) (err error) {
+			resp, err = e.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -210,9 +214,10 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]In
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeInstanceTypesResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstanceTypes"}, func(ctx context.Context) error {
-			var err error
-			resp, err = c.ecs.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
-			return err
+			return with(&c.ecs, func(e *ecs.Client) (err error) {
+				resp, err = e.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
+				return err
+			})
 		})
 		if err != nil {
 			return nil, err
@@ -335,10 +340,39 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("json"),
 	}
-	body, err := c.vpc.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
+	var body map[string]interface{}
+	err := with(&c.vpc, func(v *vpc.Client) (err error) {
+		body, err = v.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	resp := &vpc.DescribeVSwitchesResponse{}
 	return resp, dara.Convert(body, &resp)
+}
+
+// CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
+// instance, every page, in every status.
+func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.ReplicationJob, error) {
+	var out []*smc.ReplicationJob
+	for page := 1; page <= maxPages; page++ {
+		req := &smc.DescribeReplicationJobsRequest{
+			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
+			PageNumber: page, PageSize: smc.MaxJobIDs,
+		}
+		var resp *smc.DescribeReplicationJobsResponseBody
+		err := with(&c.smc, func(s *smc.Client) (err error) {
+			resp, err = s.DescribeReplicationJobs(ctx, req)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resp.ReplicationJobs.ReplicationJob...)
+		if len(resp.ReplicationJobs.ReplicationJob) == 0 || len(out) >= resp.TotalCount {
+			break
+		}
+	}
+	return out, nil
 }
