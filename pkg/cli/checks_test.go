@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
@@ -349,4 +351,24 @@ func wantParam(t *testing.T, srv *fakeapi.Server, action, key, want string) {
 		}
 	}
 	t.Errorf("no %s with %s=%s was sent", action, key, want)
+}
+
+// TestRunChecksOfflineBuildsNoSession: offline, RunChecks resolves no
+// credential and builds no client, whatever the environment holds.
+func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
+	f, _, _ := newTestFactory(false, "")
+	f.Global.Region = "cn-hangzhou"
+	spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001"}
+	report, err := f.RunChecks(context.Background(), CheckRequest{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.session != nil || f.gatherer != nil {
+		t.Errorf("offline preflight built a session or a gatherer")
+	}
+	if report.Failed() || report.Impact == nil {
+		t.Errorf("report: %+v", report)
+	}
 }
