@@ -70,8 +70,8 @@ func (s *IOStreams) TerminalWidth() int { return s.termWidth }
 // ColorScheme returns the color helpers for stdout.
 func (s *IOStreams) ColorScheme() *ColorScheme { return &ColorScheme{enabled: s.ColorEnabled()} }
 
-// ErrColorScheme returns the color helpers for stderr.
-func (s *IOStreams) ErrColorScheme() *ColorScheme {
+// StderrColorScheme returns the color helpers for stderr (progress, messages).
+func (s *IOStreams) StderrColorScheme() *ColorScheme {
 	return &ColorScheme{enabled: s.StderrColorEnabled()}
 }
 

@@ -43,8 +43,11 @@ const JobTypeCrossZone = 2
 // also the largest PageSize.
 const MaxJobIDs = 50
 
-// DescribeReplicationJobsRequest filters replication jobs; lists flatten to
-// JobId.N and InstanceId.N.
+// DescribeReplicationJobsRequest filters replication jobs. As in the official
+// SDK, every parameter travels in the query: lists flatten 1-based to JobId.N
+// and InstanceId.N, numbers as decimals. PageSize defaults to 10 on the API's
+// side, even when JobId.N names more jobs, so a caller asking for up to 50 IDs
+// must send PageSize too.
 type DescribeReplicationJobsRequest struct {
 	RegionId       string   `json:"RegionId"`
 	JobId          []string `json:"JobId,omitempty"`
@@ -87,8 +90,6 @@ type ReplicationJob struct {
 	StartTime            string  `json:"StartTime"`
 	EndTime              string  `json:"EndTime"`
 	TransitionInstanceId string  `json:"TransitionInstanceId"`
-	TargetZoneId         string  `json:"TargetZoneId,omitempty"`
-	TargetInstanceType   string  `json:"TargetInstanceType,omitempty"`
 }
 
 // Job statuses.
@@ -121,10 +122,10 @@ func (c *Client) DescribeReplicationJobs(ctx context.Context, req *DescribeRepli
 	return out, c.call(ctx, "DescribeReplicationJobs", req, out)
 }
 
-// StartReplicationJobRequest resumes a job.
+// StartReplicationJobRequest resumes a job. The API takes the JobId alone (no
+// RegionId: a job ID is unique in the account).
 type StartReplicationJobRequest struct {
-	RegionId string `json:"RegionId"`
-	JobId    string `json:"JobId"`
+	JobId string `json:"JobId"`
 }
 
 // StartReplicationJobResponseBody is the answer of StartReplicationJob.

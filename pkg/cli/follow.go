@@ -1,0 +1,446 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// WaitTarget is one job to follow and, where the caller knows it, where its
+// instance must end up.
+type WaitTarget struct {
+	JobID string
+	// InstanceID is the job's instance; when empty, the job's own InstanceId.
+	InstanceID string
+	// TargetZone and TargetInstanceType, when set, are checked against the
+	// instance read back after the job Finished; a difference fails the job.
+	TargetZone         string
+	TargetInstanceType string
+}
+
+// WaitOptions tune a wait.
+type WaitOptions struct {
+	Interval time.Duration // time between polls; must be positive
+	Timeout  time.Duration // give up after this long; 0: never
+}
+
+// InstanceView is a migrated instance as read back from ECS.
+type InstanceView struct {
+	ZoneID       string `json:"zone_id"`
+	InstanceType string `json:"instance_type"`
+}
+
+// WaitResult is one job as the wait left it. It marshals as the job of the
+// contract plus the verification fields.
+type WaitResult struct {
+	JobView
+	// Instance is the instance read back once the job Finished.
+	Instance *InstanceView `json:"instance,omitempty"`
+	// Verified is set when the target zone or type is known and the instance
+	// was read back: whether it is where it was asked to go.
+	Verified *bool `json:"verified,omitempty"`
+	// Problem says what went wrong with a job that did not end well.
+	Problem string `json:"problem,omitempty"`
+
+	Target WaitTarget `json:"-"`
+
+	seen    bool // found by at least one poll
+	gone    bool // found, then no longer
+	checked bool // the instance of a Finished job was read back
+}
+
+// Done reports whether the job will not change any more and, if it Finished,
+// its instance was read back.
+func (r *WaitResult) Done() bool {
+	if r.gone {
+		return true
+	}
+	if r.Status == smc.StatusFinished {
+		return r.checked
+	}
+	return smc.IsTerminal(r.Status)
+}
+
+// Failed reports whether the job ended without reaching its goal: InError,
+// Stopped, Expired, deleted while waiting, or Finished elsewhere than asked.
+func (r *WaitResult) Failed() bool {
+	return r.Done() && (r.Status != smc.StatusFinished || r.gone || r.Problem != "")
+}
+
+// WaitReport is the outcome of a wait.
+type WaitReport struct {
+	Jobs     []*WaitResult // in the order of the targets
+	TimedOut bool
+	Waited   time.Duration
+	Polls    int
+	// ExitCode is what the outcome means for the process: 0 every job Finished
+	// (where it was asked to go), 5 any job failed, 6 the timeout came first.
+	ExitCode int
+
+	region string
+	start  time.Time
+	resume string // the command that goes on waiting for the jobs not done
+	retry  string // the retry command of the first job InError
+}
+
+// Err is the error the outcome means (nil when every job Finished): exit 5
+// when a job failed, which weighs more than a timeout of the others, else 6.
+func (r *WaitReport) Err() error {
+	var failed, pending []string
+	for _, j := range r.Jobs {
+		switch {
+		case j.Failed():
+			failed = append(failed, j.JobID+" "+j.outcome())
+		case !j.Done():
+			pending = append(pending, j.JobID)
+		}
+	}
+	switch r.ExitCode {
+	case ExitJobFailed:
+		hint := "see the problem of each job above"
+		if r.retry != "" {
+			hint = "fix the cause, then resume the job: " + r.retry
+		}
+		return &ExitError{Code: ExitJobFailed, ErrCode: "JobFailed", Hint: hint,
+			Err: fmt.Errorf("%d of %d job(s) did not finish as asked: %s", len(failed), len(r.Jobs), strings.Join(failed, "; "))}
+	case ExitTimeout:
+		return &ExitError{Code: ExitTimeout, ErrCode: "WaitTimeout", Hint: "go on waiting with: " + r.resume,
+			Err: fmt.Errorf("timed out after %s with %d job(s) not done (%s); they keep running", formatElapsed(r.Waited), len(pending), strings.Join(pending, ", "))}
+	}
+	return nil
+}
+
+// outcome is a short account of a job's end, for the error message.
+func (r *WaitResult) outcome() string {
+	switch {
+	case r.gone:
+		return "no longer exists"
+	case r.Status == smc.StatusFinished && r.Problem != "":
+		return "finished, but " + r.Problem
+	}
+	return r.Status
+}
+
+// WaitJobs follows jobs until each is Finished, InError, Stopped or Expired,
+// or the timeout comes. Every poll reads all the jobs not yet done with one
+// DescribeReplicationJobs per 50 IDs; a Finished job's instance is read back
+// once (ECS DescribeInstances, 100 IDs a call) and checked against the target.
+// Progress goes to stderr: a live view on a terminal, a line per change off it.
+//
+// A transient failure of a poll (after the session's own retries) is reported
+// and retried at the next poll. Errors that no waiting can cure (credentials,
+// permissions, bad requests) end the wait with that error, and Ctrl-C with an
+// exit-130 error naming the command that resumes waiting; the report then holds
+// what was known. A job ID not found at the first poll is an error; a job that
+// disappears later fails. The report's ExitCode (and Err) tell the outcome.
+func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitOptions) (*WaitReport, error) {
+	if opts.Interval <= 0 {
+		return nil, fmt.Errorf("wait: the poll interval must be positive, not %s", opts.Interval)
+	}
+	report := &WaitReport{region: f.Global.Region}
+	byID := map[string]*WaitResult{}
+	for _, t := range targets {
+		if byID[t.JobID] != nil {
+			continue
+		}
+		r := &WaitResult{Target: t, JobView: JobView{JobID: t.JobID, InstanceID: t.InstanceID}}
+		byID[t.JobID] = r
+		report.Jobs = append(report.Jobs, r)
+	}
+	client, err := f.SMC()
+	if err != nil {
+		return report, err
+	}
+	report.start = f.Now()
+	w := &waiter{f: f, smc: client, report: report, start: report.start}
+	w.display = f.newJobDisplay(w.start)
+	var deadline time.Time
+	if opts.Timeout > 0 {
+		deadline = w.start.Add(opts.Timeout)
+	}
+	for {
+		if err := w.poll(ctx); err != nil {
+			return report, w.abort(ctx, err)
+		}
+		now := f.Now()
+		w.display.update(now, report.Jobs)
+		if w.allDone() {
+			break
+		}
+		if !deadline.IsZero() && !now.Before(deadline) {
+			report.TimedOut = true
+			break
+		}
+		sleep := opts.Interval
+		if !deadline.IsZero() && deadline.Sub(now) < sleep {
+			sleep = deadline.Sub(now) // the last poll comes at the deadline
+		}
+		if w.warning != "" {
+			w.display.message(fmt.Sprintf("Warning: %s; trying again in %s", w.warning, formatElapsed(sleep)))
+			w.warning = ""
+		}
+		if err := f.Sleep(ctx, sleep); err != nil {
+			return report, w.abort(ctx, err)
+		}
+	}
+	w.finish()
+	return report, nil
+}
+
+// waiter is the state of one WaitJobs.
+type waiter struct {
+	f       *Factory
+	smc     *smc.Client
+	cloud   *cloud.Client
+	report  *WaitReport
+	display jobDisplay
+	start   time.Time
+	warning string // a transient failure of the last poll, to report
+}
+
+// poll reads the jobs not done and reads back the instances of those that
+// Finished. It returns only errors that end the wait.
+func (w *waiter) poll(ctx context.Context) error {
+	r := w.report
+	r.Polls++
+	var pending []string
+	for _, j := range r.Jobs {
+		if !j.Done() && j.Status != smc.StatusFinished {
+			pending = append(pending, j.JobID)
+		}
+	}
+	if len(pending) > 0 {
+		jobs, err := describeJobs(ctx, w.smc, r.region, pending)
+		if err != nil {
+			if isFatalPollError(err) {
+				return err
+			}
+			w.warning = "polling failed: " + err.Error()
+			return nil
+		}
+		var missing []string
+		for _, id := range pending {
+			res := w.result(id)
+			j, ok := jobs[id]
+			switch {
+			case ok:
+				res.update(j)
+			case res.seen:
+				res.gone = true
+				res.Problem = "the job no longer exists (deleted while waiting?)"
+			default:
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) > 0 {
+			return jobsNotFoundError(missing, r.region)
+		}
+	}
+	return w.verify(ctx)
+}
+
+func (w *waiter) result(id string) *WaitResult {
+	for _, j := range w.report.Jobs {
+		if j.JobID == id {
+			return j
+		}
+	}
+	return nil
+}
+
+func (r *WaitResult) update(j *smc.ReplicationJob) {
+	v := jobViewOf(j)
+	if r.Target.InstanceID != "" && v.InstanceID == "" {
+		v.InstanceID = r.Target.InstanceID
+	}
+	r.JobView, r.seen = v, true
+}
+
+// verify reads back the instances of jobs that Finished and compares them with
+// their targets.
+func (w *waiter) verify(ctx context.Context) error {
+	var todo []*WaitResult
+	for _, j := range w.report.Jobs {
+		if j.Status == smc.StatusFinished && !j.checked && !j.gone {
+			todo = append(todo, j)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if w.cloud == nil {
+		c, err := w.f.Cloud()
+		if err != nil {
+			return err
+		}
+		w.cloud = c
+	}
+	const maxInstanceIDs = 100 // DescribeInstances' limit on InstanceIds
+	for start := 0; start < len(todo); start += maxInstanceIDs {
+		batch := todo[start:min(start+maxInstanceIDs, len(todo))]
+		ids := make([]string, len(batch))
+		for i, j := range batch {
+			ids[i] = j.instanceID()
+		}
+		found, err := w.cloud.Instances(ctx, ids)
+		if err != nil {
+			if isFatalPollError(err) {
+				return err
+			}
+			w.warning = "reading back the migrated instances failed: " + err.Error()
+			return nil
+		}
+		for _, j := range batch {
+			j.check(found[j.instanceID()], w.report.region)
+		}
+	}
+	return nil
+}
+
+func (r *WaitResult) instanceID() string {
+	if r.Target.InstanceID != "" {
+		return r.Target.InstanceID
+	}
+	return r.InstanceID
+}
+
+// check compares the instance read back with the target.
+func (r *WaitResult) check(in *cloud.Instance, region string) {
+	r.checked = true
+	if in == nil {
+		r.Problem = fmt.Sprintf("instance %s was not found in %s", r.instanceID(), region)
+		return
+	}
+	r.Instance = &InstanceView{ZoneID: in.ZoneID, InstanceType: in.InstanceType}
+	t := r.Target
+	if t.TargetZone == "" && t.TargetInstanceType == "" {
+		return
+	}
+	var diffs []string
+	if t.TargetZone != "" && in.ZoneID != t.TargetZone {
+		diffs = append(diffs, fmt.Sprintf("it is in zone %s, not %s", in.ZoneID, t.TargetZone))
+	}
+	if t.TargetInstanceType != "" && in.InstanceType != t.TargetInstanceType {
+		diffs = append(diffs, fmt.Sprintf("its type is %s, not %s", in.InstanceType, t.TargetInstanceType))
+	}
+	ok := len(diffs) == 0
+	r.Verified = &ok
+	if !ok {
+		r.Problem = fmt.Sprintf("instance %s is not where it was asked to go: %s", r.instanceID(), strings.Join(diffs, "; "))
+	}
+}
+
+func (w *waiter) allDone() bool {
+	for _, j := range w.report.Jobs {
+		if !j.Done() {
+			return false
+		}
+	}
+	return true
+}
+
+// finish sets what the outcome means.
+func (w *waiter) finish() {
+	r := w.report
+	r.Waited = w.f.Now().Sub(w.start)
+	var pending []string
+	for _, j := range r.Jobs {
+		switch {
+		case j.Failed():
+			r.ExitCode = ExitJobFailed
+			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
+				r.retry = commandLine(w.f, "retry", []string{j.JobID})
+			}
+		case !j.Done():
+			pending = append(pending, j.JobID)
+		}
+	}
+	if r.ExitCode == ExitOK && r.TimedOut {
+		r.ExitCode = ExitTimeout
+	}
+	if len(pending) > 0 {
+		r.resume = commandLine(w.f, "wait", pending)
+	}
+}
+
+// abort turns the error that ends a wait into the command's error; Ctrl-C
+// names the command that resumes waiting.
+func (w *waiter) abort(ctx context.Context, err error) error {
+	w.finish()
+	if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	var pending []string
+	for _, j := range w.report.Jobs {
+		if !j.Done() {
+			pending = append(pending, j.JobID)
+		}
+	}
+	hint := "every job had ended"
+	if len(pending) > 0 {
+		hint = "the jobs keep running; resume waiting with: " + commandLine(w.f, "wait", pending)
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		err = errors.New("interrupted")
+	}
+	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: fmt.Errorf("stopped waiting: %w", err), Hint: hint}
+}
+
+// PrintWaitReport writes, for people, how each job ended and what to do next.
+func (f *Factory) PrintWaitReport(r *WaitReport) {
+	w := f.IOStreams.Out
+	cs := f.IOStreams.ColorScheme()
+	for _, j := range r.Jobs {
+		switch {
+		case j.Status == smc.StatusFinished && !j.Failed() && j.Done():
+			fmt.Fprintf(w, "%s %s finished: %s is in %s as %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceID(),
+				j.Instance.ZoneID, j.Instance.InstanceType, formatElapsed(j.elapsed(f.Now(), r.start)))
+		case j.Failed():
+			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
+			if next := nextStep(f, j.JobView); next != "" && !j.gone {
+				fmt.Fprintf(w, "  Next: %s\n", next)
+			}
+		default:
+			fmt.Fprintf(w, "%s %s still %s (%s, %s)\n", cs.Yellow("…"), j.JobID, j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
+		}
+	}
+	if r.TimedOut && r.resume != "" {
+		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", r.resume)
+	}
+}
+
+func (r *WaitResult) failureText() string {
+	switch {
+	case r.gone:
+		return r.Problem
+	case r.Status == smc.StatusFinished:
+		return "finished, but " + r.Problem
+	}
+	return r.Status + ": " + jobProblem(r.JobView)
+}
+
+// elapsed is how long the job has run: from its start (else its creation,
+// else since) to its end (else now).
+func (r *WaitResult) elapsed(now, since time.Time) time.Duration {
+	from, ok := parseAPITime(r.startTime)
+	if !ok {
+		if from, ok = parseAPITime(r.CreationTime); !ok {
+			from = since
+		}
+	}
+	to := now
+	if end, ok := parseAPITime(r.EndTime); ok && smc.IsTerminal(r.Status) {
+		to = end
+	}
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0
+	}
+	return to.Sub(from)
+}

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// jobDisplay shows the progress of a wait on stderr.
+type jobDisplay interface {
+	// update shows the jobs as the last poll left them.
+	update(now time.Time, jobs []*WaitResult)
+	// message shows a line of text (a warning) without disturbing the view.
+	message(text string)
+}
+
+func (f *Factory) newJobDisplay(start time.Time) jobDisplay {
+	ios := f.IOStreams
+	if ios.IsStderrTTY() {
+		return &liveDisplay{w: ios.ErrOut, width: ios.TerminalWidth(), cs: ios.StderrColorScheme(), start: start}
+	}
+	return &lineDisplay{w: ios.ErrOut, start: start, last: map[string]string{}}
+}
+
+// jobState is one job's state for the progress display, without the time.
+func jobState(j *WaitResult) string {
+	s := fmt.Sprintf("%-8s  %-10s  %4s", j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
+	switch {
+	case j.gone:
+		s += "  deleted"
+	case j.Status == smc.StatusInError:
+		s += "  " + dash(j.ErrorCode)
+	case j.Instance != nil:
+		s += fmt.Sprintf("  now in %s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
+		if j.Verified != nil && !*j.Verified {
+			s += " (not as asked)"
+		}
+	case j.checked:
+		s += "  instance not found"
+	}
+	return s
+}
+
+// lineDisplay writes a line each time a job changes: for logs and pipes.
+type lineDisplay struct {
+	w     io.Writer
+	start time.Time
+	last  map[string]string // job ID -> state last written
+}
+
+func (d *lineDisplay) update(now time.Time, jobs []*WaitResult) {
+	for _, j := range jobs {
+		if !j.seen {
+			continue
+		}
+		state := jobState(j)
+		if d.last[j.JobID] == state {
+			continue
+		}
+		d.last[j.JobID] = state
+		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.TimeOnly), j.JobID, j.instanceID(), state,
+			formatElapsed(j.elapsed(now, d.start)))
+	}
+}
+
+func (d *lineDisplay) message(text string) { fmt.Fprintln(d.w, text) }
+
+// maxLiveJobs is the most job lines the live view draws; beyond, the jobs not
+// done come first and the summary counts the rest, so the block stays on screen.
+const maxLiveJobs = 20
+
+// liveBarWidth is the width of a job's progress bar.
+const liveBarWidth = 16
+
+// liveDisplay is a block of lines on a terminal, one per job and a summary,
+// redrawn in place at each poll with ANSI cursor movement.
+type liveDisplay struct {
+	w     io.Writer
+	width int
+	cs    *iostreams.ColorScheme
+	start time.Time
+	lines []string // the block as last drawn
+	drawn int      // lines of it on the screen
+}
+
+func (d *liveDisplay) update(now time.Time, jobs []*WaitResult) {
+	shown := jobs
+	if len(jobs) > maxLiveJobs {
+		shown = nil
+		for _, j := range jobs {
+			if !j.Done() && len(shown) < maxLiveJobs {
+				shown = append(shown, j)
+			}
+		}
+		for _, j := range jobs {
+			if j.Done() && len(shown) < maxLiveJobs {
+				shown = append(shown, j)
+			}
+		}
+	}
+	lines := make([]string, 0, len(shown)+1)
+	for _, j := range shown {
+		lines = append(lines, d.jobLine(j, now))
+	}
+	done, failed := 0, 0
+	for _, j := range jobs {
+		if j.Done() {
+			done++
+		}
+		if j.Failed() {
+			failed++
+		}
+	}
+	summary := fmt.Sprintf("%d of %d job(s) done", done, len(jobs))
+	if failed > 0 {
+		summary += fmt.Sprintf(", %d failed", failed)
+	}
+	if hidden := len(jobs) - len(shown); hidden > 0 {
+		summary += fmt.Sprintf(" (%d not shown)", hidden)
+	}
+	summary += " · waiting " + formatElapsed(now.Sub(d.start))
+	lines = append(lines, d.fit(summary))
+	d.lines = lines
+	d.draw()
+}
+
+// jobLine is a job's line: mark, ID, bar, percent, status, stage, elapsed.
+func (d *liveDisplay) jobLine(j *WaitResult, now time.Time) string {
+	mark := d.cs.Gray("·")
+	switch {
+	case j.Failed():
+		mark = d.cs.Red("✗")
+	case j.Done():
+		mark = d.cs.Green("✓")
+	}
+	filled := int(min(max(j.Progress, 0), 100) / 100 * liveBarWidth)
+	bar := strings.Repeat("█", filled) + strings.Repeat("░", liveBarWidth-filled)
+	text := fmt.Sprintf("%s  %s  %s  %s", j.JobID, bar, jobState(j), formatElapsed(j.elapsed(now, d.start)))
+	if !j.seen {
+		text = j.JobID + "  waiting for the first answer"
+	}
+	return mark + " " + d.fitWidth(text, d.width-3)
+}
+
+func (d *liveDisplay) fit(s string) string { return d.fitWidth(s, d.width-1) }
+
+// fitWidth cuts s to n runes so that no line wraps (a wrapped line would
+// break the cursor movement of the redraw).
+func (d *liveDisplay) fitWidth(s string, n int) string {
+	if n < 1 {
+		n = 1
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// draw moves the cursor back to the top of the block and writes it again.
+func (d *liveDisplay) draw() {
+	var b strings.Builder
+	if d.drawn > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", d.drawn)
+	}
+	for _, l := range d.lines {
+		b.WriteString("\r\x1b[2K" + l + "\n")
+	}
+	b.WriteString("\x1b[J") // clear what is left of a longer block
+	d.drawn = len(d.lines)
+	io.WriteString(d.w, b.String())
+}
+
+// message clears the block, writes text where it was, and draws the block
+// again below it.
+func (d *liveDisplay) message(text string) {
+	if d.drawn > 0 {
+		fmt.Fprintf(d.w, "\x1b[%dA\r\x1b[J", d.drawn)
+		d.drawn = 0
+	}
+	fmt.Fprintln(d.w, text)
+	if len(d.lines) > 0 {
+		d.draw()
+	}
+}
