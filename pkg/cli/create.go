@@ -358,7 +358,7 @@ func printChecks(w io.Writer, cs interface {
 	}
 	summary := []string{fmt.Sprintf("%d passed", counts[preflight.Pass])}
 	if n := counts[preflight.Warn]; n > 0 {
-		summary = append(summary, cs.Yellow(fmt.Sprintf("%d %s", n, plural(n, "warning", "warnings"))))
+		summary = append(summary, cs.Yellow(fmt.Sprintf("%d %s", n, countNoun(n, "warning", "warnings"))))
 	}
 	if n := counts[preflight.Fail]; n > 0 {
 		summary = append(summary, cs.Red(fmt.Sprintf("%d failed", n)))
@@ -399,7 +399,7 @@ func printChecks(w io.Writer, cs interface {
 	}
 }
 
-func plural(n int, one, many string) string {
+func countNoun(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

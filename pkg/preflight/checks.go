@@ -350,9 +350,6 @@ func SortTypes(types []cloud.InstanceType) []cloud.InstanceType {
 // vswitchChoices is the hint that lists the vSwitches the operator may pass.
 func (in *Input) vswitchChoices() string {
 	s := in.Spec
-	if in.Offline {
-		return fmt.Sprintf("pass --target-vswitch: a vSwitch of the instance's VPC in %s (a dry run without --offline lists them)", s.TargetZone)
-	}
 	zv := in.Facts.ZoneVSwitches
 	if zv == nil {
 		return fmt.Sprintf("pass --target-vswitch: a vSwitch of the instance's VPC in %s", s.TargetZone)
@@ -394,14 +391,18 @@ func (in *Input) targetVSwitch() (*cloud.VSwitch, *Result) {
 
 func checkVSwitchZone(in *Input) Result {
 	s := in.Spec
+	if in.Offline {
+		// A remote check: offline it only says what an online run will want.
+		if s.TargetVSwitch == "" {
+			return skip("offline: needs VPC DescribeVSwitches; without --target-vswitch an online run fails here and lists the vSwitches of the instance's VPC in %s", s.TargetZone)
+		}
+		return skip("offline: needs VPC DescribeVSwitches")
+	}
 	if s.TargetVSwitch == "" {
 		return fail(in.vswitchChoices(), "no --target-vswitch: the instance needs a vSwitch in %s", s.TargetZone)
 	}
 	if !ZoneInRegion(s) {
 		return skip("zone %s is not in region %s (see region-zone)", s.TargetZone, s.Region)
-	}
-	if in.Offline {
-		return skip("offline: needs VPC DescribeVSwitches")
 	}
 	v := in.Facts.VSwitch
 	if v == nil {
