@@ -22,7 +22,7 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 	var b strings.Builder
 	b.WriteString("region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n")
 	for i := range n {
-		fmt.Fprintf(&b, "  - instance_id: i-bp1ff25rzvnul6kr%04d\n    target_instance_type: ecs.g7.xlarge\n", i+1)
+		fmt.Fprintf(&b, "  - instance_id: %s\n    target_instance_type: ecs.g7.xlarge\n", fakeapi.FleetInstance(i+1))
 	}
 	path := filepath.Join(dir, "migrations.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -32,7 +32,8 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 }
 
 // BenchmarkApply100Process measures the whole zonemove process applying a
-// batch of 100 migrations with --concurrency 8 against a fake API that
+// batch of 100 migrations with --concurrency 8 against a fake API (a fleet of
+// 100 healthy instances: every preflight lookup and every create) that
 // answers each request after 100 ms: the wall time against the sum of the
 // latencies of every request the server received, and the peak resident
 // memory of the process: getrusage of the child and, when /usr/bin/time is
@@ -42,27 +43,30 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 func BenchmarkApply100Process(b *testing.B) {
 	const latency = 100 * time.Millisecond
 	bin := buildBinary(b)
-	srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
-	srv.Delay = latency
-	srv.Always("CreateCrossZoneMigrationJob", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
-		id := r.Params.Get("InstanceId")
-		return 200, map[string]string{"RequestId": "REQ-" + id, "JobId": "j-" + strings.TrimPrefix(id, "i-")}
-	}})
-	env := []string{"HOME=" + b.TempDir(), "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
-		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
-	for _, s := range api.Services {
-		env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
+	var ids []string
+	for n := 1; n <= 100; n++ {
+		ids = append(ids, fakeapi.FleetInstance(n))
 	}
+	home := b.TempDir()
 	// With /usr/bin/time, it runs the binary and reports its peak memory too.
 	_, err := os.Stat("/usr/bin/time")
 	timeV := err == nil
 	var maxRSS, timeRSS int64
 	var wall time.Duration
-	requests := 0
+	requests, maxInFlight := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		manifest := batchManifest(b, b.TempDir(), 100) // a fresh state file each time
+		// A fresh fleet (no jobs yet) and a fresh state file each time.
+		srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
+		srv.Delay = latency
+		fakeapi.NewFleet(srv, ids...)
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+			"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
+		for _, s := range api.Services {
+			env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
+		}
+		manifest := batchManifest(b, b.TempDir(), 100)
 		before := len(srv.Requests())
 		args := []string{"apply", "-f", manifest, "--yes", "--concurrency", "8", "-o", "json"}
 		cmd := exec.Command(bin, args...)
@@ -80,6 +84,10 @@ func BenchmarkApply100Process(b *testing.B) {
 			b.Fatalf("%s: %v\n%s", bin, err, out)
 		}
 		requests += len(srv.Requests()) - before
+		if got := srv.JobsCreated(); got != 100 {
+			b.Fatalf("%d jobs created; want 100", got)
+		}
+		maxInFlight = max(maxInFlight, srv.MaxInFlight())
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
 			maxRSS = ru.Maxrss
 		}
@@ -90,14 +98,11 @@ func BenchmarkApply100Process(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	if got := srv.JobsCreated(); got != 100*b.N {
-		b.Fatalf("%d jobs created; want %d", got, 100*b.N)
-	}
 	sum := time.Duration(requests) * latency
 	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 	b.ReportMetric(100*wall.Seconds()/sum.Seconds(), "%-of-latency-sum")
 	b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")
-	b.ReportMetric(float64(srv.MaxInFlight()), "max-in-flight")
+	b.ReportMetric(float64(maxInFlight), "max-in-flight")
 	if timeV {
 		b.ReportMetric(float64(timeRSS)/1024, "time-v-max-RSS-MiB")
 	}

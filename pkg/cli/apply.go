@@ -425,6 +425,7 @@ func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 	w := f.IOStreams.Out
 	o.printTable(w, plan, true)
 	o.printDetails(w, plan)
+	o.printAdvice(w, plan)
 	fmt.Fprintln(w)
 	if o.report != nil {
 		f.PrintWaitReport(o.report)
@@ -572,7 +573,7 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 	for _, r := range plan.Results {
 		var notable []preflight.Result
 		for _, c := range r.Checks {
-			if c.Status == preflight.Fail || c.Status == preflight.Warn {
+			if c.Status == preflight.Fail || (c.Status == preflight.Warn && !advisory[c.ID]) {
 				notable = append(notable, c)
 			}
 		}
@@ -581,8 +582,8 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
 		if r.Resumed {
-			fmt.Fprintf(w, "  Resumed: an earlier run sent its create with ClientToken %s and recorded no answer; it is re-sent with the same token,\n"+
-				"  so the API returns the job it made, if any. The active-job check does not apply: that job would be its own.\n", r.ClientToken)
+			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
+				"  %s; the API answers with the job it made, if any. The active-job check does not block it.\n", r.ClientToken)
 		}
 		if len(notable) > 0 {
 			var b bytes.Buffer
@@ -601,6 +602,42 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 			}
 		}
 	}
+}
+
+// advisory are the checks that only warn, about what to prepare. In a batch
+// they would repeat for most migrations, so they are summed up by check.
+var advisory = map[string]bool{preflight.RecentSnapshot: true, preflight.InstanceStop: true,
+	preflight.BillingChange: true, preflight.PrivateIPChange: true}
+
+// printAdvice sums up the advisory warnings: each check, and which migrations
+// it warns for.
+func (o *ApplyOptions) printAdvice(w io.Writer, plan *batch.Plan) {
+	var ids []string
+	who := map[string][]string{}
+	for _, r := range plan.Results {
+		for _, c := range r.Checks {
+			if c.Status == preflight.Warn && advisory[c.ID] {
+				if who[c.ID] == nil {
+					ids = append(ids, c.ID)
+				}
+				who[c.ID] = append(who[c.ID], r.Migration.Spec.InstanceID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, id := range ids {
+		list := who[id]
+		shown := strings.Join(list[:min(len(list), 3)], ", ")
+		if len(list) > 3 {
+			shown += fmt.Sprintf(" and %d more", len(list)-3)
+		}
+		fmt.Fprintf(tw, "  %s\t%d of %d\t%s\n", id, len(list), len(plan.Results), shown)
+	}
+	tw.Flush()
 }
 
 func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {

@@ -15,7 +15,8 @@ import (
 )
 
 // BenchmarkApply100 applies a batch of 100 migrations with --concurrency 8
-// against a fake API answering each request after 100 ms, in this process.
+// against a fake API (a fleet of 100 healthy instances: every preflight lookup
+// and every create) answering each request after 100 ms, in this process.
 // It reports the wall time as a share of the sum of every request's latency,
 // and the Go heap: the peak in use (sampled every millisecond; it includes
 // the fake server's) and the bytes allocated per batch. The whole process,
@@ -24,9 +25,10 @@ import (
 //	go test ./pkg/cli -run XXX -bench Apply100 -benchtime 5x
 func BenchmarkApply100(b *testing.B) {
 	const latency = 100 * time.Millisecond
-	srv := fakeapi.New(b, filepath.Join(repoRoot, "testdata", "api"))
-	srv.Delay = latency
-	srv.Always(createAction, createdJob)
+	var ids []string
+	for n := 1; n <= 100; n++ {
+		ids = append(ids, fakeapi.FleetInstance(n))
+	}
 	for _, k := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {
 		defer os.Unsetenv(k)
 	}
@@ -35,7 +37,7 @@ func BenchmarkApply100(b *testing.B) {
 	var manifest strings.Builder
 	manifest.WriteString("region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n")
 	for i := range 100 {
-		fmt.Fprintf(&manifest, "  - instance_id: i-bp1ff25rzvnul6kr%04d\n    target_instance_type: ecs.g7.xlarge\n", i+1)
+		fmt.Fprintf(&manifest, "  - instance_id: %s\n    target_instance_type: ecs.g7.xlarge\n", fakeapi.FleetInstance(i+1))
 	}
 
 	var peak atomic.Uint64
@@ -57,12 +59,16 @@ func BenchmarkApply100(b *testing.B) {
 	defer close(stop)
 
 	var wall time.Duration
-	requests := 0
+	requests, maxInFlight := 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		path := filepath.Join(b.TempDir(), "migrations.yaml") // a fresh state file each time
+		// A fresh fleet (no jobs yet) and a fresh state file each time.
+		srv := fakeapi.New(b, filepath.Join(repoRoot, "testdata", "api"))
+		srv.Delay = latency
+		fakeapi.NewFleet(srv, ids...)
+		path := filepath.Join(b.TempDir(), "migrations.yaml")
 		if err := os.WriteFile(path, []byte(manifest.String()), 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -83,10 +89,15 @@ func BenchmarkApply100(b *testing.B) {
 			b.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 		}
 		requests += len(srv.Requests()) - before
+		if got := srv.JobsCreated(); got != 100 {
+			b.Fatalf("%d jobs created; want 100", got)
+		}
+		maxInFlight = max(maxInFlight, srv.MaxInFlight())
 	}
 	b.StopTimer()
 	sum := time.Duration(requests) * latency
 	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 	b.ReportMetric(100*wall.Seconds()/sum.Seconds(), "%-of-latency-sum")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(maxInFlight), "max-in-flight")
 }

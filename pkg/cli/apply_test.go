@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,8 +24,8 @@ type applyRun struct {
 	stdin     string
 	stdinTTY  bool
 	stdoutTTY bool
-	// script queues fake API steps for this run, before the case's answers.
-	script map[string][]fakeapi.Step
+	// script queues fake API steps for this run, before the fleet's answers.
+	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
 	// before runs in the case's folder before the run.
@@ -42,7 +42,13 @@ type applyCase struct {
 	runs     []applyRun
 	// delay is injected into every answer (to make creates overlap).
 	delay time.Duration
+	// fleet, when set, changes the fleet before the first run.
+	fleet func(fl *fakeapi.Fleet)
 }
+
+// fleetSize is how many instances the fake API knows: i-bp1ff25rzvnul6kr0001
+// to 0005; any other instance does not exist.
+const fleetSize = 5
 
 // tokenSequence makes distinct, stable ClientTokens, as uuid.NewString would
 // make distinct random ones.
@@ -54,20 +60,13 @@ func tokenSequence() func() string {
 	}
 }
 
-// jobOf is the job the fake server makes for an instance: j-<suffix>.
-func jobOf(instanceID string) string { return "j-" + strings.TrimPrefix(instanceID, "i-") }
-
-// createdJob answers a create with a job derived from its InstanceId, so that
-// every migration gets its own job whatever order the creates arrive in.
-var createdJob = fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
-	id := r.Params.Get("InstanceId")
-	return 200, map[string]string{"RequestId": "REQ-CREATE-" + strings.TrimPrefix(id, "i-"), "JobId": jobOf(id)}
-}}
+// jobOf is the job the fake fleet makes for an instance: j-<suffix>.
+func jobOf(instanceID string) string { return fakeapi.FleetJob(instanceID) }
 
 // runApplyGolden runs each case and compares, per run, the exit code,
 // stdout, stderr, the state file after the run and the requests it sent with
 // testdata/golden/<test>/<case>.golden. Requests are sorted (by action, then
-// instance, then token; retries keep their order) because the creates run
+// parameters; retries keep their order) because checks and creates run
 // concurrently; results are in manifest order by design.
 func runApplyGolden(t *testing.T, cases []applyCase) {
 	t.Helper()
@@ -80,7 +79,14 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, apiDir)
 			srv.Delay = c.delay
-			srv.Always(createAction, createdJob)
+			var ids []string
+			for n := 1; n <= fleetSize; n++ {
+				ids = append(ids, fakeapi.FleetInstance(n))
+			}
+			fleet := fakeapi.NewFleet(srv, ids...)
+			if c.fleet != nil {
+				c.fleet(fleet)
+			}
 			testEnv(t, srv, false)
 			dir := t.TempDir()
 			if c.manifest != "" {
@@ -100,8 +106,10 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				if run.before != nil {
 					run.before(t, dir)
 				}
-				for action, steps := range run.script {
-					srv.On(action, steps...)
+				if run.script != nil {
+					for action, steps := range run.script(fleet) {
+						srv.On(action, steps...)
+					}
 				}
 				f, out, errOut := newTestFactory(run.stdinTTY, run.stdin)
 				f.NewClientToken = tokens
@@ -151,16 +159,8 @@ func renderApplyRun(run applyRun, res runResult, reqs []fakeapi.Request, state s
 	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
 	fmt.Fprintf(&b, "--- state file migrations.yaml.state.json\n%s", state)
 	sorted := append([]fakeapi.Request(nil), reqs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, c := sorted[i], sorted[j]
-		if a.Action != c.Action {
-			return a.Action < c.Action
-		}
-		if x, y := a.Params.Get("InstanceId"), c.Params.Get("InstanceId"); x != y {
-			return x < y
-		}
-		return a.Params.Get("ClientToken") < c.Params.Get("ClientToken")
-	})
+	key := func(r fakeapi.Request) string { return r.Action + "?" + r.Params.Encode() }
+	sort.SliceStable(sorted, func(i, j int) bool { return key(sorted[i]) < key(sorted[j]) })
 	fmt.Fprintf(&b, "--- requests received (%d, sorted)\n%s", len(reqs), fakeapi.Format(sorted))
 	return b.String()
 }
@@ -222,7 +222,14 @@ func cancelOnCreate(instanceID string) func(srv *fakeapi.Server) (context.Contex
 
 func TestApplyDryRun(t *testing.T) {
 	nothing := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
-		nothingSent(t, srv, res)
+		if n := len(creates(srv)); n != 0 {
+			t.Errorf("a dry run sent %d creates", n)
+		}
+		for _, r := range srv.Requests() {
+			if !strings.HasPrefix(r.Action, "Describe") {
+				t.Errorf("a dry run sent %s; want only read-only lookups", r.Action)
+			}
+		}
 		if _, err := os.Stat(filepath.Join(dir, "migrations.yaml.state.json")); err == nil {
 			t.Error("a dry run wrote the state file")
 		}
@@ -238,7 +245,10 @@ func TestApplyDryRun(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
+	var peak atomic.Int32
+	var requestsAfterFirstRun int
 	fourJobs := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+		requestsAfterFirstRun = len(srv.Requests())
 		jobsCreated(4)(t, srv, dir, res)
 		st := readState(t, dir)
 		seen := map[string]bool{}
@@ -253,18 +263,18 @@ func TestApply(t *testing.T) {
 			}
 			seen[e.JobID], seen[e.ClientToken] = true, true
 		}
-		if n := srv.MaxInFlight(); n < 2 || n > 3 {
+		if n := peak.Load(); n < 2 || n > 3 {
 			t.Errorf("%d creates in flight at most; want 2 or 3 (--concurrency 3)", n)
 		}
 	}
 	runApplyGolden(t, []applyCase{
-		{name: "full-run-then-rerun", manifest: "batch.yaml", delay: 20 * time.Millisecond, runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "3"), check: fourJobs},
+		{name: "full-run-then-rerun", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "3"), script: overlapping(4, &peak), check: fourJobs},
 			// Everything exists: nothing is checked or sent again.
 			{args: applyArgs("--yes"), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				jobsCreated(4)(t, srv, dir, res)
-				if n := len(srv.Requests()); n != 4 {
-					t.Errorf("%d requests in all; the re-run sent some", n)
+				if n := len(srv.Requests()); n != requestsAfterFirstRun {
+					t.Errorf("the re-run sent %d requests; want none", n-requestsAfterFirstRun)
 				}
 			}},
 		}},
@@ -278,10 +288,12 @@ func TestApply(t *testing.T) {
 		{name: "blocked", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: jobsCreated(0)}}},
 		{name: "create-errors", manifest: "batch.yaml", runs: []applyRun{
 			// One create refused, one without an answer, after every retry.
-			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "2"), script: map[string][]fakeapi.Step{createAction: {
-				createdJob, smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob"),
-				smcFile("CreateCrossZoneMigrationJob.InternalError"), smcFile("CreateCrossZoneMigrationJob.InternalError"),
-			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "2"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				return map[string][]fakeapi.Step{createAction: {
+					fl.Created(), smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob"),
+					smcFile("CreateCrossZoneMigrationJob.InternalError"), smcFile("CreateCrossZoneMigrationJob.InternalError"),
+				}}
+			}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				st := readState(t, dir)
 				if st.Migrations["i-bp1ff25rzvnul6kr0002"] != nil {
 					t.Error("the refused create's token stayed in the state: a re-run would skip its active-job check")
@@ -294,9 +306,9 @@ func TestApply(t *testing.T) {
 			{args: applyArgs("--yes", "--concurrency", "1", "-o", "json"), check: jobsCreated(4)},
 		}},
 		{name: "auth-error-stops-the-batch", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {
-				smcFile("CreateCrossZoneMigrationJob.Forbidden.RAM"),
-			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+			{args: applyArgs("--yes", "--concurrency", "1"), script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
+				return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.Forbidden.RAM")}}
+			}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				if n := len(creates(srv)); n != 1 {
 					t.Errorf("%d instances got a create after access was denied; want 1", n)
 				}
@@ -345,7 +357,7 @@ func TestApplyResume(t *testing.T) {
 		// Ctrl-C while the second create is in flight: the server never
 		// answers it, so its job does not exist yet.
 		{name: "interrupted", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {createdJob, {Hang: true}}},
+			{args: applyArgs("--yes", "--concurrency", "1"), script: hangOn(2),
 				ctx: cancelOnCreate(second), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 					tokenRecorded(t, srv, dir, res)
 					jobsCreated(1)(t, srv, dir, res)
@@ -355,9 +367,7 @@ func TestApplyResume(t *testing.T) {
 		// The laptop dies after the server made the job and before the answer
 		// arrived (a dropped connection, no retry): the re-run gets that job back.
 		{name: "answer-lost", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: map[string][]fakeapi.Step{createAction: {
-				createdJob, {Respond: createdJob.Respond, Drop: true},
-			}}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: answerLostOn(2), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				tokenRecorded(t, srv, dir, res)
 				jobsCreated(4)(t, srv, dir, res) // the second's job exists, unknown to the client
 			}},
@@ -366,9 +376,7 @@ func TestApplyResume(t *testing.T) {
 		// The entry of an instance with a recorded token changed: flagged,
 		// nothing sent, the token is not re-sent with the new values.
 		{name: "changed-entry", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: map[string][]fakeapi.Step{createAction: {
-				createdJob, {Respond: createdJob.Respond, Drop: true},
-			}}},
+			{args: applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"), script: answerLostOn(2)},
 			{args: applyArgs("--yes"), before: editManifest("target_instance_type: ecs.g7.xlarge\n  - instance_id: i-bp1ff25rzvnul6kr0003",
 				"target_instance_type: ecs.g7.2xlarge\n  - instance_id: i-bp1ff25rzvnul6kr0003"),
 				check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
@@ -378,6 +386,53 @@ func TestApplyResume(t *testing.T) {
 				}},
 		}},
 	})
+}
+
+// overlapping answers n creates as the fleet does, each after 20 ms, and
+// keeps the peak of creates being answered at once.
+func overlapping(n int, peak *atomic.Int32) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+	return func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+		var now atomic.Int32
+		step := fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+			c := now.Add(1)
+			defer now.Add(-1)
+			for p := peak.Load(); c > p && !peak.CompareAndSwap(p, c); p = peak.Load() {
+			}
+			time.Sleep(20 * time.Millisecond)
+			return fl.Created().Respond(r)
+		}}
+		steps := make([]fakeapi.Step, n)
+		for i := range steps {
+			steps[i] = step
+		}
+		return map[string][]fakeapi.Step{createAction: steps}
+	}
+}
+
+// hangOn makes the nth create (of a run with --concurrency 1) hang: no answer,
+// and no job on the server.
+func hangOn(n int) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+	return func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+		steps := make([]fakeapi.Step, n)
+		for i := range steps[:n-1] {
+			steps[i] = fl.Created()
+		}
+		steps[n-1] = fakeapi.Step{Hang: true}
+		return map[string][]fakeapi.Step{createAction: steps}
+	}
+}
+
+// answerLostOn makes the server carry out the nth create (of a run with
+// --concurrency 1) and drop the connection before answering.
+func answerLostOn(n int) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+	return func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+		steps := make([]fakeapi.Step, n)
+		for i := range steps {
+			steps[i] = fl.Created()
+		}
+		steps[n-1].Drop = true
+		return map[string][]fakeapi.Step{createAction: steps}
+	}
 }
 
 // editManifest replaces old by new in the case's manifest.
@@ -419,52 +474,12 @@ func TestApplyLocked(t *testing.T) {
 // TestApplyWait follows the jobs of the batch: the exit code is the worst
 // outcome.
 func TestApplyWait(t *testing.T) {
-	// Where each instance ends up; 0003 keeps its type.
-	placed := map[string][2]string{
-		"i-bp1ff25rzvnul6kr0001": {"cn-hangzhou-i", "ecs.g7.xlarge"},
-		"i-bp1ff25rzvnul6kr0002": {"cn-hangzhou-i", "ecs.g7.xlarge"},
-		"i-bp1ff25rzvnul6kr0003": {"cn-hangzhou-i", "ecs.g7.large"},
-		"i-bp1ff25rzvnul6kr0004": {"cn-hangzhou-j", "ecs.g7.large"},
-	}
-	jobs := func(inError string) fakeapi.Step {
-		return fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
-			var list []map[string]any
-			for i := 1; ; i++ {
-				id := r.Params.Get(fmt.Sprintf("JobId.%d", i))
-				if id == "" {
-					break
-				}
-				inst := "i-" + strings.TrimPrefix(id, "j-")
-				j := map[string]any{"JobId": id, "JobType": 2, "Status": "Finished", "BusinessStatus": "Cleaning", "Progress": 100,
-					"InstanceId": inst, "RegionId": "cn-hangzhou", "CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": "2026-11-27T15:40:10Z"}
-				if inst == inError {
-					j["Status"], j["BusinessStatus"], j["Progress"], j["ErrorCode"], j["StatusInfo"] = "InError", "Syncing", 40, "DiskSyncFailed", "data disk sync failed"
-				}
-				list = append(list, j)
-			}
-			return 200, map[string]any{"RequestId": "REQ-JOBS", "TotalCount": len(list), "PageNumber": 1, "PageSize": 50,
-				"ReplicationJobs": map[string]any{"ReplicationJob": list}}
-		}}
-	}
-	instances := fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
-		var ids []string
-		_ = json.Unmarshal([]byte(r.Params.Get("InstanceIds")), &ids)
-		var list []map[string]any
-		for _, id := range ids {
-			p := placed[id]
-			list = append(list, map[string]any{"InstanceId": id, "RegionId": "cn-hangzhou", "ZoneId": p[0], "InstanceType": p[1], "Status": "Running"})
-		}
-		return 200, map[string]any{"RequestId": "REQ-INSTANCES", "TotalCount": len(list), "Instances": map[string]any{"Instance": list}}
-	}}
 	runApplyGolden(t, []applyCase{
-		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s"),
-			script: map[string][]fakeapi.Step{"DescribeReplicationJobs": {jobs("")}, "DescribeInstances": {instances}}}}},
+		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
 		// Two already exist from an earlier run; one job ends InError: exit 5.
-		{name: "one-in-error-json", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1"), script: map[string][]fakeapi.Step{createAction: {createdJob, createdJob, {Hang: true}}},
-				ctx: cancelOnCreate("i-bp1ff25rzvnul6kr0003")},
-			{args: applyArgs("--yes", "--wait", "-o", "json"),
-				script: map[string][]fakeapi.Step{"DescribeReplicationJobs": {jobs("i-bp1ff25rzvnul6kr0004")}, "DescribeInstances": {instances}}},
+		{name: "one-in-error-json", manifest: "batch.yaml", fleet: func(fl *fakeapi.Fleet) { fl.FailJob("i-bp1ff25rzvnul6kr0004") }, runs: []applyRun{
+			{args: applyArgs("--yes", "--concurrency", "1"), script: hangOn(3), ctx: cancelOnCreate("i-bp1ff25rzvnul6kr0003")},
+			{args: applyArgs("--yes", "--wait", "-o", "json")},
 		}},
 	})
 }

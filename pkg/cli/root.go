@@ -62,6 +62,7 @@ without ever creating a duplicate job.`,
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
+	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
 	return cmd
