@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Call names one API operation, for errors and the debug trace.
@@ -19,6 +21,9 @@ type Policy struct {
 	Timeout     time.Duration // bound on one attempt; 0 means none
 	BaseDelay   time.Duration // first backoff; doubles each retry
 	MaxDelay    time.Duration // cap on one backoff
+	// Limiter, when set, paces every attempt of every call of the session
+	// (apply sets one so that a large batch stays under API throttling).
+	Limiter *rate.Limiter
 }
 
 // DefaultPolicy is the contract's: 4 attempts, 30 s each, backoff from 200 ms up to 5 s.
@@ -65,6 +70,15 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 	}
 	sent := false
 	for n := 1; ; n++ {
+		if p.Limiter != nil {
+			if err := p.Limiter.Wait(ctx); err != nil {
+				e := &Error{Service: call.Service, Action: call.Action, Code: CodeCanceled, Message: "interrupted", Attempts: n - 1, Sent: sent, Err: err}
+				if ctx.Err() == nil { // the wait would outlast the context's deadline
+					e.Code, e.Message = CodeTimeout, "the rate limit would wait past the deadline"
+				}
+				return e
+			}
+		}
 		info := &attemptInfo{call: call, number: n, max: p.MaxAttempts}
 		actx := context.WithValue(ctx, attemptKey{}, info)
 		cancel := func() {}

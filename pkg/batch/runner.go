@@ -8,11 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
+	"golang.org/x/time/rate"
 )
 
 // Status is where one migration of the batch stands.
@@ -31,14 +30,17 @@ const (
 // after an earlier run recorded a ClientToken for it.
 const ManifestChanged = "manifest-changed"
 
-// Default pacing of the creates: at most 5 at a time (the console's batch
-// size), and a sustained 50 creates a second with bursts of 50, well under
-// API throttling and above what 8 workers at 100 ms a call can send.
+// Default pacing: at most 5 migrations checked or created at a time (the
+// console's batch size), and every API call of the run (the preflight's
+// lookups, the creates, their retries) at most 100 a second with bursts of
+// 20. SMC and ECS do not document their throttling limits; this is a guard,
+// set above what 8 workers at 100 ms a call need so that it does not slow a
+// batch that the API would have served.
 const (
 	DefaultConcurrency = 5
 	MaxConcurrency     = 50
-	DefaultRate        = rate.Limit(50)
-	DefaultBurst       = 50
+	DefaultRate        = rate.Limit(100)
+	DefaultBurst       = 20
 )
 
 // Result is the outcome of one migration.
@@ -74,8 +76,7 @@ type Runner struct {
 	NewClientToken func() string
 	Now            func() time.Time
 	Concurrency    int
-	Limiter        *rate.Limiter // nil: creates are paced by Concurrency alone
-	StatePath      string        // for messages
+	StatePath      string // for messages
 	// Progress, when set, is told after each create (done of total); calls
 	// never overlap.
 	Progress func(done, total int)
@@ -185,8 +186,7 @@ func (r *Runner) changedFinding(mig *Migration, e *Entry, req *smc.CreateCrossZo
 	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
 }
 
-// Apply creates every planned migration, Concurrency at a time, each create
-// paced by the Limiter. The ClientToken of a create is durable in the state
+// Apply creates every planned migration, Concurrency at a time. The ClientToken of a create is durable in the state
 // file before the create is sent, and its job as soon as it is known.
 func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	var todo []*Result
@@ -224,12 +224,6 @@ func (a *applying) create(ctx context.Context, res *Result) {
 	if err := a.stopReason(); err != nil {
 		res.Err = &NotSentError{Reason: "the batch stopped after an authorization error"}
 		return
-	}
-	if a.Limiter != nil {
-		if err := a.Limiter.Wait(ctx); err != nil {
-			res.Err = &NotSentError{Reason: "interrupted"}
-			return
-		}
 	}
 	spec := res.Migration.Spec
 	spec.ClientToken = res.ClientToken

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -205,31 +203,5 @@ func TestPreflightConcurrent(t *testing.T) {
 	}
 	if !plan.Ready() || plan.Count(Planned) != 12 {
 		t.Errorf("plan: %d planned, ready %v", plan.Count(Planned), plan.Ready())
-	}
-}
-
-// The limiter paces the creates whatever the concurrency.
-func TestApplyRateLimit(t *testing.T) {
-	store, err := OpenStore(filepath.Join(t.TempDir(), "s.json"), "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
-		return &smc.CreateCrossZoneMigrationJobResponseBody{JobId: "j-" + req.InstanceId[2:]}, nil
-	})
-	r.Concurrency = 5
-	r.Limiter = rate.NewLimiter(rate.Every(20*time.Millisecond), 1)
-	plan := &Plan{}
-	for _, mig := range manifestOf(5).Migrations {
-		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
-	}
-	start := time.Now()
-	r.Apply(context.Background(), plan, store)
-	if d := time.Since(start); d < 75*time.Millisecond {
-		t.Errorf("5 creates at one per 20 ms took %s; want at least 80 ms", d)
-	}
-	if n := plan.Count(Created); n != 5 {
-		t.Errorf("%d created; want 5", n)
 	}
 }

@@ -35,9 +35,6 @@ type ApplyOptions struct {
 	Interval time.Duration
 	Timeout  time.Duration
 
-	// Limiter paces the creates; tests and benchmarks may replace it.
-	Limiter *rate.Limiter
-
 	manifest *batch.Manifest
 	applied  bool        // the creates were started
 	report   *WaitReport // with --wait, how the jobs ended
@@ -141,8 +138,9 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 			Err:  errors.New("refusing to create migration jobs without confirmation: stdin is not a terminal"),
 			Hint: "pass --yes to create them, or --dry-run to only check them"}
 	}
-	if o.Limiter == nil {
-		o.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
+	if f.Policy.Limiter == nil {
+		// Every API call of the batch, lookups and creates, shares one pace.
+		f.Policy.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
 	}
 	return nil
 }
@@ -231,7 +229,6 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		NewClientToken: f.NewClientToken,
 		Now:            f.Now,
 		Concurrency:    o.Concurrency,
-		Limiter:        o.Limiter,
 		StatePath:      o.StatePath,
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
