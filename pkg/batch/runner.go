@@ -186,8 +186,9 @@ func (r *Runner) changedFinding(mig *Migration, e *Entry, req *smc.CreateCrossZo
 	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
 }
 
-// Apply creates every planned migration, Concurrency at a time. The ClientToken of a create is durable in the state
-// file before the create is sent, and its job as soon as it is known.
+// Apply creates every planned migration, Concurrency at a time. The
+// ClientToken of a create is durable in the state file before the create is
+// sent, and its job as soon as it is known.
 func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	var todo []*Result
 	for _, res := range plan.Results {
@@ -245,6 +246,11 @@ func (a *applying) create(ctx context.Context, res *Result) {
 		if errors.As(err, &ae) && ae.IsAuth() {
 			a.stop(err)
 		}
+		return
+	}
+	if resp.JobId == "" {
+		// The token stays: a re-run re-sends it and reads the job's ID then.
+		res.Status, res.Err = Failed, fmt.Errorf("the create of %s was answered without a JobId (request %s); its outcome is unknown", id, resp.RequestId)
 		return
 	}
 	res.Status, res.JobID, res.RequestID = Created, resp.JobId, resp.RequestId

@@ -205,3 +205,25 @@ func TestPreflightConcurrent(t *testing.T) {
 		t.Errorf("plan: %d planned, ready %v", plan.Count(Planned), plan.Ready())
 	}
 }
+
+// An answer without a JobId is not taken for a job: the token stays for a re-run.
+func TestApplyAnswerWithoutJob(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	store, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		return &smc.CreateCrossZoneMigrationJobResponseBody{RequestId: "r-1"}, nil
+	})
+	plan := &Plan{Results: []*Result{{Migration: manifestOf(1).Migrations[0], Status: Planned}}}
+	r.Apply(context.Background(), plan, store)
+	res := plan.Results[0]
+	if res.Status != Failed || res.Err == nil {
+		t.Errorf("status %s, error %v; want failed", res.Status, res.Err)
+	}
+	if e := store.Snapshot().Migrations["i-bp1ff25rzvnul6kr0001"]; e == nil || e.ClientToken != res.ClientToken || e.JobID != "" {
+		t.Errorf("state %+v; want the token and no job", e)
+	}
+}
