@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -87,6 +86,21 @@ type WaitReport struct {
 	start  time.Time
 	resume string // the command that goes on waiting for the jobs not done
 	retry  string // the retry command of the first job InError
+}
+
+// SeenJobs are the jobs that were found at least once (all of them, unless
+// the wait ended at its first poll), never nil.
+func (r *WaitReport) SeenJobs() []*WaitResult {
+	jobs := []*WaitResult{}
+	if r == nil {
+		return jobs
+	}
+	for _, j := range r.Jobs {
+		if j.seen {
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs
 }
 
 // Err is the error the outcome means (nil when every job Finished): exit 5
@@ -386,12 +400,14 @@ func (w *waiter) abort(ctx context.Context, err error) error {
 	if len(pending) > 0 {
 		hint = "the jobs keep running; resume waiting with: " + commandLine(w.f, "wait", pending)
 	}
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		err = errors.New("interrupted")
-	}
-	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: fmt.Errorf("stopped waiting: %w", err), Hint: hint}
+	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
 }
+
+// errWaitInterrupted is a wait stopped by Ctrl-C; it is a context.Canceled.
+type errWaitInterrupted struct{}
+
+func (errWaitInterrupted) Error() string        { return "interrupted: stopped waiting" }
+func (errWaitInterrupted) Is(target error) bool { return target == context.Canceled }
 
 // PrintWaitReport writes, for people, how each job ended and what to do next.
 func (f *Factory) PrintWaitReport(r *WaitReport) {

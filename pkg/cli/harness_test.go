@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,6 +61,8 @@ type cliCase struct {
 	check func(t *testing.T, srv *fakeapi.Server, res runResult)
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// setup, when set, adjusts the factory before the run (terminals, Sleep).
+	setup func(f *Factory)
 }
 
 type runResult struct {
@@ -85,22 +88,46 @@ func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
 	}
 }
 
-// newTestFactory is a factory with buffer streams, a stable ClientToken and
-// millisecond backoff.
+// newTestFactory is a factory with buffer streams, a stable ClientToken,
+// millisecond backoff and a fake clock that Sleep advances at once.
 func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	ios.SetStdinTTY(stdinTTY)
+	clock := &fakeClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
 	f := &Factory{
 		IOStreams:      ios,
 		Getenv:         os.Getenv,
 		Build:          BuildInfo{Version: "test"},
 		NewClientToken: func() string { return testToken },
 		Policy:         api.Policy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond},
-		Sleep:          func(ctx context.Context, d time.Duration) error { return ctx.Err() },
-		Now:            func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+		Sleep:          clock.Sleep,
+		Now:            clock.Now,
 	}
 	return f, out, errOut
+}
+
+// fakeClock is the time of a test run: it stands still except when Sleep
+// moves it forward, so elapsed times and timeouts are the same on every run.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return nil
 }
 
 // runGolden runs each case against a fresh fake server and compares args,
@@ -116,6 +143,9 @@ func runGolden(t *testing.T, cases []cliCase) {
 			}
 			testEnv(t, srv, c.noCreds)
 			f, out, errOut := newTestFactory(c.stdinTTY, c.stdin)
+			if c.setup != nil {
+				c.setup(f)
+			}
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if c.ctx != nil {
 				ctx, cancel = c.ctx(srv)

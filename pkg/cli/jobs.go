@@ -149,7 +149,7 @@ func jobProblem(j JobView) string {
 func nextStep(f *Factory, j JobView) string {
 	switch j.Status {
 	case smc.StatusInError:
-		return "fix the cause, then: " + commandLine(f, "retry", []string{j.JobID})
+		return "fix the cause, then run: " + commandLine(f, "retry", []string{j.JobID})
 	case smc.StatusStopped:
 		return "the job was stopped in the SMC console or by the API; start it there again (retry resumes InError jobs only)"
 	case smc.StatusExpired:

@@ -59,6 +59,10 @@ without ever creating a duplicate job.`,
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
+	cmd.AddCommand(NewCmdStatus(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdWait(f, nil))
+	cmd.AddCommand(NewCmdRetry(f, nil))
 	return cmd
 }
 
