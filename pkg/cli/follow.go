@@ -82,10 +82,11 @@ type WaitReport struct {
 	// (where it was asked to go), 5 any job failed, 6 the timeout came first.
 	ExitCode int
 
-	region string
-	start  time.Time
-	resume string // the command that goes on waiting for the jobs not done
-	retry  string // the retry command of the first job InError
+	region      string
+	start       time.Time
+	resume      string // the command that goes on waiting for the jobs not done
+	retry       string // the retry command of the first job InError
+	failureHint string // what to do about the first failed job, when none is InError
 }
 
 // SeenJobs are the jobs that were found at least once (all of them, unless
@@ -117,7 +118,7 @@ func (r *WaitReport) Err() error {
 	}
 	switch r.ExitCode {
 	case ExitJobFailed:
-		hint := "see the problem of each job above"
+		hint := r.failureHint
 		if r.retry != "" {
 			hint = "fix the cause, then resume the job: " + r.retry
 		}
@@ -371,6 +372,9 @@ func (w *waiter) finish() {
 			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
 				r.retry = commandLine(w.f, "retry", []string{j.JobID})
 			}
+			if r.failureHint == "" {
+				r.failureHint = j.hint(w.f)
+			}
 		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
@@ -398,7 +402,7 @@ func (w *waiter) abort(ctx context.Context, err error) error {
 	}
 	hint := "every job had ended"
 	if len(pending) > 0 {
-		hint = "the jobs keep running; resume waiting with: " + commandLine(w.f, "wait", pending)
+		hint = "the migration keeps running in SMC; resume waiting with: " + commandLine(w.f, "wait", pending)
 	}
 	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
 }
@@ -430,6 +434,18 @@ func (f *Factory) PrintWaitReport(r *WaitReport) {
 	if r.TimedOut && r.resume != "" {
 		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", r.resume)
 	}
+}
+
+// hint is what to do about a failed job.
+func (r *WaitResult) hint(f *Factory) string {
+	switch {
+	case r.gone:
+		return "the job was deleted; 'zonemove list --region " + f.Global.Region + "' shows the region's jobs"
+	case r.Status == smc.StatusFinished:
+		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
+			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
+	}
+	return nextStep(f, r.JobView)
 }
 
 func (r *WaitResult) failureText() string {

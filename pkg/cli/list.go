@@ -87,7 +87,7 @@ func (o *ListOptions) run(ctx context.Context) error {
 		return nil
 	}
 	printJobs(f, jobs)
-	printJobProblems(f, jobs)
+	printAttentionSummary(f, jobs)
 	return nil
 }
 
