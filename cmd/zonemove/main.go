@@ -20,6 +20,12 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first Ctrl-C the command winds down and says how to resume;
+		// a second one ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := cli.Run(ctx, cli.NewFactory(cli.BuildInfo{Version: version, Commit: commit, Date: date}), os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -31,6 +31,11 @@ func LoadCredential(profile string) (credentials.Credential, error) {
 	}
 	cred := credentials.FromCredentialsProvider("default", provider)
 	if _, err := cred.GetCredential(); err != nil {
+		if profile != "" {
+			e := noCredentials(fmt.Sprintf("profile %q could not be used from the Alibaba Cloud CLI config (~/.aliyun/config.json, or ALIBABA_CLOUD_CONFIG_FILE)", profile))
+			e.Err = err
+			return nil, e
+		}
 		e := noCredentials("looked in the environment, OIDC, the CLI config, ~/.alibabacloud/credentials and the ECS RAM role")
 		e.Err = err
 		return nil, e

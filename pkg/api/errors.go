@@ -41,6 +41,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Code == CodeNoCredentials {
+		return e.Message
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s failed", e.Service, e.Action)
 	if e.Code != "" {

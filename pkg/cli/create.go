@@ -192,7 +192,7 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if !o.Yes {
 		o.printPlan(doc)
-		ok, err := confirm(f, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
+		ok, err := confirm(ctx, f, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
 		if err != nil {
 			return err
 		}
@@ -439,18 +439,26 @@ func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
 	tw.Flush()
 }
 
-// confirm asks a yes/no question on the terminal.
-func confirm(f *Factory, question string) (bool, error) {
+// confirm asks a yes/no question on the terminal. Ctrl-C while it waits
+// cancels ctx and ends the question.
+func confirm(ctx context.Context, f *Factory, question string) (bool, error) {
 	fmt.Fprintf(f.IOStreams.ErrOut, "%s [y/N]: ", question)
-	line, err := bufio.NewReader(f.IOStreams.In).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(f.IOStreams.In).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(f.IOStreams.ErrOut)
+		return false, &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted: nothing was created")}
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true, nil
+		}
 		return false, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }
 
 func diskCompletion(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {

@@ -91,6 +91,18 @@ func TestCreate(t *testing.T) {
 			script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "confirm-no-on-terminal", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdin: "n\n",
 			script: createScript()},
+		{name: "interrupted-at-prompt", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdinBlocks: true,
+			script: createScript(),
+			ctx: func(*fakeapi.Server) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			},
+			check: func(t *testing.T, srv *fakeapi.Server, _ runResult) {
+				for _, r := range srv.Requests() {
+					if r.Action == createAction {
+						t.Error("a create was sent after Ctrl-C at the prompt")
+					}
+				}
+			}},
 		{name: "no-credentials", args: args(), noCreds: true},
 		{name: "no-credentials-json", args: args("-o", "json"), noCreds: true},
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,9 +55,15 @@ type cliCase struct {
 	args     []string
 	stdin    string
 	stdinTTY bool
-	noCreds  bool
+	// stdinBlocks makes stdin a terminal nobody types into.
+	stdinBlocks bool
+	noCreds     bool
 	// script queues fake API steps per action.
 	script map[string][]fakeapi.Step
+	// env sets extra environment variables for the run.
+	env map[string]string
+	// home holds files to write under the run's HOME (path -> content).
+	home map[string]string
 	// check runs extra assertions (on the server, for example).
 	check func(t *testing.T, srv *fakeapi.Server, res runResult)
 	// ctx, when set, returns the run's context (to interrupt it).
@@ -142,9 +149,26 @@ func runGolden(t *testing.T, cases []cliCase) {
 				srv.On(action, steps...)
 			}
 			testEnv(t, srv, c.noCreds)
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			for name, content := range c.home {
+				p := filepath.Join(os.Getenv("HOME"), name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
 			f, out, errOut := newTestFactory(c.stdinTTY, c.stdin)
 			if c.setup != nil {
 				c.setup(f)
+			}
+			if c.stdinBlocks {
+				r, w := io.Pipe()
+				defer w.Close()
+				f.IOStreams.In = r
 			}
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if c.ctx != nil {

@@ -12,8 +12,8 @@ import (
 // CreateCrossZoneMigrationJob reference page and the common ones.
 var apiHints = map[string]string{
 	"EntityNotExist.Role": "SMC works through the service-linked role AliyunServiceRoleForSMC, which this account lacks. " +
-		"Create it once: open the SMC console and accept the authorization prompt, or run " +
-		"'aliyun ram CreateServiceLinkedRole --ServiceName smc.aliyuncs.com' as an account administrator; then repeat the command.",
+		"An administrator creates it once: in the RAM console (Roles, create a service-linked role for Server Migration Center), " +
+		"or by accepting the authorization prompt of the SMC console; this needs ram:CreateServiceLinkedRole. Then repeat the command.",
 	"QuotaExceeded.ReplicationJob": "The account has as many replication jobs as its quota allows. Let running jobs finish " +
 		"(zonemove list), delete old ones in the SMC console, or submit a ticket to raise the quota.",
 	"SignatureDoesNotMatch": "The request signature was refused: check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET " +

@@ -40,6 +40,9 @@ without ever creating a duplicate job.`,
 		SilenceErrors:     true,
 		DisableAutoGenTag: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+				return nil // completion must work whatever the environment holds
+			}
 			return resolveGlobal(f, cmd)
 		},
 	}
@@ -63,12 +66,19 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdList(f, nil))
 	cmd.AddCommand(NewCmdWait(f, nil))
 	cmd.AddCommand(NewCmdRetry(f, nil))
+	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	return cmd
 }
 
 func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	directive := cobra.ShellCompDirectiveNoFileComp
+	for _, v := range values {
+		if strings.HasSuffix(v, "=") {
+			directive |= cobra.ShellCompDirectiveNoSpace // a prefix the user goes on typing after
+		}
+	}
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return values, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		return values, directive
 	}
 }
 
@@ -127,10 +137,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && ExitCode(err) != ExitInterrupted {
 		var ae *api.Error
-		var ee *ExitError
-		if !errors.As(err, &ae) && !errors.As(err, &ee) {
+		if !errors.As(err, &ae) {
 			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
 		}
 	}
