@@ -185,20 +185,22 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 		}
 		now := f.Now()
 		w.display.update(now, report.Jobs)
-		if w.allDone() {
-			break
-		}
-		if !deadline.IsZero() && !now.Before(deadline) {
-			report.TimedOut = true
-			break
-		}
+		done := w.allDone()
+		report.TimedOut = !done && !deadline.IsZero() && !now.Before(deadline)
 		sleep := opts.Interval
 		if !deadline.IsZero() && deadline.Sub(now) < sleep {
 			sleep = deadline.Sub(now) // the last poll comes at the deadline
 		}
 		if w.warning != "" {
-			w.display.message(fmt.Sprintf("Warning: %s; trying again in %s", w.warning, formatElapsed(sleep)))
+			msg := "Warning: " + w.warning
+			if !done && !report.TimedOut {
+				msg += "; trying again in " + formatElapsed(sleep)
+			}
+			w.display.message(msg)
 			w.warning = ""
+		}
+		if done || report.TimedOut {
+			break
 		}
 		if err := f.Sleep(ctx, sleep); err != nil {
 			return report, w.abort(ctx, err)
