@@ -361,11 +361,7 @@ func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.R
 			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
 			PageNumber: page, PageSize: smc.MaxJobIDs,
 		}
-		var resp *smc.DescribeReplicationJobsResponseBody
-		err := with(&c.smc, func(s *smc.Client) (err error) {
-			resp, err = s.DescribeReplicationJobs(ctx, req)
-			return err
-		})
+		resp, err := c.smc.DescribeReplicationJobs(ctx, req)
 		if err != nil {
 			return nil, err
 		}
