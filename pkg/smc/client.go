@@ -14,7 +14,6 @@ import (
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
-	"github.com/alibabacloud-go/tea/dara"
 
 	"github.com/zonemove/zonemove/pkg/api"
 )
@@ -52,17 +51,7 @@ func (c *Client) newSDK() (*openapi.Client, error) {
 // call sends one RPC action with every parameter in the query, as the official
 // SDK does, and decodes the JSON body into out.
 func (c *Client) call(ctx context.Context, action string, request any, out any) error {
-	params := &openapiutil.Params{
-		Action:      dara.String(action),
-		Version:     dara.String(Version),
-		Protocol:    dara.String("HTTPS"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
+	params := api.RPCParams(action, Version)
 	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
 	sdk, ok := c.pool.Get().(*openapi.Client)
 	if !ok {
