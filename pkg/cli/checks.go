@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -29,9 +30,42 @@ func (r *CheckReport) Failed() bool { return len(preflight.Failed(r.Checks)) > 0
 // and runs every check on them. It is safe to call concurrently: facts shared
 // by several migrations of one run are fetched once.
 func (f *Factory) RunChecks(ctx context.Context, req CheckRequest) (*CheckReport, error) {
-	results := preflight.Evaluate(preflight.Input{
+	in := preflight.Input{
 		Spec: req.Spec, Offline: req.Offline,
 		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip,
-	})
-	return &CheckReport{Checks: results, Impact: migration.EstimateImpact(req.Spec, nil)}, nil
+		Now: f.now(),
+	}
+	if !req.Offline {
+		g, err := f.Gatherer()
+		if err != nil {
+			return nil, err
+		}
+		target := cloud.Target{InstanceID: req.Spec.InstanceID, Zone: req.Spec.TargetZone, VSwitchID: req.Spec.TargetVSwitch}
+		if !preflight.ZoneInRegion(req.Spec) {
+			target.Zone = "" // region-zone fails; asking about the zone would only fail the call
+		}
+		in.Facts, err = g.Gather(ctx, target)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &CheckReport{Checks: preflight.Evaluate(in), Impact: migration.EstimateImpact(req.Spec, impactFacts(in.Facts))}, nil
+}
+
+// impactFacts picks from the gathered facts what the impact estimate needs.
+func impactFacts(f *cloud.Facts) migration.ImpactFacts {
+	var out migration.ImpactFacts
+	if f == nil || f.Instance == nil {
+		return out
+	}
+	i := f.Instance
+	out.Known = true
+	out.InstanceType, out.ChargeType = i.InstanceType, i.ChargeType
+	out.PrivateIPs, out.PublicIPs, out.EIP = i.PrivateIPs, i.PublicIPs, i.EIP
+	total := 0
+	for _, d := range f.Disks {
+		total += d.SizeGiB
+	}
+	out.DiskGiB = &total
+	return out
 }

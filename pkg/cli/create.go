@@ -175,7 +175,7 @@ type createDocument struct {
 
 func (o *CreateOptions) run(ctx context.Context) error {
 	f := o.f
-	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request()}
+	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request(), Checks: []preflight.Result{}}
 	report, err := f.RunChecks(ctx, CheckRequest{Spec: &o.Spec, Offline: o.Offline,
 		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
 	if err != nil {
@@ -367,7 +367,7 @@ func (o *CreateOptions) printText(doc *createDocument) {
 // printPlan shows, before the confirmation prompt, what will be sent.
 func (o *CreateOptions) printPlan(doc *createDocument) {
 	w := o.f.IOStreams.ErrOut
-	cs := o.f.IOStreams.ColorScheme()
+	cs := o.f.IOStreams.StderrColorScheme()
 	printChecks(w, cs, doc.Checks)
 	fmt.Fprintln(w)
 	printImpact(w, doc.Impact)
@@ -376,51 +376,111 @@ func (o *CreateOptions) printPlan(doc *createDocument) {
 	fmt.Fprintf(w, "\nClientToken: %s\n\n", doc.ClientToken)
 }
 
+// printChecks shows the checks as a table a person scans in seconds: a mark
+// and status, the ID, what was found, and under a warning or a failure what
+// to do about it.
 func printChecks(w io.Writer, cs interface {
 	Green(string) string
 	Yellow(string) string
 	Red(string) string
 	Gray(string) string
 }, results []preflight.Result) {
-	fmt.Fprintln(w, "Checks")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	counts := map[preflight.Status]int{}
 	for _, r := range results {
-		mark := string(r.Status)
+		counts[r.Status]++
+	}
+	summary := []string{fmt.Sprintf("%d passed", counts[preflight.Pass])}
+	if n := counts[preflight.Warn]; n > 0 {
+		summary = append(summary, cs.Yellow(fmt.Sprintf("%d %s", n, countNoun(n, "warning", "warnings"))))
+	}
+	if n := counts[preflight.Fail]; n > 0 {
+		summary = append(summary, cs.Red(fmt.Sprintf("%d failed", n)))
+	}
+	if n := counts[preflight.Skip]; n > 0 {
+		summary = append(summary, fmt.Sprintf("%d skipped", n))
+	}
+	fmt.Fprintf(w, "Checks: %s\n", strings.Join(summary, ", "))
+	// Aligned by hand: the marks' color codes would throw a tabwriter off.
+	idWidth := 0
+	for _, r := range results {
+		idWidth = max(idWidth, len(r.ID))
+	}
+	for _, r := range results {
+		var mark string
 		switch r.Status {
 		case preflight.Pass:
-			mark = cs.Green("pass")
+			mark = cs.Green("✓ pass")
 		case preflight.Warn:
-			mark = cs.Yellow("warn")
+			mark = cs.Yellow("! warn")
 		case preflight.Fail:
-			mark = cs.Red("FAIL")
+			mark = cs.Red("✗ FAIL")
 		case preflight.Skip:
-			mark = cs.Gray("skip")
+			mark = cs.Gray("- skip")
+		default:
+			mark = fmt.Sprintf("? %-4s", r.Status)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", mark, r.ID, r.Message)
+		fmt.Fprintf(w, "  %s  %-*s  %s\n", mark, idWidth, r.ID, r.Message)
 		if r.Hint != "" && (r.Status == preflight.Fail || r.Status == preflight.Warn) {
-			for _, line := range strings.Split(r.Hint, "\n") {
-				fmt.Fprintf(tw, "  \t\t  %s\n", line)
+			for i, line := range strings.Split(r.Hint, "\n") {
+				prefix := "  "
+				if i == 0 {
+					prefix = "→ "
+				}
+				fmt.Fprintf(w, "  %6s  %-*s  %s%s\n", "", idWidth, "", prefix, line)
 			}
 		}
 	}
-	tw.Flush()
 }
 
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// printImpact shows what the migration does to the instance and its users.
 func printImpact(w io.Writer, im *migration.Impact) {
 	if im == nil {
 		return
 	}
 	fmt.Fprintln(w, "Impact")
-	fmt.Fprintf(w, "  Downtime       about %d minutes: the instance is stopped and started in the new zone\n", im.DowntimeMinutes)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(label, text string) { fmt.Fprintf(tw, "  %s\t%s\n", label, text) }
+	row("Downtime", fmt.Sprintf("about %d minutes: the instance is stopped, moved and started in the new zone", im.DowntimeMinutes))
 	if im.DataSyncHours != nil && im.DiskTotalGiB != nil {
-		fmt.Fprintf(w, "  Data sync      about %.1f hours after the start for %d GiB of disks; no snapshot or disk operations meanwhile\n", *im.DataSyncHours, *im.DiskTotalGiB)
+		row("Data sync", fmt.Sprintf("about %.1f hours after the start for %d GiB of disks (%.0f hours per 100 GiB); disks are slower and take no snapshot or disk operation meanwhile",
+			*im.DataSyncHours, *im.DiskTotalGiB, migration.SyncHoursPer100GiB))
 	} else {
-		fmt.Fprintf(w, "  Data sync      about %.0f hours per 100 GiB of disks after the start; no snapshot or disk operations meanwhile\n", migration.SyncHoursPer100GiB)
+		row("Data sync", fmt.Sprintf("about %.0f hours per 100 GiB of disks after the start; disks are slower and take no snapshot or disk operation meanwhile", migration.SyncHoursPer100GiB))
 	}
-	fmt.Fprintln(w, "  Network        the private IP changes with the new vSwitch; the public IP may change (EIPs stay)")
-	fmt.Fprintf(w, "  SLB            %s\n", im.SLBVServerGroups)
-	fmt.Fprintf(w, "  Billing        %s\n", im.Billing)
-	fmt.Fprintf(w, "  Prepare        %s\n", strings.Join(im.Preparations, "; "))
+	if len(im.PrivateIPs) > 0 {
+		row("Private IP", strings.Join(im.PrivateIPs, ", ")+" changes to an address of the new vSwitch")
+	} else {
+		row("Private IP", "changes to an address of the new vSwitch")
+	}
+	switch {
+	case len(im.PublicIPs) > 0 && im.EIP != "":
+		row("Public IP", strings.Join(im.PublicIPs, ", ")+" may change; the EIP "+im.EIP+" stays")
+	case len(im.PublicIPs) > 0:
+		row("Public IP", strings.Join(im.PublicIPs, ", ")+" may change (an EIP would stay)")
+	case im.EIP != "":
+		row("Public IP", "the EIP "+im.EIP+" stays")
+	case im.PublicIPMayChange:
+		row("Public IP", "a public IP may change; EIPs stay")
+	default:
+		row("Public IP", "none")
+	}
+	row("SLB", im.SLBVServerGroups)
+	row("Billing", im.Billing)
+	for i, p := range im.Preparations {
+		label := ""
+		if i == 0 {
+			label = "Prepare"
+		}
+		row(label, "- "+p)
+	}
+	tw.Flush()
 }
 
 // printRequest shows the request exactly as it is sent: flattened parameters.

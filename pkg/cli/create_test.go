@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
 const createAction = "CreateCrossZoneMigrationJob"
@@ -30,7 +31,7 @@ func createScript(steps ...fakeapi.Step) map[string][]fakeapi.Step {
 }
 
 func TestCreate(t *testing.T) {
-	runGolden(t, []cliCase{
+	runGolden(t, concurrentPreflight([]cliCase{
 		{name: "success", args: args(), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "success-json", args: args("-o", "json"), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "auto-pay-false-and-token", args: args("--auto-pay=false", "--client-token", "runbook-2026-11-27-i-0001", "--resource-group-id", "rg-acfmw3ty5y70001"),
@@ -105,7 +106,7 @@ func TestCreate(t *testing.T) {
 			}},
 		{name: "no-credentials", args: args(), noCreds: true},
 		{name: "no-credentials-json", args: args("-o", "json"), noCreds: true},
-	})
+	}))
 }
 
 // TestCreateAPIErrors runs every error code of the reference page and the
@@ -123,7 +124,7 @@ func TestCreateAPIErrors(t *testing.T) {
 	}
 	cases = append(cases, cliCase{name: "EntityNotExist.Role-text", args: args(),
 		script: createScript(smcFile("CreateCrossZoneMigrationJob.EntityNotExist.Role"))})
-	runGolden(t, cases)
+	runGolden(t, concurrentPreflight(cases))
 }
 
 // TestCreateBadInput: bad input gets exit 2, a precise message, and sends nothing.
@@ -164,14 +165,65 @@ func TestCreateBadInput(t *testing.T) {
 	runGolden(t, cases)
 }
 
+// TestCreateOfflineDryRun: offline, no credentials and no request; the local
+// checks are evaluated from the flags and the remote ones report skip.
 func TestCreateOfflineDryRun(t *testing.T) {
-	offline := []string{"create", "--dry-run", "--offline", "--region", "cn-hangzhou",
-		"--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i",
-		"--source-zone", "cn-hangzhou-h", "--source-instance-type", "ecs.g7.large",
-		"--target-instance-type", "ecs.g7.xlarge", "--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_essd,pl=PL1"}
+	base := [][2]string{
+		{"--region", "cn-hangzhou"}, {"--instance-id", "i-bp1ff25rzvnul6kr0001"}, {"--target-zone", "cn-hangzhou-i"},
+		{"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001"},
+		{"--source-zone", "cn-hangzhou-h"}, {"--source-instance-type", "ecs.g7.large"},
+		{"--target-instance-type", "ecs.g7.xlarge"}, {"--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_essd,pl=PL1"},
+	}
+	offline := func(set map[string]string, extra ...string) []string {
+		return flagArgs([]string{"create", "--dry-run", "--offline"}, base, set, extra...)
+	}
+	// expect checks the statuses of the local checks in the JSON document.
+	expect := func(want map[string]preflight.Status) func(*testing.T, *fakeapi.Server, runResult) {
+		return func(t *testing.T, srv *fakeapi.Server, res runResult) {
+			nothingSent(t, srv, res)
+			doc := decodeCreate(t, res.stdout)
+			for _, r := range doc.Checks {
+				w, ok := want[r.ID]
+				if !ok {
+					w = preflight.Skip
+				}
+				if r.Status != w {
+					t.Errorf("offline %s is %s (%s); want %s", r.ID, r.Status, r.Message, w)
+				}
+			}
+		}
+	}
+	local := func(changes map[string]preflight.Status) map[string]preflight.Status {
+		m := map[string]preflight.Status{
+			preflight.RegionZone: preflight.Pass, preflight.ZoneChange: preflight.Pass, preflight.TypeFamily: preflight.Pass,
+			preflight.FamilySupported: preflight.Pass, preflight.PrivateIPChange: preflight.Warn,
+		}
+		for k, v := range changes {
+			m[k] = v
+		}
+		return m
+	}
 	runGolden(t, []cliCase{
-		{name: "text", args: offline, noCreds: true, check: nothingSent},
-		{name: "json", args: append(offline, "-o", "json"), noCreds: true, check: nothingSent},
+		{name: "text", args: offline(nil), noCreds: true, check: nothingSent},
+		{name: "json", args: offline(nil, "-o", "json"), noCreds: true, check: expect(local(nil))},
+		{name: "no-vswitch", args: offline(map[string]string{"--target-vswitch": ""}, "-o", "json"), noCreds: true,
+			check: expect(local(nil))},
+		{name: "same-zone", args: offline(map[string]string{"--source-zone": "cn-hangzhou-i"}, "-o", "json"), noCreds: true,
+			check: expect(local(map[string]preflight.Status{preflight.ZoneChange: preflight.Fail}))},
+		{name: "zone-of-other-region", args: offline(map[string]string{"--target-zone": "cn-beijing-h"}), noCreds: true, check: nothingSent},
+		{name: "other-family", args: offline(map[string]string{"--target-instance-type": "ecs.c7.xlarge"}), noCreds: true, check: nothingSent},
+		{name: "family-cannot-change-type", args: offline(map[string]string{"--source-instance-type": "ecs.gn7i-c8g1.2xlarge",
+			"--target-instance-type": "ecs.gn7i-c16g1.4xlarge"}, "-o", "json"), noCreds: true,
+			check: expect(local(map[string]preflight.Status{preflight.FamilySupported: preflight.Fail}))},
+		{name: "economy-exception", args: offline(map[string]string{"--source-instance-type": "ecs.e-c1m2.large",
+			"--target-instance-type": "ecs.e-c1m2.xlarge"}, "-o", "json"), noCreds: true,
+			check: expect(local(nil))},
+		{name: "no-source-facts", args: offline(map[string]string{"--source-instance-type": "", "--source-zone": "", "--disk": ""}, "-o", "json"), noCreds: true,
+			check: expect(map[string]preflight.Status{preflight.RegionZone: preflight.Pass, preflight.DiskOwner: preflight.Pass,
+				preflight.DiskPerformanceLevel: preflight.Pass, preflight.PrivateIPChange: preflight.Warn})},
+		{name: "type-unchanged", args: offline(map[string]string{"--target-instance-type": "", "--disk": ""}, "-o", "json"), noCreds: true,
+			check: expect(local(map[string]preflight.Status{preflight.DiskOwner: preflight.Pass,
+				preflight.DiskPerformanceLevel: preflight.Pass, preflight.BillingChange: preflight.Pass}))},
 	})
 }
 

@@ -15,9 +15,21 @@ func createAndFollow(jobs []fakeapi.Step, readBack ...fakeapi.Step) map[string][
 	return s
 }
 
+// preflightThenInOrder sorts the concurrent preflight reads that come before
+// the create, and keeps every request after it (the polls, in sequence) in the
+// order it came.
+func preflightThenInOrder(reqs []fakeapi.Request) []fakeapi.Request {
+	for i, r := range reqs {
+		if r.Action == createAction {
+			return append(preflightOrder(reqs[:i+1]), reqs[i+1:]...)
+		}
+	}
+	return preflightOrder(reqs)
+}
+
 func TestCreateWait(t *testing.T) {
 	interruptCtx, interruptSetup := interruptAtSleep(1)
-	runGolden(t, []cliCase{
+	runGolden(t, inOrderAfterCreate([]cliCase{
 		{name: "success", args: args("--wait", "--interval", "2h"),
 			script: createAndFollow(jobSteps("ready", "running", "finished"), migratedInstance("migrated")),
 			check:  all(oneJob, withinAPILimits)},
@@ -36,5 +48,12 @@ func TestCreateWait(t *testing.T) {
 		{name: "wait-with-dry-run", args: args("--wait", "--dry-run"), check: nothingSent},
 		{name: "interval-without-wait", args: args("--interval", "1m"), check: nothingSent},
 		{name: "zero-interval", args: args("--wait", "--interval", "0s"), check: nothingSent},
-	})
+	}))
+}
+
+func inOrderAfterCreate(cases []cliCase) []cliCase {
+	for i := range cases {
+		cases[i].order = preflightThenInOrder
+	}
+	return cases
 }

@@ -12,7 +12,7 @@ func TestCredentials(t *testing.T) {
   {"name": "default", "mode": "AK", "access_key_id": "LTAI5tWRONGDEFAULT0000", "access_key_secret": "wrong"},
   {"name": "ops", "mode": "AK", "access_key_id": "` + fakeapi.AccessKeyID + `", "access_key_secret": "` + fakeapi.AccessKeySecret + `"}]}`
 	const stsToken = "CAIS-fake-sts-token-that-must-never-be-printed"
-	runGolden(t, []cliCase{
+	runGolden(t, concurrentPreflight([]cliCase{
 		{name: "profile-flag", args: args("--profile", "ops"), noCreds: true,
 			env:    map[string]string{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "false"},
 			home:   map[string]string{".aliyun/config.json": cliConfig},
@@ -37,5 +37,5 @@ func TestCredentials(t *testing.T) {
 					}
 				}
 			}},
-	})
+	}))
 }

@@ -42,6 +42,9 @@ type Factory struct {
 	mu          sync.Mutex
 	session     *api.Session
 	jsonWritten bool
+
+	gathererMu sync.Mutex
+	gatherer   *cloud.Gatherer
 }
 
 // GlobalOptions are the flags every command has.
@@ -140,4 +143,28 @@ func (f *Factory) Cloud() (*cloud.Client, error) {
 		return nil, err
 	}
 	return cloud.New(s)
+}
+
+// Gatherer returns the preflight's fact gatherer, built once per Factory so
+// that every migration of a run shares its remembered lookups.
+func (f *Factory) Gatherer() (*cloud.Gatherer, error) {
+	f.gathererMu.Lock()
+	defer f.gathererMu.Unlock()
+	if f.gatherer != nil {
+		return f.gatherer, nil
+	}
+	c, err := f.Cloud()
+	if err != nil {
+		return nil, err
+	}
+	f.gatherer = cloud.NewGatherer(c)
+	return f.gatherer, nil
+}
+
+// now is the Factory's clock (the real one unless a test set Now).
+func (f *Factory) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
 }

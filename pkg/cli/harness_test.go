@@ -70,6 +70,11 @@ type cliCase struct {
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
 	// setup, when set, adjusts the factory before the run (terminals, Sleep).
 	setup func(f *Factory)
+	// order, when set, puts the requests received in a stable order for the
+	// golden file: commands that send requests concurrently need it.
+	order func([]fakeapi.Request) []fakeapi.Request
+	// orderLines does the same for stdout and stderr (the --debug trace).
+	orderLines func(string) string
 }
 
 type runResult struct {
@@ -211,9 +216,17 @@ func renderGolden(c cliCase, res runResult, srv *fakeapi.Server) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "$ zonemove %s\n", strings.Join(c.args, " "))
 	fmt.Fprintf(&b, "--- exit code\n%d\n", res.code)
-	fmt.Fprintf(&b, "--- stdout\n%s", res.stdout)
-	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
-	fmt.Fprintf(&b, "--- requests received (%d)\n%s", len(srv.Requests()), fakeapi.Format(srv.Requests()))
+	stdout, stderr := res.stdout, res.stderr
+	if c.orderLines != nil {
+		stdout, stderr = c.orderLines(stdout), c.orderLines(stderr)
+	}
+	fmt.Fprintf(&b, "--- stdout\n%s", stdout)
+	fmt.Fprintf(&b, "--- stderr\n%s", stderr)
+	reqs := srv.Requests()
+	if c.order != nil {
+		reqs = c.order(reqs)
+	}
+	fmt.Fprintf(&b, "--- requests received (%d)\n%s", len(reqs), fakeapi.Format(reqs))
 	return normalize(b.String())
 }
 

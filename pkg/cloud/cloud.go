@@ -7,32 +7,88 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// Client reads ECS and VPC.
+// Client reads ECS and VPC (and SMC's jobs, for the preflight). It is safe
+// for concurrent use.
 type Client struct {
 	session *api.Session
-	ecs     *ecs.Client
-	vpc     *vpc.Client
+	ecs     pool[*ecs.Client]
+	vpc     pool[*vpc.Client]
+	smc     *smc.Client
 }
 
 // New builds the ECS and VPC SDK clients of a session.
 func New(s *api.Session) (*Client, error) {
-	e, err := ecs.NewClient(s.Config(api.ECS))
-	if err != nil {
-		return nil, fmt.Errorf("building the ECS client: %w", err)
+	c := &Client{session: s}
+	c.ecs.make = func() (*ecs.Client, error) {
+		e, err := ecs.NewClient(s.Config(api.ECS))
+		if err != nil {
+			return nil, fmt.Errorf("building the ECS client: %w", err)
+		}
+		return e, nil
 	}
-	v, err := vpc.NewClient(s.Config(api.VPC))
-	if err != nil {
-		return nil, fmt.Errorf("building the VPC client: %w", err)
+	c.vpc.make = func() (*vpc.Client, error) {
+		v, err := vpc.NewClient(s.Config(api.VPC))
+		if err != nil {
+			return nil, fmt.Errorf("building the VPC client: %w", err)
+		}
+		return v, nil
 	}
-	return &Client{session: s, ecs: e, vpc: v}, nil
+	var err error
+	if c.smc, err = smc.NewClient(s); err != nil {
+		return nil, err
+	}
+	// Build one of each now, so that a bad configuration fails here.
+	for _, check := range []func() error{c.ecs.prime, c.vpc.prime} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// pool hands out SDK clients, one per call under way: the SDK core's client
+// is not safe for concurrent calls (every call resets its Headers field), and
+// the preflight makes its calls concurrently. (smc.Client pools its own.)
+type pool[T any] struct {
+	make func() (T, error)
+	p    sync.Pool
+}
+
+func (p *pool[T]) get() (T, error) {
+	if v, ok := p.p.Get().(T); ok {
+		return v, nil
+	}
+	return p.make()
+}
+
+func (p *pool[T]) put(v T) { p.p.Put(v) }
+
+func (p *pool[T]) prime() error {
+	v, err := p.make()
+	if err == nil {
+		p.put(v)
+	}
+	return err
+}
+
+// with runs fn with a client of the pool to itself.
+func with[T any](p *pool[T], fn func(T) error) error {
+	v, err := p.get()
+	if err != nil {
+		return err
+	}
+	defer p.put(v)
+	return fn(v)
 }
 
 // Instance is what zonemove reads of an ECS instance.
@@ -50,6 +106,9 @@ type Instance struct {
 	LockReasons        []string
 	IPv6Addresses      []string
 	SecondaryENIs      []string
+	PrivateIPs         []string // of the primary ENI, in the VPC
+	PublicIPs          []string // assigned with the instance (not EIPs)
+	EIP                string
 }
 
 // Instances describes instances by ID (at most 100 a call); IDs not found are
@@ -59,9 +118,10 @@ func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*Insta
 	req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), InstanceIds: dara.String(string(raw)), PageSize: dara.Int32(100)}
 	var resp *ecs.DescribeInstancesResponse
 	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstances"}, func(ctx context.Context) error {
-		var err error
-		resp, err = c.ecs.DescribeInstancesWithContext(ctx, req, api.Runtime())
-		return err
+		return with(&c.ecs, func(e *ecs.Client) (err error) {
+			resp, err = e.DescribeInstancesWithContext(ctx, req, api.Runtime())
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -83,6 +143,15 @@ func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*Insta
 		}
 		if va := in.VpcAttributes; va != nil {
 			i.VpcID, i.VSwitchID = dara.StringValue(va.VpcId), dara.StringValue(va.VSwitchId)
+			if va.PrivateIpAddress != nil {
+				i.PrivateIPs = dara.StringSliceValue(va.PrivateIpAddress.IpAddress)
+			}
+		}
+		if in.PublicIpAddress != nil {
+			i.PublicIPs = dara.StringSliceValue(in.PublicIpAddress.IpAddress)
+		}
+		if in.EipAddress != nil {
+			i.EIP = dara.StringValue(in.EipAddress.IpAddress)
 		}
 		if in.OperationLocks != nil {
 			for _, l := range in.OperationLocks.LockReason {

@@ -1,11 +1,13 @@
 // Package preflight holds the checks run before a migration is created. A check
 // is a pure function of the migration spec and the facts gathered from the
-// read-only APIs; it never calls anything itself.
+// read-only APIs; it never calls anything itself. Rules that change over time
+// (families, performance-level limits) are data in rules.go.
 package preflight
 
 import (
-	"strings"
+	"time"
 
+	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
@@ -47,9 +49,19 @@ const (
 	ActiveJob            = "active-job"
 )
 
-// IDs lists every check ID, for --skip-check validation and completion.
+// Warnings: checks that never fail, about what the operator should prepare.
+const (
+	RecentSnapshot  = "recent-snapshot"
+	InstanceStop    = "instance-stop"
+	BillingChange   = "billing-change"
+	PrivateIPChange = "private-ip"
+)
+
+// IDs lists every check ID in the order they are run and shown: the
+// contract's, then the warnings.
 var IDs = []string{RegionZone, InstanceFound, InstanceStatus, ZoneChange, Spot, NetworkVPC, NetworkExtras,
-	TypeFamily, FamilySupported, TypeInStock, VSwitchZone, VSwitchVPC, VSwitchIPs, DiskOwner, DiskPerformanceLevel, ActiveJob}
+	TypeFamily, FamilySupported, TypeInStock, VSwitchZone, VSwitchVPC, VSwitchIPs, DiskOwner, DiskPerformanceLevel, ActiveJob,
+	RecentSnapshot, InstanceStop, BillingChange, PrivateIPChange}
 
 // IsKnown reports whether id names a check.
 func IsKnown(id string) bool {
@@ -64,6 +76,8 @@ func IsKnown(id string) bool {
 // Input is what the checks look at.
 type Input struct {
 	Spec *migration.Spec
+	// Facts are what the read-only APIs said; nil offline.
+	Facts *cloud.Facts
 	// Offline: no facts; remote checks report skip.
 	Offline bool
 	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
@@ -71,17 +85,44 @@ type Input struct {
 	SourceZone         string
 	// Skip names checks whose failure the operator accepts.
 	Skip []string
+	// Now is the time snapshots' ages are measured from.
+	Now time.Time
+}
+
+// checks maps each ID to its function.
+var checks = map[string]func(*Input) Result{
+	RegionZone:           checkRegionZone,
+	InstanceFound:        checkInstanceFound,
+	InstanceStatus:       checkInstanceStatus,
+	ZoneChange:           checkZoneChange,
+	Spot:                 checkSpot,
+	NetworkVPC:           checkNetworkVPC,
+	NetworkExtras:        checkNetworkExtras,
+	TypeFamily:           checkTypeFamily,
+	FamilySupported:      checkFamilySupported,
+	TypeInStock:          checkTypeInStock,
+	VSwitchZone:          checkVSwitchZone,
+	VSwitchVPC:           checkVSwitchVPC,
+	VSwitchIPs:           checkVSwitchIPs,
+	DiskOwner:            checkDiskOwner,
+	DiskPerformanceLevel: checkDiskPerformanceLevel,
+	ActiveJob:            checkActiveJob,
+	RecentSnapshot:       checkRecentSnapshot,
+	InstanceStop:         checkInstanceStop,
+	BillingChange:        checkBillingChange,
+	PrivateIPChange:      checkPrivateIP,
 }
 
 // Evaluate runs every check. A failing check named in Skip becomes a warning
 // that says it was skipped on request.
 func Evaluate(in Input) []Result {
-	var out []Result
+	if in.Facts == nil && !in.Offline {
+		in.Facts = &cloud.Facts{}
+	}
+	out := make([]Result, 0, len(IDs))
 	for _, id := range IDs {
-		r := Result{ID: id, Status: Skip, Message: "needs the API; not run offline"}
-		if id == RegionZone {
-			r = checkRegionZone(in)
-		}
+		r := checks[id](&in)
+		r.ID = id
 		if r.Status == Fail && contains(in.Skip, id) {
 			r.Status = Warn
 			r.Message = "skipped on request (--skip-check " + id + "): " + r.Message
@@ -100,15 +141,6 @@ func Failed(results []Result) []Result {
 		}
 	}
 	return out
-}
-
-func checkRegionZone(in Input) Result {
-	s := in.Spec
-	if !strings.HasPrefix(s.TargetZone, s.Region+"-") && !(strings.HasPrefix(s.TargetZone, s.Region) && len(s.TargetZone) == len(s.Region)+1) {
-		return Result{ID: RegionZone, Status: Fail, Message: "zone " + s.TargetZone + " is not in region " + s.Region,
-			Hint: "pick a zone of " + s.Region + " (its zones start with " + s.Region + "), or change --region"}
-	}
-	return Result{ID: RegionZone, Status: Pass, Message: "zone " + s.TargetZone + " is in region " + s.Region}
 }
 
 func contains(list []string, v string) bool {

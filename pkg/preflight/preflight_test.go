@@ -1,0 +1,232 @@
+package preflight
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func spec() *migration.Spec {
+	return &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-1", TargetZone: "cn-hangzhou-i",
+		TargetVSwitch: "vsw-1", TargetInstanceType: "ecs.g7.xlarge"}
+}
+
+// healthy are the facts of an instance every check passes for.
+func healthy() *cloud.Facts {
+	return &cloud.Facts{
+		Instance: &cloud.Instance{InstanceID: "i-1", Status: "Stopped", ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large",
+			InstanceTypeFamily: "ecs.g7", SpotStrategy: "NoSpot", NetworkType: "vpc", ChargeType: "PostPaid", VpcID: "vpc-1"},
+		Disks:       []cloud.Disk{{DiskID: "d-1", Type: "system", Category: "cloud_essd", PerformanceLevel: "PL0", SizeGiB: 40}},
+		Snapshots:   []cloud.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: "accomplished", CreationTime: now.Add(-time.Hour)}},
+		VSwitch:     &cloud.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", AvailableIPs: 10},
+		Stock:       &cloud.Stock{ZoneID: "cn-hangzhou-i", ZoneStatus: "Available", Types: map[string]string{"ecs.g7.large": "Available", "ecs.g7.xlarge": "Available"}},
+		FamilyTypes: &cloud.FamilyTypes{Family: "ecs.g7", Types: []cloud.InstanceType{{InstanceTypeID: "ecs.g7.large", CPU: 2, MemoryGiB: 8}, {InstanceTypeID: "ecs.g7.xlarge", CPU: 4, MemoryGiB: 16}}},
+	}
+}
+
+func statusOf(results []Result, id string) Result {
+	for _, r := range results {
+		if r.ID == id {
+			return r
+		}
+	}
+	return Result{}
+}
+
+func TestEvaluateHealthy(t *testing.T) {
+	results := Evaluate(Input{Spec: spec(), Facts: healthy(), Now: now})
+	if len(results) != len(IDs) {
+		t.Fatalf("%d results; want one per check (%d)", len(results), len(IDs))
+	}
+	for i, r := range results {
+		if r.ID != IDs[i] {
+			t.Errorf("result %d is %s; want %s (the order of IDs)", i, r.ID, IDs[i])
+		}
+		want := Pass
+		if r.ID == PrivateIPChange {
+			want = Warn
+		}
+		if r.Status != want {
+			t.Errorf("%s: %s (%s); want %s", r.ID, r.Status, r.Message, want)
+		}
+	}
+}
+
+func TestContractIDs(t *testing.T) {
+	contract := []string{"region-zone", "instance-found", "instance-status", "zone-change", "spot", "network-vpc", "network-extras",
+		"type-family", "family-supported", "type-in-stock", "vswitch-zone", "vswitch-vpc", "vswitch-ips", "disk-owner",
+		"disk-performance-level", "active-job"}
+	for i, id := range contract {
+		if IDs[i] != id || !IsKnown(id) {
+			t.Errorf("contract check %s missing or out of order", id)
+		}
+		if checks[id] == nil {
+			t.Errorf("no function for %s", id)
+		}
+	}
+	for _, id := range IDs {
+		if checks[id] == nil {
+			t.Errorf("no function for %s", id)
+		}
+	}
+}
+
+func TestSkipOnRequest(t *testing.T) {
+	f := healthy()
+	f.Instance.Status = "Starting"
+	results := Evaluate(Input{Spec: spec(), Facts: f, Now: now, Skip: []string{InstanceStatus}})
+	r := statusOf(results, InstanceStatus)
+	if r.Status != Warn || !strings.HasPrefix(r.Message, "skipped on request (--skip-check instance-status): ") {
+		t.Errorf("skipped failure: %+v", r)
+	}
+	if len(Failed(results)) != 0 {
+		t.Errorf("failed: %+v", Failed(results))
+	}
+	// Skip only turns a failure into a warning: it never hides a check.
+	if r := statusOf(Evaluate(Input{Spec: spec(), Facts: healthy(), Now: now, Skip: []string{Spot}}), Spot); r.Status != Pass {
+		t.Errorf("skipping a passing check changed it: %+v", r)
+	}
+}
+
+func TestActiveJobStatuses(t *testing.T) {
+	for status, blocks := range map[string]bool{
+		"Ready": true, "Running": true, "Waiting": true, "InError": true, "Stopped": true, "Deleting": true,
+		"Finished": false, "Expired": false,
+	} {
+		f := healthy()
+		f.Jobs = []*smc.ReplicationJob{{JobId: "j-1", Status: status, JobType: 2, InstanceId: "i-1"}}
+		r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), ActiveJob)
+		if (r.Status == Fail) != blocks {
+			t.Errorf("a %s job: %s; want blocking=%t", status, r.Status, blocks)
+		}
+	}
+	// Another instance's job or another job type is not this migration's.
+	f := healthy()
+	f.Jobs = []*smc.ReplicationJob{{JobId: "j-1", Status: "Running", JobType: 2, InstanceId: "i-2"}, {JobId: "j-2", Status: "Running", JobType: 0, InstanceId: "i-1"}}
+	if r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), ActiveJob); r.Status != Fail || !strings.Contains(r.Message, "j-2") || strings.Contains(r.Message, "j-1") {
+		t.Errorf("jobs of other instances: %+v", r)
+	}
+}
+
+func TestPerformanceLevelLimits(t *testing.T) {
+	for _, c := range []struct {
+		pl   string
+		size int
+		ok   bool
+	}{
+		{"PL0", 1, true}, {"PL1", 19, false}, {"PL1", 20, true}, {"PL2", 460, false}, {"PL2", 461, true},
+		{"PL3", 1260, false}, {"PL3", 1261, true},
+	} {
+		f := healthy()
+		f.Disks[0].SizeGiB = c.size
+		s := spec()
+		s.Disks = []migration.Disk{{ID: "d-1", PerformanceLevel: c.pl}}
+		r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), DiskPerformanceLevel)
+		if (r.Status == Pass) != c.ok {
+			t.Errorf("%s on %d GiB: %s (%s); want ok=%t", c.pl, c.size, r.Status, r.Message, c.ok)
+		}
+	}
+	// Changing the category to cloud_essd makes a PL possible.
+	f := healthy()
+	f.Disks[0].Category = "cloud_efficiency"
+	s := spec()
+	s.Disks = []migration.Disk{{ID: "d-1", Category: "cloud_essd", PerformanceLevel: "PL1"}}
+	if r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), DiskPerformanceLevel); r.Status != Pass {
+		t.Errorf("efficiency to ESSD PL1: %+v", r)
+	}
+	s.Disks[0].Category = ""
+	if r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), DiskPerformanceLevel); r.Status != Fail {
+		t.Errorf("PL1 on an efficiency disk: %+v", r)
+	}
+}
+
+func TestRecentSnapshot(t *testing.T) {
+	for _, c := range []struct {
+		age    time.Duration
+		status string
+		want   Status
+	}{
+		{23 * time.Hour, "accomplished", Pass},
+		{24 * time.Hour, "accomplished", Pass},
+		{25 * time.Hour, "accomplished", Warn},
+		{time.Hour, "progressing", Warn}, // not usable yet
+		{time.Hour, "failed", Warn},
+	} {
+		f := healthy()
+		f.Snapshots = []cloud.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: c.status, CreationTime: now.Add(-c.age)}}
+		if r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot); r.Status != c.want {
+			t.Errorf("%s snapshot %s old: %s; want %s", c.status, c.age, r.Status, c.want)
+		}
+	}
+	// Every disk needs its own.
+	f := healthy()
+	f.Disks = append(f.Disks, cloud.Disk{DiskID: "d-2", Type: "data", Category: "cloud_essd", SizeGiB: 100})
+	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
+	if r.Status != Warn || !strings.Contains(r.Message, "d-2 (no snapshot)") || strings.Contains(r.Message, "d-1") {
+		t.Errorf("one disk without snapshot: %+v", r)
+	}
+	f.SnapshotsErr = errors.New("Forbidden.RAM")
+	if r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot); r.Status != Warn || !strings.Contains(r.Message, "Forbidden.RAM") {
+		t.Errorf("unreadable snapshots: %+v", r)
+	}
+}
+
+func TestTypeFamilyUsesTheAPIsFamily(t *testing.T) {
+	// ecs.e-c1m1 and ecs.e-c1m2 are both of family ecs.e, though their names differ.
+	f := healthy()
+	f.Instance.InstanceType, f.Instance.InstanceTypeFamily = "ecs.e-c1m1.large", "ecs.e"
+	f.FamilyTypes = &cloud.FamilyTypes{Family: "ecs.e", Types: []cloud.InstanceType{{InstanceTypeID: "ecs.e-c1m1.large"}, {InstanceTypeID: "ecs.e-c1m2.large"}}}
+	f.Stock.Types["ecs.e-c1m2.large"] = "Available"
+	s := spec()
+	s.TargetInstanceType = "ecs.e-c1m2.large"
+	results := Evaluate(Input{Spec: s, Facts: f, Now: now})
+	for _, id := range []string{TypeFamily, FamilySupported, TypeInStock} {
+		if r := statusOf(results, id); r.Status != Pass {
+			t.Errorf("%s: %+v", id, r)
+		}
+	}
+	// A type the family does not have fails even when its name looks right.
+	s.TargetInstanceType = "ecs.e-c1m2.huge"
+	if r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), TypeFamily); r.Status != Fail {
+		t.Errorf("unknown type of the family: %+v", r)
+	}
+}
+
+func TestOfflineNeedsNoFacts(t *testing.T) {
+	s := spec()
+	s.Disks = []migration.Disk{{ID: "d-1", Category: "cloud_ssd", PerformanceLevel: "PL1"}} // Validate would refuse it; the check too
+	results := Evaluate(Input{Spec: s, Offline: true, SourceZone: "cn-hangzhou-h", SourceInstanceType: "ecs.g7.large", Now: now})
+	want := map[string]Status{RegionZone: Pass, ZoneChange: Pass, TypeFamily: Pass, FamilySupported: Pass,
+		DiskPerformanceLevel: Fail, PrivateIPChange: Warn}
+	for _, r := range results {
+		w, ok := want[r.ID]
+		if !ok {
+			w = Skip
+		}
+		if r.Status != w {
+			t.Errorf("offline %s: %s (%s); want %s", r.ID, r.Status, r.Message, w)
+		}
+	}
+}
+
+func TestVSwitchChoices(t *testing.T) {
+	f := healthy()
+	f.VSwitch = nil
+	f.ZoneVSwitches = &cloud.ZoneVSwitches{VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", VSwitches: []cloud.VSwitch{
+		{VSwitchID: "vsw-a", Name: "app", CidrBlock: "10.0.1.0/24", AvailableIPs: 250},
+		{VSwitchID: "vsw-full", CidrBlock: "10.0.2.0/28", AvailableIPs: 0},
+	}}
+	s := spec()
+	s.TargetVSwitch = ""
+	r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), VSwitchZone)
+	if r.Status != Fail || !strings.Contains(r.Hint, `vsw-a "app" 10.0.1.0/24, 250 free IPs`) || strings.Contains(r.Hint, "vsw-full") {
+		t.Errorf("missing vSwitch: %+v", r)
+	}
+}
