@@ -173,7 +173,7 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 		return report, err
 	}
 	report.start = f.Now()
-	w := &waiter{f: f, smc: client, report: report, start: report.start}
+	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start}
 	w.display = f.newJobDisplay(w.start)
 	var deadline time.Time
 	if opts.Timeout > 0 {
@@ -216,6 +216,7 @@ type waiter struct {
 	smc     *smc.Client
 	cloud   *cloud.Client
 	report  *WaitReport
+	byID    map[string]*WaitResult
 	display jobDisplay
 	start   time.Time
 	warning string // a transient failure of the last poll, to report
@@ -243,7 +244,7 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 		var missing []string
 		for _, id := range pending {
-			res := w.result(id)
+			res := w.byID[id]
 			j, ok := jobs[id]
 			switch {
 			case ok:
@@ -260,15 +261,6 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 	}
 	return w.verify(ctx)
-}
-
-func (w *waiter) result(id string) *WaitResult {
-	for _, j := range w.report.Jobs {
-		if j.JobID == id {
-			return j
-		}
-	}
-	return nil
 }
 
 func (r *WaitResult) update(j *smc.ReplicationJob) {
