@@ -115,9 +115,11 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 		Policy:         api.Policy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond},
 		Sleep:          clock.Sleep,
 		Now:            clock.Now,
+		DialGuard:      fakeapi.LoopbackOnly,
 	}
 	return f, out, errOut
 }
+
 
 // fakeClock is the time of a test run: it stands still except when Sleep
 // moves it forward, so elapsed times and timeouts are the same on every run.

@@ -30,6 +30,7 @@ func TestClientIsSafeForConcurrentCalls(t *testing.T) {
 	}
 	s := api.NewSession("cn-hangzhou", cred, api.Endpoints{api.SMC: {Protocol: "http", Host: srv.Host()}},
 		api.Policy{MaxAttempts: 1, Timeout: 5 * time.Second}, nil, "test")
+	s.DialGuard = fakeapi.LoopbackOnly
 	c, err := smc.NewClient(s)
 	if err != nil {
 		t.Fatal(err)
