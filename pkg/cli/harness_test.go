@@ -120,7 +120,6 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 	return f, out, errOut
 }
 
-
 // fakeClock is the time of a test run: it stands still except when Sleep
 // moves it forward, so elapsed times and timeouts are the same on every run.
 type fakeClock struct {
