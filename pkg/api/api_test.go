@@ -100,7 +100,9 @@ func session(t *testing.T, srv *fakeapi.Server, p api.Policy) *api.Session {
 		t.Fatal(err)
 	}
 	eps := api.Endpoints{api.SMC: {Protocol: "http", Host: srv.Host()}}
-	return api.NewSession("cn-hangzhou", cred, eps, p, nil, "test")
+	s := api.NewSession("cn-hangzhou", cred, eps, p, nil, "test")
+	s.DialGuard = fakeapi.LoopbackOnly
+	return s
 }
 
 func strPtr(s string) *string { return &s }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"time"
@@ -22,15 +23,27 @@ type Session struct {
 	Policy     Policy
 	Trace      *Trace // nil unless --debug
 	UserAgent  string
+	// DialGuard, when set, vets every address before it is dialed; tests use it
+	// to refuse anything but loopback.
+	DialGuard func(network, address string) error
 
 	http *transport
 }
 
 // NewSession builds a session; cred must already be resolved (LoadCredential).
 func NewSession(region string, cred credentials.Credential, eps Endpoints, policy Policy, trace *Trace, userAgent string) *Session {
+	s := &Session{Region: region, Credential: cred, Endpoints: eps, Policy: policy, Trace: trace, UserAgent: userAgent}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+			if s.DialGuard != nil {
+				if err := s.DialGuard(network, address); err != nil {
+					return nil, err
+				}
+			}
+			return dialer.DialContext(ctx, network, address)
+		},
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          64,
 		MaxIdleConnsPerHost:   16,
@@ -38,10 +51,8 @@ func NewSession(region string, cred credentials.Credential, eps Endpoints, polic
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-	return &Session{
-		Region: region, Credential: cred, Endpoints: eps, Policy: policy, Trace: trace, UserAgent: userAgent,
-		http: &transport{client: &http.Client{Transport: base}, trace: trace},
-	}
+	s.http = &transport{client: &http.Client{Transport: base}, trace: trace}
+	return s
 }
 
 // Config is the SDK configuration of one service: its endpoint (the override,

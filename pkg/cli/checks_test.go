@@ -25,8 +25,14 @@ var dryRunFlags = [][2]string{
 // dryRun is create --dry-run of the healthy instance with some flags set
 // otherwise ("" drops the flag), then extra arguments.
 func dryRun(set map[string]string, extra ...string) []string {
-	out := []string{"create", "--dry-run"}
-	for _, fv := range dryRunFlags {
+	return flagArgs([]string{"create", "--dry-run"}, dryRunFlags, set, extra...)
+}
+
+// flagArgs is prefix, then each default flag of flags unless set replaces it
+// ("" drops it), then extra.
+func flagArgs(prefix []string, flags [][2]string, set map[string]string, extra ...string) []string {
+	out := append([]string{}, prefix...)
+	for _, fv := range flags {
 		v, ok := set[fv[0]]
 		if !ok {
 			v = fv[1]

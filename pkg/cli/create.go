@@ -146,11 +146,8 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
 		return usageError("--interval and --timeout go with --wait")
 	}
-	if o.Interval <= 0 {
-		return usageError("invalid --interval %s: it must be positive", o.Interval)
-	}
-	if o.Timeout < 0 {
-		return usageError("invalid --timeout %s: it must not be negative", o.Timeout)
+	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
+		return err
 	}
 	if !o.DryRun && !o.Yes && !f.IOStreams.IsStdinTTY() {
 		return &ExitError{Code: ExitUsage, ErrCode: "ConfirmationRequired",
@@ -172,6 +169,7 @@ type createDocument struct {
 	Impact      *migration.Impact                       `json:"impact"`
 	JobID       string                                  `json:"job_id,omitempty"`
 	RequestID   string                                  `json:"request_id,omitempty"`
+	Job         *WaitResult                             `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
 	Error       *ErrorBody                              `json:"error,omitempty"`
 }
 
@@ -211,7 +209,40 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		return o.finish(doc, o.explainCreateFailure(err))
 	}
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
+	if o.Wait {
+		return o.waitForJob(ctx, doc)
+	}
 	return o.finish(doc, nil)
+}
+
+// waitForJob follows the created job to its end as zonemove wait does, and
+// checks that the instance ends up in the target zone (and type).
+func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument) error {
+	f := o.f
+	if !f.Global.JSON() {
+		o.printText(doc)
+	}
+	target := WaitTarget{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: o.Spec.TargetInstanceType}
+	report, err := f.WaitJobs(ctx, []WaitTarget{target}, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
+	if err == nil {
+		err = report.Err()
+	}
+	if f.Global.JSON() {
+		if jobs := report.SeenJobs(); len(jobs) > 0 {
+			doc.Job = jobs[0]
+		}
+		doc.Error = errorBody(err)
+		if werr := f.WriteJSON(doc); werr != nil {
+			return werr
+		}
+		return err
+	}
+	if code := ExitCode(err); code == ExitOK || code == ExitJobFailed || code == ExitTimeout {
+		fmt.Fprintln(f.IOStreams.Out)
+		f.PrintWaitReport(report)
+	}
+	return err
 }
 
 // checksFailedError is the exit-3 error of failed checks.
@@ -308,8 +339,10 @@ func (o *CreateOptions) printText(doc *createDocument) {
 	switch {
 	case doc.JobID != "":
 		fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone)
-		fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n\n", doc.ClientToken, doc.RequestID)
-		fmt.Fprintf(w, "Next:\n  zonemove wait %s --region %s\n", doc.JobID, o.Spec.Region)
+		fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", doc.ClientToken, doc.RequestID)
+		if !o.Wait {
+			fmt.Fprintf(w, "\nNext:\n  zonemove wait %s --region %s\n", doc.JobID, o.Spec.Region)
+		}
 		return
 	case doc.DryRun:
 		mode := "dry run"

@@ -175,17 +175,7 @@ func TestCreateOfflineDryRun(t *testing.T) {
 		{"--target-instance-type", "ecs.g7.xlarge"}, {"--disk", "id=d-bp1eeplkn4j29wf70001,category=cloud_essd,pl=PL1"},
 	}
 	offline := func(set map[string]string, extra ...string) []string {
-		out := []string{"create", "--dry-run", "--offline"}
-		for _, fv := range base {
-			v, ok := set[fv[0]]
-			if !ok {
-				v = fv[1]
-			}
-			if v != "" {
-				out = append(out, fv[0], v)
-			}
-		}
-		return append(out, extra...)
+		return flagArgs([]string{"create", "--dry-run", "--offline"}, base, set, extra...)
 	}
 	// expect checks the statuses of the local checks in the JSON document.
 	expect := func(want map[string]preflight.Status) func(*testing.T, *fakeapi.Server, runResult) {

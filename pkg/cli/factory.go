@@ -36,6 +36,9 @@ type Factory struct {
 	// Sleep waits between polls; tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
+	// DialGuard vets every address the API clients dial; tests refuse all
+	// but loopback. Nil in the real process.
+	DialGuard func(network, address string) error
 
 	Global GlobalOptions
 
@@ -95,6 +98,15 @@ func (f *Factory) Session() (*api.Session, error) {
 	if f.session != nil {
 		return f.session, nil
 	}
+	if f.Global.Endpoints == nil {
+		// Reached without the root command (a test, a benchmark): the
+		// environment's overrides still apply.
+		eps, err := api.ResolveEndpoints(f.Global.EndpointFlags, f.Getenv)
+		if err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError"}
+		}
+		f.Global.Endpoints = eps
+	}
 	cred, err := api.LoadCredential(f.Global.Profile)
 	if err != nil {
 		return nil, err
@@ -107,6 +119,7 @@ func (f *Factory) Session() (*api.Session, error) {
 		trace = api.NewTrace(f.IOStreams.ErrOut)
 	}
 	f.session = api.NewSession(f.Global.Region, cred, f.Global.Endpoints, policy, trace, "zonemove/"+f.Build.Version)
+	f.session.DialGuard = f.DialGuard
 	return f.session, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -83,10 +82,26 @@ type WaitReport struct {
 	// (where it was asked to go), 5 any job failed, 6 the timeout came first.
 	ExitCode int
 
-	region string
-	start  time.Time
-	resume string // the command that goes on waiting for the jobs not done
-	retry  string // the retry command of the first job InError
+	region      string
+	start       time.Time
+	resume      string // the command that goes on waiting for the jobs not done
+	retry       string // the retry command of the first job InError
+	failureHint string // what to do about the first failed job, when none is InError
+}
+
+// SeenJobs are the jobs that were found at least once (all of them, unless
+// the wait ended at its first poll), never nil.
+func (r *WaitReport) SeenJobs() []*WaitResult {
+	jobs := []*WaitResult{}
+	if r == nil {
+		return jobs
+	}
+	for _, j := range r.Jobs {
+		if j.seen {
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs
 }
 
 // Err is the error the outcome means (nil when every job Finished): exit 5
@@ -103,7 +118,7 @@ func (r *WaitReport) Err() error {
 	}
 	switch r.ExitCode {
 	case ExitJobFailed:
-		hint := "see the problem of each job above"
+		hint := r.failureHint
 		if r.retry != "" {
 			hint = "fix the cause, then resume the job: " + r.retry
 		}
@@ -158,7 +173,7 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 		return report, err
 	}
 	report.start = f.Now()
-	w := &waiter{f: f, smc: client, report: report, start: report.start}
+	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start}
 	w.display = f.newJobDisplay(w.start)
 	var deadline time.Time
 	if opts.Timeout > 0 {
@@ -170,20 +185,22 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 		}
 		now := f.Now()
 		w.display.update(now, report.Jobs)
-		if w.allDone() {
-			break
-		}
-		if !deadline.IsZero() && !now.Before(deadline) {
-			report.TimedOut = true
-			break
-		}
+		done := w.allDone()
+		report.TimedOut = !done && !deadline.IsZero() && !now.Before(deadline)
 		sleep := opts.Interval
 		if !deadline.IsZero() && deadline.Sub(now) < sleep {
 			sleep = deadline.Sub(now) // the last poll comes at the deadline
 		}
 		if w.warning != "" {
-			w.display.message(fmt.Sprintf("Warning: %s; trying again in %s", w.warning, formatElapsed(sleep)))
+			msg := "Warning: " + w.warning
+			if !done && !report.TimedOut {
+				msg += "; trying again in " + formatElapsed(sleep)
+			}
+			w.display.message(msg)
 			w.warning = ""
+		}
+		if done || report.TimedOut {
+			break
 		}
 		if err := f.Sleep(ctx, sleep); err != nil {
 			return report, w.abort(ctx, err)
@@ -199,6 +216,7 @@ type waiter struct {
 	smc     *smc.Client
 	cloud   *cloud.Client
 	report  *WaitReport
+	byID    map[string]*WaitResult
 	display jobDisplay
 	start   time.Time
 	warning string // a transient failure of the last poll, to report
@@ -226,7 +244,7 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 		var missing []string
 		for _, id := range pending {
-			res := w.result(id)
+			res := w.byID[id]
 			j, ok := jobs[id]
 			switch {
 			case ok:
@@ -243,15 +261,6 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 	}
 	return w.verify(ctx)
-}
-
-func (w *waiter) result(id string) *WaitResult {
-	for _, j := range w.report.Jobs {
-		if j.JobID == id {
-			return j
-		}
-	}
-	return nil
 }
 
 func (r *WaitResult) update(j *smc.ReplicationJob) {
@@ -357,6 +366,9 @@ func (w *waiter) finish() {
 			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
 				r.retry = commandLine(w.f, "retry", []string{j.JobID})
 			}
+			if r.failureHint == "" {
+				r.failureHint = j.hint(w.f)
+			}
 		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
@@ -384,14 +396,16 @@ func (w *waiter) abort(ctx context.Context, err error) error {
 	}
 	hint := "every job had ended"
 	if len(pending) > 0 {
-		hint = "the jobs keep running; resume waiting with: " + commandLine(w.f, "wait", pending)
+		hint = "the migration keeps running in SMC; resume waiting with: " + commandLine(w.f, "wait", pending)
 	}
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		err = errors.New("interrupted")
-	}
-	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: fmt.Errorf("stopped waiting: %w", err), Hint: hint}
+	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
 }
+
+// errWaitInterrupted is a wait stopped by Ctrl-C; it is a context.Canceled.
+type errWaitInterrupted struct{}
+
+func (errWaitInterrupted) Error() string        { return "interrupted: stopped waiting" }
+func (errWaitInterrupted) Is(target error) bool { return target == context.Canceled }
 
 // PrintWaitReport writes, for people, how each job ended and what to do next.
 func (f *Factory) PrintWaitReport(r *WaitReport) {
@@ -414,6 +428,18 @@ func (f *Factory) PrintWaitReport(r *WaitReport) {
 	if r.TimedOut && r.resume != "" {
 		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", r.resume)
 	}
+}
+
+// hint is what to do about a failed job.
+func (r *WaitResult) hint(f *Factory) string {
+	switch {
+	case r.gone:
+		return "the job was deleted; 'zonemove list --region " + f.Global.Region + "' shows the region's jobs"
+	case r.Status == smc.StatusFinished:
+		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
+			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
+	}
+	return nextStep(f, r.JobView)
 }
 
 func (r *WaitResult) failureText() string {

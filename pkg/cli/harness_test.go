@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,6 +68,8 @@ type cliCase struct {
 	check func(t *testing.T, srv *fakeapi.Server, res runResult)
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// setup, when set, adjusts the factory before the run (terminals, Sleep).
+	setup func(f *Factory)
 	// order, when set, puts the requests received in a stable order for the
 	// golden file: commands that send requests concurrently need it.
 	order func([]fakeapi.Request) []fakeapi.Request
@@ -97,22 +100,47 @@ func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
 	}
 }
 
-// newTestFactory is a factory with buffer streams, a stable ClientToken and
-// millisecond backoff.
+// newTestFactory is a factory with buffer streams, a stable ClientToken,
+// millisecond backoff and a fake clock that Sleep advances at once.
 func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	ios.SetStdinTTY(stdinTTY)
+	clock := &fakeClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
 	f := &Factory{
 		IOStreams:      ios,
 		Getenv:         os.Getenv,
 		Build:          BuildInfo{Version: "test"},
 		NewClientToken: func() string { return testToken },
 		Policy:         api.Policy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond},
-		Sleep:          func(ctx context.Context, d time.Duration) error { return ctx.Err() },
-		Now:            func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+		Sleep:          clock.Sleep,
+		Now:            clock.Now,
+		DialGuard:      fakeapi.LoopbackOnly,
 	}
 	return f, out, errOut
+}
+
+// fakeClock is the time of a test run: it stands still except when Sleep
+// moves it forward, so elapsed times and timeouts are the same on every run.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return nil
 }
 
 // runGolden runs each case against a fresh fake server and compares args,
@@ -140,6 +168,9 @@ func runGolden(t *testing.T, cases []cliCase) {
 				}
 			}
 			f, out, errOut := newTestFactory(c.stdinTTY, c.stdin)
+			if c.setup != nil {
+				c.setup(f)
+			}
 			if c.stdinBlocks {
 				r, w := io.Pipe()
 				defer w.Close()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -103,7 +104,7 @@ func printJobs(f *Factory, jobs []JobView) {
 	if !f.IOStreams.IsStdoutTTY() {
 		for _, j := range jobs {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.JobID, j.InstanceID, j.Status, j.BusinessStatus,
-				formatProgress(j.Progress), j.ErrorCode, oneLine(j.StatusInfo), j.CreationTime, j.EndTime)
+				strconv.FormatFloat(j.Progress, 'f', -1, 64), j.ErrorCode, oneLine(j.StatusInfo), j.CreationTime, j.EndTime)
 		}
 		return
 	}
@@ -124,6 +125,27 @@ func printJobProblems(f *Factory, jobs []JobView) {
 		if next := nextStep(f, j); next != "" {
 			fmt.Fprintf(f.IOStreams.ErrOut, "%s %s: %s\n  Next: %s\n", j.JobID, j.Status, jobProblem(j), next)
 		}
+	}
+}
+
+// printAttentionSummary counts, on stderr, the jobs of a listing that need a
+// person, without the details (status shows them job by job).
+func printAttentionSummary(f *Factory, jobs []JobView) {
+	counts := map[string]int{}
+	for _, j := range jobs {
+		if nextStep(f, j) != "" {
+			counts[j.Status]++
+		}
+	}
+	var parts []string
+	for _, status := range []string{smc.StatusInError, smc.StatusStopped, smc.StatusExpired} {
+		if n := counts[status]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, status))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(f.IOStreams.ErrOut, "Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.\n",
+			strings.Join(parts, ", "), f.Global.Region)
 	}
 }
 
@@ -149,7 +171,7 @@ func jobProblem(j JobView) string {
 func nextStep(f *Factory, j JobView) string {
 	switch j.Status {
 	case smc.StatusInError:
-		return "fix the cause, then: " + commandLine(f, "retry", []string{j.JobID})
+		return "fix the cause, then run: " + commandLine(f, "retry", []string{j.JobID})
 	case smc.StatusStopped:
 		return "the job was stopped in the SMC console or by the API; start it there again (retry resumes InError jobs only)"
 	case smc.StatusExpired:

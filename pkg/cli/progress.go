@@ -26,23 +26,25 @@ func (f *Factory) newJobDisplay(start time.Time) jobDisplay {
 	return &lineDisplay{w: ios.ErrOut, start: start, last: map[string]string{}}
 }
 
-// jobState is one job's state for the progress display, without the time.
-func jobState(j *WaitResult) string {
-	s := fmt.Sprintf("%-8s  %-10s  %4s", j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
+// jobState is one job's state for the progress display: status, stage and
+// progress, then what the job's end revealed (an error code, where the
+// instance is), without the time.
+func jobState(j *WaitResult) (state, outcome string) {
+	state = fmt.Sprintf("%-8s  %-10s  %4s", j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
 	switch {
 	case j.gone:
-		s += "  deleted"
+		outcome = "deleted"
 	case j.Status == smc.StatusInError:
-		s += "  " + dash(j.ErrorCode)
+		outcome = dash(j.ErrorCode)
 	case j.Instance != nil:
-		s += fmt.Sprintf("  now in %s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
+		outcome = fmt.Sprintf("now in %s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
 		if j.Verified != nil && !*j.Verified {
-			s += " (not as asked)"
+			outcome += " (not as asked)"
 		}
 	case j.checked:
-		s += "  instance not found"
+		outcome = "instance not found"
 	}
-	return s
+	return state, outcome
 }
 
 // lineDisplay writes a line each time a job changes: for logs and pipes.
@@ -57,7 +59,10 @@ func (d *lineDisplay) update(now time.Time, jobs []*WaitResult) {
 		if !j.seen {
 			continue
 		}
-		state := jobState(j)
+		state, outcome := jobState(j)
+		if outcome != "" {
+			state += "  " + outcome
+		}
 		if d.last[j.JobID] == state {
 			continue
 		}
@@ -74,7 +79,7 @@ func (d *lineDisplay) message(text string) { fmt.Fprintln(d.w, text) }
 const maxLiveJobs = 20
 
 // liveBarWidth is the width of a job's progress bar.
-const liveBarWidth = 16
+const liveBarWidth = 12
 
 // liveDisplay is a block of lines on a terminal, one per job and a summary,
 // redrawn in place at each poll with ANSI cursor movement.
@@ -139,7 +144,11 @@ func (d *liveDisplay) jobLine(j *WaitResult, now time.Time) string {
 	}
 	filled := int(min(max(j.Progress, 0), 100) / 100 * liveBarWidth)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", liveBarWidth-filled)
-	text := fmt.Sprintf("%s  %s  %s  %s", j.JobID, bar, jobState(j), formatElapsed(j.elapsed(now, d.start)))
+	state, outcome := jobState(j)
+	text := fmt.Sprintf("%s  %s  %s  %5s", j.JobID, bar, state, formatElapsed(j.elapsed(now, d.start)))
+	if outcome != "" {
+		text += "  " + outcome
+	}
 	if !j.seen {
 		text = j.JobID + "  waiting for the first answer"
 	}

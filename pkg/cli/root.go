@@ -62,6 +62,10 @@ without ever creating a duplicate job.`,
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
+	cmd.AddCommand(NewCmdStatus(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdWait(f, nil))
+	cmd.AddCommand(NewCmdRetry(f, nil))
 	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
@@ -137,8 +141,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	if ctx.Err() != nil && ExitCode(err) != ExitInterrupted {
 		var ae *api.Error
-		var ee *ExitError
-		if !errors.As(err, &ae) && !errors.As(err, &ee) {
+		if !errors.As(err, &ae) {
 			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
 		}
 	}

@@ -23,7 +23,7 @@ type Client struct {
 	session *api.Session
 	ecs     pool[*ecs.Client]
 	vpc     pool[*vpc.Client]
-	smc     pool[*smc.Client]
+	smc     *smc.Client
 }
 
 // New builds the ECS and VPC SDK clients of a session.
@@ -43,9 +43,12 @@ func New(s *api.Session) (*Client, error) {
 		}
 		return v, nil
 	}
-	c.smc.make = func() (*smc.Client, error) { return smc.NewClient(s) }
+	var err error
+	if c.smc, err = smc.NewClient(s); err != nil {
+		return nil, err
+	}
 	// Build one of each now, so that a bad configuration fails here.
-	for _, check := range []func() error{c.ecs.prime, c.vpc.prime, c.smc.prime} {
+	for _, check := range []func() error{c.ecs.prime, c.vpc.prime} {
 		if err := check(); err != nil {
 			return nil, err
 		}
@@ -55,7 +58,7 @@ func New(s *api.Session) (*Client, error) {
 
 // pool hands out SDK clients, one per call under way: the SDK core's client
 // is not safe for concurrent calls (every call resets its Headers field), and
-// the preflight makes its calls concurrently.
+// the preflight makes its calls concurrently. (smc.Client pools its own.)
 type pool[T any] struct {
 	make func() (T, error)
 	p    sync.Pool

@@ -130,6 +130,7 @@ func newTestGatherer(t testing.TB, delay time.Duration) (*Gatherer, *fakeapi.Ser
 	}
 	policy := api.Policy{MaxAttempts: 1, Timeout: 5 * time.Second}
 	s := api.NewSession("cn-hangzhou", cred, eps, policy, nil, "zonemove/test")
+	s.DialGuard = fakeapi.LoopbackOnly
 	c, err := New(s)
 	if err != nil {
 		t.Fatal(err)

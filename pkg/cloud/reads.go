@@ -329,17 +329,7 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 			query[k] = v
 		}
 	}
-	params := &openapiutil.Params{
-		Action:      dara.String("DescribeVSwitches"),
-		Version:     dara.String("2016-04-28"),
-		Protocol:    dara.String("HTTPS"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
+	params := api.RPCParams("DescribeVSwitches", "2016-04-28")
 	var body map[string]interface{}
 	err := with(&c.vpc, func(v *vpc.Client) (err error) {
 		body, err = v.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
@@ -361,11 +351,7 @@ func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.R
 			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
 			PageNumber: page, PageSize: smc.MaxJobIDs,
 		}
-		var resp *smc.DescribeReplicationJobsResponseBody
-		err := with(&c.smc, func(s *smc.Client) (err error) {
-			resp, err = s.DescribeReplicationJobs(ctx, req)
-			return err
-		})
+		resp, err := c.smc.DescribeReplicationJobs(ctx, req)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -350,4 +351,19 @@ func Format(reqs []Request) string {
 		}
 	}
 	return b.String()
+}
+
+// LoopbackOnly is a dial guard (api.Session.DialGuard) for tests: it refuses
+// anything but a loopback IP, so a test that forgot an endpoint override fails
+// at once instead of reaching the internet (a host name is refused before any
+// DNS lookup).
+func LoopbackOnly(network, address string) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("test tried to dial %s %s: only loopback is allowed in tests", network, address)
+	}
+	return nil
 }

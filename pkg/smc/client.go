@@ -10,10 +10,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
-	"github.com/alibabacloud-go/tea/dara"
 
 	"github.com/zonemove/zonemove/pkg/api"
 )
@@ -21,38 +21,48 @@ import (
 // Version is the SMC API version.
 const Version = "2019-06-01"
 
-// Client calls SMC through the session's retry policy.
+// Client calls SMC through the session's retry policy. It is safe for
+// concurrent use: the SDK core's client is not (every call resets its Headers
+// field), so each call under way takes an SDK client of its own from a pool.
 type Client struct {
-	sdk     *openapi.Client
 	session *api.Session
+	pool    sync.Pool
 }
 
 // NewClient builds an SMC client over the SDK core.
 func NewClient(s *api.Session) (*Client, error) {
-	sdk, err := openapi.NewClient(s.Config(api.SMC))
+	c := &Client{session: s}
+	sdk, err := c.newSDK()
+	if err != nil {
+		return nil, err
+	}
+	c.pool.Put(sdk)
+	return c, nil
+}
+
+func (c *Client) newSDK() (*openapi.Client, error) {
+	sdk, err := openapi.NewClient(c.session.Config(api.SMC))
 	if err != nil {
 		return nil, fmt.Errorf("building the SMC client: %w", err)
 	}
-	return &Client{sdk: sdk, session: s}, nil
+	return sdk, nil
 }
 
 // call sends one RPC action with every parameter in the query, as the official
 // SDK does, and decodes the JSON body into out.
 func (c *Client) call(ctx context.Context, action string, request any, out any) error {
-	params := &openapiutil.Params{
-		Action:      dara.String(action),
-		Version:     dara.String(Version),
-		Protocol:    dara.String("HTTPS"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
+	params := api.RPCParams(action, Version)
 	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
+	sdk, ok := c.pool.Get().(*openapi.Client)
+	if !ok {
+		var err error
+		if sdk, err = c.newSDK(); err != nil {
+			return err
+		}
+	}
+	defer c.pool.Put(sdk)
 	return c.session.Do(ctx, api.Call{Service: api.SMC, Action: action}, func(ctx context.Context) error {
-		res, err := c.sdk.CallApiWithCtx(ctx, params, req, api.Runtime())
+		res, err := sdk.CallApiWithCtx(ctx, params, req, api.Runtime())
 		if err != nil {
 			return err
 		}

@@ -26,6 +26,7 @@ func newTestClient(t *testing.T, srv *fakeapi.Server) *Client {
 	eps := api.Endpoints{api.SMC: {Protocol: "http", Host: srv.Host()}}
 	s := api.NewSession("cn-hangzhou", credentials.FromCredentialsProvider("static", p), eps,
 		api.Policy{MaxAttempts: 1, Timeout: 5 * time.Second}, nil, "zonemove/test")
+	s.DialGuard = fakeapi.LoopbackOnly
 	c, err := NewClient(s)
 	if err != nil {
 		t.Fatal(err)

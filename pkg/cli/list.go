@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// ListOptions are the values of zonemove list.
+type ListOptions struct {
+	f      *Factory
+	Status string
+}
+
+// maxListPages bounds a listing, in case the API kept answering full pages.
+const maxListPages = 1000
+
+// NewCmdList builds zonemove list.
+func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	o := &ListOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the cross-zone migration jobs of a region",
+		Long: `List every cross-zone migration job (JobType 2) of the region, newest first.
+
+Every page is read, 50 jobs a page (the API's largest). --status keeps the
+jobs of one status: ` + strings.Join(smc.Statuses, ", ") + `.
+Off a terminal, each job is one tab-separated line, as in zonemove status.`,
+		Example: `  zonemove list --region cn-hangzhou
+  zonemove list --region cn-hangzhou --status InError -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&o.Status, "status", "", "only jobs of this status: "+strings.Join(smc.Statuses, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(smc.Statuses...))
+	return cmd
+}
+
+func (o *ListOptions) complete() error {
+	if err := requireRegion(o.f); err != nil {
+		return err
+	}
+	if o.Status == "" {
+		return nil
+	}
+	for _, s := range smc.Statuses {
+		if strings.EqualFold(s, o.Status) {
+			o.Status = s
+			return nil
+		}
+	}
+	return usageError("invalid --status %q: want one of %s", o.Status, strings.Join(smc.Statuses, ", "))
+}
+
+func (o *ListOptions) run(ctx context.Context) error {
+	f := o.f
+	client, err := f.SMC()
+	if err != nil {
+		return err
+	}
+	jobs, err := listJobs(ctx, client, f.Global.Region, o.Status)
+	if err != nil {
+		return err
+	}
+	sortNewestFirst(jobs)
+	if f.Global.JSON() {
+		return f.WriteJSON(&jobsDocument{Jobs: jobs})
+	}
+	if len(jobs) == 0 {
+		what := "cross-zone migration jobs"
+		if o.Status != "" {
+			what += " " + o.Status
+		}
+		fmt.Fprintf(f.IOStreams.ErrOut, "No %s in %s.\n", what, f.Global.Region)
+		return nil
+	}
+	printJobs(f, jobs)
+	printAttentionSummary(f, jobs)
+	return nil
+}
+
+// listJobs reads every page of the region's cross-zone jobs. A job seen on two
+// pages (the list shifted while it was read) is kept once.
+func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]JobView, error) {
+	jobs := []JobView{}
+	seen := map[string]bool{}
+	for n := 1; n <= maxListPages; n++ {
+		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
+			RegionId: region, JobType: smc.JobTypeCrossZone, Status: status,
+			PageNumber: n, PageSize: smc.MaxJobIDs,
+		})
+		if err != nil {
+			return nil, err
+		}
+		got := page.ReplicationJobs.ReplicationJob
+		for _, j := range got {
+			if j != nil && !seen[j.JobId] {
+				seen[j.JobId] = true
+				jobs = append(jobs, jobViewOf(j))
+			}
+		}
+		if len(got) < smc.MaxJobIDs || n*smc.MaxJobIDs >= page.TotalCount {
+			break
+		}
+	}
+	return jobs, nil
+}

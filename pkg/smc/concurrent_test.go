@@ -1,0 +1,64 @@
+package smc_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// One Client serves many goroutines (apply creates concurrently); run with
+// -race, as .ci/run does, this fails if calls share an SDK client.
+func TestClientIsSafeForConcurrentCalls(t *testing.T) {
+	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+	srv.Delay = 5 * time.Millisecond
+	srv.Always("CreateCrossZoneMigrationJob", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+		return 200, map[string]string{"RequestId": "R-" + r.Params.Get("InstanceId"), "JobId": "j-" + r.Params.Get("InstanceId")[2:]}
+	}})
+	typ, id, secret := "access_key", fakeapi.AccessKeyID, fakeapi.AccessKeySecret
+	cred, err := credentials.NewCredential(&credentials.Config{Type: &typ, AccessKeyId: &id, AccessKeySecret: &secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.NewSession("cn-hangzhou", cred, api.Endpoints{api.SMC: {Protocol: "http", Host: srv.Host()}},
+		api.Policy{MaxAttempts: 1, Timeout: 5 * time.Second}, nil, "test")
+	s.DialGuard = fakeapi.LoopbackOnly
+	c, err := smc.NewClient(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			inst := fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", i)
+			resp, err := c.CreateCrossZoneMigrationJob(context.Background(), &smc.CreateCrossZoneMigrationJobRequest{
+				RegionId: "cn-hangzhou", InstanceId: inst, TargetZoneId: "cn-hangzhou-i", ClientToken: fmt.Sprintf("token-%d", i)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if want := "j-" + inst[2:]; resp.JobId != want {
+				t.Errorf("%s got job %s; want %s (answers crossed)", inst, resp.JobId, want)
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, r := range srv.Requests() {
+		if !r.SignatureOK {
+			t.Errorf("request for %s had an invalid signature", r.Params.Get("InstanceId"))
+		}
+	}
+	if srv.MaxInFlight() < 2 {
+		t.Errorf("calls did not run concurrently (max in flight %d)", srv.MaxInFlight())
+	}
+}
