@@ -194,12 +194,12 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		store *batch.Store
 		err   error
 	)
-	var clients chan *smc.Client
+	var client *smc.Client // safe for concurrent calls: every worker shares it
 	if o.DryRun {
 		// A dry run writes nothing, not even the lock.
 		st, err = batch.ReadState(o.StatePath)
 	} else {
-		if clients, err = smcClients(f, o.Concurrency); err != nil {
+		if client, err = f.SMC(); err != nil {
 			return err
 		}
 		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
@@ -222,9 +222,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			return rep.Checks, nil
 		},
 		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
-			c := <-clients
-			defer func() { clients <- c }()
-			return c.CreateCrossZoneMigrationJob(ctx, req)
+			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		NewClientToken: f.NewClientToken,
 		Now:            f.Now,
@@ -297,25 +295,6 @@ func worse(a, b error) error {
 		return b
 	}
 	return a
-}
-
-// smcClients returns n SMC clients of the session, one for each worker: the
-// SDK core's client is not safe for concurrent calls (each call resets its
-// Headers field), while the session's connections are shared by all.
-func smcClients(f *Factory, n int) (chan *smc.Client, error) {
-	s, err := f.Session()
-	if err != nil {
-		return nil, err
-	}
-	clients := make(chan *smc.Client, n)
-	for range n {
-		c, err := smc.NewClient(s)
-		if err != nil {
-			return nil, err
-		}
-		clients <- c
-	}
-	return clients, nil
 }
 
 // stateError gives a state or lock failure its exit code and hint.
