@@ -532,9 +532,9 @@ func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
 			case "id":
 				d.ID = val
 			case "category":
-				d.Category = strings.ToLower(val)
+				d.Category = val
 			case "performance_level":
-				d.PerformanceLevel = strings.ToUpper(val)
+				d.PerformanceLevel = val
 			}
 		}
 		if len(p.err.Problems) > before {
@@ -544,6 +544,7 @@ func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
 			p.add(n.Line, dpath, "id is missing")
 			continue
 		}
+		d = d.Normalized()
 		if err := d.Validate(); err != nil {
 			p.validation(n.Line, dpath, err)
 			continue

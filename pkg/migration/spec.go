@@ -215,14 +215,22 @@ func ParseDisk(s string) (Disk, error) {
 		case "id":
 			d.ID = value
 		case "category":
-			d.Category = strings.ToLower(value)
+			d.Category = value
 		case "performance-level":
-			d.PerformanceLevel = strings.ToUpper(value)
+			d.PerformanceLevel = value
 		default:
 			return d, invalid("--disk", "unknown key %q in %q (want id, category, performance-level or pl)", key, s)
 		}
 	}
+	d = d.Normalized()
 	return d, d.Validate()
+}
+
+// Normalized spells the disk's values as the API does: the category in lower
+// case, the performance level in upper case.
+func (d Disk) Normalized() Disk {
+	d.Category, d.PerformanceLevel = strings.ToLower(d.Category), strings.ToUpper(d.PerformanceLevel)
+	return d
 }
 
 // String renders the disk as a --disk value.
