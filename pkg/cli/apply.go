@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -38,6 +39,9 @@ type ApplyOptions struct {
 	manifest *batch.Manifest
 	applied  bool        // the creates were started
 	report   *WaitReport // with --wait, how the jobs ended
+	// currentTypes holds each checked instance's type before the move
+	// (instance ID -> type), so that --wait can verify an unchanged type.
+	currentTypes sync.Map
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
@@ -219,6 +223,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			if err != nil {
 				return nil, err
 			}
+			o.currentTypes.Store(spec.InstanceID, rep.CurrentInstanceType)
 			return rep.Checks, nil
 		},
 		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
@@ -270,7 +275,11 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 	for _, r := range plan.Results {
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
 			s := r.Migration.Spec
-			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType})
+			wantType := s.TargetInstanceType
+			if cur, ok := o.currentTypes.Load(s.InstanceID); ok && wantType == "" {
+				wantType = cur.(string) // no type change asked: the type must stay
+			}
+			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: wantType})
 		}
 	}
 	if len(targets) == 0 {

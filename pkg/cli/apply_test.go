@@ -476,6 +476,9 @@ func TestApplyLocked(t *testing.T) {
 func TestApplyWait(t *testing.T) {
 	runApplyGolden(t, []applyCase{
 		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
+		// i-...0003 asked for no type change, so it must keep ecs.g7.large: exit 5.
+		{name: "type-changed-unasked", manifest: "batch.yaml", fleet: func(fl *fakeapi.Fleet) { fl.EndAs("i-bp1ff25rzvnul6kr0003", "ecs.g7.2xlarge") },
+			runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
 		// Two already exist from an earlier run; one job ends InError: exit 5.
 		{name: "one-in-error-json", manifest: "batch.yaml", fleet: func(fl *fakeapi.Fleet) { fl.FailJob("i-bp1ff25rzvnul6kr0004") }, runs: []applyRun{
 			{args: applyArgs("--yes", "--concurrency", "1"), script: hangOn(3), ctx: cancelOnCreate("i-bp1ff25rzvnul6kr0003")},

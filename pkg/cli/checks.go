@@ -21,6 +21,9 @@ type CheckRequest struct {
 type CheckReport struct {
 	Checks []preflight.Result
 	Impact *migration.Impact
+	// CurrentInstanceType is the instance's type before the move (from ECS, or
+	// --source-instance-type offline); "" when unknown.
+	CurrentInstanceType string
 }
 
 // Failed reports whether any check failed.
@@ -49,7 +52,12 @@ func (f *Factory) RunChecks(ctx context.Context, req CheckRequest) (*CheckReport
 			return nil, err
 		}
 	}
-	return &CheckReport{Checks: preflight.Evaluate(in), Impact: migration.EstimateImpact(req.Spec, impactFacts(in.Facts))}, nil
+	rep := &CheckReport{Checks: preflight.Evaluate(in), Impact: migration.EstimateImpact(req.Spec, impactFacts(in.Facts)),
+		CurrentInstanceType: req.SourceInstanceType}
+	if in.Facts != nil && in.Facts.Instance != nil {
+		rep.CurrentInstanceType = in.Facts.Instance.InstanceType
+	}
+	return rep, nil
 }
 
 // impactFacts picks from the gathered facts what the impact estimate needs.

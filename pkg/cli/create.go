@@ -40,6 +40,8 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+
+	currentType string // the instance's type before the move, from the preflight
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
@@ -182,6 +184,7 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		return o.finish(doc, err)
 	}
 	doc.Checks, doc.Impact = report.Checks, report.Impact
+	o.currentType = report.CurrentInstanceType
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
 		err := checksFailedError(failed)
@@ -222,8 +225,13 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument) err
 	if !f.Global.JSON() {
 		o.printText(doc)
 	}
+	// Without a type change the instance must keep the type it had.
+	wantType := o.Spec.TargetInstanceType
+	if wantType == "" {
+		wantType = o.currentType
+	}
 	target := WaitTarget{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
-		TargetZone: o.Spec.TargetZone, TargetInstanceType: o.Spec.TargetInstanceType}
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType}
 	report, err := f.WaitJobs(ctx, []WaitTarget{target}, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
 	if err == nil {
 		err = report.Err()

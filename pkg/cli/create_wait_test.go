@@ -39,6 +39,11 @@ func TestCreateWait(t *testing.T) {
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-wrong-zone"))},
 		{name: "wrong-zone-json", args: args("--wait", "--interval", "2h", "-o", "json"),
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-wrong-zone"))},
+		// Without --target-instance-type the instance must keep its type.
+		{name: "same-type", args: withoutTypeChange("--wait", "--interval", "2h"),
+			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-same-type"))},
+		{name: "type-changed-unasked", args: withoutTypeChange("--wait", "--interval", "2h"),
+			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated"))},
 		{name: "in-error", args: args("--wait", "--interval", "2h"),
 			script: createAndFollow(jobSteps("running", "inerror"))},
 		{name: "timeout", args: args("--wait", "--interval", "30m", "--timeout", "1h"),
@@ -56,4 +61,17 @@ func inOrderAfterCreate(cases []cliCase) []cliCase {
 		cases[i].order = preflightThenInOrder
 	}
 	return cases
+}
+
+// withoutTypeChange is createArgs without --target-instance-type, then extra.
+func withoutTypeChange(extra ...string) []string {
+	var out []string
+	for i := 0; i < len(createArgs); i++ {
+		if createArgs[i] == "--target-instance-type" {
+			i++
+			continue
+		}
+		out = append(out, createArgs[i])
+	}
+	return append(out, extra...)
 }

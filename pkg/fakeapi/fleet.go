@@ -25,6 +25,7 @@ type Fleet struct {
 	instances map[string]bool
 	jobs      map[string]*fleetJob // by instance ID
 	failing   map[string]bool      // instances whose job ends InError
+	endTypes  map[string]string    // instances that end with a type nobody asked for
 }
 
 type fleetJob struct {
@@ -42,7 +43,7 @@ const (
 // batch: the preflight lookups, the creates and the polls. Steps queued with
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
-	f := &Fleet{srv: srv, instances: map[string]bool{}, jobs: map[string]*fleetJob{}, failing: map[string]bool{}}
+	f := &Fleet{srv: srv, instances: map[string]bool{}, jobs: map[string]*fleetJob{}, failing: map[string]bool{}, endTypes: map[string]string{}}
 	for _, id := range instanceIDs {
 		f.instances[id] = true
 	}
@@ -76,6 +77,14 @@ func (f *Fleet) FailJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failing[instanceID] = true
+}
+
+// EndAs makes the instance come out of its Finished job with instanceType,
+// whatever the create asked for.
+func (f *Fleet) EndAs(instanceID, instanceType string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.endTypes[instanceID] = instanceType
 }
 
 func suffix(id string) string {
@@ -149,6 +158,9 @@ func (f *Fleet) describeInstances(r *Request) (int, any) {
 			inst["ZoneId"] = j.zone
 			if j.instanceType != "" {
 				inst["InstanceType"] = j.instanceType
+			}
+			if t, ok := f.endTypes[id]; ok {
+				inst["InstanceType"] = t
 			}
 		}
 		f.mu.Unlock()
