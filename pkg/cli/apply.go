@@ -279,7 +279,8 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 			if cur, ok := o.currentTypes.Load(s.InstanceID); ok && wantType == "" {
 				wantType = cur.(string) // no type change asked: the type must stay
 			}
-			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: wantType})
+			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created})
 		}
 	}
 	if len(targets) == 0 {

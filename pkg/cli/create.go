@@ -231,7 +231,7 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument) err
 		wantType = o.currentType
 	}
 	target := WaitTarget{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
-		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType}
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
 	report, err := f.WaitJobs(ctx, []WaitTarget{target}, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
 	if err == nil {
 		err = report.Err()

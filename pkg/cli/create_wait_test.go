@@ -39,6 +39,12 @@ func TestCreateWait(t *testing.T) {
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-wrong-zone"))},
 		{name: "wrong-zone-json", args: args("--wait", "--interval", "2h", "-o", "json"),
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-wrong-zone"))},
+		// A new job may not be listed at once: missing from the first polls is
+		// not "not found"; missing from newJobGracePolls polls is.
+		{name: "new-job-listed-late", args: args("--wait", "--interval", "10s"),
+			script: createAndFollow(jobSteps("empty", "running", "finished"), migratedInstance("migrated"))},
+		{name: "new-job-never-listed", args: args("--wait", "--interval", "10s"),
+			script: createAndFollow(jobSteps("empty"))},
 		// Without --target-instance-type the instance must keep its type.
 		{name: "same-type", args: withoutTypeChange("--wait", "--interval", "2h"),
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-same-type"))},

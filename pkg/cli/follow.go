@@ -21,7 +21,15 @@ type WaitTarget struct {
 	// instance read back after the job Finished; a difference fails the job.
 	TargetZone         string
 	TargetInstanceType string
+	// JustCreated marks a job this run created a moment ago. The API may not
+	// list a new job at once, so its absence is retried for
+	// newJobGracePolls polls before it counts as not found.
+	JustCreated bool
 }
+
+// newJobGracePolls is how many polls a just-created job may be missing from
+// DescribeReplicationJobs before the wait gives up on it.
+const newJobGracePolls = 3
 
 // WaitOptions tune a wait.
 type WaitOptions struct {
@@ -242,7 +250,7 @@ func (w *waiter) poll(ctx context.Context) error {
 			w.warning = "polling failed: " + err.Error()
 			return nil
 		}
-		var missing []string
+		var missing, notYet []string
 		for _, id := range pending {
 			res := w.byID[id]
 			j, ok := jobs[id]
@@ -252,12 +260,26 @@ func (w *waiter) poll(ctx context.Context) error {
 			case res.seen:
 				res.gone = true
 				res.Problem = "the job no longer exists (deleted while waiting?)"
+			case res.Target.JustCreated && r.Polls < newJobGracePolls:
+				notYet = append(notYet, id)
 			default:
 				missing = append(missing, id)
 			}
 		}
 		if len(missing) > 0 {
-			return jobsNotFoundError(missing, r.region)
+			err := jobsNotFoundError(missing, r.region)
+			if w.byID[missing[0]].Target.JustCreated {
+				var ee *ExitError
+				if errors.As(err, &ee) {
+					ee.Hint = fmt.Sprintf("the create was answered with this job ID, but SMC has not listed the job after %d polls; "+
+						"follow it later with 'zonemove wait %s --region %s', or look for it with 'zonemove list --region %s'",
+						r.Polls, strings.Join(missing, " "), r.region, r.region)
+				}
+			}
+			return err
+		}
+		if len(notYet) > 0 {
+			w.warning = "not listed yet (just created): " + strings.Join(notYet, ", ")
 		}
 	}
 	return w.verify(ctx)
