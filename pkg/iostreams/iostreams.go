@@ -34,9 +34,18 @@ func System() *IOStreams {
 			s.termWidth = w
 		}
 	}
-	_, noColor := os.LookupEnv("NO_COLOR")
-	s.colorEnabled = !noColor && os.Getenv("TERM") != "dumb"
+	s.colorEnabled = colorWanted(os.LookupEnv)
 	return s
+}
+
+// colorWanted applies the conventions: NO_COLOR set (to anything, even
+// empty; no-color.org) or TERM=dumb turns color off.
+func colorWanted(lookup func(string) (string, bool)) bool {
+	if _, set := lookup("NO_COLOR"); set {
+		return false
+	}
+	term, _ := lookup("TERM")
+	return term != "dumb"
 }
 
 // Test returns streams backed by buffers; none is a terminal.

@@ -1,0 +1,39 @@
+package iostreams
+
+import "testing"
+
+func TestColorWanted(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{"TERM": "xterm-256color"}, true},
+		{map[string]string{}, true},
+		{map[string]string{"TERM": "xterm", "NO_COLOR": ""}, false},
+		{map[string]string{"TERM": "xterm", "NO_COLOR": "1"}, false},
+		{map[string]string{"TERM": "dumb"}, false},
+	}
+	for _, c := range cases {
+		lookup := func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }
+		if got := colorWanted(lookup); got != c.want {
+			t.Errorf("env %v: colorWanted = %v; want %v", c.env, got, c.want)
+		}
+	}
+}
+
+// Color needs both the wish and a terminal on that stream.
+func TestColorNeedsATerminal(t *testing.T) {
+	s, _, _, _ := Test()
+	s.SetColorEnabled(true)
+	if s.ColorEnabled() || s.ColorScheme().Green("x") != "x" {
+		t.Error("color on stdout that is not a terminal")
+	}
+	s.SetStdoutTTY(true)
+	if !s.ColorEnabled() || s.ColorScheme().Green("x") == "x" {
+		t.Error("no color on a terminal that wants it")
+	}
+	s.SetColorEnabled(false)
+	if s.ColorEnabled() {
+		t.Error("color although NO_COLOR")
+	}
+}
