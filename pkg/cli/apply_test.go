@@ -24,6 +24,7 @@ type applyRun struct {
 	stdin     string
 	stdinTTY  bool
 	stdoutTTY bool
+	stderrTTY bool
 	// script queues fake API steps for this run, before the fleet's answers.
 	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
@@ -114,6 +115,7 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				f, out, errOut := newTestFactory(run.stdinTTY, run.stdin)
 				f.NewClientToken = tokens
 				f.IOStreams.SetStdoutTTY(run.stdoutTTY)
+				f.IOStreams.SetStderrTTY(run.stderrTTY)
 				ctx, cancel := context.Background(), context.CancelFunc(func() {})
 				if run.ctx != nil {
 					ctx, cancel = run.ctx(srv)
@@ -280,8 +282,14 @@ func TestApply(t *testing.T) {
 		}},
 		{name: "full-run-json", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: jobsCreated(4)}}},
 		{name: "terminal", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stdin: "n\n", check: jobsCreated(0)},
-			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stdin: "y\n", check: jobsCreated(4)},
+			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stderrTTY: true, stdin: "n\n", check: jobsCreated(0)},
+			{args: applyArgs(), stdinTTY: true, stdoutTTY: true, stderrTTY: true, stdin: "y\n",
+				check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+					jobsCreated(4)(t, srv, dir, res)
+					if !strings.Contains(res.stderr, "\rCreating jobs: 4/4\n") {
+						t.Errorf("no progress line on the terminal's stderr:\n%q", res.stderr)
+					}
+				}},
 		}},
 		{name: "not-a-terminal-without-yes", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs(),
 			check: func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) { nothingSent(t, srv, res) }}}},
