@@ -541,8 +541,8 @@ func TestApplyOptions(t *testing.T) {
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%v: %v", c.args, err)
 		}
-		if got.StatePath != c.state || got.Concurrency != c.concurrency || f.Policy.Limiter == nil {
-			t.Errorf("%v: state %s, concurrency %d, limiter %v", c.args, got.StatePath, got.Concurrency, f.Policy.Limiter)
+		if got.StatePath != c.state || got.Concurrency != c.concurrency || got.Limiter == nil || f.Policy.Limiter != nil {
+			t.Errorf("%v: state %s, concurrency %d, limiter %v (the factory's %v must stay nil)", c.args, got.StatePath, got.Concurrency, got.Limiter, f.Policy.Limiter)
 		}
 		if m := got.manifest; len(m.Migrations) != 1 || m.Migrations[0].Spec.Region != "cn-hangzhou" {
 			t.Errorf("%v: manifest %+v", c.args, m)

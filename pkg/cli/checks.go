@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -29,17 +30,20 @@ type CheckReport struct {
 // Failed reports whether any check failed.
 func (r *CheckReport) Failed() bool { return len(preflight.Failed(r.Checks)) > 0 }
 
-// RunChecks gathers the facts of one migration (read-only calls, none offline)
+// CheckFunc runs the preflight of one migration.
+type CheckFunc func(ctx context.Context, req CheckRequest) (*CheckReport, error)
+
+// runChecks gathers the facts of one migration (read-only calls, none offline)
 // and runs every check on them. It is safe to call concurrently: facts shared
 // by several migrations of one run are fetched once.
-func (f *Factory) RunChecks(ctx context.Context, req CheckRequest) (*CheckReport, error) {
+func runChecks(ctx context.Context, gatherer func() (*cloud.Gatherer, error), now time.Time, req CheckRequest) (*CheckReport, error) {
 	in := preflight.Input{
 		Spec: req.Spec, Offline: req.Offline,
 		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip,
-		Now: f.now(),
+		Now: now,
 	}
 	if !req.Offline {
-		g, err := f.Gatherer()
+		g, err := gatherer()
 		if err != nil {
 			return nil, err
 		}

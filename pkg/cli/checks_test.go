@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -190,9 +191,9 @@ func TestChecks(t *testing.T) {
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				doc := decodeCreate(t, res.stdout)
 				wantStatus(t, doc, c.id, c.want)
-				wantExit := ExitOK
+				wantExit := cmdutil.ExitOK
 				if len(preflight.Failed(doc.Checks)) > 0 {
-					wantExit = ExitCheckFailed
+					wantExit = cmdutil.ExitCheckFailed
 				}
 				if res.code != wantExit {
 					t.Errorf("exit code %d; want %d", res.code, wantExit)
@@ -227,7 +228,7 @@ func TestChecksSkipOnRequest(t *testing.T) {
 		{name: "skip-active-job", args: dryRun(nil, "--skip-check", "active-job"),
 			script: withFacts(map[string][]fakeapi.Step{"DescribeReplicationJobs": {smcFile("DescribeReplicationJobs.instance-inerror")}}),
 			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
-				if res.code != ExitOK || !strings.Contains(res.stdout, "skipped on request (--skip-check active-job)") {
+				if res.code != cmdutil.ExitOK || !strings.Contains(res.stdout, "skipped on request (--skip-check active-job)") {
 					t.Errorf("exit %d; want 0 and the check shown as skipped on request", res.code)
 				}
 			}},
@@ -240,8 +241,8 @@ func TestChecksSkipOnRequest(t *testing.T) {
 				doc := decodeCreate(t, res.stdout)
 				wantStatus(t, doc, preflight.ActiveJob, preflight.Warn)
 				wantStatus(t, doc, preflight.VSwitchZone, preflight.Fail)
-				if res.code != ExitCheckFailed {
-					t.Errorf("exit %d; want %d", res.code, ExitCheckFailed)
+				if res.code != cmdutil.ExitCheckFailed {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitCheckFailed)
 				}
 			}},
 	}))
@@ -270,16 +271,16 @@ func TestCreateDryRun(t *testing.T) {
 			// error cancels what is still under way.
 			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {{File: "ecs/DescribeAvailableResource.forbidden.http", Delay: 100 * time.Millisecond}}}),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
-				if res.code != ExitAuth {
-					t.Errorf("exit %d; want %d", res.code, ExitAuth)
+				if res.code != cmdutil.ExitAuth {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitAuth)
 				}
 			}},
 		{name: "snapshots-denied", args: dryRun(nil, "-o", "json"),
 			script: withFacts(map[string][]fakeapi.Step{"DescribeSnapshots": {ecsFile("DescribeSnapshots.forbidden")}}),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				// The snapshots only feed a warning: the preflight goes on.
-				if res.code != ExitOK {
-					t.Errorf("exit %d; want %d", res.code, ExitOK)
+				if res.code != cmdutil.ExitOK {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitOK)
 				}
 				wantStatus(t, decodeCreate(t, res.stdout), preflight.RecentSnapshot, preflight.Warn)
 			}},
@@ -367,11 +368,11 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	f, _, _ := newTestFactory(false, "")
 	f.Global.Region = "cn-hangzhou"
 	spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001"}
-	report, err := f.RunChecks(context.Background(), CheckRequest{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
+	report, err := f.Checker("cn-hangzhou", nil)(context.Background(), CheckRequest{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.session != nil || f.gatherer != nil {
+	if len(f.sessions) != 0 || len(f.gatherers) != 0 {
 		t.Errorf("offline preflight built a session or a gatherer")
 	}
 	if report.Failed() || report.Impact == nil {

@@ -3,9 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 )
 
 // apiHints says what to do about an API error code. Codes from the
@@ -51,7 +51,7 @@ var apiHints = map[string]string{
 
 // hintFor returns the hint of an error: the ExitError's own, or the API code's.
 func hintFor(err error) string {
-	var ee *ExitError
+	var ee *cmdutil.ExitError
 	if errors.As(err, &ee) && ee.Hint != "" {
 		return ee.Hint
 	}
@@ -84,7 +84,7 @@ func errorBody(err error) *ErrorBody {
 		return nil
 	}
 	b := &ErrorBody{Message: err.Error(), Hint: hintFor(err)}
-	var ee *ExitError
+	var ee *cmdutil.ExitError
 	var ae *api.Error
 	switch {
 	case errors.As(err, &ae):
@@ -100,28 +100,18 @@ func errorBody(err error) *ErrorBody {
 
 func defaultCode(exit int) string {
 	switch exit {
-	case ExitUsage:
+	case cmdutil.ExitUsage:
 		return "UsageError"
-	case ExitCheckFailed:
+	case cmdutil.ExitCheckFailed:
 		return "CheckFailed"
-	case ExitAuth:
+	case cmdutil.ExitAuth:
 		return "AuthError"
-	case ExitJobFailed:
+	case cmdutil.ExitJobFailed:
 		return "JobFailed"
-	case ExitTimeout:
+	case cmdutil.ExitTimeout:
 		return "WaitTimeout"
-	case ExitInterrupted:
+	case cmdutil.ExitInterrupted:
 		return "Interrupted"
 	}
 	return "Error"
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,=/:@+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 )
 
 func vcsBuildInfo(mainVersion, revision, modified string) *debug.BuildInfo {
@@ -136,7 +137,7 @@ func TestVersionIgnoresBadRegionButNotBadOutput(t *testing.T) {
 	if code := Run(context.Background(), f, []string{"version"}); code != 0 || !strings.HasPrefix(stdout.String(), "zonemove 1.4.0") {
 		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
-	if code, _, _ := runVersion(t, BuildInfo{Version: "1.4.0"}, "-o", "yaml"); code != ExitUsage {
-		t.Errorf("-o yaml: exit %d, want %d", code, ExitUsage)
+	if code, _, _ := runVersion(t, BuildInfo{Version: "1.4.0"}, "-o", "yaml"); code != cmdutil.ExitUsage {
+		t.Errorf("-o yaml: exit %d, want %d", code, cmdutil.ExitUsage)
 	}
 }
