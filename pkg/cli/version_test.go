@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
 func vcsBuildInfo(mainVersion, revision, modified string) *debug.BuildInfo {
