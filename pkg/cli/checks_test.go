@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
@@ -267,9 +267,11 @@ func TestCreateDryRun(t *testing.T) {
 			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {
 				{File: "ecs/DescribeAvailableResource.throttled.http"}, ecsFile("DescribeAvailableResource.zone-i")}})},
 		{name: "lookup-denied", args: dryRun(nil, "-o", "json"),
-			// Late, so that the other lookup of the round is answered before the
-			// error cancels what is still under way.
-			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {{File: "ecs/DescribeAvailableResource.forbidden.http", Delay: 100 * time.Millisecond}}}),
+			// Only after the other lookup of the round is answered, so that the
+			// error cancels nothing that is still under way.
+			script: withFacts(answeredInOrder(
+				"DescribeInstanceTypes", "ecs/DescribeInstanceTypes.g7.http",
+				"DescribeAvailableResource", "ecs/DescribeAvailableResource.forbidden.http")),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				if res.code != cmdutil.ExitAuth {
 					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitAuth)
@@ -377,5 +379,28 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	}
 	if report.Failed() || report.Impact == nil {
 		t.Errorf("report: %+v", report)
+	}
+}
+
+// answeredInOrder answers two concurrent lookups from recorded files, the
+// second only once the first was answered: a barrier, not a delay.
+func answeredInOrder(firstAction, firstFile, secondAction, secondFile string) map[string][]fakeapi.Step {
+	answered := make(chan struct{})
+	recorded := func(file string) (int, any) {
+		status, _, body, err := fakeapi.ReadRecorded(filepath.Join(repoRoot, "testdata", "api", file))
+		if err != nil {
+			return 500, map[string]string{"Code": "FakeMisconfigured", "Message": err.Error()}
+		}
+		return status, json.RawMessage(body)
+	}
+	return map[string][]fakeapi.Step{
+		firstAction: {{Respond: func(*fakeapi.Request) (int, any) {
+			defer close(answered)
+			return recorded(firstFile)
+		}}},
+		secondAction: {{Respond: func(*fakeapi.Request) (int, any) {
+			<-answered
+			return recorded(secondFile)
+		}}},
 	}
 }
