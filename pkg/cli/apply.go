@@ -9,18 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -56,9 +56,6 @@ type ApplyOptions struct {
 	manifest *batch.Manifest
 	applied  bool           // the creates were started
 	report   *follow.Report // with --wait, how the jobs ended
-	// currentTypes holds each checked instance's type before the move
-	// (instance ID -> type), so that --wait can verify an unchanged type.
-	currentTypes sync.Map
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
@@ -233,16 +230,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 
 	check := o.NewChecker(region, o.Limiter)
 	runner := &batch.Runner{
-		Check: func(ctx context.Context, m *batch.Migration) ([]preflight.Result, error) {
+		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
-			rep, err := check(ctx, CheckRequest{Spec: &spec, Skip: m.SkipChecks})
-			if err != nil {
-				return nil, err
-			}
-			o.currentTypes.Store(spec.InstanceID, rep.CurrentInstanceType)
-			return rep.Checks, nil
+			return check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks})
 		},
-		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		NewClientToken: o.NewClientToken,
@@ -292,8 +284,8 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
 			s := r.Migration.Spec
 			wantType := s.TargetInstanceType
-			if cur, ok := o.currentTypes.Load(s.InstanceID); ok && wantType == "" {
-				wantType = cur.(string) // no type change asked: the type must stay
+			if wantType == "" {
+				wantType = r.CurrentInstanceType // no type change asked: the type must stay
 			}
 			targets = append(targets, follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
 				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created})
@@ -401,7 +393,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		what += fmt.Sprintf(" and %d were not sent", notSent)
 	}
 	ee := &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%s; %s: %w", what, worst.Migration.Spec.InstanceID, worst.Err)}
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(worst.Err, &ae) {
 		ee.ErrCode = ae.Code
 	}
@@ -497,7 +489,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 }
 
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
-	var ae *api.Error
+	var ae *apierr.Error
 	var ns *batch.NotSentError
 	switch {
 	case errors.As(r.Err, &ns):
@@ -505,7 +497,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	case r.Status == batch.Created:
 		return hintFor(r.Err)
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
-		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse || ae.Attempts > 1) {
+		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse || ae.Attempts > 1) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
 		h := hintFor(r.Err)

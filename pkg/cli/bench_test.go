@@ -11,6 +11,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
 // benchLatency is the latency the fake server adds to every answer.
@@ -74,7 +75,7 @@ func BenchmarkRunChecksBatch(b *testing.B) {
 				defer wg.Done()
 				spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i",
 					TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001", TargetInstanceType: "ecs.g7.xlarge"}
-				report, err := f.Checker("cn-hangzhou", nil)(context.Background(), CheckRequest{Spec: spec})
+				report, err := f.Checker("cn-hangzhou", nil)(context.Background(), preflight.Request{Spec: spec})
 				if err != nil || report.Failed() {
 					b.Errorf("preflight: %v %+v", err, report)
 				}

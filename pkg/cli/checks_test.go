@@ -370,7 +370,7 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	f, _, _ := newTestFactory(false, "")
 	f.Global.Region = "cn-hangzhou"
 	spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001"}
-	report, err := f.Checker("cn-hangzhou", nil)(context.Background(), CheckRequest{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
+	report, err := f.Checker("cn-hangzhou", nil)(context.Background(), preflight.Request{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -175,20 +173,20 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 
 // createDocument is create's JSON document.
 type createDocument struct {
-	DryRun      bool                                    `json:"dry_run"`
-	ClientToken string                                  `json:"client_token"`
-	Request     *smc.CreateCrossZoneMigrationJobRequest `json:"request"`
-	Checks      []preflight.Result                      `json:"checks"`
-	Impact      *migration.Impact                       `json:"impact"`
-	JobID       string                                  `json:"job_id,omitempty"`
-	RequestID   string                                  `json:"request_id,omitempty"`
-	Job         *follow.Result                          `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
+	DryRun      bool               `json:"dry_run"`
+	ClientToken string             `json:"client_token"`
+	Request     *migration.Request `json:"request"`
+	Checks      []preflight.Result `json:"checks"`
+	Impact      *migration.Impact  `json:"impact"`
+	JobID       string             `json:"job_id,omitempty"`
+	RequestID   string             `json:"request_id,omitempty"`
+	Job         *follow.Result     `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
 	errorField
 }
 
 func (o *CreateOptions) run(ctx context.Context) error {
 	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request(), Checks: []preflight.Result{}}
-	report, err := o.Check(ctx, CheckRequest{Spec: &o.Spec, Offline: o.Offline,
+	report, err := o.Check(ctx, preflight.Request{Spec: &o.Spec, Offline: o.Offline,
 		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
 	if err != nil {
 		return o.finish(doc, err)
@@ -270,12 +268,12 @@ func checksFailedError(failed []preflight.Result) error {
 // explainCreateFailure adds to a failed create what is known of its outcome
 // and the command that repeats it safely.
 func (o *CreateOptions) explainCreateFailure(err error) error {
-	var ae *api.Error
+	var ae *apierr.Error
 	if !errors.As(err, &ae) {
 		return err
 	}
 	repeat := o.repeatCommand()
-	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse)
+	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse)
 	switch {
 	case unknown:
 		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
@@ -327,7 +325,7 @@ func (o *CreateOptions) repeatCommand() string {
 func (o *CreateOptions) finish(doc *createDocument, err error) error {
 	return o.Out.Render(doc, err, func() {
 		// After a failed call the error says all (stderr); the plan was shown before.
-		var ae *api.Error
+		var ae *apierr.Error
 		if err == nil || !errors.As(err, &ae) {
 			o.printText(doc)
 		}
@@ -485,8 +483,8 @@ func printImpact(w io.Writer, im *migration.Impact) {
 }
 
 // printRequest shows the request exactly as it is sent: flattened parameters.
-func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
-	q := openapiutil.Query(req)
+func printRequest(w io.Writer, req *migration.Request) {
+	q := smc.Query(req)
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -495,7 +493,7 @@ func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
 	fmt.Fprintf(w, "Request: SMC %s CreateCrossZoneMigrationJob\n", smc.Version)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, k := range keys {
-		fmt.Fprintf(tw, "  %s\t%s\n", k, dara.StringValue(q[k]))
+		fmt.Fprintf(tw, "  %s\t%s\n", k, q[k])
 	}
 	tw.Flush()
 }

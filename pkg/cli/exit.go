@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
@@ -22,7 +22,7 @@ func ExitCode(err error) int {
 	if errors.As(err, &ve) {
 		return cmdutil.ExitUsage
 	}
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		switch {
 		case ae.IsCanceled():

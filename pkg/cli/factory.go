@@ -14,6 +14,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -210,9 +211,11 @@ func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow
 	}
 }
 
-// Checker returns the preflight of migrations in a region.
+// Checker returns the preflight of migrations in a region. It is safe to
+// call concurrently: facts shared by several migrations are fetched once.
 func (f *Factory) Checker(region string, limiter *rate.Limiter) CheckFunc {
-	return func(ctx context.Context, req CheckRequest) (*CheckReport, error) {
-		return runChecks(ctx, func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) }, f.Now(), req)
+	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) })
+	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
+		return preflight.Run(ctx, g, req, f.Now())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 )
 
@@ -43,10 +44,10 @@ var apiHints = map[string]string{
 		"(a dry run checks them with disk-owner).",
 	"ReplicationJobName.Duplicate": "A replication job of the same name exists: see 'zonemove list'.",
 	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; only a job InError can be retried.",
-	api.CodeTimeout:                "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
-	api.CodeConnection:             "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
-	api.CodeUnexpectedResponse:     "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
-	api.CodeNoCredentials:          api.CredentialHelp,
+	apierr.CodeTimeout:             "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
+	apierr.CodeConnection:          "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
+	apierr.CodeUnexpectedResponse:  "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
+	apierr.CodeNoCredentials:       api.CredentialHelp,
 }
 
 // hintFor returns the hint of an error: the ExitError's own, or the API code's.
@@ -55,7 +56,7 @@ func hintFor(err error) string {
 	if errors.As(err, &ee) && ee.Hint != "" {
 		return ee.Hint
 	}
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		if h, ok := apiHints[ae.Code]; ok {
 			return h
@@ -85,7 +86,7 @@ func errorBody(err error) *ErrorBody {
 	}
 	b := &ErrorBody{Message: err.Error(), Hint: hintFor(err)}
 	var ee *cmdutil.ExitError
-	var ae *api.Error
+	var ae *apierr.Error
 	switch {
 	case errors.As(err, &ae):
 		b.Code, b.RequestID = ae.Code, ae.RequestID

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
@@ -141,7 +142,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return cmdutil.ExitOK
 	}
 	if ctx.Err() != nil && ExitCode(err) != cmdutil.ExitInterrupted {
-		var ae *api.Error
+		var ae *apierr.Error
 		if !errors.As(err, &ae) {
 			err = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
 		}
@@ -165,7 +166,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 func reportError(f *Factory, err error) {
 	w := f.IOStreams.ErrOut
 	fmt.Fprintf(w, "Error: %s\n", err)
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) && ae.RequestID != "" {
 		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
 	}

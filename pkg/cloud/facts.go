@@ -4,63 +4,8 @@ import (
 	"context"
 	"sync"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/facts"
 )
-
-// Facts is what the read-only APIs say about one migration. A nil pointer is
-// a lookup that was not made (offline, or it depended on one that found
-// nothing); the checks report skip for what they cannot see. Facts may share
-// values with other migrations of the same run: treat them as read-only.
-type Facts struct {
-	// Instance is nil when the region has no such instance.
-	Instance *Instance
-	// Disks are the disks attached to the instance.
-	Disks []Disk
-	// Snapshots are the snapshots of the instance's disks. SnapshotsErr is why
-	// they could not be read: they only feed a warning, so that failure does
-	// not stop the preflight.
-	Snapshots    []Snapshot
-	SnapshotsErr error
-	// Jobs are the instance's cross-zone migration jobs, in every status.
-	Jobs []*smc.ReplicationJob
-	// VSwitch is the target vSwitch; nil when none was given or the region has
-	// no such vSwitch (VSwitchLooked tells which).
-	VSwitch       *VSwitch
-	VSwitchLooked bool
-	// ZoneVSwitches are the vSwitches of the instance's VPC in the target zone,
-	// looked up when the target vSwitch is missing or unusable.
-	ZoneVSwitches *ZoneVSwitches
-	// Stock is what the target zone sells for the instance's charge type.
-	Stock *Stock
-	// FamilyTypes are the types of the instance's family.
-	FamilyTypes *FamilyTypes
-}
-
-// ZoneVSwitches are the vSwitches of one VPC in one zone.
-type ZoneVSwitches struct {
-	VpcID     string
-	ZoneID    string
-	VSwitches []VSwitch
-}
-
-// FamilyTypes are the instance types of one family.
-type FamilyTypes struct {
-	Family string
-	Types  []InstanceType
-}
-
-// Lookup returns the type of the family with that ID, or nil.
-func (f *FamilyTypes) Lookup(id string) *InstanceType {
-	if f == nil {
-		return nil
-	}
-	for i := range f.Types {
-		if f.Types[i].InstanceTypeID == id {
-			return &f.Types[i]
-		}
-	}
-	return nil
-}
 
 // Gatherer collects the facts of migrations. Lookups that several migrations
 // of one run share (a zone's stock, a family's types, vSwitches) are made
@@ -75,21 +20,12 @@ func NewGatherer(c *Client) *Gatherer {
 	return &Gatherer{cloud: c}
 }
 
-// Target is the migration whose facts are wanted.
-type Target struct {
-	InstanceID string
-	// Zone is the target zone; empty when it is known not to be in the
-	// region, so that no zone lookup is made.
-	Zone      string
-	VSwitchID string
-}
-
 // Gather reads the facts of one migration in two rounds of parallel calls:
 // first what depends only on the request (instance, disks, snapshots, jobs,
 // the given vSwitch), then what depends on the instance (the zone's stock for
 // its charge type, its family's types, its VPC's vSwitches in the zone).
-func (g *Gatherer) Gather(ctx context.Context, t Target) (*Facts, error) {
-	f := &Facts{}
+func (g *Gatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
+	f := &facts.Facts{}
 	round1 := []func(context.Context) error{
 		func(ctx context.Context) error {
 			m, err := g.cloud.Instances(ctx, []string{t.InstanceID})
@@ -152,48 +88,48 @@ func (g *Gatherer) Gather(ctx context.Context, t Target) (*Facts, error) {
 
 // usable tells whether a target vSwitch passes every vSwitch check, in which
 // case no alternatives need to be listed.
-func usable(v *VSwitch, vpcID, zone string) bool {
+func usable(v *facts.VSwitch, vpcID, zone string) bool {
 	return v != nil && v.VpcID == vpcID && v.ZoneID == zone && v.AvailableIPs > 0
 }
 
 // Stock is the zone's stock for a charge type, looked up once per gatherer.
-func (g *Gatherer) Stock(ctx context.Context, zone, chargeType string) (*Stock, error) {
-	return remember(ctx, &g.shared, "stock\x00"+zone+"\x00"+chargeType, func(ctx context.Context) (*Stock, error) {
+func (g *Gatherer) Stock(ctx context.Context, zone, chargeType string) (*facts.Stock, error) {
+	return remember(ctx, &g.shared, "stock\x00"+zone+"\x00"+chargeType, func(ctx context.Context) (*facts.Stock, error) {
 		return g.cloud.AvailableInstanceTypes(ctx, zone, chargeType)
 	})
 }
 
 // FamilyTypes are the types of a family, looked up once per gatherer.
-func (g *Gatherer) FamilyTypes(ctx context.Context, family string) (*FamilyTypes, error) {
-	return remember(ctx, &g.shared, "family\x00"+family, func(ctx context.Context) (*FamilyTypes, error) {
+func (g *Gatherer) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTypes, error) {
+	return remember(ctx, &g.shared, "family\x00"+family, func(ctx context.Context) (*facts.FamilyTypes, error) {
 		types, err := g.cloud.InstanceTypesOfFamily(ctx, family)
 		if err != nil {
 			return nil, err
 		}
-		return &FamilyTypes{Family: family, Types: types}, nil
+		return &facts.FamilyTypes{Family: family, Types: types}, nil
 	})
 }
 
 // VSwitch is a vSwitch by ID (nil when unknown), looked up once per gatherer.
-func (g *Gatherer) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
-	return remember(ctx, &g.shared, "vswitch\x00"+id, func(ctx context.Context) (*VSwitch, error) {
+func (g *Gatherer) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
+	return remember(ctx, &g.shared, "vswitch\x00"+id, func(ctx context.Context) (*facts.VSwitch, error) {
 		return g.cloud.VSwitch(ctx, id)
 	})
 }
 
 // ZoneVSwitches are a VPC's vSwitches in a zone, looked up once per gatherer.
-func (g *Gatherer) ZoneVSwitches(ctx context.Context, vpcID, zone string) (*ZoneVSwitches, error) {
-	return remember(ctx, &g.shared, "vswitches\x00"+vpcID+"\x00"+zone, func(ctx context.Context) (*ZoneVSwitches, error) {
+func (g *Gatherer) ZoneVSwitches(ctx context.Context, vpcID, zone string) (*facts.ZoneVSwitches, error) {
+	return remember(ctx, &g.shared, "vswitches\x00"+vpcID+"\x00"+zone, func(ctx context.Context) (*facts.ZoneVSwitches, error) {
 		list, err := g.cloud.VSwitchesInZone(ctx, vpcID, zone)
 		if err != nil {
 			return nil, err
 		}
-		return &ZoneVSwitches{VpcID: vpcID, ZoneID: zone, VSwitches: list}, nil
+		return &facts.ZoneVSwitches{VpcID: vpcID, ZoneID: zone, VSwitches: list}, nil
 	})
 }
 
 // Instance describes one instance; nil when the region has none by that ID.
-func (g *Gatherer) Instance(ctx context.Context, id string) (*Instance, error) {
+func (g *Gatherer) Instance(ctx context.Context, id string) (*facts.Instance, error) {
 	m, err := g.cloud.Instances(ctx, []string{id})
 	if err != nil {
 		return nil, err
@@ -284,10 +220,10 @@ func remember[T any](ctx context.Context, m *memo, key string, fn func(context.C
 
 // FamilyStock reads, in parallel, the types of the instance's family and what
 // the zone sells for the instance's charge type.
-func (g *Gatherer) FamilyStock(ctx context.Context, in *Instance, zone string) (*FamilyTypes, *Stock, error) {
+func (g *Gatherer) FamilyStock(ctx context.Context, in *facts.Instance, zone string) (*facts.FamilyTypes, *facts.Stock, error) {
 	var (
-		ft    *FamilyTypes
-		stock *Stock
+		ft    *facts.FamilyTypes
+		stock *facts.Stock
 	)
 	err := parallel(ctx,
 		func(ctx context.Context) (err error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -150,7 +151,7 @@ func countActions(srv *fakeapi.Server) map[string]int {
 
 func TestGatherReadsEachFactOnce(t *testing.T) {
 	g, srv := newTestGatherer(t, 0)
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestGatherSharesAcrossMigrations(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
+			if _, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -235,7 +236,7 @@ func TestGatherRoundsAreConcurrent(t *testing.T) {
 		"DescribeAvailableResource": "ecs/DescribeAvailableResource.zone-i.http",
 		"DescribeInstanceTypes":     "ecs/DescribeInstanceTypes.g7.http",
 	})
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestGatherRoundsAreConcurrent(t *testing.T) {
 func TestGatherSkipsWhatCannotBeAsked(t *testing.T) {
 	g, srv := newTestGatherer(t, 0)
 	srv.On("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.absent.http"})
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i"})
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/zonemove/zonemove/pkg/api"
-	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -20,29 +20,10 @@ import (
 // NextToken cannot hold a preflight forever.
 const maxPages = 20
 
-// Family is the instance's family: the API's InstanceTypeFamily, or derived
-// from the type's name when the API leaves it empty.
-func (i *Instance) Family() string {
-	if i.InstanceTypeFamily != "" {
-		return i.InstanceTypeFamily
-	}
-	return migration.FamilyOf(i.InstanceType)
-}
-
-// Disk is one disk of an instance as DescribeDisks reports it.
-type Disk struct {
-	DiskID           string
-	InstanceID       string
-	Type             string // system or data
-	Category         string
-	PerformanceLevel string
-	SizeGiB          int
-}
-
 // Disks lists the disks attached to an instance (DescribeDisks by InstanceId).
-func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
+func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, error) {
 	req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []Disk
+	var out []facts.Disk
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeDisksResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeDisks"}, func(ctx context.Context) error {
@@ -59,7 +40,7 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
 		}
 		if resp.Body.Disks != nil {
 			for _, d := range resp.Body.Disks.Disk {
-				out = append(out, Disk{
+				out = append(out, facts.Disk{
 					DiskID:           dara.StringValue(d.DiskId),
 					InstanceID:       dara.StringValue(d.InstanceId),
 					Type:             dara.StringValue(d.Type),
@@ -78,19 +59,11 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
 	return out, nil
 }
 
-// Snapshot is one snapshot of a disk of the instance.
-type Snapshot struct {
-	SnapshotID   string
-	SourceDiskID string
-	Status       string // progressing, accomplished, failed
-	CreationTime time.Time
-}
-
 // Snapshots lists the snapshots of an instance's disks (DescribeSnapshots by
 // InstanceId). A snapshot whose CreationTime cannot be read has a zero time.
-func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, error) {
+func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snapshot, error) {
 	req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []Snapshot
+	var out []facts.Snapshot
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeSnapshotsResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeSnapshots"}, func(ctx context.Context) error {
@@ -108,7 +81,7 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, 
 		if resp.Body.Snapshots != nil {
 			for _, s := range resp.Body.Snapshots.Snapshot {
 				created, _ := time.Parse(time.RFC3339, dara.StringValue(s.CreationTime))
-				out = append(out, Snapshot{
+				out = append(out, facts.Snapshot{
 					SnapshotID:   dara.StringValue(s.SnapshotId),
 					SourceDiskID: dara.StringValue(s.SourceDiskId),
 					Status:       dara.StringValue(s.Status),
@@ -125,38 +98,9 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, 
 	return out, nil
 }
 
-// Stock is which instance types a zone sells to instances of one charge type
-// (DescribeAvailableResource).
-type Stock struct {
-	ZoneID     string
-	ChargeType string
-	// ZoneStatus is the zone's own status (Available or SoldOut); empty when
-	// the zone was not in the answer at all.
-	ZoneStatus string
-	// Types maps each instance type the zone offers to its status
-	// (Available or SoldOut).
-	Types map[string]string
-}
-
-// InStock reports whether the zone sells the type now.
-func (s *Stock) InStock(instanceType string) bool {
-	return s != nil && s.ZoneStatus == "Available" && s.Types[instanceType] == "Available"
-}
-
-// Filter returns the types of list that the zone sells now, in list's order.
-func (s *Stock) Filter(list []InstanceType) []InstanceType {
-	var out []InstanceType
-	for _, t := range list {
-		if s.InStock(t.InstanceTypeID) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // AvailableInstanceTypes asks which instance types a zone sells for the given
 // charge type (PrePaid or PostPaid).
-func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType string) (*Stock, error) {
+func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType string) (*facts.Stock, error) {
 	req := &ecs.DescribeAvailableResourceRequest{
 		RegionId:            dara.String(c.session.Region),
 		DestinationResource: dara.String("InstanceType"),
@@ -175,7 +119,7 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	if err != nil {
 		return nil, err
 	}
-	s := &Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}
+	s := &facts.Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}
 	if resp.Body == nil || resp.Body.AvailableZones == nil {
 		return s, nil
 	}
@@ -199,18 +143,10 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	return s, nil
 }
 
-// InstanceType is one instance type of a family (DescribeInstanceTypes).
-type InstanceType struct {
-	InstanceTypeID string
-	Family         string
-	CPU            int
-	MemoryGiB      float64
-}
-
 // InstanceTypesOfFamily lists the types of an instance family.
-func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]InstanceType, error) {
+func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]facts.InstanceType, error) {
 	req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
-	var out []InstanceType
+	var out []facts.InstanceType
 	for page := 0; page < maxPages; page++ {
 		var resp *ecs.DescribeInstanceTypesResponse
 		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstanceTypes"}, func(ctx context.Context) error {
@@ -227,7 +163,7 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]In
 		}
 		if resp.Body.InstanceTypes != nil {
 			for _, t := range resp.Body.InstanceTypes.InstanceType {
-				out = append(out, InstanceType{
+				out = append(out, facts.InstanceType{
 					InstanceTypeID: dara.StringValue(t.InstanceTypeId),
 					Family:         dara.StringValue(t.InstanceTypeFamily),
 					CPU:            int(dara.Int32Value(t.CpuCoreCount)),
@@ -244,20 +180,9 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]In
 	return out, nil
 }
 
-// VSwitch is one vSwitch (VPC DescribeVSwitches).
-type VSwitch struct {
-	VSwitchID    string
-	Name         string
-	VpcID        string
-	ZoneID       string
-	Status       string
-	CidrBlock    string
-	AvailableIPs int64
-}
-
 // VSwitch describes one vSwitch by ID; it returns nil when the region has no
 // such vSwitch.
-func (c *Client) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
+func (c *Client) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
 	list, err := c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VSwitchId: dara.String(id)})
 	var ae *api.Error
 	if errors.As(err, &ae) && strings.HasSuffix(strings.ToLower(ae.Code), ".notfound") {
@@ -275,14 +200,14 @@ func (c *Client) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
 }
 
 // VSwitchesInZone lists the vSwitches of a VPC in one zone.
-func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]VSwitch, error) {
+func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]facts.VSwitch, error) {
 	return c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VpcId: dara.String(vpcID), ZoneId: dara.String(zoneID)})
 }
 
-func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesRequest) ([]VSwitch, error) {
+func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
 	req.RegionId = dara.String(c.session.Region)
 	req.PageSize = dara.Int32(50)
-	var out []VSwitch
+	var out []facts.VSwitch
 	for page := int32(1); page <= maxPages; page++ {
 		req.PageNumber = dara.Int32(page)
 		var resp *vpc.DescribeVSwitchesResponse
@@ -298,7 +223,7 @@ func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesReques
 			break
 		}
 		for _, v := range resp.Body.VSwitches.VSwitch {
-			out = append(out, VSwitch{
+			out = append(out, facts.VSwitch{
 				VSwitchID:    dara.StringValue(v.VSwitchId),
 				Name:         dara.StringValue(v.VSwitchName),
 				VpcID:        dara.StringValue(v.VpcId),
@@ -344,8 +269,8 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 
 // CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
 // instance, every page, in every status.
-func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.ReplicationJob, error) {
-	var out []*smc.ReplicationJob
+func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*facts.Job, error) {
+	var out []*facts.Job
 	for page := 1; page <= maxPages; page++ {
 		req := &smc.DescribeReplicationJobsRequest{
 			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -163,6 +163,6 @@ func FormatElapsed(d time.Duration) string {
 // IsFatalPollError tells whether an error ends a wait: anything but a
 // transient failure (which the next poll retries).
 func IsFatalPollError(err error) bool {
-	var ae *api.Error
+	var ae *apierr.Error
 	return !errors.As(err, &ae) || !ae.Retryable()
 }
