@@ -100,12 +100,8 @@ type Instance = facts.Instance
 func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*facts.Instance, error) {
 	raw, _ := json.Marshal(ids)
 	req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), InstanceIds: dara.String(string(raw)), PageSize: dara.Int32(100)}
-	var resp *ecs.DescribeInstancesResponse
-	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstances"}, func(ctx context.Context) error {
-		return with(&c.ecs, func(e *ecs.Client) (err error) {
-			resp, err = e.DescribeInstancesWithContext(ctx, req, api.Runtime())
-			return err
-		})
+	resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstances", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
+		return e.DescribeInstancesWithContext(ctx, req, api.Runtime())
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/zonemove/zonemove/pkg/facts"
 )
 
@@ -26,61 +28,59 @@ func NewGatherer(c *Client) *Gatherer {
 // its charge type, its family's types, its VPC's vSwitches in the zone).
 func (g *Gatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
 	f := &facts.Facts{}
-	round1 := []func(context.Context) error{
-		func(ctx context.Context) error {
-			m, err := g.cloud.Instances(ctx, []string{t.InstanceID})
-			f.Instance = m[t.InstanceID]
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Disks, err = g.cloud.Disks(ctx, t.InstanceID)
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Snapshots, err = g.cloud.Snapshots(ctx, t.InstanceID)
-			if err != nil && ctx.Err() == nil {
-				f.SnapshotsErr, err = err, nil
-			}
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Jobs, err = g.cloud.CrossZoneJobs(ctx, t.InstanceID)
-			return err
-		},
-	}
+	round1, ctx1 := errgroup.WithContext(ctx)
+	round1.Go(func() error {
+		m, err := g.cloud.Instances(ctx1, []string{t.InstanceID})
+		f.Instance = m[t.InstanceID]
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Disks, err = g.cloud.Disks(ctx1, t.InstanceID)
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Snapshots, err = g.cloud.Snapshots(ctx1, t.InstanceID)
+		if err != nil && ctx1.Err() == nil {
+			f.SnapshotsErr, err = err, nil
+		}
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Jobs, err = g.cloud.CrossZoneJobs(ctx1, t.InstanceID)
+		return err
+	})
 	if t.VSwitchID != "" {
-		round1 = append(round1, func(ctx context.Context) (err error) {
-			f.VSwitch, err = g.VSwitch(ctx, t.VSwitchID)
+		round1.Go(func() (err error) {
+			f.VSwitch, err = g.VSwitch(ctx1, t.VSwitchID)
 			f.VSwitchLooked = err == nil
 			return err
 		})
 	}
-	if err := parallel(ctx, round1...); err != nil {
+	if err := round1.Wait(); err != nil {
 		return nil, err
 	}
 	in := f.Instance
 	if in == nil {
 		return f, nil
 	}
-	round2 := []func(context.Context) error{
-		func(ctx context.Context) (err error) {
-			f.FamilyTypes, err = g.FamilyTypes(ctx, in.Family())
-			return err
-		},
-	}
+	round2, ctx2 := errgroup.WithContext(ctx)
+	round2.Go(func() (err error) {
+		f.FamilyTypes, err = g.FamilyTypes(ctx2, in.Family())
+		return err
+	})
 	if t.Zone != "" {
-		round2 = append(round2, func(ctx context.Context) (err error) {
-			f.Stock, err = g.Stock(ctx, t.Zone, in.ChargeType)
+		round2.Go(func() (err error) {
+			f.Stock, err = g.Stock(ctx2, t.Zone, in.ChargeType)
 			return err
 		})
 		if in.VpcID != "" && !usable(f.VSwitch, in.VpcID, t.Zone) {
-			round2 = append(round2, func(ctx context.Context) (err error) {
-				f.ZoneVSwitches, err = g.ZoneVSwitches(ctx, in.VpcID, t.Zone)
+			round2.Go(func() (err error) {
+				f.ZoneVSwitches, err = g.ZoneVSwitches(ctx2, in.VpcID, t.Zone)
 				return err
 			})
 		}
 	}
-	if err := parallel(ctx, round2...); err != nil {
+	if err := round2.Wait(); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -135,32 +135,6 @@ func (g *Gatherer) Instance(ctx context.Context, id string) (*facts.Instance, er
 		return nil, err
 	}
 	return m[id], nil
-}
-
-// parallel runs fns at once and returns the first error; the first error
-// cancels the others.
-func parallel(ctx context.Context, fns ...func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for _, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(ctx); err != nil {
-				once.Do(func() {
-					first = err
-					cancel()
-				})
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }
 
 // memo remembers the results of lookups by key. Callers asking for a key
@@ -225,14 +199,14 @@ func (g *Gatherer) FamilyStock(ctx context.Context, in *facts.Instance, zone str
 		ft    *facts.FamilyTypes
 		stock *facts.Stock
 	)
-	err := parallel(ctx,
-		func(ctx context.Context) (err error) {
-			ft, err = g.FamilyTypes(ctx, in.Family())
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			stock, err = g.Stock(ctx, zone, in.ChargeType)
-			return err
-		})
-	return ft, stock, err
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() (err error) {
+		ft, err = g.FamilyTypes(ctx, in.Family())
+		return err
+	})
+	eg.Go(func() (err error) {
+		stock, err = g.Stock(ctx, zone, in.ChargeType)
+		return err
+	})
+	return ft, stock, eg.Wait()
 }

@@ -16,28 +16,20 @@ import (
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// maxPages bounds every paged read, so that a service that keeps returning a
-// NextToken cannot hold a preflight forever.
-const maxPages = 20
-
 // Disks lists the disks attached to an instance (DescribeDisks by InstanceId).
 func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, error) {
-	req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []facts.Disk
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeDisksResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeDisks"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeDisksWithContext(ctx, req, api.Runtime())
-				return err
-			})
+	return readByToken(ctx, "DescribeDisks", func(ctx context.Context, token string) ([]facts.Disk, string, error) {
+		req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeDisks", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeDisksResponse, error) {
+			return e.DescribeDisksWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.Disk
 		if resp.Body.Disks != nil {
 			for _, d := range resp.Body.Disks.Disk {
 				out = append(out, facts.Disk{
@@ -50,34 +42,25 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, er
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // Snapshots lists the snapshots of an instance's disks (DescribeSnapshots by
 // InstanceId). A snapshot whose CreationTime cannot be read has a zero time.
 func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snapshot, error) {
-	req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []facts.Snapshot
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeSnapshotsResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeSnapshots"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
-				return err
-			})
+	return readByToken(ctx, "DescribeSnapshots", func(ctx context.Context, token string) ([]facts.Snapshot, string, error) {
+		req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeSnapshots", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeSnapshotsResponse, error) {
+			return e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.Snapshot
 		if resp.Body.Snapshots != nil {
 			for _, s := range resp.Body.Snapshots.Snapshot {
 				created, _ := time.Parse(time.RFC3339, dara.StringValue(s.CreationTime))
@@ -89,13 +72,8 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snap
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // AvailableInstanceTypes asks which instance types a zone sells for the given
@@ -109,12 +87,8 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	if chargeType != "" {
 		req.InstanceChargeType = dara.String(chargeType)
 	}
-	var resp *ecs.DescribeAvailableResourceResponse
-	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeAvailableResource"}, func(ctx context.Context) error {
-		return with(&c.ecs, func(e *ecs.Client) (err error) {
-			resp, err = e.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
-			return err
-		})
+	resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeAvailableResource", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeAvailableResourceResponse, error) {
+		return e.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
 	})
 	if err != nil {
 		return nil, err
@@ -145,22 +119,18 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 
 // InstanceTypesOfFamily lists the types of an instance family.
 func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]facts.InstanceType, error) {
-	req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
-	var out []facts.InstanceType
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeInstanceTypesResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstanceTypes"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
-				return err
-			})
+	return readByToken(ctx, "DescribeInstanceTypes", func(ctx context.Context, token string) ([]facts.InstanceType, string, error) {
+		req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstanceTypes", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstanceTypesResponse, error) {
+			return e.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.InstanceType
 		if resp.Body.InstanceTypes != nil {
 			for _, t := range resp.Body.InstanceTypes.InstanceType {
 				out = append(out, facts.InstanceType{
@@ -171,13 +141,8 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]fa
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // VSwitch describes one vSwitch by ID; it returns nil when the region has no
@@ -204,24 +169,17 @@ func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]f
 	return c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VpcId: dara.String(vpcID), ZoneId: dara.String(zoneID)})
 }
 
-func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
-	req.RegionId = dara.String(c.session.Region)
-	req.PageSize = dara.Int32(50)
-	var out []facts.VSwitch
-	for page := int32(1); page <= maxPages; page++ {
-		req.PageNumber = dara.Int32(page)
-		var resp *vpc.DescribeVSwitchesResponse
-		err := c.session.Do(ctx, api.Call{Service: api.VPC, Action: "DescribeVSwitches"}, func(ctx context.Context) error {
-			var err error
-			resp, err = c.describeVSwitches(ctx, req)
-			return err
+func (c *Client) vSwitches(ctx context.Context, filter *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
+	return readByNumber(ctx, "DescribeVSwitches", func(ctx context.Context, n int) ([]facts.VSwitch, int, error) {
+		req := *filter
+		req.RegionId, req.PageSize, req.PageNumber = dara.String(c.session.Region), dara.Int32(50), dara.Int32(int32(n))
+		resp, err := do(ctx, c, &c.vpc, api.VPC, "DescribeVSwitches", func(ctx context.Context, v *vpc.Client) (*vpc.DescribeVSwitchesResponse, error) {
+			return describeVSwitches(ctx, v, &req)
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil || resp.Body.VSwitches == nil {
+			return nil, 0, err
 		}
-		if resp.Body == nil || resp.Body.VSwitches == nil {
-			break
-		}
+		var out []facts.VSwitch
 		for _, v := range resp.Body.VSwitches.VSwitch {
 			out = append(out, facts.VSwitch{
 				VSwitchID:    dara.StringValue(v.VSwitchId),
@@ -233,18 +191,15 @@ func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesReques
 				AvailableIPs: dara.Int64Value(v.AvailableIpAddressCount),
 			})
 		}
-		if len(resp.Body.VSwitches.VSwitch) == 0 || len(out) >= int(dara.Int32Value(resp.Body.TotalCount)) {
-			break
-		}
-	}
-	return out, nil
+		return out, int(dara.Int32Value(resp.Body.TotalCount)), nil
+	})
 }
 
 // describeVSwitches is the VPC SDK's DescribeVSwitches with a context: the
 // v6.12.8 module has no WithContext methods, so the SDK's request is sent with
 // the SDK's own parameters through the SDK client's CallApiWithCtx, which lets
 // Ctrl-C and the attempt timeout stop it.
-func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSwitchesRequest) (*vpc.DescribeVSwitchesResponse, error) {
+func describeVSwitches(ctx context.Context, client *vpc.Client, request *vpc.DescribeVSwitchesRequest) (*vpc.DescribeVSwitchesResponse, error) {
 	query := map[string]interface{}{}
 	for k, v := range map[string]interface{}{
 		"RegionId": request.RegionId, "VSwitchId": request.VSwitchId, "VpcId": request.VpcId,
@@ -255,11 +210,7 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 		}
 	}
 	params := api.RPCParams("DescribeVSwitches", "2016-04-28")
-	var body map[string]interface{}
-	err := with(&c.vpc, func(v *vpc.Client) (err error) {
-		body, err = v.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
-		return err
-	})
+	body, err := client.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
 	if err != nil {
 		return nil, err
 	}
@@ -270,20 +221,14 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 // CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
 // instance, every page, in every status.
 func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*facts.Job, error) {
-	var out []*facts.Job
-	for page := 1; page <= maxPages; page++ {
-		req := &smc.DescribeReplicationJobsRequest{
+	return readByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
+		resp, err := c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
 			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
-			PageNumber: page, PageSize: smc.MaxJobIDs,
-		}
-		resp, err := c.smc.DescribeReplicationJobs(ctx, req)
+			PageNumber: n, PageSize: smc.MaxJobIDs,
+		})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		out = append(out, resp.ReplicationJobs.ReplicationJob...)
-		if len(resp.ReplicationJobs.ReplicationJob) == 0 || len(out) >= resp.TotalCount {
-			break
-		}
-	}
-	return out, nil
+		return resp.ReplicationJobs.ReplicationJob, resp.TotalCount, nil
+	})
 }
