@@ -107,6 +107,14 @@ func TestParseProblems(t *testing.T) {
 		{"broken yaml", "region: cn-hangzhou\nmigrations: [\n", []string{"m.yaml:2: not valid YAML"}},
 		{"bad indentation", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n   target_instance_type: ecs.g7.xlarge\n", []string{
 			"m.yaml:5: not valid YAML: did not find expected '-' indicator"}},
+		{"broken quote after a flow list", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    disks: [{id: d-bp1eeplkn4j29wf70001},\n      {id: d-bp1eeplkn4j29wf70002},\n      {id: d-bp1eeplkn4j29wf70003}]\n    target_zone: \"cn-hangzhou-i\n  - instance_id: i-bp1ff25rzvnul6kr0003\n", []string{
+			"m.yaml:9: not valid YAML"}},
+		{"unclosed flow list", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    disks: [{id: d-bp1eeplkn4j29wf70001},\n     {id: d-bp1eeplkn4j29wf70002}\n    target_zone: cn-hangzhou-i\n", []string{
+			"m.yaml:6: not valid YAML"}},
+		{"several bad values", "region: cn-hangzhou\ndefaults:\n  target_vswitch: sw-1\nmigrations:\n  - instance_id: vm-1\n    target_zone: cn_hangzhou_i\n    target_instance_type: g7\n    resource_group_id: group\n    disks:\n      - {id: disk-1, category: ssd}\n", []string{
+			"m.yaml:3: defaults.target_vswitch:", "m.yaml:5: migrations[0].instance_id:", "m.yaml:6: migrations[0].target_zone:",
+			"m.yaml:7: migrations[0].target_instance_type:", "m.yaml:8: migrations[0].resource_group_id:",
+			`m.yaml:10: migrations[0].disks[0]: "disk-1" is not a valid ID`, `m.yaml:10: migrations[0].disks[0]: unknown category "ssd"`}},
 		{"tab", "region: cn-hangzhou\nmigrations:\n\t- instance_id: i-bp1ff25rzvnul6kr0001\n", []string{"m.yaml:3: not valid YAML"}},
 		{"two documents", "region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n---\nregion: x\n", []string{"m.yaml:4: a second YAML document"}},
 		{"unknown top field", "region: cn-hangzhou\nmigration:\n  - {instance_id: i-bp1ff25rzvnul6kr0001}\n", []string{
