@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strings"
@@ -172,4 +173,52 @@ func TestParseAliases(t *testing.T) {
 	if z := m.Migrations[1].Spec.TargetZone; z != "cn-hangzhou-i" {
 		t.Errorf("aliased zone %q", z)
 	}
+}
+
+// FuzzParse: the manifest parser never panics; a refusal is a *ManifestError
+// whose lines are in the file; what it accepts is valid, one entry per
+// instance, each at a line of the file.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n",
+		"region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  disks: [{id: d-bp1eeplkn4j29wf70001, category: cloud_essd, performance_level: PL1}]\n  skip_checks: [spot]\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    auto_pay: false\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    target_vswitch: null\n",
+		"region: cn-hangzhou\nmigrations:\n  - instance_id: &a i-bp1ff25rzvnul6kr0001\n    target_zone: \"cn-hangzhou-i\n  - instance_id: *a\n",
+		"region: cn-hangzhou\nmigrations: [\n",
+		"- a\n- b\n",
+		"region: cn-hangzhou\nbase: &b {target_zone: cn-hangzhou-i}\nmigrations:\n  - <<: *b\n    instance_id: i-bp1ff25rzvnul6kr0001\n---\nx: 1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("m.yaml", data, RegionSource{Region: "cn-hangzhou"})
+		lines := bytes.Count(data, []byte("\n")) + 1
+		if err != nil {
+			var me *ManifestError
+			if !errors.As(err, &me) || len(me.Problems) == 0 {
+				t.Fatalf("error %v (%T); want a *ManifestError with problems", err, err)
+			}
+			for _, p := range me.Problems {
+				if p.Line < 0 || p.Line > lines {
+					t.Fatalf("problem at line %d of a %d-line file: %+v", p.Line, lines, p)
+				}
+			}
+			return
+		}
+		if len(m.Migrations) == 0 {
+			t.Fatal("accepted a manifest without migrations")
+		}
+		seen := map[string]bool{}
+		for _, mig := range m.Migrations {
+			if err := mig.Spec.Validate(); err != nil {
+				t.Fatalf("accepted an invalid migration %+v: %v", mig.Spec, err)
+			}
+			if seen[mig.Spec.InstanceID] {
+				t.Fatalf("accepted %s twice", mig.Spec.InstanceID)
+			}
+			seen[mig.Spec.InstanceID] = true
+			if mig.Line < 1 || mig.Line > lines {
+				t.Fatalf("migration at line %d of a %d-line file", mig.Line, lines)
+			}
+		}
+	})
 }
