@@ -166,7 +166,7 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 	} else if !errors.Is(err, io.EOF) {
 		p.yamlError(err, data)
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
 		return nil
 	}

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bytes"
 	"errors"
 	"reflect"
 	"strings"
@@ -104,6 +103,7 @@ func TestParseProblems(t *testing.T) {
 		want      []string // one per problem, in line order
 	}{
 		{"empty", "", []string{"m.yaml: the manifest is empty"}},
+		{"only a document start", "---", []string{"m.yaml: the manifest is empty"}},
 		{"not a mapping", "- a\n- b\n", []string{"m.yaml:1: the manifest must be a mapping"}},
 		{"broken yaml", "region: cn-hangzhou\nmigrations: [\n", []string{"m.yaml:2: not valid YAML"}},
 		{"bad indentation", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n   target_instance_type: ecs.g7.xlarge\n", []string{
@@ -191,7 +191,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse("m.yaml", data, RegionSource{Region: "cn-hangzhou"})
-		lines := bytes.Count(data, []byte("\n")) + 1
+		lines := yamlLines(data)
 		if err != nil {
 			var me *ManifestError
 			if !errors.As(err, &me) || len(me.Problems) == 0 {
@@ -221,4 +221,11 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// yamlLines counts lines as YAML does: CR LF, CR, LF, NEL, LS and PS each
+// end one.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	return 1 + strings.Count(s, "\n") + strings.Count(s, "\r") + strings.Count(s, "\u0085") + strings.Count(s, "\u2028") + strings.Count(s, "\u2029")
 }
