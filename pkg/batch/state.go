@@ -15,7 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/migration"
 )
 
 // StateVersion is the version of the state file's format.
@@ -38,15 +38,15 @@ type Entry struct {
 	// parameter but the token), so that a changed manifest entry is noticed.
 	Fingerprint string `json:"fingerprint"`
 	// Request is the request the token was made for, to show what changed.
-	Request *smc.CreateCrossZoneMigrationJobRequest `json:"request"`
-	JobID   string                                  `json:"job_id,omitempty"`
+	Request *migration.Request `json:"request"`
+	JobID   string             `json:"job_id,omitempty"`
 
 	TokenRecordedAt time.Time  `json:"token_recorded_at"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
 }
 
 // Fingerprint is the SHA-256 of a request without its ClientToken.
-func Fingerprint(req *smc.CreateCrossZoneMigrationJobRequest) string {
+func Fingerprint(req *migration.Request) string {
 	r := *req
 	r.ClientToken = ""
 	b, _ := json.Marshal(&r)
@@ -171,7 +171,7 @@ func (st *State) clone() *State {
 
 // RecordToken records, durably, the token of the create about to be sent for
 // the instance. It returns once the state file holds it.
-func (s *Store) RecordToken(instanceID, token string, req *smc.CreateCrossZoneMigrationJobRequest, at time.Time) error {
+func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
 	r := *req
 	r.ClientToken = ""
 	var prev *Entry
@@ -287,11 +287,11 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 // Changes lists the parameters of req that differ from the recorded request,
 // as "Name: old -> new".
-func (e *Entry) Changes(req *smc.CreateCrossZoneMigrationJobRequest) []string {
+func (e *Entry) Changes(req *migration.Request) []string {
 	if e.Request == nil {
 		return []string{"the recorded request is missing"}
 	}
-	flat := func(r *smc.CreateCrossZoneMigrationJobRequest) map[string]string {
+	flat := func(r *migration.Request) map[string]string {
 		c := *r
 		c.ClientToken = ""
 		b, _ := json.Marshal(&c)

@@ -14,13 +14,13 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/migration"
 )
 
 var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func request(instance, zone string) *smc.CreateCrossZoneMigrationJobRequest {
-	return &smc.CreateCrossZoneMigrationJobRequest{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
+func request(instance, zone string) *migration.Request {
+	return &migration.Request{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
 }
 
 func TestStateRoundTrip(t *testing.T) {

@@ -217,14 +217,14 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 
 	runner := &batch.Runner{
-		Check: func(ctx context.Context, m *batch.Migration) ([]preflight.Result, error) {
+		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
 			rep, err := f.RunChecks(ctx, CheckRequest{Spec: &spec, Skip: m.SkipChecks})
 			if err != nil {
 				return nil, err
 			}
 			o.currentTypes.Store(spec.InstanceID, rep.CurrentInstanceType)
-			return rep.Checks, nil
+			return rep, nil
 		},
 		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)

@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // Spec is one migration as the operator asked for it (flags or manifest).
@@ -330,8 +328,8 @@ func (d Disk) String() string {
 
 // Request is the CreateCrossZoneMigrationJob request of the spec. The token
 // must be set (Spec.ClientToken) before it is sent.
-func (s *Spec) Request() *smc.CreateCrossZoneMigrationJobRequest {
-	req := &smc.CreateCrossZoneMigrationJobRequest{
+func (s *Spec) Request() *Request {
+	req := &Request{
 		RegionId:           s.Region,
 		ClientToken:        s.ClientToken,
 		InstanceId:         s.InstanceID,
@@ -342,7 +340,7 @@ func (s *Spec) Request() *smc.CreateCrossZoneMigrationJobRequest {
 		ResourceGroupId:    s.ResourceGroupID,
 	}
 	for _, d := range s.Disks {
-		req.Disk = append(req.Disk, &smc.CreateCrossZoneMigrationJobRequestDisk{DiskId: d.ID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
+		req.Disk = append(req.Disk, &RequestDisk{DiskId: d.ID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
 	}
 	return req
 }
