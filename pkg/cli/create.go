@@ -120,15 +120,17 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 		v := o.AutoPay
 		o.Spec.AutoPay = &v
 	}
+	var badDisks migration.ValidationErrors
 	for _, s := range o.DiskFlags {
 		d, err := migration.ParseDisk(s)
 		if err != nil {
-			return err
+			badDisks = append(badDisks, migration.AsValidationErrors(err)...)
+			continue
 		}
 		o.Spec.Disks = append(o.Spec.Disks, d)
 	}
-	if err := o.Spec.Validate(); err != nil {
-		return err
+	if bad := append(migration.AsValidationErrors(o.Spec.Validate()), badDisks...); len(bad) > 0 {
+		return flagErrors(bad)
 	}
 	if o.Offline && !o.DryRun {
 		return cmdutil.UsageErrorf("--offline needs --dry-run: nothing can be created without the network")

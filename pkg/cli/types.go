@@ -63,7 +63,7 @@ func (o *TypesOptions) complete() error {
 	}
 	spec := migration.Spec{Region: o.Region, InstanceID: o.InstanceID, TargetZone: o.TargetZone}
 	if err := spec.Validate(); err != nil {
-		return err
+		return flagErrors(err)
 	}
 	if !preflight.ZoneInRegion(&spec) {
 		return cmdutil.UsageErrorf("zone %s is not in region %s", o.TargetZone, spec.Region)
