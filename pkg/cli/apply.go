@@ -18,6 +18,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -172,15 +173,19 @@ type applyDocument struct {
 }
 
 type applyResult struct {
-	InstanceID         string             `json:"instance_id"`
-	TargetZone         string             `json:"target_zone"`
-	TargetInstanceType string             `json:"target_instance_type"`
-	Status             batch.Status       `json:"status"`
-	JobID              string             `json:"job_id"`
-	ClientToken        string             `json:"client_token"`
-	Resumed            bool               `json:"resumed"`
-	Checks             []preflight.Result `json:"checks"`
-	Error              *ErrorBody         `json:"error"`
+	InstanceID         string       `json:"instance_id"`
+	TargetZone         string       `json:"target_zone"`
+	TargetInstanceType string       `json:"target_instance_type"`
+	Status             batch.Status `json:"status"`
+	JobID              string       `json:"job_id"`
+	ClientToken        string       `json:"client_token"`
+	Resumed            bool         `json:"resumed"`
+	Adopted            bool         `json:"adopted,omitempty"`
+	// JobStatus is the job's status as read in this run (with --wait, where
+	// the wait left it).
+	JobStatus string             `json:"job_status"`
+	Checks    []preflight.Result `json:"checks"`
+	Error     *ErrorBody         `json:"error"`
 	// Job is, with --wait, the job as the wait left it.
 	Job *follow.Result `json:"job,omitempty"`
 }
@@ -190,6 +195,7 @@ type applySummary struct {
 	Planned int `json:"planned"`
 	Created int `json:"created"`
 	Exists  int `json:"exists"`
+	Done    int `json:"done"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
 	// Jobs counts, with --wait, how the jobs ended.
@@ -210,14 +216,15 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		store *batch.Store
 		err   error
 	)
-	var client *smc.Client // safe for concurrent calls: every worker shares it
+	// Safe for concurrent calls: every worker shares it.
+	client, err := o.SMC(region, o.Limiter)
+	if err != nil {
+		return err
+	}
 	if o.DryRun {
 		// A dry run writes nothing, not even the lock.
 		st, err = batch.ReadState(o.StatePath)
 	} else {
-		if client, err = o.SMC(region, o.Limiter); err != nil {
-			return err
-		}
 		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
 		if err == nil {
 			defer store.Close()
@@ -237,6 +244,9 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
+		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+			return follow.DescribeJobs(ctx, client, region, ids)
+		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
@@ -244,7 +254,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
 	if !plan.Ready() || o.DryRun {
-		return o.finish(plan, o.preflightError(ctx, plan))
+		err := o.preflightError(ctx, plan)
+		if ctx.Err() == nil {
+			err = worse(err, jobStatusError(plan))
+		}
+		return o.finish(plan, err)
 	}
 	if plan.Count(batch.Planned) > 0 && !o.Yes {
 		o.printTable(o.IO.ErrOut, plan, false)
@@ -269,9 +283,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	runner.Apply(ctx, plan, store)
 	err = o.applyError(ctx, plan)
 	if o.Wait && ctx.Err() == nil {
-		// The state is complete: let another run in while the jobs go on.
-		store.Close()
+		// The lock is kept while waiting: a second apply of the batch is
+		// refused until this one ends.
 		err = worse(err, o.wait(ctx, plan))
+	} else if ctx.Err() == nil {
+		err = worse(err, jobStatusError(plan))
 	}
 	return o.finish(plan, err)
 }
@@ -357,6 +373,23 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 	return nil
 }
 
+// jobStatusError is exit 5 for a batch with a job that a person must act on
+// (InError, Stopped, Expired, or gone), as its status was read in this run.
+func jobStatusError(plan *batch.Plan) error {
+	var bad []string
+	for _, r := range plan.Results {
+		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
+			bad = append(bad, r.JobID+" ("+r.Migration.Spec.InstanceID+", "+r.JobStatus+")")
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
+		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
+		Hint: "read why with 'zonemove status JOB_ID'; resume InError and Stopped jobs with 'zonemove retry JOB_ID...' (docs/batch.md, \"A job of the batch ended badly\")"}
+}
+
 // exitRank orders exit codes from the least to the most severe.
 var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitTimeout: 1, cmdutil.ExitJobFailed: 2, cmdutil.ExitCheckFailed: 3, cmdutil.ExitFailure: 4, cmdutil.ExitAuth: 5, cmdutil.ExitInterrupted: 6}
 
@@ -431,7 +464,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		}
 		doc.Results = append(doc.Results, applyResult{
 			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
-			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed,
+			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, JobStatus: r.JobStatus,
 			Checks: checks, Error: o.resultErrorBody(r),
 		})
 	}
@@ -444,6 +477,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 				continue
 			}
 			doc.Results[i].Job = j
+			doc.Results[i].JobStatus = j.Status
 			switch {
 			case j.Failed():
 				jobs.Failed++
@@ -473,7 +507,7 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 
 func summarize(plan *batch.Plan) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
 }
 
 // resultErrorBody describes a migration's error, with what a re-run does about it.
@@ -496,9 +530,12 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 		return "run the same apply again to create it"
 	case r.Status == batch.Created:
 		return hintFor(r.Err)
+	case errors.As(r.Err, new(*batch.TokenReusedError)):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
-		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse || ae.Attempts > 1) {
-			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+		if migration.MayHaveCreated(r.Resumed, r.Err) {
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
 		h := hintFor(r.Err)
 		if h != "" {
@@ -514,7 +551,11 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 	cs := o.IO.ColorScheme()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	header := "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS"
-	if o.report != nil {
+	jobColumn := o.report != nil
+	for _, r := range plan.Results {
+		jobColumn = jobColumn || r.JobStatus != ""
+	}
+	if jobColumn {
 		header += "\tJOB STATUS"
 	}
 	fmt.Fprintln(tw, header)
@@ -523,7 +564,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 		status := string(r.Status)
 		if color {
 			switch r.Status {
-			case batch.Created, batch.Exists:
+			case batch.Created, batch.Exists, batch.Done:
 				status = cs.Green(status)
 			case batch.Blocked, batch.Failed:
 				status = cs.Red(status)
@@ -534,8 +575,11 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 			failing = append(failing, c.ID)
 		}
 		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ",")))
-		if o.report != nil {
-			js := "-"
+		if jobColumn {
+			js := follow.Dash(r.JobStatus)
+			if color && r.JobStatus != "" {
+				js = follow.ColorStatus(cs, js)
+			}
 			if j := o.waitResult(r); j != nil {
 				js = j.Status
 				if j.Failed() && j.Status == smc.StatusFinished {
@@ -563,13 +607,26 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Err == nil && !r.Resumed {
+		if len(notable) == 0 && r.Err == nil && !r.Resumed && !r.Adopted && !batch.EndedBadly(r.JobStatus) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
 		if r.Resumed {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
-				"  %s; the API answers with the job it made, if any. The active-job check does not block it.\n", r.ClientToken)
+				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
+		}
+		if r.Adopted {
+			fmt.Fprintf(w, "  Adopted: job %s of this instance was found, with no record of it in the state file; it is recorded now\n"+
+				"  and followed like the batch's own jobs. No second job is created.\n", r.JobID)
+		}
+		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
+			if r.JobStatus == batch.JobNotFound {
+				fmt.Fprintf(w, "  Job %s no longer exists (deleted). To migrate %s again: zonemove state forget -f %s %s, then run the same apply again.\n",
+					r.JobID, r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+			} else {
+				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s', then resume it with 'zonemove retry %s'.\n",
+					r.JobID, r.JobStatus, r.JobID, r.JobID)
+			}
 		}
 		if len(notable) > 0 {
 			var b bytes.Buffer
@@ -632,7 +689,7 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
