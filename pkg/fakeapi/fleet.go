@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -31,6 +33,7 @@ type Fleet struct {
 type fleetJob struct {
 	id, zone, instanceType string
 	ended                  bool
+	status                 string // set by SetJobStatus: the job stays so
 }
 
 // The IDs of the recorded instance, replaced by each instance's own.
@@ -87,6 +90,35 @@ func (f *Fleet) EndAs(instanceID, instanceType string) {
 	f.endTypes[instanceID] = instanceType
 }
 
+// SetJobStatus gives the instance's job a status it keeps (Ready, Stopped,
+// InError, Expired...), making the job if the instance has none, as if an
+// earlier create had made it.
+func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	j := f.jobs[instanceID]
+	if j == nil {
+		j = &fleetJob{id: FleetJob(instanceID), zone: zone}
+		f.jobs[instanceID] = j
+	}
+	j.status = status
+}
+
+// DeleteJob removes the instance's job, as DeleteReplicationJob does.
+func (f *Fleet) DeleteJob(instanceID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.jobs, instanceID)
+}
+
+// Move puts the instance in a zone as a finished job would have (its job is
+// Finished).
+func (f *Fleet) Move(instanceID, zone string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: zone, ended: true}
+}
+
 func suffix(id string) string {
 	if len(id) < 4 {
 		return id
@@ -98,6 +130,11 @@ func (f *Fleet) create(r *Request) (int, any) {
 	id := r.Params.Get("InstanceId")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if job, ok := f.srv.tokenJob(r.Params.Get("ClientToken")); ok {
+		// SMC keys idempotency on the token alone: a token used before answers
+		// with its job, whatever instance the request names.
+		return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": job}
+	}
 	if !f.instances[id] {
 		return 400, map[string]string{"RequestId": "FLEET-CREATE", "Code": "InvalidInstanceId.NotFound", "Message": "The specified instance does not exist."}
 	}
@@ -170,28 +207,58 @@ func (f *Fleet) describeInstances(r *Request) (int, any) {
 		"Instances": map[string]any{"Instance": list}}
 }
 
+// describeJobs filters as DescribeReplicationJobs does (JobId.N, InstanceId.N,
+// JobType, Status) and pages (PageSize 1-50, default 10; PageNumber).
 func (f *Fleet) describeJobs(r *Request) (int, any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var list []any
-	if r.Params.Get("JobId.1") != "" {
-		for i := 1; r.Params.Get(fmt.Sprintf("JobId.%d", i)) != ""; i++ {
-			id := r.Params.Get(fmt.Sprintf("JobId.%d", i))
-			for inst, j := range f.jobs {
-				if j.id == id {
-					j.ended = true
-					list = append(list, f.jobView(inst, j))
-				}
-			}
+	list := func(prefix string) []string {
+		var out []string
+		for i := 1; r.Params.Get(fmt.Sprintf("%s.%d", prefix, i)) != ""; i++ {
+			out = append(out, r.Params.Get(fmt.Sprintf("%s.%d", prefix, i)))
 		}
-	} else if inst := r.Params.Get("InstanceId.1"); f.jobs[inst] != nil {
-		list = append(list, f.jobView(inst, f.jobs[inst]))
+		return out
 	}
-	if list == nil {
-		list = []any{}
+	jobIDs, instanceIDs := list("JobId"), list("InstanceId")
+	if len(jobIDs) > 50 || len(instanceIDs) > 50 {
+		return 400, map[string]string{"RequestId": "FLEET-JOBS", "Code": "InvalidParameter", "Message": "at most 50 JobId.N or InstanceId.N"}
 	}
-	return 200, map[string]any{"RequestId": "FLEET-JOBS", "TotalCount": len(list), "PageNumber": 1, "PageSize": 50,
-		"ReplicationJobs": map[string]any{"ReplicationJob": list}}
+	size, number := 10, 1
+	if v := r.Params.Get("PageSize"); v != "" {
+		fmt.Sscan(v, &size)
+	}
+	if v := r.Params.Get("PageNumber"); v != "" {
+		fmt.Sscan(v, &number)
+	}
+	if size < 1 || size > 50 || number < 1 {
+		return 400, map[string]string{"RequestId": "FLEET-JOBS", "Code": "InvalidParameter", "Message": "PageSize is 1-50, PageNumber from 1"}
+	}
+	var insts []string
+	for inst := range f.jobs {
+		insts = append(insts, inst)
+	}
+	sort.Strings(insts)
+	var all []any
+	for _, inst := range insts {
+		j := f.jobs[inst]
+		if len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id) || len(instanceIDs) > 0 && !slices.Contains(instanceIDs, inst) {
+			continue
+		}
+		if len(jobIDs) > 0 && j.status == "" {
+			j.ended = true // the first poll by ID finds the job at its end
+		}
+		v := f.jobView(inst, j)
+		if st := r.Params.Get("Status"); st != "" && v["Status"] != st {
+			continue
+		}
+		all = append(all, v)
+	}
+	page := []any{}
+	if from := (number - 1) * size; from < len(all) {
+		page = all[from:min(from+size, len(all))]
+	}
+	return 200, map[string]any{"RequestId": "FLEET-JOBS", "TotalCount": len(all), "PageNumber": number, "PageSize": size,
+		"ReplicationJobs": map[string]any{"ReplicationJob": page}}
 }
 
 func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
@@ -199,6 +266,11 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
 	switch {
+	case j.status != "":
+		v["Status"] = j.status
+		if j.status == "InError" {
+			v["ErrorCode"], v["StatusInfo"] = "DiskSyncFailed", "data disk sync failed"
+		}
 	case j.ended && f.failing[instanceID]:
 		v["Status"], v["Progress"], v["ErrorCode"], v["StatusInfo"], v["EndTime"] = "InError", 40, "DiskSyncFailed", "data disk sync failed", "2026-11-27T13:10:00Z"
 	case j.ended:

@@ -10,8 +10,8 @@ import (
 // used wherever a create failed and wherever a message says whether a job
 // exists. err is this run's failure of the create; sentBefore is true when the
 // same ClientToken may have been sent before (by an earlier run, or by the
-// operator repeating a create). No job was made only when the token never
-// reached the API, or reached it exactly once and that one request was
+// operator repeating a create). No job was made only when nothing was sent
+// before and every attempt of this run either never reached the API or was
 // refused with an answer (a 4xx): a refused resend proves nothing about the
 // request that came before it.
 func MayHaveCreated(sentBefore bool, err error) bool {
@@ -22,9 +22,5 @@ func MayHaveCreated(sentBefore bool, err error) bool {
 	if !errors.As(err, &ae) {
 		return err != nil
 	}
-	if !ae.Sent {
-		return false
-	}
-	refused := ae.Attempts == 1 && ae.HTTPStatus >= 400 && ae.HTTPStatus < 500
-	return !refused
+	return ae.Sent && (ae.Uncertain || !ae.Refused())
 }
