@@ -198,11 +198,16 @@ func found(res *Result, rep *preflight.Report) bool {
 	if rep.CurrentZone != "" && rep.CurrentZone == s.TargetZone &&
 		(s.TargetInstanceType == "" || s.TargetInstanceType == rep.CurrentInstanceType) {
 		res.Status = Done
+		// The checks of a move were for an instance still to move: only this note stands.
+		res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
+			Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType)}}
 		return true
 	}
 	for _, j := range rep.Jobs {
 		if j.InstanceId == s.InstanceID && preflight.Unfinished(j.Status) && j.Status != facts.JobDeleting {
 			res.Status, res.JobID, res.Adopted, res.JobStatus = Exists, j.JobId, true, j.Status
+			res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Warn,
+				Message: fmt.Sprintf("adopted: job %s (%s) of %s exists and the state file has no record of it; it is recorded and no second job is created", j.JobId, j.Status, s.InstanceID)}}
 			return true
 		}
 	}

@@ -615,10 +615,6 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
 		}
-		if r.Adopted {
-			fmt.Fprintf(w, "  Adopted: job %s of this instance was found, with no record of it in the state file; it is recorded now\n"+
-				"  and followed like the batch's own jobs. No second job is created.\n", r.JobID)
-		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
 			if r.JobStatus == batch.JobNotFound {
 				fmt.Fprintf(w, "  Job %s no longer exists (deleted). To migrate %s again: zonemove state forget -f %s %s, then run the same apply again.\n",

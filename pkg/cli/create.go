@@ -232,7 +232,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
 	if o.repeat {
 		if err := o.verifyOwner(ctx, client, resp.JobId); err != nil {
-			return o.finish(doc, err)
+			// The job is not (known to be) this instance's: claim no creation.
+			doc.JobID, doc.RequestID = "", ""
+			return o.Out.Render(doc, err, func() {})
 		}
 	}
 	if o.Wait {
