@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -79,7 +78,9 @@ func TestRecoveryCreate(t *testing.T) {
 	runApplyGolden(t, []applyCase{
 		{name: "lost-answers-then-printed-repeat", runs: []applyRun{
 			{args: append(append([]string{}, base...), "--yes", "--max-attempts", "2"),
-				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step { return map[string][]fakeapi.Step{createAction: dropAll(fl, 2)} },
+				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+					return map[string][]fakeapi.Step{createAction: dropAll(fl, 2)}
+				},
 				check: exitCode(1, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 					if !strings.Contains(res.stderr, printed) {
 						t.Errorf("stderr does not print the repeat %q:\n%s", printed, res.stderr)
@@ -90,7 +91,9 @@ func TestRecoveryCreate(t *testing.T) {
 		}},
 		{name: "refused-repeat", runs: []applyRun{
 			{args: append(append([]string{}, base...), "--yes", "--max-attempts", "1"),
-				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step { return map[string][]fakeapi.Step{createAction: dropAll(fl, 1)} },
+				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+					return map[string][]fakeapi.Step{createAction: dropAll(fl, 1)}
+				},
 				check: exitCode(1, jobsCreated(1))},
 			// Refused now, but the first request made a job: never "no job was created".
 			{args: repeat, script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
@@ -297,5 +300,3 @@ func TestRecoveryRandomKillPoints(t *testing.T) {
 		})
 	}
 }
-
-var _ = batch.JobNotFound
