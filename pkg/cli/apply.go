@@ -217,6 +217,13 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 
 	runner := &batch.Runner{
+		Prefetch: func(ctx context.Context, ms []*batch.Migration) error {
+			g, err := f.Gatherer()
+			if err != nil {
+				return err
+			}
+			return g.Prefetch(ctx, checkTargets(ms))
+		},
 		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
 			rep, err := f.RunChecks(ctx, CheckRequest{Spec: &spec, Skip: m.SkipChecks})

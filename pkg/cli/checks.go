@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -31,4 +32,13 @@ func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts,
 		return nil, err
 	}
 	return g.Gather(ctx, t)
+}
+
+// checkTargets are the facts the preflight of the migrations reads.
+func checkTargets(ms []*batch.Migration) []facts.Target {
+	out := make([]facts.Target, len(ms))
+	for i, m := range ms {
+		out[i] = preflight.TargetOf(&m.Spec)
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -47,7 +48,7 @@ type Factory struct {
 	jsonWritten bool
 
 	gathererMu sync.Mutex
-	gatherer   *cloud.Gatherer
+	gatherer   *cloud.Fleet
 }
 
 // GlobalOptions are the flags every command has.
@@ -160,7 +161,7 @@ func (f *Factory) Cloud() (*cloud.Client, error) {
 
 // Gatherer returns the preflight's fact gatherer, built once per Factory so
 // that every migration of a run shares its remembered lookups.
-func (f *Factory) Gatherer() (*cloud.Gatherer, error) {
+func (f *Factory) Gatherer() (*cloud.Fleet, error) {
 	f.gathererMu.Lock()
 	defer f.gathererMu.Unlock()
 	if f.gatherer != nil {
@@ -170,7 +171,7 @@ func (f *Factory) Gatherer() (*cloud.Gatherer, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.gatherer = cloud.NewGatherer(c)
+	f.gatherer = cloud.NewFleet(c, f.now().Add(-preflight.SnapshotMaxAge))
 	return f.gatherer, nil
 }
 
