@@ -34,6 +34,32 @@ func newRunner(check CheckFunc, create CreateFunc) *Runner {
 		NewClientToken: func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("tok-%d", n) }}
 }
 
+// gate holds its first n callers until all n are inside, so that a test sees
+// n calls at once without sleeping, and records the most callers inside at once.
+type gate struct {
+	n                     int32
+	inside, peak, arrived atomic.Int32
+	open                  chan struct{}
+}
+
+func newGate(n int) *gate { return &gate{n: int32(n), open: make(chan struct{})} }
+
+// enter waits at the gate; the caller defers the returned leave.
+func (g *gate) enter(t *testing.T) (leave func()) {
+	in := g.inside.Add(1)
+	for p := g.peak.Load(); in > p && !g.peak.CompareAndSwap(p, in); p = g.peak.Load() {
+	}
+	if g.arrived.Add(1) == g.n {
+		close(g.open)
+	}
+	select {
+	case <-g.open:
+	case <-time.After(time.Minute): // a guard against a hang, not a wait
+		t.Errorf("only %d of %d calls ever ran at once", g.peak.Load(), g.n)
+	}
+	return func() { g.inside.Add(-1) }
+}
+
 func TestPreflightFromState(t *testing.T) {
 	m := manifestOf(4)
 	st := &State{Migrations: map[string]*Entry{}}
@@ -99,12 +125,9 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	var inflight, peak atomic.Int32
+	g := newGate(3)
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
+		defer g.enter(t)()
 		st, err := ReadState(path)
 		if err != nil {
 			return nil, err
@@ -112,7 +135,6 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		if e := st.Migrations[req.InstanceId]; e == nil || e.ClientToken != req.ClientToken {
 			t.Errorf("create of %s sent before its token %s was in the state file", req.InstanceId, req.ClientToken)
 		}
-		time.Sleep(5 * time.Millisecond)
 		if req.InstanceId == "i-bp1ff25rzvnul6kr0004" {
 			return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
 		}
@@ -127,8 +149,8 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
 	}
 	r.Apply(context.Background(), plan, store)
-	if p := peak.Load(); p > 3 || p < 2 {
-		t.Errorf("peak of %d creates in flight; want 2 or 3 (concurrency 3)", p)
+	if p := g.peak.Load(); p != 3 {
+		t.Errorf("peak of %d creates in flight; want 3 (the concurrency)", p)
 	}
 	st, _ := ReadState(path)
 	for i, res := range plan.Results {
@@ -186,19 +208,15 @@ func TestApplyStopsAfterAuthError(t *testing.T) {
 
 // The preflight checks migrations concurrently, Concurrency at a time.
 func TestPreflightConcurrent(t *testing.T) {
-	var inflight, peak atomic.Int32
+	g := newGate(4)
 	r := newRunner(func(ctx context.Context, m *Migration) (*preflight.Report, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
-		time.Sleep(10 * time.Millisecond)
+		defer g.enter(t)()
 		return &preflight.Report{}, nil
 	}, nil)
 	r.Concurrency = 4
 	plan := r.Preflight(context.Background(), manifestOf(12), &State{Migrations: map[string]*Entry{}})
-	if p := peak.Load(); p < 2 || p > 4 {
-		t.Errorf("peak of %d checks at once; want 2 to 4", p)
+	if p := g.peak.Load(); p != 4 {
+		t.Errorf("peak of %d checks at once; want 4 (the concurrency)", p)
 	}
 	if !plan.Ready() || plan.Count(Planned) != 12 {
 		t.Errorf("plan: %d planned, ready %v", plan.Count(Planned), plan.Ready())

@@ -80,26 +80,35 @@ func LockPath(state string) string { return state + ".lock" }
 
 // ReadState reads a state file; a missing file is an empty state.
 func ReadState(path string) (*State, error) {
-	st := &State{Version: StateVersion, Migrations: map[string]*Entry{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return st, nil
+		return &State{Version: StateVersion, Migrations: map[string]*Entry{}}, nil
 	}
 	if err != nil {
 		return nil, &StateError{Path: path, Err: err}
 	}
+	st, err := decodeState(data)
+	if err != nil {
+		return nil, &StateError{Path: path, Err: err}
+	}
+	return st, nil
+}
+
+// decodeState parses the content of a state file and checks what a run relies on.
+func decodeState(data []byte) (*State, error) {
+	st := &State{Version: StateVersion, Migrations: map[string]*Entry{}}
 	if err := json.Unmarshal(data, st); err != nil {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("not a zonemove state file (%v)", err)}
+		return nil, fmt.Errorf("not a zonemove state file (%v)", err)
 	}
 	if st.Version != StateVersion {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)}
+		return nil, fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)
 	}
 	if st.Migrations == nil {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
 		if e == nil || e.ClientToken == "" || e.Fingerprint == "" {
-			return nil, &StateError{Path: path, Err: fmt.Errorf("the entry of %s has no client_token or fingerprint", id)}
+			return nil, fmt.Errorf("the entry of %s has no client_token or fingerprint", id)
 		}
 	}
 	return st, nil
@@ -117,7 +126,6 @@ type Store struct {
 
 	wmu     sync.Mutex // serializes writes
 	written uint64     // gen of the last durable write
-	writes  int        // durable writes made, for tests
 
 	// writeFile replaces the file; tests inject failures.
 	writeFile func(path string, data []byte) error
@@ -144,9 +152,6 @@ func OpenStore(path, manifest string) (*Store, error) {
 	}
 	return &Store{path: path, lock: lk, state: st, writeFile: writeFileAtomic}, nil
 }
-
-// Path is the state file's path.
-func (s *Store) Path() string { return s.path }
 
 // Snapshot returns a copy of the state.
 func (s *Store) Snapshot() *State {
@@ -235,7 +240,6 @@ func (s *Store) change(fn, undo func(*State)) (err error) {
 		return &StateError{Path: s.path, Err: err}
 	}
 	s.written = gen
-	s.writes++
 	return nil
 }
 

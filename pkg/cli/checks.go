@@ -4,30 +4,21 @@ import (
 	"context"
 
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// CheckRequest and CheckReport are the preflight's; kept until the commands
-// call preflight.Run through their own dependency.
-type (
-	CheckRequest = preflight.Request
-	CheckReport  = preflight.Report
-)
+// CheckFunc runs the preflight of one migration: what create and apply hold
+// (preflight.Run on the facts of their region).
+type CheckFunc func(ctx context.Context, req preflight.Request) (*preflight.Report, error)
 
-// RunChecks runs the preflight of one migration (read-only calls, none
-// offline). It is safe to call concurrently: facts shared by several
-// migrations of one run are fetched once.
-func (f *Factory) RunChecks(ctx context.Context, req CheckRequest) (*CheckReport, error) {
-	return preflight.Run(ctx, lazyGatherer{f}, req, f.now())
-}
-
-// lazyGatherer builds the Factory's gatherer on the first lookup, so that an
+// lazyGatherer builds the region's gatherer on the first lookup, so that an
 // offline preflight needs no credentials.
-type lazyGatherer struct{ f *Factory }
+type lazyGatherer func() (*cloud.Fleet, error)
 
 func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
-	g, err := l.f.Gatherer()
+	g, err := l()
 	if err != nil {
 		return nil, err
 	}
