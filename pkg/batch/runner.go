@@ -90,6 +90,10 @@ func (e *TokenReusedError) Error() string {
 // JobsFunc reads jobs by ID; a job the API does not know is absent from the map.
 type JobsFunc func(ctx context.Context, ids []string) (map[string]*facts.Job, error)
 
+// PrefetchFunc reads, in bulk, the facts of the migrations about to be
+// checked, so that each CheckFunc finds them read.
+type PrefetchFunc func(ctx context.Context, ms []*Migration) error
+
 // CheckFunc runs the preflight of one migration.
 type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
 
@@ -98,8 +102,11 @@ type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Re
 
 // Runner checks and creates the migrations of a manifest.
 type Runner struct {
-	Check  CheckFunc
-	Create CreateFunc
+	// Prefetch, when set, runs once before the checks, with every migration
+	// to be checked.
+	Prefetch       PrefetchFunc
+	Check          CheckFunc
+	Create         CreateFunc
 	// Jobs reads the jobs of the batch: their statuses, and the job a
 	// repeated create answered with. nil reads nothing (dry runs in tests).
 	Jobs           JobsFunc
@@ -165,6 +172,18 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		default:
 			res.Resumed = true
 			toCheck = append(toCheck, res)
+		}
+	}
+	if r.Prefetch != nil && len(toCheck) > 0 {
+		ms := make([]*Migration, len(toCheck))
+		for i, res := range toCheck {
+			ms[i] = res.Migration
+		}
+		if err := r.Prefetch(ctx, ms); err != nil {
+			for _, res := range toCheck {
+				res.Status, res.Err = Failed, err
+			}
+			return plan
 		}
 	}
 	r.each(ctx, toCheck, func(res *Result) {
