@@ -104,9 +104,9 @@ type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Re
 type Runner struct {
 	// Prefetch, when set, runs once before the checks, with every migration
 	// to be checked.
-	Prefetch       PrefetchFunc
-	Check          CheckFunc
-	Create         CreateFunc
+	Prefetch PrefetchFunc
+	Check    CheckFunc
+	Create   CreateFunc
 	// Jobs reads the jobs of the batch: their statuses, and the job a
 	// repeated create answered with. nil reads nothing (dry runs in tests).
 	Jobs           JobsFunc
@@ -166,7 +166,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		switch {
 		case e.Fingerprint != Fingerprint(req):
 			res.Status = Blocked
-			res.Checks = []preflight.Result{r.changedFinding(mig, e, req)}
+			res.Checks = []preflight.Result{r.changedFinding(m.Path, mig, e, req)}
 		case e.JobID != "":
 			res.Status = Exists
 		default:
@@ -272,18 +272,23 @@ func EndedBadly(status string) bool {
 	return false
 }
 
-func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request) preflight.Result {
+func (r *Runner) changedFinding(manifest string, mig *Migration, e *Entry, req *migration.Request) preflight.Result {
 	id := mig.Spec.InstanceID
 	msg := "the manifest entry changed after an earlier run recorded ClientToken " + e.ClientToken + " for it (" + strings.Join(e.Changes(req), "; ") + ")"
+	forget := "zonemove state forget -f " + manifest
+	if r.StatePath != DefaultStatePath(manifest) {
+		forget += " --state " + r.StatePath
+	}
+	forget += " " + id
 	var hint string
 	if e.JobID != "" {
 		hint = fmt.Sprintf("Job %s was created from the earlier entry and keeps its values; zonemove creates no second job for %s. "+
-			"Restore the entry, or remove it from the manifest; to migrate again later, wait for %s to end and delete %s from %s.",
-			e.JobID, id, e.JobID, id, r.StatePath)
+			"Restore the entry, or remove it from the manifest; to migrate again later, wait for %s to end, then run '%s' and apply again.",
+			e.JobID, id, e.JobID, forget)
 	} else {
 		hint = fmt.Sprintf("The earlier create may have reached the API, and re-sending the old token with new values would silently return the old job. "+
-			"Restore the entry and re-run to finish it; or, if 'zonemove list' shows no job for %s, delete %s from %s and re-run.",
-			id, id, r.StatePath)
+			"Restore the entry and re-run to finish it; or, if 'zonemove list' shows no job for %s, run '%s --yes' and apply again.",
+			id, forget)
 	}
 	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
 }

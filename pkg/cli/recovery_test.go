@@ -151,7 +151,7 @@ func TestRecoveryApply(t *testing.T) {
 		{name: "finished-job-resent", manifest: "batch.yaml", runs: []applyRun{
 			{args: yes, script: answerLostOn(2), check: exitCode(1, tokensKept(second))},
 			{args: yes, before: nil, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
-				fl.Move(second, "cn-hangzhou-i")
+				fl.Move(second, "cn-hangzhou-i", "ecs.g7.xlarge")
 				return nil
 			}, check: exitCode(0, oneJobEach)},
 		}},

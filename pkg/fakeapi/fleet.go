@@ -129,12 +129,12 @@ func (f *Fleet) DeleteJob(instanceID string) {
 	delete(f.jobs, instanceID)
 }
 
-// Move puts the instance in a zone as a finished job would have (its job is
-// Finished).
-func (f *Fleet) Move(instanceID, zone string) {
+// Move puts the instance in a zone, with a type ("" keeps its own), as a
+// finished job would have (its job is Finished).
+func (f *Fleet) Move(instanceID, zone, instanceType string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: zone, ended: true}
+	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: zone, instanceType: instanceType, ended: true}
 }
 
 // Tag gives the instance a tag, for DescribeInstances' Tag.N filters.
