@@ -483,7 +483,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 				continue
 			}
 			doc.Results[i].Job = j
-			doc.Results[i].JobStatus = j.Status
+			doc.Results[i].JobStatus = waitStatus(j)
 			switch {
 			case j.Failed():
 				jobs.Failed++
@@ -496,6 +496,15 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		doc.Summary.Jobs = jobs
 	}
 	return doc
+}
+
+// waitStatus is the status a followed job ended in: a job that failed in a
+// status that is not an end was deleted while it was followed.
+func waitStatus(j *follow.Result) string {
+	if j.Failed() && !smc.IsTerminal(j.Status) {
+		return batch.JobNotFound
+	}
+	return j.Status
 }
 
 // waitResult is the job of a migration as the wait left it, if it was followed.
@@ -587,7 +596,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 				js = follow.ColorStatus(cs, js)
 			}
 			if j := o.waitResult(r); j != nil {
-				js = j.Status
+				js = waitStatus(j)
 				if j.Failed() && j.Status == smc.StatusFinished {
 					js += " (not as asked)"
 				}

@@ -176,6 +176,45 @@ func TestRecoveryApply(t *testing.T) {
 			}, check: exitCode(5)},
 			{args: append(yes, "-o", "json"), check: exitCode(5)},
 		}},
+		// A job is deleted while apply --wait follows the batch: it fails
+		// alone, the others are followed to their end, and the summary agrees
+		// with the rows.
+		{name: "deleted-job-during-wait", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				jobs := fl.Jobs()
+				polls := 0 // by job ID: the wait's; one at a time
+				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+					if r.Params.Get("JobId.1") != "" {
+						switch polls++; polls {
+						case 1: // seen Running ...
+							fl.SetJobStatus(third, "cn-hangzhou-i", "Running")
+						case 2: // ... then deleted
+							fl.DeleteJob(third)
+						}
+					}
+					return jobs.Respond(r)
+				}})
+				return nil
+			}, check: exitCode(5)},
+		}},
+		{name: "deleted-job-during-wait-json", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "-o", "json"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				jobs := fl.Jobs()
+				polls := 0
+				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+					if r.Params.Get("JobId.1") != "" {
+						switch polls++; polls {
+						case 1:
+							fl.SetJobStatus(third, "cn-hangzhou-i", "Running")
+						case 2:
+							fl.DeleteJob(third)
+						}
+					}
+					return jobs.Respond(r)
+				}})
+				return nil
+			}, check: exitCode(5)},
+		}},
 		// Two state paths that are symlinks to one file: the lock is the real
 		// file's, so the second run is refused; a write keeps the links.
 		{name: "symlinked-state-paths", manifest: "batch.yaml", runs: []applyRun{

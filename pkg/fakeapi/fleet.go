@@ -93,6 +93,13 @@ func FleetJob(instanceID string) string { return "j-" + strings.TrimPrefix(insta
 // lost.
 func (f *Fleet) Created() Step { return Step{Respond: f.create} }
 
+// Server is the fake endpoint the fleet answers on.
+func (f *Fleet) Server() *Server { return f.srv }
+
+// Jobs is the step that answers DescribeReplicationJobs as the fleet does (to
+// wrap it in a test's own step).
+func (f *Fleet) Jobs() Step { return Step{Respond: f.describeJobs} }
+
 // FailJob makes the job of the instance end InError.
 func (f *Fleet) FailJob(instanceID string) {
 	f.mu.Lock()
