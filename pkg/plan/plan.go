@@ -415,7 +415,7 @@ func blockedEverywhere(ip *InstancePlan) ([]string, string) {
 	}
 	parts := make([]string, len(ip.Candidates))
 	for i, c := range ip.Candidates {
-		parts[i] = c.ZoneID + ": " + strings.Join(c.Blocking, ", ")
+		parts[i] = c.ZoneID + ": " + strings.Join(c.Blocking, ", ") + " (" + c.Reason + ")"
 	}
 	return nil, "no zone: " + strings.Join(parts, "; ")
 }
@@ -528,8 +528,16 @@ func (pl *planner) vswitchNote(inst *Instance, zone string, v *VSwitch, left int
 	switch {
 	case v.FreeIPs <= 0:
 		return fmt.Sprintf("%s has no free address%s", v.VSwitchID, of)
+	case left <= 0 && n > 1:
+		var total int64
+		for _, o := range pl.vswitches[[2]string{inst.VpcID, zone}] {
+			if o.Status == VSwitchAvailable {
+				total += o.FreeIPs
+			}
+		}
+		return fmt.Sprintf("this plan already fills the %d vSwitches of %s in %s (%s in all)", n, inst.VpcID, zone, count(total, "free address"))
 	case left <= 0:
-		return fmt.Sprintf("this plan already places %s in %s, which has %s%s", count(used, "instance"), v.VSwitchID, count(v.FreeIPs, "free address"), of)
+		return fmt.Sprintf("this plan already places %s in %s, which has %s", count(used, "instance"), v.VSwitchID, count(v.FreeIPs, "free address"))
 	case used > 0:
 		return fmt.Sprintf("%s has %s left after %d placed by this plan%s", v.VSwitchID, count(left, "free address"), used, of)
 	}

@@ -232,7 +232,7 @@ func TestNoZone(t *testing.T) {
 		{"classic network", func(in *Input) { in.Instances[0].VpcID = "" }, nil, []string{"network-vpc", "vswitch-zone"},
 			"no zone: network-vpc, vswitch-zone block every zone (i-1 is in the classic network; only VPC instances can move across zones; i-1 is in no VPC, so it has no vSwitch in z-b)"},
 		{"a different block in each zone", func(in *Input) { in.Zones = []string{"z-c", "z-d"} }, nil, nil,
-			"no zone: z-c: vswitch-ips; z-d: vswitch-zone"},
+			"no zone: z-c: vswitch-ips (vSwitch vsw-c has no free IP address); z-d: vswitch-zone (VPC vpc-1 has no vSwitch in z-d)"},
 		{"no other zone", func(in *Input) { in.Zones = []string{"z-a"} }, nil, nil,
 			"no candidate zone: the region has no other zone (or none was asked for)"},
 		{"its own zone asked for", func(in *Input) { in.Zones, in.ZonesGiven = []string{"z-a"}, true }, nil, []string{"zone-change"},
@@ -315,7 +315,8 @@ func TestFleetNeverOverfillsAVSwitch(t *testing.T) {
 	if len(last.Blocking) != 0 {
 		t.Errorf("each zone is blocked by another check, yet %v blocks all", last.Blocking)
 	}
-	if want := "no zone: z-b: vswitch-ips; z-c: vswitch-ips; z-d: type-in-stock"; last.Reason != want {
+	if want := "no zone: z-b: vswitch-ips (this plan already places 8 instances in vsw-b, which has 8 free addresses); " +
+		"z-c: vswitch-ips (this plan already fills the 2 vSwitches of vpc-1 in z-c (13 free addresses in all)); z-d: type-in-stock (ecs.g7.large is sold out in z-d)"; last.Reason != want {
 		t.Errorf("reason\n got %q\nwant %q", last.Reason, want)
 	}
 	if got, want := last.Candidate("z-b").Reason, "this plan already places 8 instances in vsw-b, which has 8 free addresses"; got != want {
