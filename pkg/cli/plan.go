@@ -25,9 +25,10 @@ import (
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// PlanReader is what zonemove plan reads: the instances, the region's stock,
-// the VPCs' vSwitches and the families' types in bulk, then the facts of each
-// (instance, zone) for the checks.
+// PlanReader is what zonemove plan reads (a cloud.Fleet): the instances, the
+// region's stock, the VPCs' vSwitches and the families' types in bulk, then
+// the facts of each (instance, zone) for the checks, from memory after
+// Prefetch.
 type PlanReader interface {
 	preflight.Gatherer
 	SelectInstances(ctx context.Context, filter cloud.InstanceFilter) ([]*facts.Instance, error)
@@ -91,7 +92,7 @@ that block every zone. Nothing is ever created. See docs/plan.md.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region = f.Global.Region
-			o.Reader = func() (PlanReader, error) { return f.planReader(o.Region) }
+			o.Reader = func() (PlanReader, error) { return f.Gatherer(o.Region, nil) }
 			if err := o.complete(); err != nil {
 				return err
 			}
