@@ -242,6 +242,17 @@ func (o *PlanOptions) plan(ctx context.Context) (*plan.Plan, *plan.Input, error)
 	if !in.ZonesGiven {
 		in.Zones = slices.Sorted(maps.Keys(regionZones))
 	}
+	// One bulk read of what the checks need; the VPCs' vSwitches and the
+	// families' types below then come from it.
+	var targets []facts.Target
+	for _, i := range in.Instances {
+		for _, z := range in.Zones {
+			targets = append(targets, facts.Target{InstanceID: i.InstanceID, Zone: z})
+		}
+	}
+	if err := r.Prefetch(ctx, targets); err != nil {
+		return nil, nil, err
+	}
 	for _, vpcID := range slices.Sorted(maps.Keys(vpcs)) {
 		list, err := r.VSwitchesOfVPC(ctx, vpcID)
 		if err != nil {
@@ -261,15 +272,6 @@ func (o *PlanOptions) plan(ctx context.Context) (*plan.Plan, *plan.Input, error)
 			pf.Types = append(pf.Types, plan.InstanceType{ID: t.InstanceTypeID, CPU: t.CPU, MemoryGiB: t.MemoryGiB})
 		}
 		in.Families = append(in.Families, pf)
-	}
-	var targets []facts.Target
-	for _, i := range in.Instances {
-		for _, z := range in.Zones {
-			targets = append(targets, facts.Target{InstanceID: i.InstanceID, Zone: z})
-		}
-	}
-	if err := r.Prefetch(ctx, targets); err != nil {
-		return nil, nil, err
 	}
 	now := o.Now()
 	check := func(ctx context.Context, p plan.Proposal) (*plan.Assessment, error) {
