@@ -283,10 +283,7 @@ func (o *PlanOptions) plan(ctx context.Context) (*plan.Plan, *plan.Input, error)
 		if err != nil {
 			return nil, err
 		}
-		a := &plan.Assessment{Checks: make([]plan.Check, len(rep.Checks))}
-		for i, c := range rep.Checks {
-			a.Checks[i] = plan.Check{ID: c.ID, Status: string(c.Status), Message: c.Message, Hint: c.Hint}
-		}
+		a := &plan.Assessment{Checks: rep.Checks}
 		if rep.Impact != nil {
 			a.Billing = rep.Impact.Billing
 		}

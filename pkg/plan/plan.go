@@ -2,7 +2,8 @@
 // proposes, per candidate zone, a vSwitch and an instance type, has the
 // preflight checks judge the proposal, and chooses a zone by a simple rule.
 // It reads nothing itself: the facts come in as plain data and the checks as
-// a function, so that the placement is a pure, deterministic computation.
+// a function (preflight.Run in pkg/cli), so that the placement is a pure,
+// deterministic computation.
 package plan
 
 import (
@@ -11,22 +12,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-)
 
-// Check IDs the plan itself may block a zone with, on top of the checks'.
-const (
-	checkVSwitchZone = "vswitch-zone"
-	checkVSwitchIPs  = "vswitch-ips"
-)
-
-// Check statuses, as the preflight checks report them.
-const (
-	StatusFail = "fail"
-	StatusWarn = "warn"
+	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
 // VSwitchAvailable is the only vSwitch status the plan places instances in.
-const VSwitchAvailable = "Available"
+const VSwitchAvailable = preflight.VSwitchAvailable
 
 // Instance is what the plan needs to know of an instance to move.
 type Instance struct {
@@ -95,17 +86,9 @@ type Proposal struct {
 // TypeChange tells whether the proposal changes the instance's type.
 func (p Proposal) TypeChange() bool { return p.InstanceType != p.Instance.InstanceType }
 
-// Check is one check's outcome.
-type Check struct {
-	ID      string `json:"id"`
-	Status  string `json:"status"`
-	Message string `json:"message"`
-	Hint    string `json:"hint,omitempty"`
-}
-
 // Assessment is what the checks say of a proposal.
 type Assessment struct {
-	Checks []Check
+	Checks []preflight.Result
 	// Billing is the billing impact of a type change, as the impact estimate
 	// words it; empty when the type stays.
 	Billing string
@@ -147,7 +130,7 @@ type Candidate struct {
 	Warnings           []string `json:"warnings,omitempty"`
 	Reason             string   `json:"reason"`
 	// Checks are the checks' outcomes for this proposal.
-	Checks []Check `json:"-"`
+	Checks []preflight.Result `json:"-"`
 	// VSwitchNote and TypeNote say why this vSwitch and this type.
 	VSwitchNote string `json:"-"`
 	TypeNote    string `json:"-"`
@@ -460,13 +443,13 @@ func (pl *planner) judge(ctx context.Context, inst *Instance, zone string) (*Can
 	}
 	for _, ch := range a.Checks {
 		switch ch.Status {
-		case StatusFail:
+		case preflight.Fail:
 			msg := ch.Message
-			if ch.ID == checkVSwitchZone && v == nil {
+			if ch.ID == preflight.VSwitchZone && v == nil {
 				msg = c.VSwitchNote // the check speaks of --target-vswitch; the plan proposed none
 			}
 			block(ch.ID, msg)
-		case StatusWarn:
+		case preflight.Warn:
 			c.Warnings = append(c.Warnings, ch.ID)
 		}
 	}
@@ -474,11 +457,11 @@ func (pl *planner) judge(ctx context.Context, inst *Instance, zone string) (*Can
 	// that is not Available (before the checks look at the status).
 	switch {
 	case v == nil:
-		block(checkVSwitchZone, c.VSwitchNote)
+		block(preflight.VSwitchZone, c.VSwitchNote)
 	case v.Status != VSwitchAvailable:
-		block(checkVSwitchZone, c.VSwitchNote)
+		block(preflight.VSwitchZone, c.VSwitchNote)
 	case left <= 0:
-		block(checkVSwitchIPs, c.VSwitchNote)
+		block(preflight.VSwitchIPs, c.VSwitchNote)
 	}
 	c.Feasible = len(c.Blocking) == 0
 	if c.Feasible {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
 // fakeChecks judges proposals by the rules of the preflight checks that
@@ -22,16 +24,18 @@ type fakeChecks struct {
 func (f *fakeChecks) check(_ context.Context, p Proposal) (*Assessment, error) {
 	f.calls++
 	inst := p.Instance
-	var checks []Check
-	add := func(id, status, msg string) { checks = append(checks, Check{ID: id, Status: status, Message: msg}) }
+	var checks []preflight.Result
+	add := func(id string, status preflight.Status, msg string) {
+		checks = append(checks, preflight.Result{ID: id, Status: status, Message: msg})
+	}
 	if p.ZoneID == inst.ZoneID {
-		add("zone-change", StatusFail, inst.InstanceID+" is already in "+p.ZoneID)
+		add("zone-change", preflight.Fail, inst.InstanceID+" is already in "+p.ZoneID)
 	}
 	if f.spot[inst.InstanceID] {
-		add("spot", StatusFail, inst.InstanceID+" is a preemptible instance (SpotStrategy SpotAsPriceGo)")
+		add("spot", preflight.Fail, inst.InstanceID+" is a preemptible instance (SpotStrategy SpotAsPriceGo)")
 	}
 	if inst.VpcID == "" {
-		add("network-vpc", StatusFail, inst.InstanceID+" is in the classic network; only VPC instances can move across zones")
+		add("network-vpc", preflight.Fail, inst.InstanceID+" is in the classic network; only VPC instances can move across zones")
 	}
 	inStock := false
 	for _, s := range f.in.Stock {
@@ -40,7 +44,7 @@ func (f *fakeChecks) check(_ context.Context, p Proposal) (*Assessment, error) {
 		}
 	}
 	if !inStock {
-		add("type-in-stock", StatusFail, p.InstanceType+" is sold out in "+p.ZoneID)
+		add("type-in-stock", preflight.Fail, p.InstanceType+" is sold out in "+p.ZoneID)
 	}
 	var vsw *VSwitch
 	for i, v := range f.in.VSwitches {
@@ -50,18 +54,18 @@ func (f *fakeChecks) check(_ context.Context, p Proposal) (*Assessment, error) {
 	}
 	switch {
 	case p.VSwitchID == "":
-		add("vswitch-zone", StatusFail, "no --target-vswitch: the instance needs a vSwitch in "+p.ZoneID)
+		add("vswitch-zone", preflight.Fail, "no --target-vswitch: the instance needs a vSwitch in "+p.ZoneID)
 	case vsw.ZoneID != p.ZoneID:
-		add("vswitch-zone", StatusFail, "vSwitch "+vsw.VSwitchID+" is in "+vsw.ZoneID)
+		add("vswitch-zone", preflight.Fail, "vSwitch "+vsw.VSwitchID+" is in "+vsw.ZoneID)
 	case vsw.VpcID != inst.VpcID:
-		add("vswitch-vpc", StatusFail, "vSwitch "+vsw.VSwitchID+" is in "+vsw.VpcID)
+		add("vswitch-vpc", preflight.Fail, "vSwitch "+vsw.VSwitchID+" is in "+vsw.VpcID)
 	case vsw.FreeIPs <= 0:
-		add("vswitch-ips", StatusFail, "vSwitch "+vsw.VSwitchID+" has no free IP address")
+		add("vswitch-ips", preflight.Fail, "vSwitch "+vsw.VSwitchID+" has no free IP address")
 	}
-	add("instance-stop", StatusWarn, inst.InstanceID+" is Running")
+	add("instance-stop", preflight.Warn, inst.InstanceID+" is Running")
 	a := &Assessment{}
 	if p.TypeChange() {
-		add("billing-change", StatusWarn, "the type changes")
+		add("billing-change", preflight.Warn, "the type changes")
 		a.Billing = "pay-as-you-go: billed at the price of " + p.InstanceType + " from the migration on"
 	}
 	a.Checks = checks
