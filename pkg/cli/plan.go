@@ -321,7 +321,14 @@ func (o *PlanOptions) writeManifest(p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(o.Manifest, data, 0o644); err != nil {
+	// Through a temporary file, so that an interrupted plan leaves the old
+	// manifest or the new one, never half of one.
+	tmp := o.Manifest + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	if err := os.Rename(tmp, o.Manifest); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
 	n := len(p.Placed())
@@ -453,6 +460,26 @@ func printInstancePlan(ios *iostreams.IOStreams, ip *plan.InstancePlan) {
 		return
 	}
 	fmt.Fprintf(w, "%s %s\n", cs.Red("No zone:"), strings.TrimPrefix(ip.Reason, "no zone: "))
+	for _, h := range everywhereHints(ip) {
+		fmt.Fprintf(w, "  Hint: %s\n", strings.ReplaceAll(h, "\n", "\n        "))
+	}
+}
+
+// everywhereHints are the checks' hints for what blocks every zone of an
+// instance: what to do about it is the same in each zone. The vSwitch checks'
+// hints are left out: they speak of --target-vswitch, which the plan chooses.
+func everywhereHints(ip *plan.InstancePlan) []string {
+	if len(ip.Candidates) == 0 {
+		return nil
+	}
+	vswitchChecks := []string{preflight.VSwitchZone, preflight.VSwitchVPC, preflight.VSwitchIPs}
+	var out []string
+	for _, c := range ip.Candidates[0].Checks {
+		if c.Status == preflight.Fail && c.Hint != "" && slices.Contains(ip.Blocking, c.ID) && !slices.Contains(vswitchChecks, c.ID) {
+			out = append(out, c.Hint)
+		}
+	}
+	return out
 }
 
 // printFleetSummary writes one line per instance, what the plan puts in each

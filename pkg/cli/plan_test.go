@@ -44,7 +44,8 @@ func postPaid(zone string, pairs ...string) fakeapi.RegionZone {
 
 // severalZonesRegion: instance 0001 in zone h; zone i sold out of its type
 // but with larger g7 types, zone j with only a full vSwitch, zone k with a
-// vSwitch of another VPC only.
+// vSwitch of another VPC only. 0002 is a spot instance, 0003 in the classic
+// network, 0004 has a job that ended InError.
 func severalZonesRegion() *fakeapi.Region {
 	return &fakeapi.Region{
 		ID:  planRegionID,
@@ -66,7 +67,9 @@ func severalZonesRegion() *fakeapi.Region {
 			{InstanceID: planInstance(1), ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large", VpcID: planVPC, VSwitchID: "vsw-bp1hhhhhhhhhhhhh0001"},
 			{InstanceID: planInstance(2), ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large", VpcID: planVPC, VSwitchID: "vsw-bp1hhhhhhhhhhhhh0001", SpotStrategy: "SpotAsPriceGo"},
 			{InstanceID: planInstance(3), ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large", NetworkType: "classic"},
+			{InstanceID: planInstance(4), ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large", VpcID: planVPC, VSwitchID: "vsw-bp1hhhhhhhhhhhhh0001"},
 		},
+		Jobs: map[string]string{planInstance(4): "InError"},
 	}
 }
 
@@ -239,7 +242,7 @@ func TestPlan(t *testing.T) {
 			{args: []string{"apply", "-f", "plan.yaml", "--dry-run"}, check: wantExit(0)},
 		}},
 		{name: "spot-and-classic", region: severalZonesRegion, runs: []planRun{
-			{args: planArgs("--instance-id", planInstance(2), "--instance-id", planInstance(3), "--instance-id", planInstance(9), "--manifest", "plan.yaml"),
+			{args: planArgs("--instance-id", planInstance(2), "--instance-id", planInstance(3), "--instance-id", planInstance(4), "--instance-id", planInstance(9), "--manifest", "plan.yaml"),
 				stdoutTTY: true, check: wantExit(3)},
 			{args: planArgs("--instance-id", planInstance(2), "-o", "json"), check: wantExit(3)},
 		}},
