@@ -58,6 +58,8 @@ type Result struct {
 	Resumed bool
 	// Adopted: the job was found on the instance, not in the state file.
 	Adopted bool
+	// Restarted: this run resumed the job (it was InError or Stopped).
+	Restarted bool
 	// JobStatus is the job's status as read in this run; "" when not read,
 	// JobNotFound when the API does not know the job.
 	JobStatus string
@@ -94,6 +96,9 @@ type JobsFunc func(ctx context.Context, ids []string) (map[string]*facts.Job, er
 // checked, so that each CheckFunc finds them read.
 type PrefetchFunc func(ctx context.Context, ms []*Migration) error
 
+// StartFunc resumes a job (StartReplicationJob).
+type StartFunc func(ctx context.Context, jobID string) error
+
 // CheckFunc runs the preflight of one migration.
 type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
 
@@ -110,6 +115,8 @@ type Runner struct {
 	// Jobs reads the jobs of the batch: their statuses, and the job a
 	// repeated create answered with. nil reads nothing (dry runs in tests).
 	Jobs           JobsFunc
+	// Start resumes the InError and Stopped jobs of the batch (Resume).
+	Start StartFunc
 	NewClientToken func() string
 	Now            func() time.Time
 	Concurrency    int
@@ -260,6 +267,42 @@ func (r *Runner) readJobStatuses(ctx context.Context, plan *Plan) {
 			}
 		}
 	}
+}
+
+// Resumable reports whether Resume resumes a job in this status.
+func Resumable(status string) bool { return status == facts.JobInError || status == facts.JobStopped }
+
+// Resume resumes, Concurrency at a time, every job of the plan that exists
+// and is InError or Stopped. StartReplicationJob is not idempotent: when a
+// retried start is refused with ReplicationJob.InvalidStatus, an earlier
+// attempt may have started the job, so it is read back before the refusal is
+// reported.
+func (r *Runner) Resume(ctx context.Context, plan *Plan) {
+	var todo []*Result
+	for _, res := range plan.Results {
+		if res.Status == Exists && Resumable(res.JobStatus) {
+			todo = append(todo, res)
+		}
+	}
+	r.each(ctx, todo, func(res *Result) {
+		if ctx.Err() != nil {
+			res.Err = &NotSentError{Reason: "interrupted"}
+			return
+		}
+		err := r.Start(ctx, res.JobID)
+		var ae *apierr.Error
+		if err != nil && errors.As(err, &ae) && ae.Code == "ReplicationJob.InvalidStatus" && ae.Uncertain && r.Jobs != nil {
+			if jobs, rerr := r.Jobs(ctx, []string{res.JobID}); rerr == nil && jobs[res.JobID] != nil && !Resumable(jobs[res.JobID].Status) {
+				res.Restarted, res.JobStatus = true, jobs[res.JobID].Status
+				return
+			}
+		}
+		if err != nil {
+			res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, err)
+			return
+		}
+		res.Restarted, res.JobStatus = true, facts.JobRunning
+	})
 }
 
 // EndedBadly reports whether a job status is one a person must act on:

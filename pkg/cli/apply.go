@@ -49,6 +49,7 @@ type ApplyOptions struct {
 
 	File        string
 	DryRun      bool
+	RetryFailed bool
 	Yes         bool
 	Concurrency int
 	StatePath   string
@@ -104,6 +105,7 @@ terminal it needs --yes.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&o.File, "file", "f", "", "manifest of the migrations (YAML; required)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
+	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
 	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("checks and creates in flight at once (1 to %d)", batch.MaxConcurrency))
 	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
@@ -122,6 +124,9 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	}
 	if o.Concurrency < 1 || o.Concurrency > batch.MaxConcurrency {
 		return cmdutil.UsageErrorf("invalid --concurrency %d: want 1 to %d", o.Concurrency, batch.MaxConcurrency)
+	}
+	if o.DryRun && o.RetryFailed {
+		return cmdutil.UsageErrorf("--retry-failed cannot go with --dry-run: a dry run resumes no job")
 	}
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
@@ -184,6 +189,7 @@ type applyResult struct {
 	ClientToken        string       `json:"client_token"`
 	Resumed            bool         `json:"resumed"`
 	Adopted            bool         `json:"adopted,omitempty"`
+	Restarted          bool         `json:"restarted,omitempty"`
 	// JobStatus is the job's status as read in this run (with --wait, where
 	// the wait left it).
 	JobStatus string             `json:"job_status"`
@@ -250,6 +256,10 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
 			return follow.DescribeJobs(ctx, client, region, ids)
 		},
+		Start: func(ctx context.Context, jobID string) error {
+			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
+			return err
+		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
@@ -262,14 +272,24 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan))
+			err = worse(err, jobStatusError(plan, o.commandFile()))
 		}
 		return o.finish(plan, err)
 	}
-	if plan.Count(batch.Planned) > 0 && !o.Yes {
+	resume := 0
+	for _, r := range plan.Results {
+		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+			resume++
+		}
+	}
+	if (plan.Count(batch.Planned) > 0 || resume > 0) && !o.Yes {
 		o.printTable(o.IO.ErrOut, plan, false)
 		fmt.Fprintln(o.IO.ErrOut)
-		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
+		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
+		if resume > 0 {
+			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
+		}
+		ok, err := confirm(ctx, o.IO, question)
 		if err != nil {
 			return err
 		}
@@ -287,13 +307,16 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 	o.applied = true
 	runner.Apply(ctx, plan, store)
+	if o.RetryFailed {
+		runner.Resume(ctx, plan)
+	}
 	err = o.applyError(ctx, plan)
 	if o.Wait && ctx.Err() == nil {
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
 		err = worse(err, o.wait(ctx, plan))
 	} else if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan))
+		err = worse(err, jobStatusError(plan, o.commandFile()))
 	}
 	return o.finish(plan, err)
 }
@@ -381,7 +404,7 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
-func jobStatusError(plan *batch.Plan) error {
+func jobStatusError(plan *batch.Plan, file string) error {
 	var bad []string
 	for _, r := range plan.Results {
 		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
@@ -393,7 +416,7 @@ func jobStatusError(plan *batch.Plan) error {
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
-		Hint: "read why with 'zonemove status JOB_ID'; resume InError and Stopped jobs with 'zonemove retry JOB_ID...' (docs/batch.md, \"A job of the batch ended badly\")"}
+		Hint: fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed' (docs/batch.md, \"A job of the batch ended badly\")", file)}
 }
 
 // exitRank orders exit codes from the least to the most severe.
@@ -470,7 +493,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		}
 		doc.Results = append(doc.Results, applyResult{
 			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
-			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, JobStatus: r.JobStatus,
+			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, Restarted: r.Restarted, JobStatus: r.JobStatus,
 			Checks: checks, Error: o.resultErrorBody(r),
 		})
 	}
@@ -496,6 +519,15 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		doc.Summary.Jobs = jobs
 	}
 	return doc
+}
+
+// commandFile is the manifest and state flags of a command that names this
+// batch again.
+func (o *ApplyOptions) commandFile() string {
+	if o.StatePath != batch.DefaultStatePath(o.File) {
+		return o.File + " --state " + o.StatePath
+	}
+	return o.File
 }
 
 // waitStatus is the status a followed job ended in: a job that failed in a
@@ -622,7 +654,7 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Err == nil && !r.Resumed && !r.Adopted && !batch.EndedBadly(r.JobStatus) {
+		if len(notable) == 0 && r.Err == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.JobStatus) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
@@ -630,13 +662,17 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
 		}
+		if r.Restarted {
+			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
+		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
-			if r.JobStatus == batch.JobNotFound {
-				fmt.Fprintf(w, "  Job %s no longer exists (deleted). To migrate %s again: zonemove state forget -f %s %s, then run the same apply again.\n",
-					r.JobID, r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
-			} else {
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s', then resume it with 'zonemove retry %s'.\n",
-					r.JobID, r.JobStatus, r.JobID, r.JobID)
+			switch r.JobStatus {
+			case batch.JobNotFound, facts.JobExpired:
+				fmt.Fprintf(w, "  Job %s is %s and cannot be resumed. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
+					r.JobID, r.JobStatus, r.Migration.Spec.InstanceID, o.commandFile(), r.Migration.Spec.InstanceID)
+			default:
+				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
+					r.JobID, r.JobStatus, r.JobID, o.commandFile())
 			}
 		}
 		if len(notable) > 0 {

@@ -175,6 +175,29 @@ func TestRecoveryApply(t *testing.T) {
 				return nil
 			}, check: exitCode(5)},
 			{args: append(yes, "-o", "json"), check: exitCode(5)},
+			// The hint's command resumes it; then it is followed to its end.
+			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1ms"), check: exitCode(0, oneJobEach)},
+		}},
+		// Stopped jobs are resumed too; a refused start after a lost answer is
+		// read back, not reported as a failure.
+		{name: "retry-failed-stopped", manifest: "batch.yaml", runs: []applyRun{
+			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: applyArgs("--yes", "--retry-failed", "--max-attempts", "2"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				fl.SetJobStatus(second, "cn-hangzhou-i", "Stopped")
+				return map[string][]fakeapi.Step{"StartReplicationJob": {
+					{Respond: fl.StartStep().Respond, Drop: true}, // started; the answer lost
+				}}
+			}, check: exitCode(0, func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+				n := 0
+				for _, r := range srv.Requests() {
+					if r.Action == "StartReplicationJob" {
+						n++
+					}
+				}
+				if n != 2 {
+					t.Errorf("%d StartReplicationJob sent; want 2 (the lost one and its retry)", n)
+				}
+			})},
 		}},
 		// A job is deleted while apply --wait follows the batch: it fails
 		// alone, the others are followed to their end, and the summary agrees

@@ -73,6 +73,7 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeDisks", Step{Respond: f.describeDisks})
 	srv.Always("DescribeSnapshots", Step{Respond: f.describeSnapshots})
 	srv.Always("DescribeReplicationJobs", Step{Respond: f.describeJobs})
+	srv.Always("StartReplicationJob", Step{Respond: f.startJob})
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
@@ -92,6 +93,32 @@ func FleetJob(instanceID string) string { return "j-" + strings.TrimPrefix(insta
 // before or after other steps); with Drop set, the job is made and the answer
 // lost.
 func (f *Fleet) Created() Step { return Step{Respond: f.create} }
+
+// startJob resumes a job as StartReplicationJob does: Ready, Stopped and
+// InError jobs run again (and end Finished at the next poll by ID); any other
+// status is ReplicationJob.InvalidStatus.
+func (f *Fleet) startJob(r *Request) (int, any) {
+	id := r.Params.Get("JobId")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for inst, j := range f.jobs {
+		if j.id != id {
+			continue
+		}
+		status, _ := f.jobView(inst, j)["Status"].(string)
+		switch status {
+		case "Ready", "Stopped", "InError":
+			j.status, j.ended = "", false
+			delete(f.failing, inst)
+			return 200, map[string]string{"RequestId": "FLEET-START-" + suffix(inst)}
+		}
+		return 400, apiError("FLEET-START", "ReplicationJob.InvalidStatus", "The replication job status is invalid: "+status)
+	}
+	return 400, apiError("FLEET-START", "InvalidJobId.NotFound", "The specified job does not exist.")
+}
+
+// StartStep is the step that answers StartReplicationJob as the fleet does.
+func (f *Fleet) StartStep() Step { return Step{Respond: f.startJob} }
 
 // Server is the fake endpoint the fleet answers on.
 func (f *Fleet) Server() *Server { return f.srv }
