@@ -114,9 +114,9 @@ type Runner struct {
 	Create   CreateFunc
 	// Jobs reads the jobs of the batch: their statuses, and the job a
 	// repeated create answered with. nil reads nothing (dry runs in tests).
-	Jobs           JobsFunc
+	Jobs JobsFunc
 	// Start resumes the InError and Stopped jobs of the batch (Resume).
-	Start StartFunc
+	Start          StartFunc
 	NewClientToken func() string
 	Now            func() time.Time
 	Concurrency    int
