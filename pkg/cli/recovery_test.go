@@ -238,6 +238,24 @@ func TestRecoveryApply(t *testing.T) {
 				return nil
 			}, check: exitCode(5)},
 		}},
+		// The lock is held while apply --wait follows the jobs: a second apply
+		// of the batch is refused until the first ends.
+		{name: "lock-held-during-wait", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				jobs := fl.Jobs()
+				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+					if r.Params.Get("JobId.1") != "" { // a poll of the wait
+						other := flock.New("migrations.yaml.state.json.lock")
+						if ok, err := other.TryLock(); ok || err != nil {
+							t.Errorf("another run could take the lock during --wait (%v)", err)
+							other.Unlock()
+						}
+					}
+					return jobs.Respond(r)
+				}})
+				return nil
+			}, check: exitCode(0, oneJobEach)},
+		}},
 		// Two state paths that are symlinks to one file: the lock is the real
 		// file's, so the second run is refused; a write keeps the links.
 		{name: "symlinked-state-paths", manifest: "batch.yaml", runs: []applyRun{
