@@ -81,7 +81,12 @@ before its create is sent, and its job as soon as it is known. Running apply
 again after any interruption creates no duplicate: migrations with a job are
 reported as exists; a create whose answer was lost is re-sent with the same
 ClientToken, and the API answers with the job it made; the rest are checked
-and created. Two runs on the same state file at once are refused.
+and created. A token that was sent stays in the state file until its job is
+known. Without a state file (lost, or another machine), instances already in
+their target zone are done and existing jobs are adopted. Each existing job's
+status is shown; a job InError, Stopped or Expired exits 5, and --retry-failed
+resumes the InError and Stopped ones. Two runs on the same state file (or on
+symlinks to it) at once are refused, --wait included.
 
 Without --dry-run, apply asks for confirmation once on a terminal; off a
 terminal it needs --yes.`,
