@@ -111,6 +111,9 @@ func decodeState(data []byte) (*State, error) {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
+		if err := migration.ValidateInstanceID("instance", id); err != nil {
+			return nil, fmt.Errorf("an entry is keyed %q, not an instance ID", id)
+		}
 		if e == nil || (e.ClientToken == "" && e.JobID == "") || e.Fingerprint == "" {
 			return nil, fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 		}
