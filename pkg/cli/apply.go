@@ -320,7 +320,8 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
 		err = worse(err, o.wait(ctx, plan))
-	} else if ctx.Err() == nil {
+	}
+	if ctx.Err() == nil {
 		err = worse(err, jobStatusError(plan, o.commandFile()))
 	}
 	return o.finish(plan, err)
@@ -331,7 +332,8 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 	var targets []follow.Target
 	for _, r := range plan.Results {
-		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
+		// A job already known to be gone has nothing to follow (exit 5 says so).
+		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
 			s := r.Migration.Spec
 			wantType := s.TargetInstanceType
 			if wantType == "" {
@@ -410,18 +412,32 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
 func jobStatusError(plan *batch.Plan, file string) error {
-	var bad []string
+	var bad, resumable, gone []string
 	for _, r := range plan.Results {
-		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
-			bad = append(bad, r.JobID+" ("+r.Migration.Spec.InstanceID+", "+r.JobStatus+")")
+		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
+			continue
+		}
+		id := r.Migration.Spec.InstanceID
+		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
+		if batch.Resumable(r.JobStatus) {
+			resumable = append(resumable, id)
+		} else {
+			gone = append(gone, id)
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
+	hint := "read why with 'zonemove status JOB_ID'"
+	if len(resumable) > 0 {
+		hint += fmt.Sprintf("; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file)
+	}
+	if len(gone) > 0 {
+		hint += fmt.Sprintf("; a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " "))
+	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
-		Hint: fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed' (docs/batch.md, \"A job of the batch ended badly\")", file)}
+		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
 }
 
 // exitRank orders exit codes from the least to the most severe.
@@ -673,8 +689,12 @@ func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
 		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
 			switch r.JobStatus {
 			case batch.JobNotFound, facts.JobExpired:
-				fmt.Fprintf(w, "  Job %s is %s and cannot be resumed. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, r.JobStatus, r.Migration.Spec.InstanceID, o.commandFile(), r.Migration.Spec.InstanceID)
+				what := "expired"
+				if r.JobStatus == batch.JobNotFound {
+					what = "no longer exists (deleted)"
+				}
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
+					r.JobID, what, r.Migration.Spec.InstanceID, o.commandFile(), r.Migration.Spec.InstanceID)
 			default:
 				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
 					r.JobID, r.JobStatus, r.JobID, o.commandFile())

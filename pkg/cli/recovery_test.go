@@ -178,6 +178,22 @@ func TestRecoveryApply(t *testing.T) {
 			// The hint's command resumes it; then it is followed to its end.
 			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1ms"), check: exitCode(0, oneJobEach)},
 		}},
+		// A recorded job was deleted: the re-run says so and how to go on
+		// (exit 5, with or without --wait); the hint's command accepts it.
+		{name: "deleted-job-rerun", manifest: "batch.yaml", runs: []applyRun{
+			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				fl.DeleteJob(third)
+				return nil
+			}, check: exitCode(5)},
+			{args: []string{"state", "forget", "-f", "migrations.yaml", third}, check: exitCode(0)},
+			// One new job replaces the deleted one: five made, four exist.
+			{args: yes, check: exitCode(0, jobsCreated(5), func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+				if e := readState(t, dir).Migrations[third]; e == nil || e.JobID == "" {
+					t.Errorf("%s: state %+v; want its new job", third, e)
+				}
+			})},
+		}},
 		// Stopped jobs are resumed too; a refused start after a lost answer is
 		// read back, not reported as a failure.
 		{name: "retry-failed-stopped", manifest: "batch.yaml", runs: []applyRun{
