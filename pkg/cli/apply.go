@@ -339,9 +339,13 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 		return err
 	}
 	if n := plan.Count(batch.Blocked); n > 0 {
+		where := "each has a hint above"
+		if o.Out.JSON() {
+			where = "each failing check of results[].checks has a hint"
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say (each has a hint above), or accept a preflight check with skip_checks in the manifest"}
+			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
 	}
 	return nil
 }
