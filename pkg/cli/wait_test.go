@@ -45,6 +45,17 @@ func waitArgs(extra ...string) []string {
 // stderrTerminal asks for the live view.
 func stderrTerminal(f *Factory) { f.IOStreams.SetStderrTTY(true) }
 
+// dumbTerminal is a terminal on stderr with TERM=dumb: no cursor movement.
+func dumbTerminal(f *Factory) { f.IOStreams.SetStderrTTY(true); f.IOStreams.SetDumbTerminal(true) }
+
+// noCursorMovement checks that stderr holds no escape sequence at all.
+func noCursorMovement(t *testing.T, _ *fakeapi.Server, res runResult) {
+	t.Helper()
+	if strings.Contains(res.stderr, "\x1b[") {
+		t.Errorf("escape sequences on a dumb terminal:\n%q", res.stderr)
+	}
+}
+
 func TestWait(t *testing.T) {
 	finishing := func() map[string][]fakeapi.Step {
 		return map[string][]fakeapi.Step{
@@ -65,6 +76,19 @@ func TestWait(t *testing.T) {
 				}
 			}},
 		{name: "live-terminal-json", args: waitArgs("-o", "json"), script: finishing(), setup: stderrTerminal},
+		// TERM=dumb: a line per change, as off a terminal.
+		{name: "dumb-terminal", args: waitArgs(), script: finishing(), setup: dumbTerminal, check: noCursorMovement},
+		// A sub-second interval is shown in milliseconds, not as 0s.
+		{name: "subsecond-interval", args: []string{"wait", testJob1, "--region", "cn-hangzhou", "--interval", "500ms", "--max-attempts", "1"},
+			script: map[string][]fakeapi.Step{
+				describeJobsAction:      jobSteps("running", "ServiceUnavailable", "finished"),
+				describeInstancesAction: {migratedInstance("migrated")},
+			},
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				if !strings.Contains(res.stderr, "trying again in 500ms") {
+					t.Errorf("the next poll is not announced in ms:\n%s", res.stderr)
+				}
+			}},
 		{name: "in-error", args: waitArgs(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("ready", "running", "inerror")},
 			check: actionsSent(describeJobsAction, describeJobsAction, describeJobsAction)},
 		{name: "in-error-json", args: waitArgs("-o", "json"), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")}},

@@ -19,7 +19,7 @@ type jobDisplay interface {
 }
 
 func newDisplay(ios *iostreams.IOStreams, start time.Time) jobDisplay {
-	if ios.IsStderrTTY() {
+	if ios.CanRedrawStderr() {
 		return &liveDisplay{w: ios.ErrOut, width: ios.TerminalWidth(), cs: ios.StderrColorScheme(), start: start}
 	}
 	return &lineDisplay{w: ios.ErrOut, start: start, last: map[string]string{}}
@@ -66,7 +66,7 @@ func (d *lineDisplay) update(now time.Time, jobs []*Result) {
 			continue
 		}
 		d.last[j.JobID] = state
-		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.TimeOnly), j.JobID, j.instanceID(), state,
+		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.RFC3339), j.JobID, j.instanceID(), state,
 			FormatElapsed(j.elapsed(now, d.start)))
 	}
 }
