@@ -295,6 +295,17 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 // repeatCommand is the create command line that repeats this request with the
 // same ClientToken.
 func (o *CreateOptions) repeatCommand() string {
+	parts := append(o.specArgs(), "--client-token", cmdutil.ShellQuote(o.Spec.ClientToken), "--yes")
+	return strings.Join(parts, " ")
+}
+
+// onlineDryRunCommand is the dry run of this spec against the account.
+func (o *CreateOptions) onlineDryRunCommand() string {
+	return strings.Join(append(o.specArgs(), "--dry-run"), " ")
+}
+
+// specArgs is the create command line of the spec and its skipped checks.
+func (o *CreateOptions) specArgs() []string {
 	s := &o.Spec
 	parts := []string{"zonemove", "create", "--region", s.Region}
 	if o.Commands.Profile != "" {
@@ -319,8 +330,7 @@ func (o *CreateOptions) repeatCommand() string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	parts = append(parts, "--client-token", cmdutil.ShellQuote(s.ClientToken), "--yes")
-	return strings.Join(parts, " ")
+	return parts
 }
 
 // finish prints the document (JSON, or text for people) and returns err.
@@ -360,7 +370,13 @@ func (o *CreateOptions) printText(doc *createDocument) {
 	fmt.Fprintln(w)
 	printRequest(w, doc.Request)
 	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
-	if doc.DryRun && len(preflight.Failed(doc.Checks)) == 0 {
+	switch {
+	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
+	case o.Offline && o.Spec.TargetVSwitch == "":
+		// vswitch-zone would fail online: a create without a vSwitch cannot work.
+		fmt.Fprintf(w, "\nAn online run needs --target-vswitch, a vSwitch of the instance's VPC in %s. The online dry run lists them:\n  %s\n",
+			o.Spec.TargetZone, o.onlineDryRunCommand())
+	default:
 		fmt.Fprintf(w, "\nTo create it:\n  %s\n", o.repeatCommand())
 	}
 }
