@@ -443,6 +443,10 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "unknown check %q%s; known checks: %s", id, suggest(id, preflight.IDs), strings.Join(preflight.IDs, ", "))
 				continue
 			}
+			if why := preflight.UnskippableError(id); why != "" {
+				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "%s", why)
+				continue
+			}
 			if !slices.Contains(mig.SkipChecks, id) {
 				mig.SkipChecks = append(mig.SkipChecks, id)
 			}

@@ -100,12 +100,12 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Offline, "offline", false, "with --dry-run: no network, no credentials; remote checks report skip")
 	fl.StringVar(&o.SourceInstanceType, "source-instance-type", "", "with --offline: the instance's current type")
 	fl.StringVar(&o.SourceZone, "source-zone", "", "with --offline: the instance's current zone")
-	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable)")
+	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable; not "+strings.Join(preflight.Unskippable(), ", ")+")")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
-	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(preflight.IDs...))
+	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
 	return cmd
 }
@@ -151,6 +151,9 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	for _, id := range o.SkipChecks {
 		if !preflight.IsKnown(id) {
 			return cmdutil.UsageErrorf("unknown check %q in --skip-check (known: %s)", id, strings.Join(preflight.IDs, ", "))
+		}
+		if why := preflight.UnskippableError(id); why != "" {
+			return cmdutil.UsageErrorf("invalid --skip-check %s: %s", id, why)
 		}
 	}
 	if o.DryRun && o.Wait {
@@ -561,4 +564,15 @@ func diskCompletion(_ *cobra.Command, _ []string, toComplete string) ([]string, 
 		out = append(out, prefix+"category=", prefix+"performance-level=")
 	}
 	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// skippableChecks are the check IDs --skip-check accepts.
+func skippableChecks() []string {
+	var ids []string
+	for _, id := range preflight.IDs {
+		if preflight.UnskippableError(id) == "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
