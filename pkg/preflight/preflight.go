@@ -151,6 +151,16 @@ func Evaluate(in Input) []Result {
 	return out
 }
 
+// Check runs one check (a command that needs only some, such as types).
+func Check(id string, in Input) Result {
+	if in.Facts == nil && !in.Offline {
+		in.Facts = &facts.Facts{}
+	}
+	r := checks[id](&in)
+	r.ID = id
+	return r
+}
+
 // Failed returns the failing results.
 func Failed(results []Result) []Result {
 	var out []Result
