@@ -8,7 +8,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -204,6 +203,11 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if o.DryRun {
 		return o.finish(doc, nil)
+	}
+	if o.Yes && !o.Out.JSON() {
+		// Nobody is asked, but the checks are shown before the create is sent.
+		printChecks(o.IO.ErrOut, o.IO.StderrColorScheme(), doc.Checks)
+		fmt.Fprintln(o.IO.ErrOut)
 	}
 	if !o.Yes {
 		o.printPlan(doc)
@@ -420,11 +424,7 @@ func printChecks(w io.Writer, cs interface {
 		summary = append(summary, fmt.Sprintf("%d skipped", n))
 	}
 	fmt.Fprintf(w, "Checks: %s\n", strings.Join(summary, ", "))
-	// Aligned by hand: the marks' color codes would throw a tabwriter off.
-	idWidth := 0
-	for _, r := range results {
-		idWidth = max(idWidth, len(r.ID))
-	}
+	t := newTable(w, "  ")
 	for _, r := range results {
 		var mark string
 		switch r.Status {
@@ -439,17 +439,18 @@ func printChecks(w io.Writer, cs interface {
 		default:
 			mark = fmt.Sprintf("? %-4s", r.Status)
 		}
-		fmt.Fprintf(w, "  %s  %-*s  %s\n", mark, idWidth, r.ID, r.Message)
+		t.row(mark, r.ID, r.Message)
 		if r.Hint != "" && (r.Status == preflight.Fail || r.Status == preflight.Warn) {
 			for i, line := range strings.Split(r.Hint, "\n") {
 				prefix := "  "
 				if i == 0 {
 					prefix = "→ "
 				}
-				fmt.Fprintf(w, "  %6s  %-*s  %s%s\n", "", idWidth, "", prefix, line)
+				t.row("", "", prefix+line)
 			}
 		}
 	}
+	t.flush()
 }
 
 func countNoun(n int, one, many string) string {
@@ -465,8 +466,8 @@ func printImpact(w io.Writer, im *migration.Impact) {
 		return
 	}
 	fmt.Fprintln(w, "Impact")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	row := func(label, text string) { fmt.Fprintf(tw, "  %s\t%s\n", label, text) }
+	t := newTable(w, "  ")
+	row := func(label, text string) { t.row(label, text) }
 	row("Downtime", fmt.Sprintf("about %d minutes: the instance is stopped, moved and started in the new zone", im.DowntimeMinutes))
 	if im.DataSyncHours != nil && im.DiskTotalGiB != nil {
 		row("Data sync", fmt.Sprintf("about %.1f hours after the start for %d GiB of disks (%.0f hours per 100 GiB); disks are slower and take no snapshot or disk operation meanwhile",
@@ -500,7 +501,7 @@ func printImpact(w io.Writer, im *migration.Impact) {
 		}
 		row(label, "- "+p)
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // printRequest shows the request exactly as it is sent: flattened parameters.
@@ -512,11 +513,11 @@ func printRequest(w io.Writer, req *migration.Request) {
 	}
 	sort.Strings(keys)
 	fmt.Fprintf(w, "Request: SMC %s CreateCrossZoneMigrationJob\n", smc.Version)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	t := newTable(w, "  ")
 	for _, k := range keys {
-		fmt.Fprintf(tw, "  %s\t%s\n", k, q[k])
+		t.row(k, q[k])
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits

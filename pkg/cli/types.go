@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -148,16 +147,16 @@ func (o *TypesOptions) printText(doc *typesDocument) {
 		fmt.Fprintf(w, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  TYPE\tVCPUS\tMEMORY")
+	tb := newTable(w, "  ")
+	tb.row("TYPE", "VCPUS", "MEMORY")
 	for _, t := range doc.Types {
 		mark := ""
 		if t.Current {
 			mark = "  " + cs.Green("(current)")
 		}
-		fmt.Fprintf(tw, "  %s\t%d\t%g GiB%s\n", t.InstanceType, t.CPU, t.MemoryGiB, mark)
+		tb.row(t.InstanceType, fmt.Sprint(t.CPU), fmt.Sprintf("%g GiB%s", t.MemoryGiB, mark))
 	}
-	tw.Flush()
+	tb.flush()
 	if !doc.CurrentInStock {
 		fmt.Fprintf(w, "\nThe current type %s is not in stock in %s: pass one of these with --target-instance-type.\n", doc.InstanceType, doc.ZoneID)
 	}
