@@ -297,8 +297,12 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 			if wantType == "" {
 				wantType = r.CurrentInstanceType // no type change asked: the type must stay
 			}
-			targets = append(targets, follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
-				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created})
+			t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
+			if r.Instance != nil {
+				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
+			}
+			targets = append(targets, t)
 		}
 	}
 	if len(targets) == 0 {
@@ -431,6 +435,7 @@ func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 		if o.report != nil {
 			follow.PrintReport(o.IO, o.report, o.Now())
 			fmt.Fprintln(w)
+			o.printAddresses(w, plan)
 		}
 		fmt.Fprintln(w, o.summaryLine(plan))
 	})
@@ -645,7 +650,21 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
 	}
-	line := fmt.Sprintf("%d migrations: %s.", s.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	// Say which ones failed, so that the last line alone tells what to look at.
+	var failed []string
+	for _, r := range plan.Results {
+		if r.Status == batch.Failed {
+			failed = append(failed, r.Migration.Spec.InstanceID)
+		}
+	}
+	if len(failed) > 0 {
+		line += " (" + strings.Join(failed, ", ") + ")"
+	}
+	line += "."
+	if o.report != nil {
+		line += " " + o.jobsLine(plan)
+	}
 	switch {
 	case o.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
@@ -656,4 +675,53 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 		line += " State: " + o.StatePath
 	}
 	return line
+}
+
+// jobsLine sums up, after --wait, how the jobs ended, naming those that failed.
+func (o *ApplyOptions) jobsLine(plan *batch.Plan) string {
+	finished, notDone := 0, 0
+	var failed []string
+	for _, r := range plan.Results {
+		j := o.waitResult(r)
+		switch {
+		case j == nil:
+		case j.Failed():
+			failed = append(failed, r.Migration.Spec.InstanceID+" "+j.Brief())
+		case j.Done():
+			finished++
+		default:
+			notDone++
+		}
+	}
+	parts := []string{fmt.Sprintf("%d finished", finished)}
+	if len(failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), strings.Join(failed, ", ")))
+	}
+	if notDone > 0 {
+		parts = append(parts, fmt.Sprintf("%d not done", notDone))
+	}
+	return "Jobs: " + strings.Join(parts, ", ") + "."
+}
+
+// printAddresses maps, after --wait, each moved instance's old private IP to
+// its new one: what DNS records and allow-lists must follow.
+func (o *ApplyOptions) printAddresses(w io.Writer, plan *batch.Plan) {
+	t := newTable(w, "  ")
+	for _, r := range plan.Results {
+		j := o.waitResult(r)
+		if j == nil || j.Instance == nil || j.Instance.PrivateIP == "" {
+			continue
+		}
+		old := "-"
+		if j.Before != nil && j.Before.PrivateIP != "" {
+			old = j.Before.PrivateIP
+		}
+		t.row(r.Migration.Spec.InstanceID, old, "→", j.Instance.PrivateIP)
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Private IP addresses, old → new (update DNS records and allow-lists):")
+	t.flush()
+	fmt.Fprintln(w)
 }

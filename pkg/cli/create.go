@@ -229,36 +229,39 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
 	if o.Wait {
-		return o.waitForJob(ctx, doc, report.CurrentInstanceType)
+		return o.waitForJob(ctx, doc, report)
 	}
 	return o.finish(doc, nil)
 }
 
 // waitForJob follows the created job to its end as zonemove wait does, and
-// checks that the instance ends up in the target zone (and type). currentType
-// is the instance's type before the move.
-func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, currentType string) error {
+// checks that the instance ends up in the target zone (and type). report is
+// the preflight's: the instance before the move.
+func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	if !o.Out.JSON() {
 		o.printText(doc)
 	}
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
-		wantType = currentType
+		wantType = report.CurrentInstanceType
 	}
 	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
 		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
-	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
-	if err == nil {
-		err = report.Err()
+	if in := report.Instance; in != nil {
+		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
-	if jobs := report.SeenJobs(); len(jobs) > 0 {
+	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	if err == nil {
+		err = waited.Err()
+	}
+	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
 	return o.Out.Render(doc, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
 			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO, report, o.Now())
+			follow.PrintReport(o.IO, waited, o.Now())
 		}
 	})
 }

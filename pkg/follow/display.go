@@ -66,7 +66,7 @@ func (d *lineDisplay) update(now time.Time, jobs []*Result) {
 			continue
 		}
 		d.last[j.JobID] = state
-		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.RFC3339), j.JobID, j.instanceID(), state,
+		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.RFC3339), j.JobID, j.instanceLabel(), state,
 			FormatElapsed(j.elapsed(now, d.start)))
 	}
 }
@@ -144,12 +144,15 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 	filled := int(min(max(j.Progress, 0), 100) / 100 * liveBarWidth)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", liveBarWidth-filled)
 	state, outcome := jobState(j)
-	text := fmt.Sprintf("%s  %s  %s  %5s", j.JobID, bar, state, FormatElapsed(j.elapsed(now, d.start)))
+	// The instance first: it is what people know; the job ID last, the first
+	// to be cut on a narrow terminal.
+	text := fmt.Sprintf("%s  %s  %s  %5s", j.instanceLabel(), bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
 		text += "  " + outcome
 	}
+	text += "  " + j.JobID
 	if !j.seen {
-		text = j.JobID + "  waiting for the first answer"
+		text = strings.TrimSpace(j.instanceLabel()+"  "+j.JobID) + "  waiting for the first answer"
 	}
 	return mark + " " + d.fitWidth(text, d.width-3)
 }
