@@ -91,6 +91,14 @@ func TestWait(t *testing.T) {
 			}},
 		{name: "in-error", args: waitArgs(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("ready", "running", "inerror")},
 			check: actionsSent(describeJobsAction, describeJobsAction, describeJobsAction)},
+		// On a terminal: the live summary and the outcome name the instance.
+		{name: "in-error-live", args: waitArgs(), setup: stderrTerminal,
+			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")},
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				if !strings.Contains(res.stderr, "1 failed · waiting 2h00m · failed: i-bp1ff25rzvnul6kr0001") {
+					t.Errorf("the live summary does not name the failed instance:\n%q", res.stderr)
+				}
+			}},
 		{name: "in-error-json", args: waitArgs("-o", "json"), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")}},
 		{name: "stopped", args: waitArgs(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "stopped")}},
 		{name: "two-jobs-one-fails", args: []string{"wait", testJob1, testJob2, "--region", "cn-hangzhou", "--interval", "2h"},

@@ -110,23 +110,31 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	for _, j := range shown {
 		lines = append(lines, d.jobLine(j, now))
 	}
-	done, failed := 0, 0
+	done := 0
+	var failed []string
 	for _, j := range jobs {
 		if j.Done() {
 			done++
 		}
 		if j.Failed() {
-			failed++
+			failed = append(failed, j.instanceID())
 		}
 	}
 	summary := fmt.Sprintf("%d of %d job(s) done", done, len(jobs))
-	if failed > 0 {
-		summary += fmt.Sprintf(", %d failed", failed)
+	if n := len(failed); n > 0 {
+		summary += fmt.Sprintf(", %d failed", n)
 	}
 	if hidden := len(jobs) - len(shown); hidden > 0 {
 		summary += fmt.Sprintf(" (%d not shown)", hidden)
 	}
 	summary += " · waiting " + FormatElapsed(now.Sub(d.start))
+	if n := len(failed); n > 0 {
+		// The instances that failed, last: the first to be cut when narrow.
+		summary += " · failed: " + strings.Join(failed[:min(n, 3)], ", ")
+		if n > 3 {
+			summary += ", …"
+		}
+	}
 	lines = append(lines, d.fit(summary))
 	d.lines = lines
 	d.draw()
