@@ -400,8 +400,6 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	}
 }
 
-// answeredInOrder answers two concurrent lookups from recorded files, the
-// second only once the first was answered: a barrier, not a delay.
 // heldTogether holds the first answer of every action until all of them have
 // arrived: one parallel wave, answered only once it is all in flight.
 func heldTogether(script map[string][]fakeapi.Step) map[string][]fakeapi.Step {
