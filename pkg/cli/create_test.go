@@ -97,6 +97,7 @@ func TestCreateAPIErrors(t *testing.T) {
 		"ReplicationJobDataDiskIndex.Invalid", "VSwitchIdVpcId.Mismatch", "InvalidSecurityGroupId.IncorrectNetworkType",
 		"InvalidSecurityGroupId.VPCMismatch", "QuotaExceeded.ReplicationJob", "ReplicationJobName.Duplicate",
 		"SourceServerState.Invalid", "EntityNotExist.Role", "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM",
+		"IdempotentParameterMismatch",
 	}
 	var cases []cliCase
 	for _, code := range codes {
@@ -105,6 +106,10 @@ func TestCreateAPIErrors(t *testing.T) {
 	}
 	cases = append(cases, cliCase{name: "EntityNotExist.Role-text", args: args(),
 		script: createScript(smcFile("CreateCrossZoneMigrationJob.EntityNotExist.Role"))})
+	// Answered 200 without a JobId: the outcome is unknown, and the repeat
+	// with the same token is the way to learn it.
+	cases = append(cases, cliCase{name: "no-job-id", args: args(),
+		script: createScript(smcFile("CreateCrossZoneMigrationJob.no-job-id"))})
 	runGolden(t, concurrentPreflight(cases))
 }
 

@@ -81,3 +81,24 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 		t.Errorf("decoded %+v", j)
 	}
 }
+
+// SMC may send numbers as strings; the official SDK reads them, and so must
+// every poll.
+func TestJobsDecodeNumbersSentAsStrings(t *testing.T) {
+	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+	srv.On("DescribeReplicationJobs", fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "TotalCount": "1", "PageNumber": "1", "PageSize": "50",
+			"ReplicationJobs": map[string]any{"ReplicationJob": []any{map[string]any{
+				"JobId": "j-bp17bclvg344jlyt0001", "JobType": "2", "Status": "Running", "Progress": "45.5"}}}}
+	}})
+	page, err := newTestClient(t, srv).DescribeReplicationJobs(context.Background(), &DescribeReplicationJobsRequest{RegionId: "cn-hangzhou"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.TotalCount != 1 || len(page.ReplicationJobs.ReplicationJob) != 1 {
+		t.Fatalf("page %+v", page)
+	}
+	if j := page.ReplicationJobs.ReplicationJob[0]; j.JobType != 2 || j.Progress != 45.5 {
+		t.Errorf("job %+v; want JobType 2, Progress 45.5", j)
+	}
+}
