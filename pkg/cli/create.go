@@ -168,6 +168,9 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 			Hint: "pass --yes to create it, or --dry-run to only check it"}
 	}
 	if o.Spec.ClientToken == "" {
+		if cmd.Flags().Changed("client-token") {
+			return cmdutil.UsageErrorf("--client-token is empty: give a token, or leave the flag out for a fresh one")
+		}
 		o.Spec.ClientToken = o.NewClientToken()
 	}
 	return nil
