@@ -18,6 +18,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -544,7 +545,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 			js := "-"
 			if j := o.waitResult(r); j != nil {
 				js = j.Status
-				if j.Failed() && j.Status == smc.StatusFinished {
+				if j.Failed() && j.Status == facts.JobFinished {
 					js += " (not as asked)"
 				}
 				if color {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -35,7 +36,7 @@ func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cob
 		Long: `List every cross-zone migration job (JobType 2) of the region, newest first.
 
 Every page is read, 50 jobs a page (the API's largest). --status keeps the
-jobs of one status: ` + strings.Join(smc.Statuses, ", ") + `.
+jobs of one status: ` + strings.Join(facts.JobStatuses(), ", ") + `.
 Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 		Example: `  zonemove list --region cn-hangzhou
   zonemove list --region cn-hangzhou --status InError -o json`,
@@ -52,8 +53,8 @@ Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 			return o.run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&o.Status, "status", "", "only jobs of this status: "+strings.Join(smc.Statuses, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(smc.Statuses...))
+	cmd.Flags().StringVar(&o.Status, "status", "", "only jobs of this status: "+strings.Join(facts.JobStatuses(), ", "))
+	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(facts.JobStatuses()...))
 	return cmd
 }
 
@@ -64,13 +65,13 @@ func (o *ListOptions) complete() error {
 	if o.Status == "" {
 		return nil
 	}
-	for _, s := range smc.Statuses {
+	for _, s := range facts.JobStatuses() {
 		if strings.EqualFold(s, o.Status) {
 			o.Status = s
 			return nil
 		}
 	}
-	return cmdutil.UsageErrorf("invalid --status %q: want one of %s", o.Status, strings.Join(smc.Statuses, ", "))
+	return cmdutil.UsageErrorf("invalid --status %q: want one of %s", o.Status, strings.Join(facts.JobStatuses(), ", "))
 }
 
 func (o *ListOptions) run(ctx context.Context) error {

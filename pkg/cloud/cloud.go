@@ -94,9 +94,6 @@ func with[T any](p *pool[T], fn func(T) error) error {
 	return fn(v)
 }
 
-// Instance is facts.Instance; kept until the job follower reads pkg/facts.
-type Instance = facts.Instance
-
 // MaxInstanceIDs is the most IDs one DescribeInstances takes in InstanceIds.
 const MaxInstanceIDs = 100
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -87,16 +88,16 @@ func (r *Result) Done() bool {
 	if r.gone {
 		return true
 	}
-	if r.Status == smc.StatusFinished {
+	if r.Status == facts.JobFinished {
 		return r.checked
 	}
-	return smc.IsTerminal(r.Status)
+	return facts.IsTerminal(r.Status)
 }
 
 // Failed reports whether the job ended without reaching its goal: InError,
 // Stopped, Expired, deleted while waiting, or Finished elsewhere than asked.
 func (r *Result) Failed() bool {
-	return r.Done() && (r.Status != smc.StatusFinished || r.gone || r.Problem != "")
+	return r.Done() && (r.Status != facts.JobFinished || r.gone || r.Problem != "")
 }
 
 // Report is the outcome of a wait.
@@ -163,7 +164,7 @@ func (r *Result) outcome() string {
 	switch {
 	case r.gone:
 		return "no longer exists"
-	case r.Status == smc.StatusFinished && r.Problem != "":
+	case r.Status == facts.JobFinished && r.Problem != "":
 		return "finished, but " + r.Problem
 	}
 	return r.Status
@@ -256,7 +257,7 @@ func (w *waiter) poll(ctx context.Context) error {
 	r.Polls++
 	var pending []string
 	for _, j := range r.Jobs {
-		if !j.Done() && j.Status != smc.StatusFinished {
+		if !j.Done() && j.Status != facts.JobFinished {
 			pending = append(pending, j.JobID)
 		}
 	}
@@ -304,7 +305,7 @@ func (w *waiter) poll(ctx context.Context) error {
 	return w.verify(ctx)
 }
 
-func (r *Result) update(j *smc.ReplicationJob) {
+func (r *Result) update(j *facts.Job) {
 	v := ViewOf(j)
 	if r.Target.InstanceID != "" && v.InstanceID == "" {
 		v.InstanceID = r.Target.InstanceID
@@ -317,7 +318,7 @@ func (r *Result) update(j *smc.ReplicationJob) {
 func (w *waiter) verify(ctx context.Context) error {
 	var todo []*Result
 	for _, j := range w.report.Jobs {
-		if j.Status == smc.StatusFinished && !j.checked && !j.gone {
+		if j.Status == facts.JobFinished && !j.checked && !j.gone {
 			todo = append(todo, j)
 		}
 	}
@@ -361,7 +362,7 @@ func (r *Result) instanceID() string {
 }
 
 // check compares the instance read back with the target.
-func (r *Result) check(in *cloud.Instance, region string) {
+func (r *Result) check(in *facts.Instance, region string) {
 	r.checked = true
 	if in == nil {
 		r.Problem = fmt.Sprintf("instance %s was not found in %s", r.instanceID(), region)
@@ -404,7 +405,7 @@ func (w *waiter) finish() {
 		switch {
 		case j.Failed():
 			r.ExitCode = cmdutil.ExitJobFailed
-			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
+			if j.Status == facts.JobInError && !j.gone && r.retry == "" {
 				r.retry = r.cmds.Line("retry", []string{j.JobID})
 			}
 			if r.failureHint == "" {
@@ -454,7 +455,7 @@ func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time) {
 	cs := ios.ColorScheme()
 	for _, j := range r.Jobs {
 		switch {
-		case j.Status == smc.StatusFinished && !j.Failed() && j.Done():
+		case j.Status == facts.JobFinished && !j.Failed() && j.Done():
 			fmt.Fprintf(w, "%s %s finished: %s is in %s as %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceID(),
 				j.Instance.ZoneID, j.Instance.InstanceType, FormatElapsed(j.elapsed(now, r.start)))
 		case j.Failed():
@@ -476,7 +477,7 @@ func (r *Result) hint(cmds cmdutil.Commands) string {
 	switch {
 	case r.gone:
 		return "the job was deleted; 'zonemove list --region " + cmds.Region + "' shows the region's jobs"
-	case r.Status == smc.StatusFinished:
+	case r.Status == facts.JobFinished:
 		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
 			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
 	}
@@ -487,7 +488,7 @@ func (r *Result) failureText() string {
 	switch {
 	case r.gone:
 		return r.Problem
-	case r.Status == smc.StatusFinished:
+	case r.Status == facts.JobFinished:
 		return "finished, but " + r.Problem
 	}
 	return r.Status + ": " + Problem(r.JobView)
@@ -503,7 +504,7 @@ func (r *Result) elapsed(now, since time.Time) time.Duration {
 		}
 	}
 	to := now
-	if end, ok := ParseAPITime(r.EndTime); ok && smc.IsTerminal(r.Status) {
+	if end, ok := ParseAPITime(r.EndTime); ok && facts.IsTerminal(r.Status) {
 		to = end
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {

@@ -7,14 +7,6 @@ import (
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
-// The create's request and answer are plain data of pkg/migration; these
-// names are kept until every caller uses those.
-type (
-	CreateCrossZoneMigrationJobRequest      = migration.Request
-	CreateCrossZoneMigrationJobRequestDisk  = migration.RequestDisk
-	CreateCrossZoneMigrationJobResponseBody = migration.Response
-)
-
 // CreateCrossZoneMigrationJob creates a cross-zone migration job. A retried
 // attempt sends the same ClientToken, so it never creates a second job.
 func (c *Client) CreateCrossZoneMigrationJob(ctx context.Context, req *migration.Request) (*migration.Response, error) {
@@ -53,31 +45,9 @@ type DescribeReplicationJobsResponseBody struct {
 	PageNumber      int    `json:"PageNumber"`
 	PageSize        int    `json:"PageSize"`
 	ReplicationJobs struct {
-		ReplicationJob []*ReplicationJob `json:"ReplicationJob"`
+		ReplicationJob []*facts.Job `json:"ReplicationJob"`
 	} `json:"ReplicationJobs"`
 }
-
-// ReplicationJob is one job as DescribeReplicationJobs returns it: plain data
-// of pkg/facts, which the checks read without linking the SDK.
-type ReplicationJob = facts.Job
-
-// Job statuses (facts' names, kept for the callers of this package).
-const (
-	StatusReady    = facts.JobReady
-	StatusRunning  = facts.JobRunning
-	StatusStopped  = facts.JobStopped
-	StatusInError  = facts.JobInError
-	StatusFinished = facts.JobFinished
-	StatusWaiting  = facts.JobWaiting
-	StatusExpired  = facts.JobExpired
-	StatusDeleting = facts.JobDeleting
-)
-
-// Statuses lists every job status, for validating --status.
-var Statuses = facts.JobStatuses()
-
-// IsTerminal reports whether a job in this status will not move on its own.
-func IsTerminal(status string) bool { return facts.IsTerminal(status) }
 
 // DescribeReplicationJobs returns one page of jobs.
 func (c *Client) DescribeReplicationJobs(ctx context.Context, req *DescribeReplicationJobsRequest) (*DescribeReplicationJobsResponseBody, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials/providers"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -45,7 +46,7 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 
 	page, err := c.DescribeReplicationJobs(ctx, &DescribeReplicationJobsRequest{
 		RegionId: "cn-hangzhou", JobId: []string{"j-bp17bclvg344jlyt0001", "j-bp17bclvg344jlyt0002", "j-bp17bclvg344jlyt0003"},
-		JobType: JobTypeCrossZone, Status: StatusInError, PageNumber: 1, PageSize: MaxJobIDs,
+		JobType: JobTypeCrossZone, Status: facts.JobInError, PageNumber: 1, PageSize: MaxJobIDs,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 		t.Fatalf("decoded %d jobs; want 1", len(page.ReplicationJobs.ReplicationJob))
 	}
 	j := page.ReplicationJobs.ReplicationJob[0]
-	if j.Status != StatusInError || j.Progress != 37.2 || j.ErrorCode != "SMC.SyncDataFailed" || j.JobType != JobTypeCrossZone {
+	if j.Status != facts.JobInError || j.Progress != 37.2 || j.ErrorCode != "SMC.SyncDataFailed" || j.JobType != JobTypeCrossZone {
 		t.Errorf("decoded %+v", j)
 	}
 }
