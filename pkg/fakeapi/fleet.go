@@ -475,10 +475,14 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		return 400, apiError("FLEET-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 values")
 	}
 	f.mu.Lock()
+	owners := f.order
+	if len(instIDs) > 0 {
+		owners = instIDs // the fleet's order is kept by the callers' batches
+	}
 	var list []any
-	for _, inst := range f.order {
+	for _, inst := range owners {
 		j := f.jobs[inst]
-		if j == nil || (len(instIDs) > 0 && !slices.Contains(instIDs, inst)) || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 {
