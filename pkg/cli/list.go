@@ -24,9 +24,6 @@ type ListOptions struct {
 	Status string
 }
 
-// maxListPages bounds a listing, in case the API kept answering full pages.
-const maxListPages = 1000
-
 // NewCmdList builds zonemove list.
 func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	o := &ListOptions{IO: f.IOStreams, Out: f.Output()}
@@ -102,25 +99,17 @@ func (o *ListOptions) run(ctx context.Context) error {
 // listJobs reads every page of the region's cross-zone jobs. A job seen on two
 // pages (the list shifted while it was read) is kept once.
 func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]follow.JobView, error) {
+	all, err := c.AllReplicationJobs(ctx, smc.DescribeReplicationJobsRequest{RegionId: region, JobType: smc.JobTypeCrossZone, Status: status})
+	if err != nil {
+		return nil, err
+	}
 	jobs := []follow.JobView{}
 	seen := map[string]bool{}
-	for n := 1; n <= maxListPages; n++ {
-		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, Status: status,
-			PageNumber: n, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		got := page.ReplicationJobs.ReplicationJob
-		for _, j := range got {
-			if j != nil && !seen[j.JobId] {
-				seen[j.JobId] = true
-				jobs = append(jobs, follow.ViewOf(j))
-			}
-		}
-		if len(got) < smc.MaxJobIDs || n*smc.MaxJobIDs >= page.TotalCount {
-			break
+	for _, j := range all {
+		// A job that moved up while the pages were read appears twice.
+		if j != nil && !seen[j.JobId] {
+			seen[j.JobId] = true
+			jobs = append(jobs, follow.ViewOf(j))
 		}
 	}
 	return jobs, nil

@@ -3,6 +3,7 @@ package smc
 import (
 	"context"
 
+	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
@@ -47,6 +48,19 @@ type DescribeReplicationJobsResponseBody struct {
 	ReplicationJobs struct {
 		ReplicationJob []*facts.Job `json:"ReplicationJob"`
 	} `json:"ReplicationJobs"`
+}
+
+// AllReplicationJobs returns every page of the jobs that req selects, MaxJobIDs
+// a page (req's PageNumber and PageSize are ignored).
+func (c *Client) AllReplicationJobs(ctx context.Context, req DescribeReplicationJobsRequest) ([]*facts.Job, error) {
+	return api.ReadByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
+		req.PageNumber, req.PageSize = n, MaxJobIDs
+		page, err := c.DescribeReplicationJobs(ctx, &req)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.ReplicationJobs.ReplicationJob, page.TotalCount, nil
+	})
 }
 
 // DescribeReplicationJobs returns one page of jobs.
