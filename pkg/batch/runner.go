@@ -67,7 +67,9 @@ type Result struct {
 	// CurrentInstanceType is the instance's type before the move, from its
 	// preflight; "" when unknown or not checked.
 	CurrentInstanceType string
-	Err                 error
+	// Instance is the instance as its preflight read it, before the move.
+	Instance *facts.Instance
+	Err      error
 }
 
 // NotSentError is a create that this run did not send.
@@ -201,6 +203,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		}
 		checks := rep.Checks
 		res.CurrentInstanceType = rep.CurrentInstanceType
+		res.Instance = rep.Instance
 		if res.Resumed {
 			// Its own job may be running, or may have moved it already.
 			checks = preflight.Repeat(checks, res.ClientToken, preflight.ActiveJob, preflight.ZoneChange)

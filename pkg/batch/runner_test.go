@@ -95,8 +95,8 @@ func TestPreflightFromState(t *testing.T) {
 	if c := plan.Results[2].Checks; len(c) != 1 || c[0].ID != ManifestChanged || c[0].Status != preflight.Fail {
 		t.Errorf("changed entry checks %+v", c)
 	}
-	if c := plan.Results[1].Checks[0]; c.Status != preflight.Skip || c.ID != preflight.ActiveJob {
-		t.Errorf("resumed active-job %+v; want skip with a note", c)
+	if c := plan.Results[1].Checks[0]; c.Status != preflight.Pass || c.ID != preflight.ActiveJob {
+		t.Errorf("resumed active-job %+v; want its pass kept (only a failure becomes a note)", c)
 	}
 	if plan.Ready() {
 		t.Error("a plan with a blocked migration is ready")

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -97,6 +99,7 @@ func TestCreateAPIErrors(t *testing.T) {
 		"ReplicationJobDataDiskIndex.Invalid", "VSwitchIdVpcId.Mismatch", "InvalidSecurityGroupId.IncorrectNetworkType",
 		"InvalidSecurityGroupId.VPCMismatch", "QuotaExceeded.ReplicationJob", "ReplicationJobName.Duplicate",
 		"SourceServerState.Invalid", "EntityNotExist.Role", "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM",
+		"IdempotentParameterMismatch",
 	}
 	var cases []cliCase
 	for _, code := range codes {
@@ -105,6 +108,10 @@ func TestCreateAPIErrors(t *testing.T) {
 	}
 	cases = append(cases, cliCase{name: "EntityNotExist.Role-text", args: args(),
 		script: createScript(smcFile("CreateCrossZoneMigrationJob.EntityNotExist.Role"))})
+	// Answered 200 without a JobId: the outcome is unknown, and the repeat
+	// with the same token is the way to learn it.
+	cases = append(cases, cliCase{name: "no-job-id", args: args(),
+		script: createScript(smcFile("CreateCrossZoneMigrationJob.no-job-id"))})
 	runGolden(t, concurrentPreflight(cases))
 }
 
@@ -128,6 +135,12 @@ func TestCreateBadInput(t *testing.T) {
 		{name: "disk-bad-pl", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL4")},
 		{name: "disk-twice", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL1", "--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL2")},
 		{name: "token-too-long", args: with("--client-token", strings.Repeat("a", 65))},
+		{name: "token-empty", args: with("--client-token", "")},
+		// Longer than any ID: the API would answer HTTP 414, or a dry run pass.
+		{name: "instance-id-too-long", args: []string{"create", "--region", "cn-hangzhou", "--instance-id", "i-" + strings.Repeat("a", 63), "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "region-too-long", args: []string{"create", "--region", "cn-" + strings.Repeat("a", 62), "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "zone-too-long", args: with("--target-zone", "cn-hangzhou-"+strings.Repeat("i", 53))},
+		{name: "resource-group-too-long", args: with("--resource-group-id", "rg-"+strings.Repeat("a", 62))},
 		{name: "token-not-ascii", args: with("--client-token", "tök")},
 		{name: "bad-output", args: with("-o", "yaml")},
 		{name: "bad-endpoint", args: with("--endpoint", "sms=http://127.0.0.1:1")},
@@ -189,6 +202,23 @@ func TestCreateOfflineDryRun(t *testing.T) {
 		{name: "json", args: offline(nil, "-o", "json"), noCreds: true, check: expect(local(nil))},
 		{name: "no-vswitch", args: offline(map[string]string{"--target-vswitch": ""}, "-o", "json"), noCreds: true,
 			check: expect(local(nil))},
+		// No "To create it": without a vSwitch the create cannot work; the
+		// online dry run it suggests can, and fails only on vswitch-zone.
+		{name: "no-vswitch-text", args: offline(map[string]string{"--target-vswitch": ""}), noCreds: true,
+			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
+				nothingSent(t, srv, res)
+				if strings.Contains(res.stdout, "--yes") {
+					t.Errorf("a create is suggested without a vSwitch:\n%s", res.stdout)
+				}
+				_, line, _ := strings.Cut(res.stdout, "The online dry run lists them:\n  ")
+				for action, steps := range healthyFacts() {
+					srv.On(action, steps...)
+				}
+				got := runSuggested(t, strings.TrimSpace(line))
+				if got.code != cmdutil.ExitCheckFailed || !strings.Contains(got.stdout, "✗ FAIL  vswitch-zone") {
+					t.Errorf("the suggested %q: exit %d\n%s%s", line, got.code, got.stdout, got.stderr)
+				}
+			}},
 		{name: "same-zone", args: offline(map[string]string{"--source-zone": "cn-hangzhou-i"}, "-o", "json"), noCreds: true,
 			check: expect(local(map[string]preflight.Status{preflight.ZoneChange: preflight.Fail}))},
 		{name: "zone-of-other-region", args: offline(map[string]string{"--target-zone": "cn-beijing-h"}), noCreds: true, check: nothingSent},
@@ -238,4 +268,19 @@ func sameTokenOnEveryCreate(t *testing.T, srv *fakeapi.Server, want int) {
 			t.Errorf("creates carried tokens %v; want one token", tokens)
 		}
 	}
+}
+
+// runSuggested runs a command line that zonemove printed, with credentials,
+// against the fake server of the test.
+func runSuggested(t *testing.T, line string) runResult {
+	t.Helper()
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
+	args := strings.Fields(line)
+	if len(args) == 0 || args[0] != "zonemove" {
+		t.Fatalf("not a zonemove command line: %q", line)
+	}
+	f, out, errOut := newTestFactory(false, "")
+	code := Run(context.Background(), f, args[1:])
+	return runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }

@@ -6,13 +6,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // jobsDocument is the JSON document of status, list and wait.
@@ -50,13 +49,13 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 		return
 	}
 	cs := ios.ColorScheme()
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "JOB ID\tINSTANCE\tSTATUS\tSTAGE\tPROGRESS\tCREATED\tENDED")
+	t := newTable(w, "")
+	t.row("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
+		t.row(j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
 			follow.FormatProgress(j.Progress), follow.Dash(j.CreationTime), follow.Dash(j.EndTime))
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // printJobProblems explains, on stderr, each job that needs a person: what
@@ -79,7 +78,7 @@ func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.Job
 		}
 	}
 	var parts []string
-	for _, status := range []string{smc.StatusInError, smc.StatusStopped, smc.StatusExpired} {
+	for _, status := range []string{facts.JobInError, facts.JobStopped, facts.JobExpired} {
 		if n := counts[status]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, status))
 		}

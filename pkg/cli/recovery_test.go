@@ -34,7 +34,7 @@ func oneJobEach(t *testing.T, srv *fakeapi.Server, dir string, _ runResult) {
 
 // exitCode checks a run's exit code (the golden file shows it too; this
 // names the contract's code where the case is defined).
-func exitCode(want int, more ...func(*testing.T, *fakeapi.Server, string, runResult)) func(*testing.T, *fakeapi.Server, string, runResult) {
+func exits(want int, more ...func(*testing.T, *fakeapi.Server, string, runResult)) func(*testing.T, *fakeapi.Server, string, runResult) {
 	return func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 		t.Helper()
 		if res.code != want {
@@ -81,34 +81,34 @@ func TestRecoveryCreate(t *testing.T) {
 				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 					return map[string][]fakeapi.Step{createAction: dropAll(fl, 2)}
 				},
-				check: exitCode(1, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+				check: exits(1, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 					if !strings.Contains(res.stderr, printed) {
 						t.Errorf("stderr does not print the repeat %q:\n%s", printed, res.stderr)
 					}
 				})},
 			// The printed command: its own job does not block it; SMC answers with it.
-			{args: repeat, check: exitCode(0, jobsCreated(1))},
+			{args: repeat, check: exits(0, jobsCreated(1))},
 		}},
 		{name: "refused-repeat", runs: []applyRun{
 			{args: append(append([]string{}, base...), "--yes", "--max-attempts", "1"),
 				script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 					return map[string][]fakeapi.Step{createAction: dropAll(fl, 1)}
 				},
-				check: exitCode(1, jobsCreated(1))},
+				check: exits(1, jobsCreated(1))},
 			// Refused now, but the first request made a job: never "no job was created".
 			{args: repeat, script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
 				return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob")}}
-			}, check: exitCode(1, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+			}, check: exits(1, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 				if strings.Contains(res.stderr, "No job was created") {
 					t.Errorf("a refused repeat says no job was created:\n%s", res.stderr)
 				}
 			})},
-			{args: repeat, check: exitCode(0, jobsCreated(1))},
+			{args: repeat, check: exits(0, jobsCreated(1))},
 		}},
 		{name: "token-reused-for-another-instance", runs: []applyRun{
-			{args: append(append([]string{}, base...), "--yes"), check: exitCode(0, jobsCreated(1))},
+			{args: append(append([]string{}, base...), "--yes"), check: exits(0, jobsCreated(1))},
 			{args: []string{"create", "--region", "cn-hangzhou", "--instance-id", fakeapi.FleetInstance(2), "--target-zone", "cn-hangzhou-i",
-				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--client-token", token, "--yes"}, check: exitCode(1, jobsCreated(1))},
+				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--client-token", token, "--yes"}, check: exits(1, jobsCreated(1))},
 		}},
 	})
 }
@@ -133,62 +133,62 @@ func TestRecoveryApply(t *testing.T) {
 		// The answer of the second create is lost; its resend is refused; the
 		// token stays, and the next run gets the job back.
 		{name: "refused-resend", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, script: answerLostOn(2), check: exitCode(1, tokensKept(second))},
+			{args: yes, script: answerLostOn(2), check: exits(1, tokensKept(second))},
 			{args: yes, script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
 				return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob")}}
-			}, check: exitCode(1, tokensKept(second))},
-			{args: yes, check: exitCode(0, oneJobEach)},
+			}, check: exits(1, tokensKept(second))},
+			{args: yes, check: exits(0, oneJobEach)},
 		}},
 		// A killed run (answers of creates 2-4 never recorded), then Ctrl-C of
 		// the re-run before its first resend is answered: no token is dropped.
 		{name: "killed-then-interrupted-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, script: lostFrom(2), check: exitCode(1, tokensKept(second, third, fakeapi.FleetInstance(4)))},
-			{args: yes, script: hangFirst, ctx: interruptAtFirst, check: exitCode(130, tokensKept(second, third, fakeapi.FleetInstance(4)))},
-			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: yes, script: lostFrom(2), check: exits(1, tokensKept(second, third, fakeapi.FleetInstance(4)))},
+			{args: yes, script: hangFirst, ctx: interruptAtFirst, check: exits(130, tokensKept(second, third, fakeapi.FleetInstance(4)))},
+			{args: yes, check: exits(0, oneJobEach)},
 		}},
 		// The job of a resent create finished meanwhile: zone-change does not
 		// block the resend, and SMC answers with the finished job.
 		{name: "finished-job-resent", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, script: answerLostOn(2), check: exitCode(1, tokensKept(second))},
+			{args: yes, script: answerLostOn(2), check: exits(1, tokensKept(second))},
 			{args: yes, before: nil, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.Move(second, "cn-hangzhou-i", "ecs.g7.xlarge")
 				return nil
-			}, check: exitCode(0, oneJobEach)},
+			}, check: exits(0, oneJobEach)},
 		}},
 		// The state file is lost after a finished batch: every instance is
 		// done, nothing is created.
 		{name: "state-deleted-after-finished-batch", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exitCode(0, jobsCreated(4))},
-			{args: applyArgs("--yes"), before: removeState, check: exitCode(0, jobsCreated(4))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
+			{args: applyArgs("--yes"), before: removeState, check: exits(0, jobsCreated(4))},
 		}},
 		// The state file is lost after a killed batch: the jobs that exist are
 		// adopted (exists), the rest are created.
 		{name: "state-deleted-after-killed-batch", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, script: lostFrom(3), check: exitCode(1)},
-			{args: yes, before: removeState, check: exitCode(0, oneJobEach)},
+			{args: yes, script: lostFrom(3), check: exits(1)},
+			{args: yes, before: removeState, check: exits(0, oneJobEach)},
 		}},
 		// A job of the batch ended InError: the re-run says so, exit 5.
 		{name: "in-error-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: yes, check: exits(0, oneJobEach)},
 			{args: yes, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.SetJobStatus(third, "cn-hangzhou-i", "InError")
 				return nil
-			}, check: exitCode(5)},
-			{args: append(yes, "-o", "json"), check: exitCode(5)},
+			}, check: exits(5)},
+			{args: append(yes, "-o", "json"), check: exits(5)},
 			// The hint's command resumes it; then it is followed to its end.
-			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1ms"), check: exitCode(0, oneJobEach)},
+			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1ms"), check: exits(0, oneJobEach)},
 		}},
 		// A recorded job was deleted: the re-run says so and how to go on
 		// (exit 5, with or without --wait); the hint's command accepts it.
 		{name: "deleted-job-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: yes, check: exits(0, oneJobEach)},
 			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.DeleteJob(third)
 				return nil
-			}, check: exitCode(5)},
-			{args: []string{"state", "forget", "-f", "migrations.yaml", third}, check: exitCode(0)},
+			}, check: exits(5)},
+			{args: []string{"state", "forget", "-f", "migrations.yaml", third}, check: exits(0)},
 			// One new job replaces the deleted one: five made, four exist.
-			{args: yes, check: exitCode(0, jobsCreated(5), func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+			{args: yes, check: exits(0, jobsCreated(5), func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
 				if e := readState(t, dir).Migrations[third]; e == nil || e.JobID == "" {
 					t.Errorf("%s: state %+v; want its new job", third, e)
 				}
@@ -197,13 +197,13 @@ func TestRecoveryApply(t *testing.T) {
 		// Stopped jobs are resumed too; a refused start after a lost answer is
 		// read back, not reported as a failure.
 		{name: "retry-failed-stopped", manifest: "batch.yaml", runs: []applyRun{
-			{args: yes, check: exitCode(0, oneJobEach)},
+			{args: yes, check: exits(0, oneJobEach)},
 			{args: applyArgs("--yes", "--retry-failed", "--max-attempts", "2"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.SetJobStatus(second, "cn-hangzhou-i", "Stopped")
 				return map[string][]fakeapi.Step{"StartReplicationJob": {
 					{Respond: fl.StartStep().Respond, Drop: true}, // started; the answer lost
 				}}
-			}, check: exitCode(0, func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+			}, check: exits(0, func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
 				n := 0
 				for _, r := range srv.Requests() {
 					if r.Action == "StartReplicationJob" {
@@ -234,7 +234,7 @@ func TestRecoveryApply(t *testing.T) {
 					return jobs.Respond(r)
 				}})
 				return nil
-			}, check: exitCode(5)},
+			}, check: exits(5)},
 		}},
 		{name: "deleted-job-during-wait-json", manifest: "batch.yaml", runs: []applyRun{
 			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "-o", "json"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
@@ -252,7 +252,7 @@ func TestRecoveryApply(t *testing.T) {
 					return jobs.Respond(r)
 				}})
 				return nil
-			}, check: exitCode(5)},
+			}, check: exits(5)},
 		}},
 		// The lock is held while apply --wait follows the jobs: a second apply
 		// of the batch is refused until the first ends.
@@ -270,7 +270,7 @@ func TestRecoveryApply(t *testing.T) {
 					return jobs.Respond(r)
 				}})
 				return nil
-			}, check: exitCode(0, oneJobEach)},
+			}, check: exits(0, oneJobEach)},
 		}},
 		// Two state paths that are symlinks to one file: the lock is the real
 		// file's, so the second run is refused; a write keeps the links.
@@ -285,11 +285,11 @@ func TestRecoveryApply(t *testing.T) {
 				if ok, err := held.TryLock(); !ok || err != nil {
 					t.Fatalf("taking the lock: %v %v", ok, err)
 				}
-			}, check: exitCode(1, func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) {
+			}, check: exits(1, func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) {
 				nothingSent(t, srv, res)
 				held.Unlock()
 			})},
-			{args: applyArgs("--yes", "--state", "link-b.json"), check: exitCode(0, oneJobEach, func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+			{args: applyArgs("--yes", "--state", "link-b.json"), check: exits(0, oneJobEach, func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
 				for _, l := range []string{"link-a.json", "link-b.json"} {
 					if fi, err := os.Lstat(filepath.Join(dir, l)); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 						t.Errorf("%s is no longer a symlink (%v)", l, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -91,7 +92,7 @@ func (o *RetryOptions) retry(ctx context.Context) (string, error) {
 	if !ok {
 		return "", follow.NotFoundError([]string{o.JobID}, region)
 	}
-	if j.Status != smc.StatusInError {
+	if j.Status != facts.JobInError {
 		return "", o.refusal(follow.ViewOf(j))
 	}
 	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: o.JobID})
@@ -106,11 +107,11 @@ func (o *RetryOptions) retry(ctx context.Context) (string, error) {
 func (o *RetryOptions) refusal(j follow.JobView) error {
 	var hint string
 	switch j.Status {
-	case smc.StatusFinished:
+	case facts.JobFinished:
 		hint = "the job has finished: there is nothing to retry ('" + o.Commands.Line("wait", []string{j.JobID}) + "' reads the instance back)"
-	case smc.StatusStopped, smc.StatusExpired:
+	case facts.JobStopped, facts.JobExpired:
 		hint = follow.NextStep(o.Commands, j)
-	case smc.StatusDeleting:
+	case facts.JobDeleting:
 		hint = "the job is being deleted"
 	default:
 		hint = "the job is still in progress; follow it with: " + o.Commands.Line("wait", []string{j.JobID})

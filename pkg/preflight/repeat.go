@@ -2,8 +2,8 @@ package preflight
 
 import "slices"
 
-// Repeat turns the checks that a repeated create would fail because of its
-// own earlier request into notes: ids are active-job (the unfinished job is
+// Repeat turns the checks that a repeated create fails because of its own
+// earlier request into warnings: ids are active-job (the unfinished job is
 // most likely the one the earlier request made) and, where the token is known
 // to have been sent before, zone-change (that job may have finished). The
 // create is then sent with the same ClientToken, and the API's answer and the
@@ -12,16 +12,11 @@ func Repeat(checks []Result, token string, ids ...string) []Result {
 	out := make([]Result, len(checks))
 	copy(out, checks)
 	for i, c := range out {
-		if !slices.Contains(ids, c.ID) || (c.ID == ZoneChange && c.Status != Fail) {
-			continue // a zone change that passes says where the instance is
+		if !slices.Contains(ids, c.ID) || c.Status != Fail {
+			continue // what passes is still true
 		}
-		note := "not applied: ClientToken " + token + " may have been sent before; the create is sent again with it, " +
-			"so the API returns the job it made, if any, instead of creating a second"
-		status := Skip
-		if c.Status == Fail {
-			status, note = Warn, note+" (found: "+c.Message+")"
-		}
-		out[i] = Result{ID: c.ID, Status: status, Message: note}
+		out[i] = Result{ID: c.ID, Status: Warn, Message: "not applied: ClientToken " + token + " may have been sent before; the create is sent again with it, " +
+			"so the API returns the job it made, if any, instead of creating a second (found: " + c.Message + ")"}
 	}
 	return out
 }
