@@ -15,7 +15,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/batch"
-	"github.com/zonemove/zonemove/pkg/cli"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 )
 
 // generated runs gendocs into a temporary directory and returns its man
@@ -149,7 +149,7 @@ func TestManPageSectionsOfZonemove(t *testing.T) {
 	}
 
 	exit := section("EXIT STATUS")
-	for _, code := range []int{cli.ExitOK, cli.ExitFailure, cli.ExitUsage, cli.ExitCheckFailed, cli.ExitAuth, cli.ExitJobFailed, cli.ExitTimeout, cli.ExitInterrupted} {
+	for _, code := range []int{cmdutil.ExitOK, cmdutil.ExitFailure, cmdutil.ExitUsage, cmdutil.ExitCheckFailed, cmdutil.ExitAuth, cmdutil.ExitJobFailed, cmdutil.ExitTimeout, cmdutil.ExitInterrupted} {
 		if !strings.Contains(exit, "\n"+strconv.Itoa(code)+"\n") {
 			t.Errorf("EXIT STATUS does not list %d:\n%s", code, exit)
 		}

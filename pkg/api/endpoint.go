@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -40,7 +40,7 @@ func ParseEndpointOverride(s string) (string, Endpoint, error) {
 		return "", Endpoint{}, fmt.Errorf("invalid --endpoint %q: want SERVICE=URL, for example smc=http://127.0.0.1:8080", s)
 	}
 	service = strings.ToLower(strings.TrimSpace(service))
-	if !isService(service) {
+	if !slices.Contains(Services, service) {
 		return "", Endpoint{}, fmt.Errorf("invalid --endpoint %q: unknown service %q (want one of %s)", s, service, strings.Join(Services, ", "))
 	}
 	ep, err := ParseEndpointURL(raw)
@@ -84,15 +84,6 @@ func ParseEndpointURL(raw string) (Endpoint, error) {
 	return Endpoint{Protocol: u.Scheme, Host: u.Host}, nil
 }
 
-func isService(s string) bool {
-	for _, v := range Services {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // EnvVar is the environment variable that overrides a service's endpoint.
 func EnvVar(service string) string { return "ZONEMOVE_ENDPOINT_" + strings.ToUpper(service) }
 
@@ -119,14 +110,4 @@ func ResolveEndpoints(flags []string, getenv func(string) string) (Endpoints, er
 		eps[service] = ep
 	}
 	return eps, nil
-}
-
-// Names returns the overridden services, sorted.
-func (e Endpoints) Names() []string {
-	var names []string
-	for k := range e {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }

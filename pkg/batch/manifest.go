@@ -10,10 +10,13 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -90,20 +93,6 @@ var (
 	diskFields = []string{"id", "category", "performance_level"}
 )
 
-// flagFields maps the flag names of migration.Spec's validation errors to
-// manifest fields.
-var flagFields = map[string]string{
-	"--region":               "region",
-	"--instance-id":          fieldInstanceID,
-	"--target-zone":          fieldTargetZone,
-	"--target-vswitch":       fieldTargetVSwitch,
-	"--target-instance-type": fieldTargetInstanceType,
-	"--disk":                 fieldDisks,
-	"--auto-pay":             fieldAutoPay,
-	"--resource-group-id":    fieldResourceGroupID,
-	"--skip-check":           fieldSkipChecks,
-}
-
 // RegionSource is where a manifest without a region of its own takes it from.
 type RegionSource struct {
 	Region string // --region or ALIBABA_CLOUD_REGION_ID; may be empty
@@ -177,7 +166,7 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 	} else if !errors.Is(err, io.EOF) {
 		p.yamlError(err, data)
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		p.add(0, "", "the manifest is empty; it needs at least a migrations: list")
 		return nil
 	}
@@ -193,7 +182,7 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 		if v, ok := p.scalar(n, "region"); ok {
 			m.Region = v
 			if err := migration.ValidateRegion("region", v); err != nil {
-				p.validation(n.Line, "", err)
+				p.validation(n.Line, "region", err)
 			} else if region.Flag && region.Region != "" && region.Region != v {
 				p.add(n.Line, "region", "the manifest says %s but --region says %s: drop one of them", v, region.Region)
 			} else {
@@ -253,63 +242,55 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 			}
 		}
 		if regionOK {
-			for _, err := range validateAll(mig.Spec) {
-				field := fieldOf(err)
-				line, where := e.lines[field], path+"."+field
-				if _, given := e.values[field]; !given && defaults != nil && defaults.lines[field] > 0 {
-					line, where = defaults.lines[field], "defaults."+field
-				}
-				if line == 0 {
-					line = e.line
-				}
-				p.validation(line, where, err)
-			}
+			p.validateSpec(mig.Spec, defaults, e, path)
 		}
 		m.Migrations = append(m.Migrations, mig)
 	}
 	return m
 }
 
-// validateAll runs migration.Spec.Validate until it finds nothing more, so
-// that every bad field is reported, not only the first. Disks were validated
-// one by one already, at their own lines, and a missing instance ID reported.
-func validateAll(s migration.Spec) []error {
-	s.Disks = nil
-	if s.InstanceID == "" {
-		s.InstanceID = placeholderInstance
-	}
-	var errs []error
-	for range len(Fields) {
-		err := s.Validate()
-		if err == nil {
-			break
+// validateSpec reports the bad values of a migration at the line of the field
+// that holds each: the entry's, or the default's when the entry does not give it.
+func (p *parser) validateSpec(s migration.Spec, defaults, e *entry, path string) {
+	for _, ve := range migration.AsValidationErrors(s.Validate()) {
+		field := manifestField(ve.Field)
+		if field == fieldInstanceID && s.InstanceID == "" {
+			continue // merge reported the missing instance ID
 		}
-		errs = append(errs, err)
-		switch fieldOf(err) {
-		case fieldInstanceID:
-			s.InstanceID = placeholderInstance
-		case fieldTargetZone:
-			s.TargetZone = s.Region + "-a"
-		case fieldTargetVSwitch:
-			s.TargetVSwitch = ""
-		case fieldTargetInstanceType:
-			s.TargetInstanceType = ""
-		case fieldResourceGroupID:
-			s.ResourceGroupID = ""
-		default:
-			return errs
+		line, where := e.lines[field], path+"."+field
+		if _, given := e.values[field]; !given && defaults != nil && defaults.lines[field] > 0 {
+			line, where = defaults.lines[field], "defaults."+field
 		}
+		if line == 0 {
+			line = e.line
+		}
+		p.add(line, where, "%s", ve.Message)
 	}
-	return errs
 }
 
-// placeholderInstance stands in for a missing instance ID while the other
-// fields are validated.
-const placeholderInstance = "i-placeholder0"
+// manifestField spells a field of migration.Spec as the manifest does.
+func manifestField(specField string) string {
+	switch specField {
+	case migration.FieldInstanceID:
+		return fieldInstanceID
+	case migration.FieldTargetZone:
+		return fieldTargetZone
+	case migration.FieldTargetVSwitch:
+		return fieldTargetVSwitch
+	case migration.FieldTargetInstanceType:
+		return fieldTargetInstanceType
+	case migration.FieldResourceGroupID:
+		return fieldResourceGroupID
+	case migration.FieldDisks:
+		return fieldDisks
+	}
+	return specField // region and client_token: not fields of a migration
+}
 
-// yamlError reports a syntax error. The YAML library gives the line where the
-// enclosing block starts; the line that breaks it is the first at which the
-// document, cut there, stops parsing.
+// yamlError reports a syntax error. go.yaml.in/yaml/v3 names the line where
+// the enclosing block starts, not the line that breaks it; goccy/go-yaml's
+// scanner gives the line of the token at fault, so that line is used when it
+// finds an error too (one more linear pass, only for a broken file).
 func (p *parser) yamlError(err error, data []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
@@ -317,63 +298,31 @@ func (p *parser) yamlError(err error, data []byte) {
 		line, _ = strconv.Atoi(sub[1])
 		msg = sub[2]
 	}
-	if l := firstBrokenLine(data); l > 0 {
+	if l := syntaxErrorLine(data); l > 0 {
 		line = l
 	}
 	p.add(line, "", "not valid YAML: %s", msg)
 }
 
-func firstBrokenLine(data []byte) int {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	end := 0
-	for i, l := range lines {
-		end += len(l)
-		var n yaml.Node
-		if err := yaml.Unmarshal(data[:end], &n); err != nil {
-			return i + 1
-		}
+// syntaxErrorLine is the line of the token at which goccy/go-yaml's parser
+// fails, or 0.
+func syntaxErrorLine(data []byte) int {
+	_, err := goccyparser.ParseBytes(data, 0)
+	var se *goccy.SyntaxError
+	if errors.As(err, &se) && se.Token != nil && se.Token.Position != nil {
+		return se.Token.Position.Line
 	}
 	return 0
 }
 
-// validation records a validation error of migration.Spec or the ID
-// validators, in the manifest's words.
+// validation records the error of a single-value validator at its field.
 func (p *parser) validation(line int, where string, err error) {
 	var ve *migration.ValidationError
-	if !errors.As(err, &ve) {
-		p.add(line, where, "%s", err)
+	if errors.As(err, &ve) {
+		p.add(line, where, "%s", ve.Message)
 		return
 	}
-	field := where
-	if field == "" {
-		field = manifestField(ve.Field)
-	}
-	p.add(line, field, "%s", toManifestWords(ve.Message))
-}
-
-func fieldOf(err error) string {
-	var ve *migration.ValidationError
-	if errors.As(err, &ve) {
-		return manifestField(ve.Field)
-	}
-	return ""
-}
-
-func manifestField(flag string) string {
-	if f, ok := flagFields[flag]; ok {
-		return f
-	}
-	return strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_")
-}
-
-// toManifestWords replaces flag names in a validation message by manifest fields.
-func toManifestWords(msg string) string {
-	pairs := make([]string, 0, 2*len(flagFields)+2)
-	for flag, field := range flagFields {
-		pairs = append(pairs, flag, field)
-	}
-	pairs = append(pairs, "id= is required", "id is required")
-	return strings.NewReplacer(pairs...).Replace(msg)
+	p.add(line, where, "%s", err)
 }
 
 // mapping checks a mapping's keys against the known ones and returns the
@@ -393,7 +342,7 @@ func (p *parser) mapping(n *yaml.Node, path string, known []string) map[string]*
 			p.add(k.Line, path, "merge keys (<<) are not supported: put shared values under defaults:")
 			continue
 		}
-		if !contains(known, name) {
+		if !slices.Contains(known, name) {
 			p.add(k.Line, field, "unknown field%s; known fields: %s", suggest(name, known), strings.Join(known, ", "))
 			continue
 		}
@@ -494,7 +443,7 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "unknown check %q%s; known checks: %s", id, suggest(id, preflight.IDs), strings.Join(preflight.IDs, ", "))
 				continue
 			}
-			if !contains(mig.SkipChecks, id) {
+			if !slices.Contains(mig.SkipChecks, id) {
 				mig.SkipChecks = append(mig.SkipChecks, id)
 			}
 		}
@@ -545,8 +494,10 @@ func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
 			continue
 		}
 		d = d.Normalized()
-		if err := d.Validate(); err != nil {
-			p.validation(n.Line, dpath, err)
+		if errs := migration.AsValidationErrors(d.Validate()); errs != nil {
+			for _, ve := range errs {
+				p.add(n.Line, dpath, "%s", ve.Message)
+			}
 			continue
 		}
 		if first, dup := seen[d.ID]; dup {
@@ -641,13 +592,4 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -103,10 +103,19 @@ func TestParseProblems(t *testing.T) {
 		want      []string // one per problem, in line order
 	}{
 		{"empty", "", []string{"m.yaml: the manifest is empty"}},
+		{"only a document start", "---", []string{"m.yaml: the manifest is empty"}},
 		{"not a mapping", "- a\n- b\n", []string{"m.yaml:1: the manifest must be a mapping"}},
 		{"broken yaml", "region: cn-hangzhou\nmigrations: [\n", []string{"m.yaml:2: not valid YAML"}},
 		{"bad indentation", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n   target_instance_type: ecs.g7.xlarge\n", []string{
 			"m.yaml:5: not valid YAML: did not find expected '-' indicator"}},
+		{"broken quote after a flow list", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    target_zone: cn-hangzhou-i\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    disks: [{id: d-bp1eeplkn4j29wf70001},\n      {id: d-bp1eeplkn4j29wf70002},\n      {id: d-bp1eeplkn4j29wf70003}]\n    target_zone: \"cn-hangzhou-i\n  - instance_id: i-bp1ff25rzvnul6kr0003\n", []string{
+			"m.yaml:9: not valid YAML"}},
+		{"unclosed flow list", "region: cn-hangzhou\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    disks: [{id: d-bp1eeplkn4j29wf70001},\n     {id: d-bp1eeplkn4j29wf70002}\n    target_zone: cn-hangzhou-i\n", []string{
+			"m.yaml:6: not valid YAML"}},
+		{"several bad values", "region: cn-hangzhou\ndefaults:\n  target_vswitch: sw-1\nmigrations:\n  - instance_id: vm-1\n    target_zone: cn_hangzhou_i\n    target_instance_type: g7\n    resource_group_id: group\n    disks:\n      - {id: disk-1, category: ssd}\n", []string{
+			"m.yaml:3: defaults.target_vswitch:", "m.yaml:5: migrations[0].instance_id:", "m.yaml:6: migrations[0].target_zone:",
+			"m.yaml:7: migrations[0].target_instance_type:", "m.yaml:8: migrations[0].resource_group_id:",
+			`m.yaml:10: migrations[0].disks[0]: "disk-1" is not a valid ID`, `m.yaml:10: migrations[0].disks[0]: unknown category "ssd"`}},
 		{"tab", "region: cn-hangzhou\nmigrations:\n\t- instance_id: i-bp1ff25rzvnul6kr0001\n", []string{"m.yaml:3: not valid YAML"}},
 		{"two documents", "region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n---\nregion: x\n", []string{"m.yaml:4: a second YAML document"}},
 		{"unknown top field", "region: cn-hangzhou\nmigration:\n  - {instance_id: i-bp1ff25rzvnul6kr0001}\n", []string{
@@ -164,4 +173,59 @@ func TestParseAliases(t *testing.T) {
 	if z := m.Migrations[1].Spec.TargetZone; z != "cn-hangzhou-i" {
 		t.Errorf("aliased zone %q", z)
 	}
+}
+
+// FuzzParse: the manifest parser never panics; a refusal is a *ManifestError
+// whose lines are in the file; what it accepts is valid, one entry per
+// instance, each at a line of the file.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n",
+		"region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  disks: [{id: d-bp1eeplkn4j29wf70001, category: cloud_essd, performance_level: PL1}]\n  skip_checks: [spot]\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    auto_pay: false\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    target_vswitch: null\n",
+		"region: cn-hangzhou\nmigrations:\n  - instance_id: &a i-bp1ff25rzvnul6kr0001\n    target_zone: \"cn-hangzhou-i\n  - instance_id: *a\n",
+		"region: cn-hangzhou\nmigrations: [\n",
+		"- a\n- b\n",
+		"region: cn-hangzhou\nbase: &b {target_zone: cn-hangzhou-i}\nmigrations:\n  - <<: *b\n    instance_id: i-bp1ff25rzvnul6kr0001\n---\nx: 1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("m.yaml", data, RegionSource{Region: "cn-hangzhou"})
+		lines := yamlLines(data)
+		if err != nil {
+			var me *ManifestError
+			if !errors.As(err, &me) || len(me.Problems) == 0 {
+				t.Fatalf("error %v (%T); want a *ManifestError with problems", err, err)
+			}
+			for _, p := range me.Problems {
+				if p.Line < 0 || p.Line > lines {
+					t.Fatalf("problem at line %d of a %d-line file: %+v", p.Line, lines, p)
+				}
+			}
+			return
+		}
+		if len(m.Migrations) == 0 {
+			t.Fatal("accepted a manifest without migrations")
+		}
+		seen := map[string]bool{}
+		for _, mig := range m.Migrations {
+			if err := mig.Spec.Validate(); err != nil {
+				t.Fatalf("accepted an invalid migration %+v: %v", mig.Spec, err)
+			}
+			if seen[mig.Spec.InstanceID] {
+				t.Fatalf("accepted %s twice", mig.Spec.InstanceID)
+			}
+			seen[mig.Spec.InstanceID] = true
+			if mig.Line < 1 || mig.Line > lines {
+				t.Fatalf("migration at line %d of a %d-line file", mig.Line, lines)
+			}
+		}
+	})
+}
+
+// yamlLines counts lines as YAML does: CR LF, CR, LF, NEL, LS and PS each
+// end one.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	return 1 + strings.Count(s, "\n") + strings.Count(s, "\r") + strings.Count(s, "\u0085") + strings.Count(s, "\u2028") + strings.Count(s, "\u2029")
 }

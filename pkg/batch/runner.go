@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
-	"github.com/zonemove/zonemove/pkg/smc"
 	"golang.org/x/time/rate"
 )
 
@@ -55,7 +55,10 @@ type Result struct {
 	// with the job it made the first time, if it made one.
 	Resumed bool
 	Checks  []preflight.Result
-	Err     error
+	// CurrentInstanceType is the instance's type before the move, from its
+	// preflight; "" when unknown or not checked.
+	CurrentInstanceType string
+	Err                 error
 }
 
 // NotSentError is a create that this run did not send.
@@ -64,10 +67,10 @@ type NotSentError struct{ Reason string }
 func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
 
 // CheckFunc runs the preflight of one migration.
-type CheckFunc func(ctx context.Context, m *Migration) ([]preflight.Result, error)
+type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
 
 // CreateFunc sends one create (with its retries).
-type CreateFunc func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error)
+type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Response, error)
 
 // Runner checks and creates the migrations of a manifest.
 type Runner struct {
@@ -134,11 +137,13 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		}
 	}
 	r.each(ctx, toCheck, func(res *Result) {
-		checks, err := r.Check(ctx, res.Migration)
+		rep, err := r.Check(ctx, res.Migration)
 		if err != nil {
 			res.Status, res.Err = Failed, err
 			return
 		}
+		checks := rep.Checks
+		res.CurrentInstanceType = rep.CurrentInstanceType
 		if res.Resumed {
 			checks = ownJob(checks, res.ClientToken)
 		}
@@ -170,7 +175,7 @@ func ownJob(checks []preflight.Result, token string) []preflight.Result {
 	return out
 }
 
-func (r *Runner) changedFinding(mig *Migration, e *Entry, req *smc.CreateCrossZoneMigrationJobRequest) preflight.Result {
+func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request) preflight.Result {
 	id := mig.Spec.InstanceID
 	msg := "the manifest entry changed after an earlier run recorded ClientToken " + e.ClientToken + " for it (" + strings.Join(e.Changes(req), "; ") + ")"
 	var hint string
@@ -242,7 +247,7 @@ func (a *applying) create(ctx context.Context, res *Result) {
 			// A re-run checks it again in full and makes a new token.
 			_ = a.store.Forget(id)
 		}
-		var ae *api.Error
+		var ae *apierr.Error
 		if errors.As(err, &ae) && ae.IsAuth() {
 			a.stop(err)
 		}
@@ -289,7 +294,7 @@ func (a *applying) progress() {
 // notCreated reports whether a failed create certainly made no job: nothing
 // reached the service, or its one attempt was refused with a 4xx answer.
 func notCreated(err error) bool {
-	var ae *api.Error
+	var ae *apierr.Error
 	if !errors.As(err, &ae) {
 		return false
 	}

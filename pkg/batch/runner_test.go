@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 func manifestOf(n int) *Manifest {
@@ -24,8 +23,8 @@ func manifestOf(n int) *Manifest {
 	return m
 }
 
-func passing(context.Context, *Migration) ([]preflight.Result, error) {
-	return []preflight.Result{{ID: preflight.RegionZone, Status: preflight.Pass}, {ID: preflight.ActiveJob, Status: preflight.Fail, Message: "job j-1 is Running"}}, nil
+func passing(context.Context, *Migration) (*preflight.Report, error) {
+	return &preflight.Report{Checks: []preflight.Result{{ID: preflight.RegionZone, Status: preflight.Pass}, {ID: preflight.ActiveJob, Status: preflight.Fail, Message: "job j-1 is Running"}}}, nil
 }
 
 func newRunner(check CheckFunc, create CreateFunc) *Runner {
@@ -35,10 +34,36 @@ func newRunner(check CheckFunc, create CreateFunc) *Runner {
 		NewClientToken: func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("tok-%d", n) }}
 }
 
+// gate holds its first n callers until all n are inside, so that a test sees
+// n calls at once without sleeping, and records the most callers inside at once.
+type gate struct {
+	n                     int32
+	inside, peak, arrived atomic.Int32
+	open                  chan struct{}
+}
+
+func newGate(n int) *gate { return &gate{n: int32(n), open: make(chan struct{})} }
+
+// enter waits at the gate; the caller defers the returned leave.
+func (g *gate) enter(t *testing.T) (leave func()) {
+	in := g.inside.Add(1)
+	for p := g.peak.Load(); in > p && !g.peak.CompareAndSwap(p, in); p = g.peak.Load() {
+	}
+	if g.arrived.Add(1) == g.n {
+		close(g.open)
+	}
+	select {
+	case <-g.open:
+	case <-time.After(time.Minute): // a guard against a hang, not a wait
+		t.Errorf("only %d of %d calls ever ran at once", g.peak.Load(), g.n)
+	}
+	return func() { g.inside.Add(-1) }
+}
+
 func TestPreflightFromState(t *testing.T) {
 	m := manifestOf(4)
 	st := &State{Migrations: map[string]*Entry{}}
-	reqOf := func(i int) *smc.CreateCrossZoneMigrationJobRequest { return m.Migrations[i].Spec.Request() }
+	reqOf := func(i int) *migration.Request { return m.Migrations[i].Spec.Request() }
 	st.Migrations["i-bp1ff25rzvnul6kr0001"] = &Entry{ClientToken: "old-1", Fingerprint: Fingerprint(reqOf(0)), JobID: "j-1"}
 	st.Migrations["i-bp1ff25rzvnul6kr0002"] = &Entry{ClientToken: "old-2", Fingerprint: Fingerprint(reqOf(1))}
 	changed := reqOf(2)
@@ -46,9 +71,9 @@ func TestPreflightFromState(t *testing.T) {
 	st.Migrations["i-bp1ff25rzvnul6kr0003"] = &Entry{ClientToken: "old-3", Fingerprint: Fingerprint(changed), Request: changed}
 
 	var checked sync.Map
-	r := newRunner(func(ctx context.Context, mig *Migration) ([]preflight.Result, error) {
+	r := newRunner(func(ctx context.Context, mig *Migration) (*preflight.Report, error) {
 		checked.Store(mig.Spec.InstanceID, true)
-		return []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Pass}}, nil
+		return &preflight.Report{Checks: []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Pass}}}, nil
 	}, nil)
 	plan := r.Preflight(context.Background(), m, st)
 	want := []struct {
@@ -100,12 +125,9 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	var inflight, peak atomic.Int32
-	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
+	g := newGate(3)
+	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+		defer g.enter(t)()
 		st, err := ReadState(path)
 		if err != nil {
 			return nil, err
@@ -113,14 +135,13 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		if e := st.Migrations[req.InstanceId]; e == nil || e.ClientToken != req.ClientToken {
 			t.Errorf("create of %s sent before its token %s was in the state file", req.InstanceId, req.ClientToken)
 		}
-		time.Sleep(5 * time.Millisecond)
 		if req.InstanceId == "i-bp1ff25rzvnul6kr0004" {
-			return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
+			return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
 		}
 		if req.InstanceId == "i-bp1ff25rzvnul6kr0005" {
-			return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "InternalError", HTTPStatus: 500, Attempts: 4, Sent: true}
+			return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "InternalError", HTTPStatus: 500, Attempts: 4, Sent: true}
 		}
-		return &smc.CreateCrossZoneMigrationJobResponseBody{JobId: "j-" + req.InstanceId[2:], RequestId: "r"}, nil
+		return &migration.Response{JobId: "j-" + req.InstanceId[2:], RequestId: "r"}, nil
 	})
 	m := manifestOf(8)
 	plan := &Plan{}
@@ -128,8 +149,8 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
 	}
 	r.Apply(context.Background(), plan, store)
-	if p := peak.Load(); p > 3 || p < 2 {
-		t.Errorf("peak of %d creates in flight; want 2 or 3 (concurrency 3)", p)
+	if p := g.peak.Load(); p != 3 {
+		t.Errorf("peak of %d creates in flight; want 3 (the concurrency)", p)
 	}
 	st, _ := ReadState(path)
 	for i, res := range plan.Results {
@@ -162,9 +183,9 @@ func TestApplyStopsAfterAuthError(t *testing.T) {
 	}
 	defer store.Close()
 	var sent atomic.Int32
-	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		sent.Add(1)
-		return nil, &api.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "Forbidden.RAM", HTTPStatus: 403, Attempts: 1, Sent: true}
+		return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "Forbidden.RAM", HTTPStatus: 403, Attempts: 1, Sent: true}
 	})
 	r.Concurrency = 1
 	plan := &Plan{}
@@ -187,19 +208,15 @@ func TestApplyStopsAfterAuthError(t *testing.T) {
 
 // The preflight checks migrations concurrently, Concurrency at a time.
 func TestPreflightConcurrent(t *testing.T) {
-	var inflight, peak atomic.Int32
-	r := newRunner(func(ctx context.Context, m *Migration) ([]preflight.Result, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
-		time.Sleep(10 * time.Millisecond)
-		return nil, nil
+	g := newGate(4)
+	r := newRunner(func(ctx context.Context, m *Migration) (*preflight.Report, error) {
+		defer g.enter(t)()
+		return &preflight.Report{}, nil
 	}, nil)
 	r.Concurrency = 4
 	plan := r.Preflight(context.Background(), manifestOf(12), &State{Migrations: map[string]*Entry{}})
-	if p := peak.Load(); p < 2 || p > 4 {
-		t.Errorf("peak of %d checks at once; want 2 to 4", p)
+	if p := g.peak.Load(); p != 4 {
+		t.Errorf("peak of %d checks at once; want 4 (the concurrency)", p)
 	}
 	if !plan.Ready() || plan.Count(Planned) != 12 {
 		t.Errorf("plan: %d planned, ready %v", plan.Count(Planned), plan.Ready())
@@ -214,8 +231,8 @@ func TestApplyAnswerWithoutJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	r := newRunner(nil, func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
-		return &smc.CreateCrossZoneMigrationJobResponseBody{RequestId: "r-1"}, nil
+	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+		return &migration.Response{RequestId: "r-1"}, nil
 	})
 	plan := &Plan{Results: []*Result{{Migration: manifestOf(1).Migrations[0], Status: Planned}}}
 	r.Apply(context.Background(), plan, store)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/migration"
 )
 
 // StateVersion is the version of the state file's format.
@@ -38,15 +38,15 @@ type Entry struct {
 	// parameter but the token), so that a changed manifest entry is noticed.
 	Fingerprint string `json:"fingerprint"`
 	// Request is the request the token was made for, to show what changed.
-	Request *smc.CreateCrossZoneMigrationJobRequest `json:"request"`
-	JobID   string                                  `json:"job_id,omitempty"`
+	Request *migration.Request `json:"request"`
+	JobID   string             `json:"job_id,omitempty"`
 
 	TokenRecordedAt time.Time  `json:"token_recorded_at"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
 }
 
 // Fingerprint is the SHA-256 of a request without its ClientToken.
-func Fingerprint(req *smc.CreateCrossZoneMigrationJobRequest) string {
+func Fingerprint(req *migration.Request) string {
 	r := *req
 	r.ClientToken = ""
 	b, _ := json.Marshal(&r)
@@ -80,26 +80,35 @@ func LockPath(state string) string { return state + ".lock" }
 
 // ReadState reads a state file; a missing file is an empty state.
 func ReadState(path string) (*State, error) {
-	st := &State{Version: StateVersion, Migrations: map[string]*Entry{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return st, nil
+		return &State{Version: StateVersion, Migrations: map[string]*Entry{}}, nil
 	}
 	if err != nil {
 		return nil, &StateError{Path: path, Err: err}
 	}
+	st, err := decodeState(data)
+	if err != nil {
+		return nil, &StateError{Path: path, Err: err}
+	}
+	return st, nil
+}
+
+// decodeState parses the content of a state file and checks what a run relies on.
+func decodeState(data []byte) (*State, error) {
+	st := &State{Version: StateVersion, Migrations: map[string]*Entry{}}
 	if err := json.Unmarshal(data, st); err != nil {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("not a zonemove state file (%v)", err)}
+		return nil, fmt.Errorf("not a zonemove state file (%v)", err)
 	}
 	if st.Version != StateVersion {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)}
+		return nil, fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)
 	}
 	if st.Migrations == nil {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
 		if e == nil || e.ClientToken == "" || e.Fingerprint == "" {
-			return nil, &StateError{Path: path, Err: fmt.Errorf("the entry of %s has no client_token or fingerprint", id)}
+			return nil, fmt.Errorf("the entry of %s has no client_token or fingerprint", id)
 		}
 	}
 	return st, nil
@@ -117,7 +126,6 @@ type Store struct {
 
 	wmu     sync.Mutex // serializes writes
 	written uint64     // gen of the last durable write
-	writes  int        // durable writes made, for tests
 
 	// writeFile replaces the file; tests inject failures.
 	writeFile func(path string, data []byte) error
@@ -145,9 +153,6 @@ func OpenStore(path, manifest string) (*Store, error) {
 	return &Store{path: path, lock: lk, state: st, writeFile: writeFileAtomic}, nil
 }
 
-// Path is the state file's path.
-func (s *Store) Path() string { return s.path }
-
 // Snapshot returns a copy of the state.
 func (s *Store) Snapshot() *State {
 	s.mu.Lock()
@@ -166,7 +171,7 @@ func (st *State) clone() *State {
 
 // RecordToken records, durably, the token of the create about to be sent for
 // the instance. It returns once the state file holds it.
-func (s *Store) RecordToken(instanceID, token string, req *smc.CreateCrossZoneMigrationJobRequest, at time.Time) error {
+func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
 	r := *req
 	r.ClientToken = ""
 	var prev *Entry
@@ -235,7 +240,6 @@ func (s *Store) change(fn, undo func(*State)) (err error) {
 		return &StateError{Path: s.path, Err: err}
 	}
 	s.written = gen
-	s.writes++
 	return nil
 }
 
@@ -283,11 +287,11 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 // Changes lists the parameters of req that differ from the recorded request,
 // as "Name: old -> new".
-func (e *Entry) Changes(req *smc.CreateCrossZoneMigrationJobRequest) []string {
+func (e *Entry) Changes(req *migration.Request) []string {
 	if e.Request == nil {
 		return []string{"the recorded request is missing"}
 	}
-	flat := func(r *smc.CreateCrossZoneMigrationJobRequest) map[string]string {
+	flat := func(r *migration.Request) map[string]string {
 		c := *r
 		c.ClientToken = ""
 		b, _ := json.Marshal(&c)

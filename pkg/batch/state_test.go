@@ -1,23 +1,26 @@
 package batch
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gofrs/flock"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/migration"
 )
 
 var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func request(instance, zone string) *smc.CreateCrossZoneMigrationJobRequest {
-	return &smc.CreateCrossZoneMigrationJobRequest{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
+func request(instance, zone string) *migration.Request {
+	return &migration.Request{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
 }
 
 func TestStateRoundTrip(t *testing.T) {
@@ -146,6 +149,11 @@ func TestStateConcurrentChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	var writes atomic.Int64
+	s.writeFile = func(path string, data []byte) error {
+		writes.Add(1)
+		return writeFileAtomic(path, data)
+	}
 	var wg sync.WaitGroup
 	const n = 40
 	for i := range n {
@@ -164,8 +172,8 @@ func TestStateConcurrentChanges(t *testing.T) {
 	if len(st.Migrations) != n {
 		t.Errorf("file holds %d entries; want %d", len(st.Migrations), n)
 	}
-	if s.writes > n {
-		t.Errorf("%d writes for %d changes", s.writes, n)
+	if w := writes.Load(); w > n {
+		t.Errorf("%d writes for %d changes", w, n)
 	}
 }
 
@@ -210,4 +218,44 @@ func TestReadStateRefusesBadFiles(t *testing.T) {
 	if err != nil || len(st.Migrations) != 0 {
 		t.Errorf("a missing file: %v, %v; want an empty state", st, err)
 	}
+}
+
+// FuzzDecodeState: the state-file loader never panics; what it accepts has an
+// entry with a token and a fingerprint for every instance, and survives being
+// written and read again.
+func FuzzDecodeState(f *testing.F) {
+	for _, s := range []string{
+		`{"version": 1, "manifest": "m.yaml", "migrations": {}}`,
+		`{"version": 1, "migrations": {"i-bp1ff25rzvnul6kr0001": {"client_token": "t", "fingerprint": "sha256:x", "job_id": "j-bp17bclvg344jlyt0001", "token_recorded_at": "2026-01-02T03:04:05Z", "job_recorded_at": "2026-01-02T03:04:06Z", "request": {"RegionId": "cn-hangzhou", "InstanceId": "i-bp1ff25rzvnul6kr0001"}}}}`,
+		`{"version": 1, "migrations": {"i-bp1ff25rzvnul6kr0001": null}}`,
+		`{"version": 2}`,
+		`not json`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := decodeState(data)
+		if err != nil {
+			return
+		}
+		if st.Version != StateVersion || st.Migrations == nil {
+			t.Fatalf("accepted version %d, migrations %v", st.Version, st.Migrations)
+		}
+		for id, e := range st.Migrations {
+			if e == nil || e.ClientToken == "" || e.Fingerprint == "" {
+				t.Fatalf("accepted the entry of %q without a token or fingerprint: %+v", id, e)
+			}
+		}
+		out, err := json.Marshal(st)
+		if err != nil {
+			t.Fatalf("an accepted state cannot be written: %v", err)
+		}
+		back, err := decodeState(out)
+		if err != nil {
+			t.Fatalf("a written state cannot be read: %v\n%s", err, out)
+		}
+		if again, _ := json.Marshal(back); !bytes.Equal(again, out) {
+			t.Fatalf("round trip changed the state:\n%s\n%s", out, again)
+		}
+	})
 }

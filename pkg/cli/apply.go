@@ -9,22 +9,39 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// ApplyOptions are the values of zonemove apply.
+// ApplyOptions are the values of zonemove apply and what it needs. The API
+// calls go to the manifest's region, so the clients are built for it.
 type ApplyOptions struct {
-	f *Factory
+	IO             *iostreams.IOStreams
+	Out            *Output
+	SMC            func(region string, limiter *rate.Limiter) (*smc.Client, error)
+	NewChecker     func(region string, limiter *rate.Limiter) CheckFunc
+	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
+	NewClientToken func() string
+	Now            func() time.Time
+	// Limiter paces every API call of the batch, lookups and creates alike;
+	// nil until complete sets the default pace.
+	Limiter *rate.Limiter
+	// Region and Profile are those of the flags and environment; the run's
+	// region is the manifest's (Commands).
+	Region, Profile string
+	Commands        cmdutil.Commands
 
 	File        string
 	DryRun      bool
@@ -37,17 +54,15 @@ type ApplyOptions struct {
 	Timeout  time.Duration
 
 	manifest *batch.Manifest
-	applied  bool        // the creates were started
-	report   *WaitReport // with --wait, how the jobs ended
-	// currentTypes holds each checked instance's type before the move
-	// (instance ID -> type), so that --wait can verify an unchanged type.
-	currentTypes sync.Map
+	applied  bool           // the creates were started
+	report   *follow.Report // with --wait, how the jobs ended
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
-	o := &ApplyOptions{f: f}
+	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewFollower: f.Follower,
+		NewClientToken: f.NewClientToken, Now: f.Now, Limiter: f.Policy.Limiter}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
 		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
@@ -70,8 +85,9 @@ terminal it needs --yes.`,
 
   # Create the jobs and follow them to the end
   zonemove apply -f migrations.yaml --yes --wait`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Region, o.Profile = f.Global.Region, f.Global.Profile
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
@@ -97,54 +113,50 @@ terminal it needs --yes.`,
 
 // complete validates the flags and the manifest. It sends nothing.
 func (o *ApplyOptions) complete(cmd *cobra.Command) error {
-	f := o.f
 	if o.File == "" {
-		return usageError("a manifest is required: pass -f FILE (see docs/batch.md for its format)")
+		return cmdutil.UsageErrorf("a manifest is required: pass -f FILE (see docs/batch.md for its format)")
 	}
 	if o.Concurrency < 1 || o.Concurrency > batch.MaxConcurrency {
-		return usageError("invalid --concurrency %d: want 1 to %d", o.Concurrency, batch.MaxConcurrency)
+		return cmdutil.UsageErrorf("invalid --concurrency %d: want 1 to %d", o.Concurrency, batch.MaxConcurrency)
 	}
 	if o.DryRun && o.Wait {
-		return usageError("--wait cannot go with --dry-run: a dry run creates no job")
+		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
 	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return usageError("--interval and --timeout go with --wait")
+		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
 	}
-	if o.Interval <= 0 {
-		return usageError("invalid --interval %s: it must be positive", o.Interval)
-	}
-	if o.Timeout < 0 {
-		return usageError("invalid --timeout %s: it must not be negative", o.Timeout)
+	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
+		return err
 	}
 	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
-	m, err := batch.Load(o.File, batch.RegionSource{Region: f.Global.Region, Flag: regionFlag})
+	m, err := batch.Load(o.File, batch.RegionSource{Region: o.Region, Flag: regionFlag})
 	if err != nil {
 		var me *batch.ManifestError
 		if errors.As(err, &me) {
-			return &ExitError{Code: ExitUsage, Err: err, ErrCode: "InvalidManifest",
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "InvalidManifest",
 				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
 		}
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
 	}
 	o.manifest = m
 	// The checks and the API calls use the manifest's region.
-	f.Global.Region = m.Region
+	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
 	if o.StatePath == "" {
 		o.StatePath = batch.DefaultStatePath(o.File)
 	}
 	if dir := filepath.Dir(o.StatePath); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return usageError("invalid --state %s: folder %s does not exist", o.StatePath, dir)
+			return cmdutil.UsageErrorf("invalid --state %s: folder %s does not exist", o.StatePath, dir)
 		}
 	}
-	if !o.DryRun && !o.Yes && !f.IOStreams.IsStdinTTY() {
-		return &ExitError{Code: ExitUsage, ErrCode: "ConfirmationRequired",
+	if !o.DryRun && !o.Yes && !o.IO.IsStdinTTY() {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 			Err:  errors.New("refusing to create migration jobs without confirmation: stdin is not a terminal"),
 			Hint: "pass --yes to create them, or --dry-run to only check them"}
 	}
-	if f.Policy.Limiter == nil {
+	if o.Limiter == nil {
 		// Every API call of the batch, lookups and creates, shares one pace.
-		f.Policy.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
+		o.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
 	}
 	return nil
 }
@@ -156,7 +168,7 @@ type applyDocument struct {
 	StateFile string        `json:"state_file"`
 	Results   []applyResult `json:"results"`
 	Summary   applySummary  `json:"summary"`
-	Error     *ErrorBody    `json:"error,omitempty"`
+	errorField
 }
 
 type applyResult struct {
@@ -170,7 +182,7 @@ type applyResult struct {
 	Checks             []preflight.Result `json:"checks"`
 	Error              *ErrorBody         `json:"error"`
 	// Job is, with --wait, the job as the wait left it.
-	Job *WaitResult `json:"job,omitempty"`
+	Job *follow.Result `json:"job,omitempty"`
 }
 
 type applySummary struct {
@@ -192,7 +204,7 @@ type applyJobsSummary struct {
 }
 
 func (o *ApplyOptions) run(ctx context.Context) error {
-	f := o.f
+	region := o.Commands.Region
 	var (
 		st    *batch.State
 		store *batch.Store
@@ -203,7 +215,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		// A dry run writes nothing, not even the lock.
 		st, err = batch.ReadState(o.StatePath)
 	} else {
-		if client, err = f.SMC(); err != nil {
+		if client, err = o.SMC(region, o.Limiter); err != nil {
 			return err
 		}
 		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
@@ -216,21 +228,17 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		return stateError(err)
 	}
 
+	check := o.NewChecker(region, o.Limiter)
 	runner := &batch.Runner{
-		Check: func(ctx context.Context, m *batch.Migration) ([]preflight.Result, error) {
+		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
-			rep, err := f.RunChecks(ctx, CheckRequest{Spec: &spec, Skip: m.SkipChecks})
-			if err != nil {
-				return nil, err
-			}
-			o.currentTypes.Store(spec.InstanceID, rep.CurrentInstanceType)
-			return rep.Checks, nil
+			return check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks})
 		},
-		Create: func(ctx context.Context, req *smc.CreateCrossZoneMigrationJobRequest) (*smc.CreateCrossZoneMigrationJobResponseBody, error) {
+		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
-		NewClientToken: f.NewClientToken,
-		Now:            f.Now,
+		NewClientToken: o.NewClientToken,
+		Now:            o.Now,
 		Concurrency:    o.Concurrency,
 		StatePath:      o.StatePath,
 	}
@@ -239,21 +247,21 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		return o.finish(plan, o.preflightError(ctx, plan))
 	}
 	if plan.Count(batch.Planned) > 0 && !o.Yes {
-		o.printTable(f.IOStreams.ErrOut, plan, false)
-		fmt.Fprintln(f.IOStreams.ErrOut)
-		ok, err := confirm(ctx, f, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
+		o.printTable(o.IO.ErrOut, plan, false)
+		fmt.Fprintln(o.IO.ErrOut)
+		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &ExitError{Code: ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
 		}
 	}
-	if f.IOStreams.IsStderrTTY() && !f.Global.JSON() {
+	if o.IO.IsStderrTTY() && !o.Out.JSON() {
 		runner.Progress = func(done, total int) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "\rCreating jobs: %d/%d", done, total)
+			fmt.Fprintf(o.IO.ErrOut, "\rCreating jobs: %d/%d", done, total)
 			if done == total {
-				fmt.Fprintln(f.IOStreams.ErrOut)
+				fmt.Fprintln(o.IO.ErrOut)
 			}
 		}
 	}
@@ -271,22 +279,22 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
 func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
-	var targets []WaitTarget
+	var targets []follow.Target
 	for _, r := range plan.Results {
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
 			s := r.Migration.Spec
 			wantType := s.TargetInstanceType
-			if cur, ok := o.currentTypes.Load(s.InstanceID); ok && wantType == "" {
-				wantType = cur.(string) // no type change asked: the type must stay
+			if wantType == "" {
+				wantType = r.CurrentInstanceType // no type change asked: the type must stay
 			}
-			targets = append(targets, WaitTarget{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+			targets = append(targets, follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
 				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created})
 		}
 	}
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.f.WaitJobs(ctx, targets, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
 	o.report = report
 	if err != nil {
 		return err
@@ -311,12 +319,12 @@ func worse(a, b error) error {
 func stateError(err error) error {
 	var le *batch.LockedError
 	if errors.As(err, &le) {
-		return &ExitError{Code: ExitFailure, Err: err, ErrCode: "StateLocked",
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "StateLocked",
 			Hint: "wait for the other run to end (the lock goes with its process), or use another --state for another batch"}
 	}
 	var se *batch.StateError
 	if errors.As(err, &se) {
-		return &ExitError{Code: ExitFailure, Err: err, ErrCode: "InvalidStateFile",
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "InvalidStateFile",
 			Hint: "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"}
 	}
 	return err
@@ -325,13 +333,13 @@ func stateError(err error) error {
 // preflightError is the error of a batch that stops after its preflight.
 func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) error {
 	if ctx.Err() != nil {
-		return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
 	}
 	if err := worstError(ctx, plan); err != nil {
 		return err
 	}
 	if n := plan.Count(batch.Blocked); n > 0 {
-		return &ExitError{Code: ExitCheckFailed, ErrCode: "CheckFailed",
+		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
 			Hint: "fix what the failing checks say (each has a hint above), or accept a preflight check with skip_checks in the manifest"}
 	}
@@ -344,13 +352,13 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
 	}
 	return nil
 }
 
 // exitRank orders exit codes from the least to the most severe.
-var exitRank = map[int]int{ExitOK: 0, ExitTimeout: 1, ExitJobFailed: 2, ExitCheckFailed: 3, ExitFailure: 4, ExitAuth: 5, ExitInterrupted: 6}
+var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitTimeout: 1, cmdutil.ExitJobFailed: 2, cmdutil.ExitCheckFailed: 3, cmdutil.ExitFailure: 4, cmdutil.ExitAuth: 5, cmdutil.ExitInterrupted: 6}
 
 // worstError sums up the failed migrations: how many, and the most severe
 // error with its instance (its exit code is the run's).
@@ -372,7 +380,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		}
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted",
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted",
 			Err:  errors.New("interrupted; the state file has every ClientToken sent and every job known so far"),
 			Hint: "run the same apply again to finish the batch: it creates no duplicate"}
 	}
@@ -384,12 +392,12 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	if notSent > 0 {
 		what += fmt.Sprintf(" and %d were not sent", notSent)
 	}
-	ee := &ExitError{Code: code, Err: fmt.Errorf("%s; %s: %w", what, worst.Migration.Spec.InstanceID, worst.Err)}
-	var ae *api.Error
+	ee := &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%s; %s: %w", what, worst.Migration.Spec.InstanceID, worst.Err)}
+	var ae *apierr.Error
 	if errors.As(worst.Err, &ae) {
 		ee.ErrCode = ae.Code
 	}
-	if code != ExitAuth {
+	if code != cmdutil.ExitAuth {
 		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
 	} else {
 		ee.Hint = hintFor(worst.Err)
@@ -399,26 +407,18 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 
 // finish prints the document (JSON, or the table for people) and returns err.
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
-	f := o.f
-	if f.Global.JSON() {
-		doc := o.document(plan)
-		doc.Error = errorBody(err)
-		if werr := f.WriteJSON(doc); werr != nil {
-			return werr
-		}
-		return err
-	}
-	w := f.IOStreams.Out
-	o.printTable(w, plan, true)
-	o.printDetails(w, plan)
-	o.printAdvice(w, plan)
-	fmt.Fprintln(w)
-	if o.report != nil {
-		f.PrintWaitReport(o.report)
+	return o.Out.Render(o.document(plan), err, func() {
+		w := o.IO.Out
+		o.printTable(w, plan, true)
+		o.printDetails(w, plan)
+		o.printAdvice(w, plan)
 		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w, o.summaryLine(plan))
-	return err
+		if o.report != nil {
+			follow.PrintReport(o.IO, o.report, o.Now())
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, o.summaryLine(plan))
+	})
 }
 
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
@@ -459,7 +459,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 }
 
 // waitResult is the job of a migration as the wait left it, if it was followed.
-func (o *ApplyOptions) waitResult(r *batch.Result) *WaitResult {
+func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 	if o.report == nil || r.JobID == "" {
 		return nil
 	}
@@ -489,7 +489,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 }
 
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
-	var ae *api.Error
+	var ae *apierr.Error
 	var ns *batch.NotSentError
 	switch {
 	case errors.As(r.Err, &ns):
@@ -497,7 +497,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	case r.Status == batch.Created:
 		return hintFor(r.Err)
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
-		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse || ae.Attempts > 1) {
+		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse || ae.Attempts > 1) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
 		h := hintFor(r.Err)
@@ -511,7 +511,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 
 // printTable writes one line per migration.
 func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
-	cs := o.f.IOStreams.ColorScheme()
+	cs := o.IO.ColorScheme()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	header := "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS"
 	if o.report != nil {
@@ -533,7 +533,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 		for _, c := range preflight.Failed(r.Checks) {
 			failing = append(failing, c.ID)
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", s.InstanceID, s.TargetZone, dash(s.TargetInstanceType), status, dash(r.JobID), dash(strings.Join(failing, ",")))
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ",")))
 		if o.report != nil {
 			js := "-"
 			if j := o.waitResult(r); j != nil {
@@ -542,7 +542,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 					js += " (not as asked)"
 				}
 				if color {
-					js = colorStatus(cs, js)
+					js = follow.ColorStatus(cs, js)
 				}
 			}
 			line += "\t" + js
@@ -555,7 +555,7 @@ func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
 // printDetails explains each migration that needs a word: failing and
 // skipped checks, errors, and creates resumed from an earlier run.
 func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
-	cs := o.f.IOStreams.ColorScheme()
+	cs := o.IO.ColorScheme()
 	for _, r := range plan.Results {
 		var notable []preflight.Result
 		for _, c := range r.Checks {

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gofrs/flock"
 
@@ -41,8 +41,6 @@ type applyCase struct {
 	name     string
 	manifest string // under testdata/manifests
 	runs     []applyRun
-	// delay is injected into every answer (to make creates overlap).
-	delay time.Duration
 	// fleet, when set, changes the fleet before the first run.
 	fleet func(fl *fakeapi.Fleet)
 }
@@ -79,7 +77,6 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, apiDir)
-			srv.Delay = c.delay
 			var ids []string
 			for n := 1; n <= fleetSize; n++ {
 				ids = append(ids, fakeapi.FleetInstance(n))
@@ -202,26 +199,6 @@ func jobsCreated(want int) func(*testing.T, *fakeapi.Server, string, runResult) 
 	}
 }
 
-// cancelOnCreate cancels the run as soon as the server receives a create of
-// the instance (whose step hangs, so no answer ever comes back).
-func cancelOnCreate(instanceID string) func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
-	return func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			for ctx.Err() == nil {
-				for _, r := range srv.Requests() {
-					if r.Action == createAction && r.Params.Get("InstanceId") == instanceID {
-						cancel()
-						return
-					}
-				}
-				time.Sleep(time.Millisecond)
-			}
-		}()
-		return ctx, cancel
-	}
-}
-
 func TestApplyDryRun(t *testing.T) {
 	nothing := func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 		if n := len(creates(srv)); n != 0 {
@@ -265,13 +242,13 @@ func TestApply(t *testing.T) {
 			}
 			seen[e.JobID], seen[e.ClientToken] = true, true
 		}
-		if n := peak.Load(); n < 2 || n > 3 {
-			t.Errorf("%d creates in flight at most; want 2 or 3 (--concurrency 3)", n)
+		if n := peak.Load(); n != 3 {
+			t.Errorf("%d creates in flight at most; want 3 (--concurrency 3)", n)
 		}
 	}
 	runApplyGolden(t, []applyCase{
 		{name: "full-run-then-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "3"), script: overlapping(4, &peak), check: fourJobs},
+			{args: applyArgs("--yes", "--concurrency", "3"), script: overlapping(4, 3, &peak), check: fourJobs},
 			// Everything exists: nothing is checked or sent again.
 			{args: applyArgs("--yes"), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				jobsCreated(4)(t, srv, dir, res)
@@ -361,15 +338,15 @@ func TestApplyResume(t *testing.T) {
 			}
 		}
 	}
+	hangSecond, interruptAtSecond := hangOn(2)
 	runApplyGolden(t, []applyCase{
 		// Ctrl-C while the second create is in flight: the server never
 		// answers it, so its job does not exist yet.
 		{name: "interrupted", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1"), script: hangOn(2),
-				ctx: cancelOnCreate(second), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
-					tokenRecorded(t, srv, dir, res)
-					jobsCreated(1)(t, srv, dir, res)
-				}},
+			{args: applyArgs("--yes", "--concurrency", "1"), script: hangSecond, ctx: interruptAtSecond, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				tokenRecorded(t, srv, dir, res)
+				jobsCreated(1)(t, srv, dir, res)
+			}},
 			{args: applyArgs("--yes", "--concurrency", "1"), check: resentWithSameToken(4)},
 		}},
 		// The laptop dies after the server made the job and before the answer
@@ -396,17 +373,24 @@ func TestApplyResume(t *testing.T) {
 	})
 }
 
-// overlapping answers n creates as the fleet does, each after 20 ms, and
-// keeps the peak of creates being answered at once.
-func overlapping(n int, peak *atomic.Int32) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+// overlapping answers n creates as the fleet does, holding each until width
+// creates are in flight at once (a barrier, not a delay), and keeps the peak
+// of creates being answered at once. A runner that never reaches width stalls
+// the creates until the test's deadline.
+func overlapping(n, width int, peak *atomic.Int32) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 	return func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 		var now atomic.Int32
+		full := make(chan struct{})
+		var once sync.Once
 		step := fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
 			c := now.Add(1)
 			defer now.Add(-1)
 			for p := peak.Load(); c > p && !peak.CompareAndSwap(p, c); p = peak.Load() {
 			}
-			time.Sleep(20 * time.Millisecond)
+			if int(c) >= width {
+				once.Do(func() { close(full) })
+			}
+			<-full
 			return fl.Created().Respond(r)
 		}}
 		steps := make([]fakeapi.Step, n)
@@ -417,17 +401,20 @@ func overlapping(n int, peak *atomic.Int32) func(fl *fakeapi.Fleet) map[string][
 	}
 }
 
-// hangOn makes the nth create (of a run with --concurrency 1) hang: no answer,
-// and no job on the server.
-func hangOn(n int) func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
-	return func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+// hangOn makes the nth create (of a run with --concurrency 1) the moment of
+// Ctrl-C: the run is interrupted when the server receives it, and it is never
+// answered, so no job exists for it.
+func hangOn(n int) (func(fl *fakeapi.Fleet) map[string][]fakeapi.Step, func(*fakeapi.Server) (context.Context, context.CancelFunc)) {
+	in := newInterruption()
+	script := func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 		steps := make([]fakeapi.Step, n)
 		for i := range steps[:n-1] {
 			steps[i] = fl.Created()
 		}
-		steps[n-1] = fakeapi.Step{Hang: true}
+		steps[n-1] = in.step()
 		return map[string][]fakeapi.Step{createAction: steps}
 	}
+	return script, in.ctx
 }
 
 // answerLostOn makes the server carry out the nth create (of a run with
@@ -482,6 +469,7 @@ func TestApplyLocked(t *testing.T) {
 // TestApplyWait follows the jobs of the batch: the exit code is the worst
 // outcome.
 func TestApplyWait(t *testing.T) {
+	hangThird, interruptAtThird := hangOn(3)
 	runApplyGolden(t, []applyCase{
 		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
 		// i-...0003 asked for no type change, so it must keep ecs.g7.large: exit 5.
@@ -489,7 +477,7 @@ func TestApplyWait(t *testing.T) {
 			runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
 		// Two already exist from an earlier run; one job ends InError: exit 5.
 		{name: "one-in-error-json", manifest: "batch.yaml", fleet: func(fl *fakeapi.Fleet) { fl.FailJob("i-bp1ff25rzvnul6kr0004") }, runs: []applyRun{
-			{args: applyArgs("--yes", "--concurrency", "1"), script: hangOn(3), ctx: cancelOnCreate("i-bp1ff25rzvnul6kr0003")},
+			{args: applyArgs("--yes", "--concurrency", "1"), script: hangThird, ctx: interruptAtThird},
 			{args: applyArgs("--yes", "--wait", "-o", "json")},
 		}},
 	})
@@ -541,8 +529,8 @@ func TestApplyOptions(t *testing.T) {
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%v: %v", c.args, err)
 		}
-		if got.StatePath != c.state || got.Concurrency != c.concurrency || f.Policy.Limiter == nil {
-			t.Errorf("%v: state %s, concurrency %d, limiter %v", c.args, got.StatePath, got.Concurrency, f.Policy.Limiter)
+		if got.StatePath != c.state || got.Concurrency != c.concurrency || got.Limiter == nil || f.Policy.Limiter != nil {
+			t.Errorf("%v: state %s, concurrency %d, limiter %v (the factory's %v must stay nil)", c.args, got.StatePath, got.Concurrency, got.Limiter, f.Policy.Limiter)
 		}
 		if m := got.manifest; len(m.Migrations) != 1 || m.Migrations[0].Spec.Region != "cn-hangzhou" {
 			t.Errorf("%v: manifest %+v", c.args, m)

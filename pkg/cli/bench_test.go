@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
 // benchLatency is the latency the fake server adds to every answer.
@@ -41,7 +43,7 @@ func BenchmarkDryRun(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f, _, errOut := newTestFactory(false, "")
-		if code := Run(context.Background(), f, args); code != ExitOK {
+		if code := Run(context.Background(), f, args); code != cmdutil.ExitOK {
 			b.Fatalf("exit %d: %s", code, errOut)
 		}
 	}
@@ -73,7 +75,7 @@ func BenchmarkRunChecksBatch(b *testing.B) {
 				defer wg.Done()
 				spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i",
 					TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001", TargetInstanceType: "ecs.g7.xlarge"}
-				report, err := f.RunChecks(context.Background(), CheckRequest{Spec: spec})
+				report, err := f.Checker("cn-hangzhou", nil)(context.Background(), preflight.Request{Spec: spec})
 				if err != nil || report.Failed() {
 					b.Errorf("preflight: %v %+v", err, report)
 				}

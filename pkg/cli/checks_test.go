@@ -3,10 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -190,9 +191,9 @@ func TestChecks(t *testing.T) {
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				doc := decodeCreate(t, res.stdout)
 				wantStatus(t, doc, c.id, c.want)
-				wantExit := ExitOK
+				wantExit := cmdutil.ExitOK
 				if len(preflight.Failed(doc.Checks)) > 0 {
-					wantExit = ExitCheckFailed
+					wantExit = cmdutil.ExitCheckFailed
 				}
 				if res.code != wantExit {
 					t.Errorf("exit code %d; want %d", res.code, wantExit)
@@ -227,7 +228,7 @@ func TestChecksSkipOnRequest(t *testing.T) {
 		{name: "skip-active-job", args: dryRun(nil, "--skip-check", "active-job"),
 			script: withFacts(map[string][]fakeapi.Step{"DescribeReplicationJobs": {smcFile("DescribeReplicationJobs.instance-inerror")}}),
 			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
-				if res.code != ExitOK || !strings.Contains(res.stdout, "skipped on request (--skip-check active-job)") {
+				if res.code != cmdutil.ExitOK || !strings.Contains(res.stdout, "skipped on request (--skip-check active-job)") {
 					t.Errorf("exit %d; want 0 and the check shown as skipped on request", res.code)
 				}
 			}},
@@ -240,8 +241,8 @@ func TestChecksSkipOnRequest(t *testing.T) {
 				doc := decodeCreate(t, res.stdout)
 				wantStatus(t, doc, preflight.ActiveJob, preflight.Warn)
 				wantStatus(t, doc, preflight.VSwitchZone, preflight.Fail)
-				if res.code != ExitCheckFailed {
-					t.Errorf("exit %d; want %d", res.code, ExitCheckFailed)
+				if res.code != cmdutil.ExitCheckFailed {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitCheckFailed)
 				}
 			}},
 	}))
@@ -266,20 +267,22 @@ func TestCreateDryRun(t *testing.T) {
 			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {
 				{File: "ecs/DescribeAvailableResource.throttled.http"}, ecsFile("DescribeAvailableResource.zone-i")}})},
 		{name: "lookup-denied", args: dryRun(nil, "-o", "json"),
-			// Late, so that the other lookup of the round is answered before the
-			// error cancels what is still under way.
-			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {{File: "ecs/DescribeAvailableResource.forbidden.http", Delay: 100 * time.Millisecond}}}),
+			// Only after the other lookup of the round is answered, so that the
+			// error cancels nothing that is still under way.
+			script: withFacts(answeredInOrder(
+				"DescribeInstanceTypes", "ecs/DescribeInstanceTypes.g7.http",
+				"DescribeAvailableResource", "ecs/DescribeAvailableResource.forbidden.http")),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
-				if res.code != ExitAuth {
-					t.Errorf("exit %d; want %d", res.code, ExitAuth)
+				if res.code != cmdutil.ExitAuth {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitAuth)
 				}
 			}},
 		{name: "snapshots-denied", args: dryRun(nil, "-o", "json"),
 			script: withFacts(map[string][]fakeapi.Step{"DescribeSnapshots": {ecsFile("DescribeSnapshots.forbidden")}}),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				// The snapshots only feed a warning: the preflight goes on.
-				if res.code != ExitOK {
-					t.Errorf("exit %d; want %d", res.code, ExitOK)
+				if res.code != cmdutil.ExitOK {
+					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitOK)
 				}
 				wantStatus(t, decodeCreate(t, res.stdout), preflight.RecentSnapshot, preflight.Warn)
 			}},
@@ -367,14 +370,37 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	f, _, _ := newTestFactory(false, "")
 	f.Global.Region = "cn-hangzhou"
 	spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001"}
-	report, err := f.RunChecks(context.Background(), CheckRequest{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
+	report, err := f.Checker("cn-hangzhou", nil)(context.Background(), preflight.Request{Spec: spec, Offline: true, SourceZone: "cn-hangzhou-h"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.session != nil || f.gatherer != nil {
+	if len(f.sessions) != 0 || len(f.gatherers) != 0 {
 		t.Errorf("offline preflight built a session or a gatherer")
 	}
 	if report.Failed() || report.Impact == nil {
 		t.Errorf("report: %+v", report)
+	}
+}
+
+// answeredInOrder answers two concurrent lookups from recorded files, the
+// second only once the first was answered: a barrier, not a delay.
+func answeredInOrder(firstAction, firstFile, secondAction, secondFile string) map[string][]fakeapi.Step {
+	answered := make(chan struct{})
+	recorded := func(file string) (int, any) {
+		status, _, body, err := fakeapi.ReadRecorded(filepath.Join(repoRoot, "testdata", "api", file))
+		if err != nil {
+			return 500, map[string]string{"Code": "FakeMisconfigured", "Message": err.Error()}
+		}
+		return status, json.RawMessage(body)
+	}
+	return map[string][]fakeapi.Step{
+		firstAction: {{Respond: func(*fakeapi.Request) (int, any) {
+			defer close(answered)
+			return recorded(firstFile)
+		}}},
+		secondAction: {{Respond: func(*fakeapi.Request) (int, any) {
+			<-answered
+			return recorded(secondFile)
+		}}},
 	}
 }

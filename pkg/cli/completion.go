@@ -4,11 +4,14 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
 // CompletionOptions are the values of zonemove completion.
 type CompletionOptions struct {
-	f              *Factory
+	IO             *iostreams.IOStreams
 	Shell          string
 	NoDescriptions bool
 }
@@ -19,7 +22,7 @@ var completionShells = []string{"bash", "zsh", "fish", "powershell"}
 // NewCmdCompletion builds zonemove completion. It replaces cobra's default
 // completion command so that its help says how to install each script.
 func NewCmdCompletion(f *Factory, runF func(*CompletionOptions) error) *cobra.Command {
-	o := &CompletionOptions{f: f}
+	o := &CompletionOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",
@@ -61,7 +64,7 @@ PowerShell, for this session (add the line to the file $PROFILE names to keep it
 		ValidArgs: completionShells,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 || !slices.Contains(completionShells, args[0]) {
-				return usageError("completion needs one shell: bash, zsh, fish or powershell")
+				return cmdutil.UsageErrorf("completion needs one shell: bash, zsh, fish or powershell")
 			}
 			return nil
 		},
@@ -81,7 +84,7 @@ PowerShell, for this session (add the line to the file $PROFILE names to keep it
 }
 
 func (o *CompletionOptions) run(root *cobra.Command) error {
-	w := o.f.IOStreams.Out
+	w := o.IO.Out
 	desc := !o.NoDescriptions
 	switch o.Shell {
 	case "bash":
@@ -99,5 +102,5 @@ func (o *CompletionOptions) run(root *cobra.Command) error {
 		}
 		return root.GenPowerShellCompletion(w)
 	}
-	return usageError("unknown shell %q: want bash, zsh, fish or powershell", o.Shell)
+	return cmdutil.UsageErrorf("unknown shell %q: want bash, zsh, fish or powershell", o.Shell)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cli"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
@@ -119,8 +120,8 @@ func TestCompletionScripts(t *testing.T) {
 func TestCompletionNeedsAKnownShell(t *testing.T) {
 	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
 		f, stdout, _ := offlineFactory(t)
-		if code := cli.Run(context.Background(), f, args); code != cli.ExitUsage {
-			t.Errorf("%q: exit %d, want %d", args, code, cli.ExitUsage)
+		if code := cli.Run(context.Background(), f, args); code != cmdutil.ExitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, cmdutil.ExitUsage)
 		}
 		if stdout.Len() != 0 {
 			t.Errorf("%q: wrote to stdout: %q", args, stdout)

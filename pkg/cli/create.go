@@ -11,19 +11,28 @@ import (
 	"text/tabwriter"
 	"time"
 
-	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// CreateOptions are the values of zonemove create.
+// CreateOptions are the values of zonemove create and what it needs.
 type CreateOptions struct {
-	f *Factory
+	IO             *iostreams.IOStreams
+	Out            *Output
+	SMC            func() (*smc.Client, error)
+	Check          CheckFunc
+	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
+	NewClientToken func() string
+	Now            func() time.Time
+	Commands       cmdutil.Commands
 
 	Spec       migration.Spec
 	DiskFlags  []string
@@ -40,14 +49,12 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
-
-	currentType string // the instance's type before the move, from the preflight
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
-	o := &CreateOptions{f: f}
+	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "create --instance-id ID --target-zone ZONE [flags]",
 		Short: "Check and submit one cross-zone migration job",
@@ -65,8 +72,11 @@ always printed, so a failed run can be repeated safely with the same token.`,
     --target-zone cn-hangzhou-i --target-vswitch vsw-bp1mxqnssl8nafltc0000 \
     --target-instance-type ecs.g7.xlarge \
     --disk id=d-bp1eeplkn4j29wf70000,category=cloud_essd,pl=PL1 --dry-run`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Commands = f.Global.commands()
+			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
+			o.Check = f.Checker(o.Commands.Region, nil)
 			o.autoPaySet = cmd.Flags().Changed("auto-pay")
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -102,30 +112,31 @@ always printed, so a failed run can be repeated safely with the same token.`,
 
 // complete turns flags into a validated spec. It sends nothing.
 func (o *CreateOptions) complete(cmd *cobra.Command) error {
-	f := o.f
-	if err := requireRegion(f); err != nil {
+	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
 	}
-	o.Spec.Region = f.Global.Region
+	o.Spec.Region = o.Commands.Region
 	if o.autoPaySet {
 		v := o.AutoPay
 		o.Spec.AutoPay = &v
 	}
+	var badDisks migration.ValidationErrors
 	for _, s := range o.DiskFlags {
 		d, err := migration.ParseDisk(s)
 		if err != nil {
-			return err
+			badDisks = append(badDisks, migration.AsValidationErrors(err)...)
+			continue
 		}
 		o.Spec.Disks = append(o.Spec.Disks, d)
 	}
-	if err := o.Spec.Validate(); err != nil {
-		return err
+	if bad := append(migration.AsValidationErrors(o.Spec.Validate()), badDisks...); len(bad) > 0 {
+		return flagErrors(bad)
 	}
 	if o.Offline && !o.DryRun {
-		return usageError("--offline needs --dry-run: nothing can be created without the network")
+		return cmdutil.UsageErrorf("--offline needs --dry-run: nothing can be created without the network")
 	}
 	if (o.SourceInstanceType != "" || o.SourceZone != "") && !o.Offline {
-		return usageError("--source-instance-type and --source-zone go with --offline (online, they are read from the instance)")
+		return cmdutil.UsageErrorf("--source-instance-type and --source-zone go with --offline (online, they are read from the instance)")
 	}
 	if o.SourceInstanceType != "" {
 		if err := migration.ValidateInstanceType("--source-instance-type", o.SourceInstanceType); err != nil {
@@ -139,52 +150,50 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	}
 	for _, id := range o.SkipChecks {
 		if !preflight.IsKnown(id) {
-			return usageError("unknown check %q in --skip-check (known: %s)", id, strings.Join(preflight.IDs, ", "))
+			return cmdutil.UsageErrorf("unknown check %q in --skip-check (known: %s)", id, strings.Join(preflight.IDs, ", "))
 		}
 	}
 	if o.DryRun && o.Wait {
-		return usageError("--wait cannot go with --dry-run: a dry run creates no job")
+		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
 	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return usageError("--interval and --timeout go with --wait")
+		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
 	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
-	if !o.DryRun && !o.Yes && !f.IOStreams.IsStdinTTY() {
-		return &ExitError{Code: ExitUsage, ErrCode: "ConfirmationRequired",
+	if !o.DryRun && !o.Yes && !o.IO.IsStdinTTY() {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 			Err:  errors.New("refusing to create a migration job without confirmation: stdin is not a terminal"),
 			Hint: "pass --yes to create it, or --dry-run to only check it"}
 	}
 	if o.Spec.ClientToken == "" {
-		o.Spec.ClientToken = f.NewClientToken()
+		o.Spec.ClientToken = o.NewClientToken()
 	}
 	return nil
 }
 
 // createDocument is create's JSON document.
 type createDocument struct {
-	DryRun      bool                                    `json:"dry_run"`
-	ClientToken string                                  `json:"client_token"`
-	Request     *smc.CreateCrossZoneMigrationJobRequest `json:"request"`
-	Checks      []preflight.Result                      `json:"checks"`
-	Impact      *migration.Impact                       `json:"impact"`
-	JobID       string                                  `json:"job_id,omitempty"`
-	RequestID   string                                  `json:"request_id,omitempty"`
-	Job         *WaitResult                             `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
-	Error       *ErrorBody                              `json:"error,omitempty"`
+	DryRun      bool               `json:"dry_run"`
+	ClientToken string             `json:"client_token"`
+	Request     *migration.Request `json:"request"`
+	Checks      []preflight.Result `json:"checks"`
+	Impact      *migration.Impact  `json:"impact"`
+	JobID       string             `json:"job_id,omitempty"`
+	RequestID   string             `json:"request_id,omitempty"`
+	Job         *follow.Result     `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
+	errorField
 }
 
 func (o *CreateOptions) run(ctx context.Context) error {
-	f := o.f
 	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request(), Checks: []preflight.Result{}}
-	report, err := f.RunChecks(ctx, CheckRequest{Spec: &o.Spec, Offline: o.Offline,
+	report, err := o.Check(ctx, preflight.Request{Spec: &o.Spec, Offline: o.Offline,
 		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
 	if err != nil {
 		return o.finish(doc, err)
 	}
 	doc.Checks, doc.Impact = report.Checks, report.Impact
-	o.currentType = report.CurrentInstanceType
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
 		err := checksFailedError(failed)
@@ -195,15 +204,15 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if !o.Yes {
 		o.printPlan(doc)
-		ok, err := confirm(ctx, f, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
+		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &ExitError{Code: ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
 		}
 	}
-	client, err := f.SMC()
+	client, err := o.SMC()
 	if err != nil {
 		return o.finish(doc, err)
 	}
@@ -213,44 +222,38 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
 	if o.Wait {
-		return o.waitForJob(ctx, doc)
+		return o.waitForJob(ctx, doc, report.CurrentInstanceType)
 	}
 	return o.finish(doc, nil)
 }
 
 // waitForJob follows the created job to its end as zonemove wait does, and
-// checks that the instance ends up in the target zone (and type).
-func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument) error {
-	f := o.f
-	if !f.Global.JSON() {
+// checks that the instance ends up in the target zone (and type). currentType
+// is the instance's type before the move.
+func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, currentType string) error {
+	if !o.Out.JSON() {
 		o.printText(doc)
 	}
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
-		wantType = o.currentType
+		wantType = currentType
 	}
-	target := WaitTarget{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
+	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
 		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
-	report, err := f.WaitJobs(ctx, []WaitTarget{target}, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
 	if err == nil {
 		err = report.Err()
 	}
-	if f.Global.JSON() {
-		if jobs := report.SeenJobs(); len(jobs) > 0 {
-			doc.Job = jobs[0]
-		}
-		doc.Error = errorBody(err)
-		if werr := f.WriteJSON(doc); werr != nil {
-			return werr
-		}
-		return err
+	if jobs := report.SeenJobs(); len(jobs) > 0 {
+		doc.Job = jobs[0]
 	}
-	if code := ExitCode(err); code == ExitOK || code == ExitJobFailed || code == ExitTimeout {
-		fmt.Fprintln(f.IOStreams.Out)
-		f.PrintWaitReport(report)
-	}
-	return err
+	return o.Out.Render(doc, err, func() {
+		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
+			fmt.Fprintln(o.IO.Out)
+			follow.PrintReport(o.IO, report, o.Now())
+		}
+	})
 }
 
 // checksFailedError is the exit-3 error of failed checks.
@@ -259,7 +262,7 @@ func checksFailedError(failed []preflight.Result) error {
 	for i, r := range failed {
 		ids[i] = r.ID
 	}
-	return &ExitError{Code: ExitCheckFailed, ErrCode: "CheckFailed",
+	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
 		Hint: "fix what the failing checks say, or accept one with --skip-check ID"}
 }
@@ -267,15 +270,15 @@ func checksFailedError(failed []preflight.Result) error {
 // explainCreateFailure adds to a failed create what is known of its outcome
 // and the command that repeats it safely.
 func (o *CreateOptions) explainCreateFailure(err error) error {
-	var ae *api.Error
+	var ae *apierr.Error
 	if !errors.As(err, &ae) {
 		return err
 	}
 	repeat := o.repeatCommand()
-	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == api.CodeUnexpectedResponse)
+	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse)
 	switch {
 	case unknown:
-		return &ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
 			Hint: fmt.Sprintf("The job may or may not have been created. Repeat with the same ClientToken %s: the API returns the same job instead of creating a second one:\n  %s", o.Spec.ClientToken, repeat)}
 	case ae.IsAuth():
 		return err
@@ -284,7 +287,7 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 		if h != "" {
 			h += "\n"
 		}
-		return &ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
 			Hint: h + "No job was created. After fixing the cause, repeat with: " + repeat}
 	}
 }
@@ -294,8 +297,8 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 func (o *CreateOptions) repeatCommand() string {
 	s := &o.Spec
 	parts := []string{"zonemove", "create", "--region", s.Region}
-	if o.f.Global.Profile != "" {
-		parts = append(parts, "--profile", shellQuote(o.f.Global.Profile))
+	if o.Commands.Profile != "" {
+		parts = append(parts, "--profile", cmdutil.ShellQuote(o.Commands.Profile))
 	}
 	parts = append(parts, "--instance-id", s.InstanceID, "--target-zone", s.TargetZone)
 	if s.TargetVSwitch != "" {
@@ -316,34 +319,24 @@ func (o *CreateOptions) repeatCommand() string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	parts = append(parts, "--client-token", shellQuote(s.ClientToken), "--yes")
+	parts = append(parts, "--client-token", cmdutil.ShellQuote(s.ClientToken), "--yes")
 	return strings.Join(parts, " ")
 }
 
 // finish prints the document (JSON, or text for people) and returns err.
 func (o *CreateOptions) finish(doc *createDocument, err error) error {
-	f := o.f
-	if f.Global.JSON() {
-		doc.Error = errorBody(err)
-		if werr := f.WriteJSON(doc); werr != nil {
-			return werr
+	return o.Out.Render(doc, err, func() {
+		// After a failed call the error says all (stderr); the plan was shown before.
+		var ae *apierr.Error
+		if err == nil || !errors.As(err, &ae) {
+			o.printText(doc)
 		}
-		if err != nil {
-			return err
-		}
-		return nil
-	}
-	// After a failed call the error says all (stderr); the plan was shown before.
-	var ae *api.Error
-	if err == nil || !errors.As(err, &ae) {
-		o.printText(doc)
-	}
-	return err
+	})
 }
 
 func (o *CreateOptions) printText(doc *createDocument) {
-	w := o.f.IOStreams.Out
-	cs := o.f.IOStreams.ColorScheme()
+	w := o.IO.Out
+	cs := o.IO.ColorScheme()
 	switch {
 	case doc.JobID != "":
 		fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone)
@@ -374,8 +367,8 @@ func (o *CreateOptions) printText(doc *createDocument) {
 
 // printPlan shows, before the confirmation prompt, what will be sent.
 func (o *CreateOptions) printPlan(doc *createDocument) {
-	w := o.f.IOStreams.ErrOut
-	cs := o.f.IOStreams.StderrColorScheme()
+	w := o.IO.ErrOut
+	cs := o.IO.StderrColorScheme()
 	printChecks(w, cs, doc.Checks)
 	fmt.Fprintln(w)
 	printImpact(w, doc.Impact)
@@ -492,8 +485,8 @@ func printImpact(w io.Writer, im *migration.Impact) {
 }
 
 // printRequest shows the request exactly as it is sent: flattened parameters.
-func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
-	q := openapiutil.Query(req)
+func printRequest(w io.Writer, req *migration.Request) {
+	q := smc.Query(req)
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -502,24 +495,24 @@ func printRequest(w io.Writer, req *smc.CreateCrossZoneMigrationJobRequest) {
 	fmt.Fprintf(w, "Request: SMC %s CreateCrossZoneMigrationJob\n", smc.Version)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, k := range keys {
-		fmt.Fprintf(tw, "  %s\t%s\n", k, dara.StringValue(q[k]))
+		fmt.Fprintf(tw, "  %s\t%s\n", k, q[k])
 	}
 	tw.Flush()
 }
 
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits
 // cancels ctx and ends the question.
-func confirm(ctx context.Context, f *Factory, question string) (bool, error) {
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s [y/N]: ", question)
+func confirm(ctx context.Context, ios *iostreams.IOStreams, question string) (bool, error) {
+	fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", question)
 	answer := make(chan string, 1)
 	go func() {
-		line, _ := bufio.NewReader(f.IOStreams.In).ReadString('\n')
+		line, _ := bufio.NewReader(ios.In).ReadString('\n')
 		answer <- line
 	}()
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(f.IOStreams.ErrOut)
-		return false, &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted: nothing was created")}
+		fmt.Fprintln(ios.ErrOut)
+		return false, &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted: nothing was created")}
 	case line := <-answer:
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "y", "yes":

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -31,6 +29,7 @@ func createScript(steps ...fakeapi.Step) map[string][]fakeapi.Step {
 }
 
 func TestCreate(t *testing.T) {
+	hungCreate := newInterruption()
 	runGolden(t, concurrentPreflight([]cliCase{
 		{name: "success", args: args(), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "success-json", args: args("-o", "json"), script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
@@ -72,31 +71,13 @@ func TestCreate(t *testing.T) {
 					t.Errorf("--debug did not show the request ID")
 				}
 			}},
-		{name: "interrupted", args: args(), script: createScript(fakeapi.Step{Hang: true}),
-			ctx: func(srv *fakeapi.Server) (context.Context, context.CancelFunc) {
-				ctx, cancel := context.WithCancel(context.Background())
-				go func() {
-					for {
-						for _, r := range srv.Requests() {
-							if r.Action == createAction {
-								cancel()
-								return
-							}
-						}
-						time.Sleep(time.Millisecond)
-					}
-				}()
-				return ctx, cancel
-			}},
+		{name: "interrupted", args: args(), script: createScript(hungCreate.step()), ctx: hungCreate.ctx},
 		{name: "confirm-yes-on-terminal", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdin: "y\n",
 			script: createScript(smcFile("CreateCrossZoneMigrationJob.ok"))},
 		{name: "confirm-no-on-terminal", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdin: "n\n",
 			script: createScript()},
-		{name: "interrupted-at-prompt", args: createArgs[:len(createArgs)-1], stdinTTY: true, stdinBlocks: true,
+		{name: "interrupted-at-prompt", args: createArgs[:len(createArgs)-1], stdinTTY: true, interruptAtPrompt: true,
 			script: createScript(),
-			ctx: func(*fakeapi.Server) (context.Context, context.CancelFunc) {
-				return context.WithTimeout(context.Background(), 50*time.Millisecond)
-			},
 			check: func(t *testing.T, srv *fakeapi.Server, _ runResult) {
 				for _, r := range srv.Requests() {
 					if r.Action == createAction {

@@ -3,66 +3,37 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
-// Exit codes of the contract.
-const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitUsage       = 2
-	ExitCheckFailed = 3
-	ExitAuth        = 4
-	ExitJobFailed   = 5
-	ExitTimeout     = 6
-	ExitInterrupted = 130
-)
-
-// ExitError is an error with the exit code it ends the process with, and an
-// optional hint and error code for the JSON document.
-type ExitError struct {
-	Code    int
-	Err     error
-	ErrCode string // the "code" of the JSON error; defaults by exit code
-	Hint    string
-}
-
-func (e *ExitError) Error() string { return e.Err.Error() }
-func (e *ExitError) Unwrap() error { return e.Err }
-
-// usageError is bad input: exit 2, nothing sent.
-func usageError(format string, args ...any) error {
-	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...), ErrCode: "UsageError"}
-}
-
-// ExitCode maps an error to the contract's exit code.
+// ExitCode maps an error to the contract's exit code (cmdutil lists them).
 func ExitCode(err error) int {
 	if err == nil {
-		return ExitOK
+		return cmdutil.ExitOK
 	}
-	var ee *ExitError
+	var ee *cmdutil.ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
 	var ve *migration.ValidationError
 	if errors.As(err, &ve) {
-		return ExitUsage
+		return cmdutil.ExitUsage
 	}
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		switch {
 		case ae.IsCanceled():
-			return ExitInterrupted
+			return cmdutil.ExitInterrupted
 		case ae.IsAuth():
-			return ExitAuth
+			return cmdutil.ExitAuth
 		}
-		return ExitFailure
+		return cmdutil.ExitFailure
 	}
 	if errors.Is(err, context.Canceled) {
-		return ExitInterrupted
+		return cmdutil.ExitInterrupted
 	}
-	return ExitFailure
+	return cmdutil.ExitFailure
 }

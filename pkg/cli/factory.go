@@ -2,16 +2,19 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -22,32 +25,36 @@ type BuildInfo struct {
 	Date    string
 }
 
-// Factory carries what commands need and what tests replace: streams,
-// environment, build info, and the API session built lazily on first use.
+// Factory wires the commands: it holds the process's streams, environment,
+// clock and policies, and builds API clients on demand. Commands take from it
+// the narrow dependencies their Options hold; it runs no command logic.
 type Factory struct {
 	IOStreams *iostreams.IOStreams
 	Getenv    func(string) string
 	Build     BuildInfo
-	// NewClientToken makes a fresh ClientToken (a UUID); tests make it stable.
+	// NewClientToken makes a fresh ClientToken (a UUID).
 	NewClientToken func() string
-	// Policy is the retry policy before --max-attempts and --request-timeout
-	// apply; tests shorten its backoff.
+	// Policy is the retry policy before --max-attempts and --request-timeout apply.
 	Policy api.Policy
-	// Sleep waits between polls; tests make it instant.
+	// Sleep waits between polls.
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
-	// DialGuard vets every address the API clients dial; tests refuse all
-	// but loopback. Nil in the real process.
+	// DialGuard vets every address the API clients dial; nil lets all through.
 	DialGuard func(network, address string) error
 
 	Global GlobalOptions
 
-	mu          sync.Mutex
-	session     *api.Session
-	jsonWritten bool
+	mu        sync.Mutex
+	sessions  map[apiScope]*api.Session
+	gatherers map[apiScope]*cloud.Gatherer
+	output    *Output
+}
 
-	gathererMu sync.Mutex
-	gatherer   *cloud.Gatherer
+// apiScope is where a session's calls go: a region, and the pace every call
+// of a batch shares (nil: no pace).
+type apiScope struct {
+	region  string
+	limiter *rate.Limiter
 }
 
 // GlobalOptions are the flags every command has.
@@ -65,6 +72,11 @@ type GlobalOptions struct {
 
 // JSON reports whether -o json was asked for.
 func (g *GlobalOptions) JSON() bool { return g.Output == "json" }
+
+// commands are the command lines hints print, on this run's region and profile.
+func (g *GlobalOptions) commands() cmdutil.Commands {
+	return cmdutil.Commands{Region: g.Region, Profile: g.Profile}
+}
 
 // NewFactory returns the factory of the real process.
 func NewFactory(build BuildInfo) *Factory {
@@ -90,22 +102,35 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Session returns the API session, resolving credentials on first use. Without
-// credentials it fails (exit 4) before anything is sent.
-func (f *Factory) Session() (*api.Session, error) {
+// Output returns the run's output: one per Factory, so that the error of a
+// command that wrote no JSON document of its own can still be one.
+func (f *Factory) Output() *Output {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.session != nil {
-		return f.session, nil
+	if f.output == nil {
+		f.output = &Output{IO: f.IOStreams, global: &f.Global}
 	}
-	if f.Global.Endpoints == nil {
+	return f.output
+}
+
+// Session returns the API session of a region, resolving credentials on first
+// use; with a limiter every call of the session waits for its pace. Without
+// credentials it fails (exit 4) before anything is sent.
+func (f *Factory) Session(region string, limiter *rate.Limiter) (*api.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	scope := apiScope{region, limiter}
+	if s := f.sessions[scope]; s != nil {
+		return s, nil
+	}
+	eps := f.Global.Endpoints
+	if eps == nil {
 		// Reached without the root command (a test, a benchmark): the
 		// environment's overrides still apply.
-		eps, err := api.ResolveEndpoints(f.Global.EndpointFlags, f.Getenv)
-		if err != nil {
-			return nil, &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError"}
+		var err error
+		if eps, err = api.ResolveEndpoints(f.Global.EndpointFlags, f.Getenv); err != nil {
+			return nil, &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError"}
 		}
-		f.Global.Endpoints = eps
 	}
 	cred, err := api.LoadCredential(f.Global.Profile)
 	if err != nil {
@@ -114,70 +139,83 @@ func (f *Factory) Session() (*api.Session, error) {
 	policy := f.Policy
 	policy.MaxAttempts = f.Global.MaxAttempts
 	policy.Timeout = f.Global.RequestTimeout
+	if limiter != nil {
+		policy.Limiter = limiter
+	}
 	var trace *api.Trace
 	if f.Global.Debug {
 		trace = api.NewTrace(f.IOStreams.ErrOut)
 	}
-	f.session = api.NewSession(f.Global.Region, cred, f.Global.Endpoints, policy, trace, "zonemove/"+f.Build.Version)
-	f.session.DialGuard = f.DialGuard
-	return f.session, nil
+	s := api.NewSession(region, cred, eps, policy, trace, "zonemove/"+f.Build.Version)
+	s.DialGuard = f.DialGuard
+	if f.sessions == nil {
+		f.sessions = map[apiScope]*api.Session{}
+	}
+	f.sessions[scope] = s
+	return s, nil
 }
 
-// SMC returns an SMC client of the session.
-func (f *Factory) SMC() (*smc.Client, error) {
-	s, err := f.Session()
+// SMC returns an SMC client of the region's session.
+func (f *Factory) SMC(region string, limiter *rate.Limiter) (*smc.Client, error) {
+	s, err := f.Session(region, limiter)
 	if err != nil {
 		return nil, err
 	}
 	return smc.NewClient(s)
 }
 
-// WriteJSON writes the one JSON document of the run to stdout.
-func (f *Factory) WriteJSON(v any) error {
-	f.mu.Lock()
-	f.jsonWritten = true
-	f.mu.Unlock()
-	enc := json.NewEncoder(f.IOStreams.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-func (f *Factory) wroteJSON() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.jsonWritten
-}
-
-// Cloud returns the ECS/VPC reader of the session.
-func (f *Factory) Cloud() (*cloud.Client, error) {
-	s, err := f.Session()
+// Cloud returns the ECS/VPC reader of the region's session.
+func (f *Factory) Cloud(region string, limiter *rate.Limiter) (*cloud.Client, error) {
+	s, err := f.Session(region, limiter)
 	if err != nil {
 		return nil, err
 	}
 	return cloud.New(s)
 }
 
-// Gatherer returns the preflight's fact gatherer, built once per Factory so
+// Gatherer returns the preflight's fact gatherer of the region, built once so
 // that every migration of a run shares its remembered lookups.
-func (f *Factory) Gatherer() (*cloud.Gatherer, error) {
-	f.gathererMu.Lock()
-	defer f.gathererMu.Unlock()
-	if f.gatherer != nil {
-		return f.gatherer, nil
+func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Gatherer, error) {
+	scope := apiScope{region, limiter}
+	f.mu.Lock()
+	g := f.gatherers[scope]
+	f.mu.Unlock()
+	if g != nil {
+		return g, nil
 	}
-	c, err := f.Cloud()
+	c, err := f.Cloud(region, limiter)
 	if err != nil {
 		return nil, err
 	}
-	f.gatherer = cloud.NewGatherer(c)
-	return f.gatherer, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if g := f.gatherers[scope]; g != nil {
+		return g, nil // another migration of the batch built it meanwhile
+	}
+	if f.gatherers == nil {
+		f.gatherers = map[apiScope]*cloud.Gatherer{}
+	}
+	f.gatherers[scope] = cloud.NewGatherer(c)
+	return f.gatherers[scope], nil
 }
 
-// now is the Factory's clock (the real one unless a test set Now).
-func (f *Factory) now() time.Time {
-	if f.Now != nil {
-		return f.Now()
+// Follower returns what follows jobs of a region to their end.
+func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow.Follower {
+	return &follow.Follower{
+		IO:       f.IOStreams,
+		SMC:      func() (*smc.Client, error) { return f.SMC(cmds.Region, limiter) },
+		Cloud:    func() (*cloud.Client, error) { return f.Cloud(cmds.Region, limiter) },
+		Now:      f.Now,
+		Sleep:    f.Sleep,
+		Commands: cmds,
 	}
-	return time.Now()
+}
+
+// Checker returns the preflight of migrations in a region. It is safe to
+// call concurrently: facts shared by several migrations are fetched once.
+func (f *Factory) Checker(region string, limiter *rate.Limiter) CheckFunc {
+	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) })
+	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
+		return preflight.Run(ctx, g, req, f.Now())
+	}
 }

@@ -18,7 +18,7 @@ func TestSessionWithoutRootUsesEnvironmentEndpoints(t *testing.T) {
 	testEnv(t, srv, false)
 	f, _, _ := newTestFactory(false, "")
 	f.Global.Region, f.Global.MaxAttempts, f.Global.RequestTimeout = "cn-hangzhou", 1, 5e9
-	c, err := f.SMC()
+	c, err := f.SMC("cn-hangzhou", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestDialGuardRefusesTheInternet(t *testing.T) {
 	f, _, _ := newTestFactory(false, "")
 	f.Global.Region, f.Global.MaxAttempts, f.Global.RequestTimeout = "cn-hangzhou", 1, 5e9
 	f.Global.Endpoints = api.Endpoints{} // no override: SMC's real central endpoint
-	c, err := f.SMC()
+	c, err := f.SMC("cn-hangzhou", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -55,9 +57,10 @@ type cliCase struct {
 	args     []string
 	stdin    string
 	stdinTTY bool
-	// stdinBlocks makes stdin a terminal nobody types into.
-	stdinBlocks bool
-	noCreds     bool
+	// interruptAtPrompt makes stdin a terminal nobody types into, and Ctrl-C
+	// comes the moment the command reads from it (at a prompt).
+	interruptAtPrompt bool
+	noCreds           bool
 	// script queues fake API steps per action.
 	script map[string][]fakeapi.Step
 	// env sets extra environment variables for the run.
@@ -171,14 +174,15 @@ func runGolden(t *testing.T, cases []cliCase) {
 			if c.setup != nil {
 				c.setup(f)
 			}
-			if c.stdinBlocks {
-				r, w := io.Pipe()
-				defer w.Close()
-				f.IOStreams.In = r
-			}
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if c.ctx != nil {
 				ctx, cancel = c.ctx(srv)
+			}
+			if c.interruptAtPrompt {
+				ctx, cancel = context.WithCancel(ctx)
+				r, w := io.Pipe()
+				defer w.Close()
+				f.IOStreams.In = cancelOnRead{r, cancel}
 			}
 			defer cancel()
 			code := Run(ctx, f, c.args)
@@ -195,6 +199,18 @@ func runGolden(t *testing.T, cases []cliCase) {
 			}
 		})
 	}
+}
+
+// cancelOnRead is a reader that cancels a context when it is first read:
+// Ctrl-C pressed at a prompt.
+type cancelOnRead struct {
+	r      io.Reader
+	cancel context.CancelFunc
+}
+
+func (c cancelOnRead) Read(p []byte) (int, error) {
+	c.cancel()
+	return c.r.Read(p)
 }
 
 var volatile = []struct {
@@ -251,25 +267,7 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 }
 
-// diffLines shows the first lines that differ.
+// diffLines is a line diff of the golden file (-) and the output (+).
 func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		if a != c {
-			fmt.Fprintf(&b, "line %d:\n  want: %q\n  got:  %q\n", i+1, a, c)
-			if shown++; shown >= 8 {
-				break
-			}
-		}
-	}
-	return b.String()
+	return cmp.Diff(strings.SplitAfter(want, "\n"), strings.SplitAfter(got, "\n"))
 }

@@ -3,9 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 )
 
 // apiHints says what to do about an API error code. Codes from the
@@ -43,19 +44,19 @@ var apiHints = map[string]string{
 		"(a dry run checks them with disk-owner).",
 	"ReplicationJobName.Duplicate": "A replication job of the same name exists: see 'zonemove list'.",
 	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; only a job InError can be retried.",
-	api.CodeTimeout:                "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
-	api.CodeConnection:             "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
-	api.CodeUnexpectedResponse:     "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
-	api.CodeNoCredentials:          api.CredentialHelp,
+	apierr.CodeTimeout:             "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
+	apierr.CodeConnection:          "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
+	apierr.CodeUnexpectedResponse:  "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
+	apierr.CodeNoCredentials:       api.CredentialHelp,
 }
 
 // hintFor returns the hint of an error: the ExitError's own, or the API code's.
 func hintFor(err error) string {
-	var ee *ExitError
+	var ee *cmdutil.ExitError
 	if errors.As(err, &ee) && ee.Hint != "" {
 		return ee.Hint
 	}
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		if h, ok := apiHints[ae.Code]; ok {
 			return h
@@ -84,8 +85,8 @@ func errorBody(err error) *ErrorBody {
 		return nil
 	}
 	b := &ErrorBody{Message: err.Error(), Hint: hintFor(err)}
-	var ee *ExitError
-	var ae *api.Error
+	var ee *cmdutil.ExitError
+	var ae *apierr.Error
 	switch {
 	case errors.As(err, &ae):
 		b.Code, b.RequestID = ae.Code, ae.RequestID
@@ -100,28 +101,18 @@ func errorBody(err error) *ErrorBody {
 
 func defaultCode(exit int) string {
 	switch exit {
-	case ExitUsage:
+	case cmdutil.ExitUsage:
 		return "UsageError"
-	case ExitCheckFailed:
+	case cmdutil.ExitCheckFailed:
 		return "CheckFailed"
-	case ExitAuth:
+	case cmdutil.ExitAuth:
 		return "AuthError"
-	case ExitJobFailed:
+	case cmdutil.ExitJobFailed:
 		return "JobFailed"
-	case ExitTimeout:
+	case cmdutil.ExitTimeout:
 		return "WaitTimeout"
-	case ExitInterrupted:
+	case cmdutil.ExitInterrupted:
 		return "Interrupted"
 	}
 	return "Error"
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,=/:@+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -7,12 +7,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// ListOptions are the values of zonemove list.
+// ListOptions are the values of zonemove list and what it needs.
 type ListOptions struct {
-	f      *Factory
+	IO       *iostreams.IOStreams
+	Out      *Output
+	SMC      func() (*smc.Client, error)
+	Commands cmdutil.Commands
+
 	Status string
 }
 
@@ -21,7 +28,7 @@ const maxListPages = 1000
 
 // NewCmdList builds zonemove list.
 func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	o := &ListOptions{f: f}
+	o := &ListOptions{IO: f.IOStreams, Out: f.Output()}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the cross-zone migration jobs of a region",
@@ -32,8 +39,10 @@ jobs of one status: ` + strings.Join(smc.Statuses, ", ") + `.
 Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 		Example: `  zonemove list --region cn-hangzhou
   zonemove list --region cn-hangzhou --status InError -o json`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Commands = f.Global.commands()
+			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
 			if err := o.complete(); err != nil {
 				return err
 			}
@@ -49,7 +58,7 @@ Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 }
 
 func (o *ListOptions) complete() error {
-	if err := requireRegion(o.f); err != nil {
+	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
 	}
 	if o.Status == "" {
@@ -61,40 +70,38 @@ func (o *ListOptions) complete() error {
 			return nil
 		}
 	}
-	return usageError("invalid --status %q: want one of %s", o.Status, strings.Join(smc.Statuses, ", "))
+	return cmdutil.UsageErrorf("invalid --status %q: want one of %s", o.Status, strings.Join(smc.Statuses, ", "))
 }
 
 func (o *ListOptions) run(ctx context.Context) error {
-	f := o.f
-	client, err := f.SMC()
+	client, err := o.SMC()
 	if err != nil {
 		return err
 	}
-	jobs, err := listJobs(ctx, client, f.Global.Region, o.Status)
+	region := o.Commands.Region
+	jobs, err := listJobs(ctx, client, region, o.Status)
 	if err != nil {
 		return err
 	}
 	sortNewestFirst(jobs)
-	if f.Global.JSON() {
-		return f.WriteJSON(&jobsDocument{Jobs: jobs})
-	}
-	if len(jobs) == 0 {
-		what := "cross-zone migration jobs"
-		if o.Status != "" {
-			what += " " + o.Status
+	return o.Out.RenderData(&jobsDocument{Jobs: jobs}, func() {
+		if len(jobs) == 0 {
+			what := "cross-zone migration jobs"
+			if o.Status != "" {
+				what += " " + o.Status
+			}
+			fmt.Fprintf(o.IO.ErrOut, "No %s in %s.\n", what, region)
+			return
 		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "No %s in %s.\n", what, f.Global.Region)
-		return nil
-	}
-	printJobs(f, jobs)
-	printAttentionSummary(f, jobs)
-	return nil
+		printJobs(o.IO, jobs)
+		printAttentionSummary(o.IO.ErrOut, o.Commands, jobs)
+	})
 }
 
 // listJobs reads every page of the region's cross-zone jobs. A job seen on two
 // pages (the list shifted while it was read) is kept once.
-func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]JobView, error) {
-	jobs := []JobView{}
+func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]follow.JobView, error) {
+	jobs := []follow.JobView{}
 	seen := map[string]bool{}
 	for n := 1; n <= maxListPages; n++ {
 		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
@@ -108,7 +115,7 @@ func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]JobV
 		for _, j := range got {
 			if j != nil && !seen[j.JobId] {
 				seen[j.JobId] = true
-				jobs = append(jobs, jobViewOf(j))
+				jobs = append(jobs, follow.ViewOf(j))
 			}
 		}
 		if len(got) < smc.MaxJobIDs || n*smc.MaxJobIDs >= page.TotalCount {

@@ -6,18 +6,25 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// RetryOptions are the values of zonemove retry.
+// RetryOptions are the values of zonemove retry and what it needs.
 type RetryOptions struct {
-	f     *Factory
+	IO       *iostreams.IOStreams
+	Out      *Output
+	SMC      func() (*smc.Client, error)
+	Commands cmdutil.Commands
+
 	JobID string
 }
 
 // NewCmdRetry builds zonemove retry.
 func NewCmdRetry(f *Factory, runF func(context.Context, *RetryOptions) error) *cobra.Command {
-	o := &RetryOptions{f: f}
+	o := &RetryOptions{IO: f.IOStreams, Out: f.Output()}
 	cmd := &cobra.Command{
 		Use:   "retry JOB_ID",
 		Short: "Resume a migration job that is InError",
@@ -29,9 +36,11 @@ The job is read first; a job in any other status is refused and nothing is
 sent.`,
 		Example: `  zonemove retry j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou`,
-		Args: cobra.ExactArgs(1),
+		Args: cmdutil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireRegion(f); err != nil {
+			o.Commands = f.Global.commands()
+			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
+			if err := requireRegion(o.Commands.Region); err != nil {
 				return err
 			}
 			ids, err := parseJobIDs(args)
@@ -50,49 +59,40 @@ sent.`,
 
 // retryDocument is retry's JSON document.
 type retryDocument struct {
-	JobID     string     `json:"job_id"`
-	RequestID string     `json:"request_id,omitempty"`
-	Error     *ErrorBody `json:"error,omitempty"`
+	JobID     string `json:"job_id"`
+	RequestID string `json:"request_id,omitempty"`
+	errorField
 }
 
 func (o *RetryOptions) run(ctx context.Context) error {
-	f := o.f
-	doc := &retryDocument{JobID: o.JobID}
 	requestID, err := o.retry(ctx)
-	doc.RequestID = requestID
-	if f.Global.JSON() {
-		doc.Error = errorBody(err)
-		if werr := f.WriteJSON(doc); werr != nil {
-			return werr
+	return o.Out.Render(&retryDocument{JobID: o.JobID, RequestID: requestID}, err, func() {
+		if err != nil {
+			return
 		}
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	cs := f.IOStreams.ColorScheme()
-	fmt.Fprintf(f.IOStreams.Out, "%s Resumed migration job %s from where it stopped\n  RequestId  %s\n\nNext:\n  %s\n",
-		cs.Green("✓"), cs.Bold(o.JobID), requestID, commandLine(f, "wait", []string{o.JobID}))
-	return nil
+		cs := o.IO.ColorScheme()
+		fmt.Fprintf(o.IO.Out, "%s Resumed migration job %s from where it stopped\n  RequestId  %s\n\nNext:\n  %s\n",
+			cs.Green("✓"), cs.Bold(o.JobID), requestID, o.Commands.Line("wait", []string{o.JobID}))
+	})
 }
 
 // retry reads the job and, when it is InError, resumes it.
 func (o *RetryOptions) retry(ctx context.Context) (string, error) {
-	f := o.f
-	client, err := f.SMC()
+	client, err := o.SMC()
 	if err != nil {
 		return "", err
 	}
-	found, err := describeJobs(ctx, client, f.Global.Region, []string{o.JobID})
+	region := o.Commands.Region
+	found, err := follow.DescribeJobs(ctx, client, region, []string{o.JobID})
 	if err != nil {
 		return "", err
 	}
 	j, ok := found[o.JobID]
 	if !ok {
-		return "", jobsNotFoundError([]string{o.JobID}, f.Global.Region)
+		return "", follow.NotFoundError([]string{o.JobID}, region)
 	}
 	if j.Status != smc.StatusInError {
-		return "", o.refusal(jobViewOf(j))
+		return "", o.refusal(follow.ViewOf(j))
 	}
 	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: o.JobID})
 	if err != nil {
@@ -103,18 +103,18 @@ func (o *RetryOptions) retry(ctx context.Context) (string, error) {
 
 // refusal is the error of a retry of a job that is not InError: the same code
 // the API would answer, and what to do instead.
-func (o *RetryOptions) refusal(j JobView) error {
+func (o *RetryOptions) refusal(j follow.JobView) error {
 	var hint string
 	switch j.Status {
 	case smc.StatusFinished:
-		hint = "the job has finished: there is nothing to retry ('" + commandLine(o.f, "wait", []string{j.JobID}) + "' reads the instance back)"
+		hint = "the job has finished: there is nothing to retry ('" + o.Commands.Line("wait", []string{j.JobID}) + "' reads the instance back)"
 	case smc.StatusStopped, smc.StatusExpired:
-		hint = nextStep(o.f, j)
+		hint = follow.NextStep(o.Commands, j)
 	case smc.StatusDeleting:
 		hint = "the job is being deleted"
 	default:
-		hint = "the job is still in progress; follow it with: " + commandLine(o.f, "wait", []string{j.JobID})
+		hint = "the job is still in progress; follow it with: " + o.Commands.Line("wait", []string{j.JobID})
 	}
-	return &ExitError{Code: ExitFailure, ErrCode: "ReplicationJob.InvalidStatus", Hint: hint,
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ReplicationJob.InvalidStatus", Hint: hint,
 		Err: fmt.Errorf("job %s is %s, not InError: only a job InError can be retried; nothing was sent", j.JobID, j.Status)}
 }

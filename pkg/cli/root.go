@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
@@ -58,7 +60,7 @@ without ever creating a duplicate job.`,
 	_ = cmd.RegisterFlagCompletionFunc("endpoint", fixedCompletion("smc=", "ecs=", "vpc="))
 
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see '" + c.CommandPath() + " --help'"}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see '" + c.CommandPath() + " --help'"}
 	})
 
 	cmd.AddCommand(NewCmdCreate(f, nil))
@@ -91,7 +93,7 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 	if g.Output != "text" && g.Output != "json" {
 		bad := g.Output
 		g.Output = "text"
-		return usageError("invalid --output %q: want text or json", bad)
+		return cmdutil.UsageErrorf("invalid --output %q: want text or json", bad)
 	}
 	if g.Region == "" {
 		g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID")
@@ -105,23 +107,23 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		}
 	}
 	if g.RequestTimeout <= 0 {
-		return usageError("invalid --request-timeout %s: it must be positive", g.RequestTimeout)
+		return cmdutil.UsageErrorf("invalid --request-timeout %s: it must be positive", g.RequestTimeout)
 	}
 	if g.MaxAttempts < 1 || g.MaxAttempts > 20 {
-		return usageError("invalid --max-attempts %d: want 1 to 20", g.MaxAttempts)
+		return cmdutil.UsageErrorf("invalid --max-attempts %d: want 1 to 20", g.MaxAttempts)
 	}
 	eps, err := api.ResolveEndpoints(g.EndpointFlags, f.Getenv)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError"}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError"}
 	}
 	g.Endpoints = eps
 	return nil
 }
 
 // requireRegion fails with a usage error when no region is known.
-func requireRegion(f *Factory) error {
-	if f.Global.Region == "" {
-		return usageError("a region is required: pass --region or set ALIBABA_CLOUD_REGION_ID")
+func requireRegion(region string) error {
+	if region == "" {
+		return cmdutil.UsageErrorf("a region is required: pass --region or set ALIBABA_CLOUD_REGION_ID")
 	}
 	return nil
 }
@@ -135,26 +137,25 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
-	err := cmd.ExecuteContext(ctx)
+	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
-		return ExitOK
+		return cmdutil.ExitOK
 	}
-	if ctx.Err() != nil && ExitCode(err) != ExitInterrupted {
-		var ae *api.Error
+	if ctx.Err() != nil && ExitCode(err) != cmdutil.ExitInterrupted {
+		var ae *apierr.Error
 		if !errors.As(err, &ae) {
-			err = &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
+			err = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("interrupted: %w", err), ErrCode: "Interrupted"}
 		}
 	}
-	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
-		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "requires at least") {
-		var ee *ExitError
-		if !errors.As(err, &ee) {
-			err = &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see 'zonemove --help'"}
-		}
+	var ee *cmdutil.ExitError
+	if ran == cmd && !errors.As(err, &ee) {
+		// The root runs nothing and its flag errors are typed: what it
+		// returns untyped is cobra's refusal of a word that names no command.
+		err = cmdutil.UnknownCommand(err)
 	}
 	code := ExitCode(err)
-	if wantsJSON(f, args) && !f.wroteJSON() {
-		_ = f.WriteJSON(map[string]any{"error": errorBody(err)})
+	if out := f.Output(); wantsJSON(f, args) && !out.wroteJSON() {
+		_ = out.WriteJSON(map[string]any{"error": errorBody(err)})
 	}
 	reportError(f, err)
 	return code
@@ -165,7 +166,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 func reportError(f *Factory, err error) {
 	w := f.IOStreams.ErrOut
 	fmt.Fprintf(w, "Error: %s\n", err)
-	var ae *api.Error
+	var ae *apierr.Error
 	if errors.As(err, &ae) && ae.RequestID != "" {
 		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
 	}

@@ -4,17 +4,26 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// StatusOptions are the values of zonemove status.
+// StatusOptions are the values of zonemove status and what it needs.
 type StatusOptions struct {
-	f      *Factory
+	IO       *iostreams.IOStreams
+	Out      *Output
+	SMC      func() (*smc.Client, error)
+	Commands cmdutil.Commands
+
 	JobIDs []string
 }
 
 // NewCmdStatus builds zonemove status.
 func NewCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
-	o := &StatusOptions{f: f}
+	o := &StatusOptions{IO: f.IOStreams, Out: f.Output()}
 	cmd := &cobra.Command{
 		Use:   "status JOB_ID...",
 		Short: "Show migration jobs",
@@ -27,9 +36,11 @@ job_id, instance_id, status, business_status, progress, error_code,
 status_info, creation_time, end_time.`,
 		Example: `  zonemove status j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove status $(cat jobs.txt) --region cn-hangzhou -o json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cmdutil.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireRegion(f); err != nil {
+			o.Commands = f.Global.commands()
+			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
+			if err := requireRegion(o.Commands.Region); err != nil {
 				return err
 			}
 			ids, err := parseJobIDs(args)
@@ -47,34 +58,29 @@ status_info, creation_time, end_time.`,
 }
 
 func (o *StatusOptions) run(ctx context.Context) error {
-	f := o.f
-	client, err := f.SMC()
+	client, err := o.SMC()
 	if err != nil {
 		return err
 	}
-	found, err := describeJobs(ctx, client, f.Global.Region, o.JobIDs)
+	region := o.Commands.Region
+	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
 	if err != nil {
 		return err
 	}
-	jobs := []JobView{}
+	jobs := []follow.JobView{}
 	var missing []string
 	for _, id := range o.JobIDs {
 		if j, ok := found[id]; ok {
-			jobs = append(jobs, jobViewOf(j))
+			jobs = append(jobs, follow.ViewOf(j))
 		} else {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) > 0 {
-		err = jobsNotFoundError(missing, f.Global.Region)
+		err = follow.NotFoundError(missing, region)
 	}
-	if f.Global.JSON() {
-		if werr := f.WriteJSON(&jobsDocument{Jobs: jobs, Error: errorBody(err)}); werr != nil {
-			return werr
-		}
-		return err
-	}
-	printJobs(f, jobs)
-	printJobProblems(f, jobs)
-	return err
+	return o.Out.Render(&jobsDocument{Jobs: jobs}, err, func() {
+		printJobs(o.IO, jobs)
+		printJobProblems(o.IO.ErrOut, o.Commands, jobs)
+	})
 }

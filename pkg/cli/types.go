@@ -7,13 +7,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// TypesOptions are the values of zonemove types.
+// TypesOptions are the values of zonemove types and what it needs.
 type TypesOptions struct {
-	f *Factory
+	IO       *iostreams.IOStreams
+	Out      *Output
+	Gatherer func() (*cloud.Gatherer, error)
+	Region   string
 
 	InstanceID string
 	TargetZone string
@@ -22,7 +28,7 @@ type TypesOptions struct {
 // NewCmdTypes builds zonemove types. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdTypes(f *Factory, runF func(context.Context, *TypesOptions) error) *cobra.Command {
-	o := &TypesOptions{f: f}
+	o := &TypesOptions{IO: f.IOStreams, Out: f.Output()}
 	cmd := &cobra.Command{
 		Use:   "types --instance-id ID --target-zone ZONE",
 		Short: "List the instance types an instance may move to in a zone",
@@ -32,8 +38,10 @@ instance's current type is marked. Any of them may be passed to
 'zonemove create --target-instance-type' (see the family-supported check for
 the families that cannot change type across zones).`,
 		Example: `  zonemove types --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i`,
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Region = f.Global.Region
+			o.Gatherer = func() (*cloud.Gatherer, error) { return f.Gatherer(o.Region, nil) }
 			if err := o.complete(); err != nil {
 				return err
 			}
@@ -50,15 +58,15 @@ the families that cannot change type across zones).`,
 }
 
 func (o *TypesOptions) complete() error {
-	if err := requireRegion(o.f); err != nil {
+	if err := requireRegion(o.Region); err != nil {
 		return err
 	}
-	spec := migration.Spec{Region: o.f.Global.Region, InstanceID: o.InstanceID, TargetZone: o.TargetZone}
+	spec := migration.Spec{Region: o.Region, InstanceID: o.InstanceID, TargetZone: o.TargetZone}
 	if err := spec.Validate(); err != nil {
-		return err
+		return flagErrors(err)
 	}
 	if !preflight.ZoneInRegion(&spec) {
-		return usageError("zone %s is not in region %s", o.TargetZone, spec.Region)
+		return cmdutil.UsageErrorf("zone %s is not in region %s", o.TargetZone, spec.Region)
 	}
 	return nil
 }
@@ -82,8 +90,7 @@ type typeEntry struct {
 }
 
 func (o *TypesOptions) run(ctx context.Context) error {
-	f := o.f
-	g, err := f.Gatherer()
+	g, err := o.Gatherer()
 	if err != nil {
 		return err
 	}
@@ -92,8 +99,8 @@ func (o *TypesOptions) run(ctx context.Context) error {
 		return err
 	}
 	if in == nil {
-		return &ExitError{Code: ExitFailure, ErrCode: "InstanceNotFound",
-			Err:  fmt.Errorf("instance %s was not found in region %s", o.InstanceID, f.Global.Region),
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "InstanceNotFound",
+			Err:  fmt.Errorf("instance %s was not found in region %s", o.InstanceID, o.Region),
 			Hint: "check --instance-id and --region"}
 	}
 	family, stock, err := g.FamilyStock(ctx, in, o.TargetZone)
@@ -107,16 +114,12 @@ func (o *TypesOptions) run(ctx context.Context) error {
 		doc.CurrentInStock = doc.CurrentInStock || current
 		doc.Types = append(doc.Types, typeEntry{InstanceType: t.InstanceTypeID, CPU: t.CPU, MemoryGiB: t.MemoryGiB, Current: current})
 	}
-	if f.Global.JSON() {
-		return f.WriteJSON(doc)
-	}
-	o.printText(doc)
-	return nil
+	return o.Out.RenderData(doc, func() { o.printText(doc) })
 }
 
 func (o *TypesOptions) printText(doc *typesDocument) {
-	w := o.f.IOStreams.Out
-	cs := o.f.IOStreams.ColorScheme()
+	w := o.IO.Out
+	cs := o.IO.ColorScheme()
 	fmt.Fprintf(w, "Types of family %s in stock in %s for %s (%s, %s)\n\n", doc.InstanceTypeFamily, doc.ZoneID, doc.InstanceID, doc.InstanceType, doc.ChargeType)
 	if len(doc.Types) == 0 {
 		fmt.Fprintf(w, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)

@@ -8,13 +8,17 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
 // VersionOptions are the values of zonemove version.
 type VersionOptions struct {
-	f *Factory
-	// ReadBuildInfo reads what the Go toolchain stamped into the binary;
-	// tests replace it.
+	IO    *iostreams.IOStreams
+	Out   *Output
+	Build BuildInfo
+	// ReadBuildInfo reads what the Go toolchain stamped into the binary.
 	ReadBuildInfo func() (*debug.BuildInfo, bool)
 }
 
@@ -31,7 +35,7 @@ type versionDocument struct {
 
 // NewCmdVersion builds zonemove version.
 func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
-	o := &VersionOptions{f: f, ReadBuildInfo: debug.ReadBuildInfo}
+	o := &VersionOptions{IO: f.IOStreams, Out: f.Output(), Build: f.Build, ReadBuildInfo: debug.ReadBuildInfo}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Show the version of zonemove",
@@ -44,14 +48,14 @@ development build, unless the Go toolchain recorded a release version for it
 date then come from the toolchain's version control stamp, when there is one.`,
 		Example: `  zonemove version
   zonemove version -o json | jq -r .version`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		// version needs neither a region nor endpoints: only -o is checked, so
 		// that a bad ALIBABA_CLOUD_REGION_ID cannot hide the version.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if g := &f.Global; g.Output != "text" && g.Output != "json" {
 				bad := g.Output
 				g.Output = "text"
-				return usageError("invalid --output %q: want text or json", bad)
+				return cmdutil.UsageErrorf("invalid --output %q: want text or json", bad)
 			}
 			return nil
 		},
@@ -70,11 +74,12 @@ func (o *VersionOptions) run() error {
 	if !ok {
 		bi = nil
 	}
-	doc := resolveVersion(o.f.Build, bi)
-	if o.f.Global.JSON() {
-		return o.f.WriteJSON(doc)
-	}
-	w := o.f.IOStreams.Out
+	doc := resolveVersion(o.Build, bi)
+	return o.Out.RenderData(doc, func() { o.printText(doc) })
+}
+
+func (o *VersionOptions) printText(doc versionDocument) {
+	w := o.IO.Out
 	if doc.development {
 		fmt.Fprintf(w, "zonemove %s (development build)\n", doc.Version)
 	} else {
@@ -87,7 +92,6 @@ func (o *VersionOptions) run() error {
 		fmt.Fprintf(w, "  built   %s\n", doc.Date)
 	}
 	fmt.Fprintf(w, "  go      %s %s\n", doc.GoVersion, doc.platform)
-	return nil
 }
 
 // pseudoVersion matches Go module pseudo-versions (v0.0.0-20260102150405-abcdef123456),

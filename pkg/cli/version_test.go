@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
@@ -136,7 +137,7 @@ func TestVersionIgnoresBadRegionButNotBadOutput(t *testing.T) {
 	if code := Run(context.Background(), f, []string{"version"}); code != 0 || !strings.HasPrefix(stdout.String(), "zonemove 1.4.0") {
 		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
-	if code, _, _ := runVersion(t, BuildInfo{Version: "1.4.0"}, "-o", "yaml"); code != ExitUsage {
-		t.Errorf("-o yaml: exit %d, want %d", code, ExitUsage)
+	if code, _, _ := runVersion(t, BuildInfo{Version: "1.4.0"}, "-o", "yaml"); code != cmdutil.ExitUsage {
+		t.Errorf("-o yaml: exit %d, want %d", code, cmdutil.ExitUsage)
 	}
 }

@@ -5,11 +5,20 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
-// WaitCmdOptions are the values of zonemove wait.
+// WaitCmdOptions are the values of zonemove wait and what it needs.
 type WaitCmdOptions struct {
-	f *Factory
+	IO          *iostreams.IOStreams
+	Out         *Output
+	NewFollower func(cmdutil.Commands, *rate.Limiter) *follow.Follower
+	Now         func() time.Time
+	Commands    cmdutil.Commands
 
 	JobIDs   []string
 	Interval time.Duration
@@ -18,7 +27,7 @@ type WaitCmdOptions struct {
 
 // NewCmdWait builds zonemove wait.
 func NewCmdWait(f *Factory, runF func(context.Context, *WaitCmdOptions) error) *cobra.Command {
-	o := &WaitCmdOptions{f: f}
+	o := &WaitCmdOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "wait JOB_ID...",
 		Short: "Follow migration jobs until each has ended",
@@ -40,8 +49,9 @@ Expired, 6 when --timeout came first, 130 on Ctrl-C (the jobs keep running; the
 command that resumes waiting is printed).`,
 		Example: `  zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove wait j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --interval 5m --timeout 8h -o json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cmdutil.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Commands = f.Global.commands()
 			if err := o.complete(args); err != nil {
 				return err
 			}
@@ -60,7 +70,7 @@ func (o *WaitCmdOptions) complete(args []string) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
-	if err := requireRegion(o.f); err != nil {
+	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
 	}
 	ids, err := parseJobIDs(args)
@@ -74,32 +84,26 @@ func (o *WaitCmdOptions) complete(args []string) error {
 // validateWaitFlags checks --interval and --timeout of wait and create --wait.
 func validateWaitFlags(interval, timeout time.Duration) error {
 	if interval <= 0 {
-		return usageError("invalid --interval %s: it must be positive", interval)
+		return cmdutil.UsageErrorf("invalid --interval %s: it must be positive", interval)
 	}
 	if timeout < 0 {
-		return usageError("invalid --timeout %s: it must not be negative (0: no limit)", timeout)
+		return cmdutil.UsageErrorf("invalid --timeout %s: it must not be negative (0: no limit)", timeout)
 	}
 	return nil
 }
 
 func (o *WaitCmdOptions) run(ctx context.Context) error {
-	f := o.f
-	targets := make([]WaitTarget, len(o.JobIDs))
+	targets := make([]follow.Target, len(o.JobIDs))
 	for i, id := range o.JobIDs {
-		targets[i] = WaitTarget{JobID: id}
+		targets[i] = follow.Target{JobID: id}
 	}
-	report, err := f.WaitJobs(ctx, targets, WaitOptions{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
 	if err == nil {
 		err = report.Err()
 	}
-	if f.Global.JSON() {
-		if werr := f.WriteJSON(&jobsDocument{Jobs: report.SeenJobs(), Error: errorBody(err)}); werr != nil {
-			return werr
+	return o.Out.Render(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
+		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
+			follow.PrintReport(o.IO, report, o.Now())
 		}
-		return err
-	}
-	if code := ExitCode(err); code == ExitOK || code == ExitJobFailed || code == ExitTimeout {
-		f.PrintWaitReport(report)
-	}
-	return err
+	})
 }

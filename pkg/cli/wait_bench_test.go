@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/follow"
 )
 
 // BenchmarkPoll measures one poll of N running jobs, as WaitJobs sends it
@@ -36,7 +37,7 @@ func BenchmarkPoll(b *testing.B) {
 					b.Fatal(err)
 				}
 				f.Global = GlobalOptions{Region: "cn-hangzhou", MaxAttempts: 1, RequestTimeout: 10 * time.Second, Endpoints: eps}
-				client, err := f.SMC()
+				client, err := f.SMC("cn-hangzhou", nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -47,7 +48,7 @@ func BenchmarkPoll(b *testing.B) {
 				ctx := context.Background()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					jobs, err := describeJobs(ctx, client, "cn-hangzhou", ids)
+					jobs, err := follow.DescribeJobs(ctx, client, "cn-hangzhou", ids)
 					if err != nil || len(jobs) != n {
 						b.Fatalf("%d jobs, %v", len(jobs), err)
 					}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -144,8 +146,8 @@ func TestWaitAnyPositiveInterval(t *testing.T) {
 			f, _, _ := newTestFactory(false, "")
 			start := f.Now()
 			code := Run(context.Background(), f, []string{"wait", testJob1, "--region", "cn-hangzhou", "--interval", interval})
-			if code != ExitJobFailed {
-				t.Fatalf("exit %d; want %d", code, ExitJobFailed)
+			if code != cmdutil.ExitJobFailed {
+				t.Fatalf("exit %d; want %d", code, cmdutil.ExitJobFailed)
 			}
 			d, _ := time.ParseDuration(interval)
 			if got := f.Now().Sub(start); got != 2*d {
@@ -174,17 +176,17 @@ func TestWaitJobsManyJobs(t *testing.T) {
 		t.Fatalf("endpoints %v, %v; want every service on the fake server", eps, err)
 	}
 	f.Global = GlobalOptions{Region: "cn-hangzhou", MaxAttempts: 1, RequestTimeout: 5 * time.Second, Endpoints: eps}
-	var targets []WaitTarget
+	var targets []follow.Target
 	for n := 1; n <= 120; n++ {
-		targets = append(targets, WaitTarget{JobID: batchJobID(n), TargetZone: "cn-hangzhou-i"})
+		targets = append(targets, follow.Target{JobID: batchJobID(n), TargetZone: "cn-hangzhou-i"})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	report, err := f.WaitJobs(ctx, targets, WaitOptions{Interval: time.Minute})
+	report, err := f.Follower(f.Global.commands(), nil).Wait(ctx, targets, follow.Options{Interval: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if report.ExitCode != ExitOK || report.Polls != 3 {
+	if report.ExitCode != cmdutil.ExitOK || report.Polls != 3 {
 		t.Fatalf("exit %d after %d polls; want 0 after 3\n%s", report.ExitCode, report.Polls, stderr)
 	}
 	var sizes []int

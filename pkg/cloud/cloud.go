@@ -14,6 +14,7 @@ import (
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -91,47 +92,26 @@ func with[T any](p *pool[T], fn func(T) error) error {
 	return fn(v)
 }
 
-// Instance is what zonemove reads of an ECS instance.
-type Instance struct {
-	InstanceID         string
-	Status             string
-	ZoneID             string
-	InstanceType       string
-	InstanceTypeFamily string
-	SpotStrategy       string
-	NetworkType        string
-	ChargeType         string
-	VpcID              string
-	VSwitchID          string
-	LockReasons        []string
-	IPv6Addresses      []string
-	SecondaryENIs      []string
-	PrivateIPs         []string // of the primary ENI, in the VPC
-	PublicIPs          []string // assigned with the instance (not EIPs)
-	EIP                string
-}
+// Instance is facts.Instance; kept until the job follower reads pkg/facts.
+type Instance = facts.Instance
 
 // Instances describes instances by ID (at most 100 a call); IDs not found are
 // absent from the result.
-func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*Instance, error) {
+func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*facts.Instance, error) {
 	raw, _ := json.Marshal(ids)
 	req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), InstanceIds: dara.String(string(raw)), PageSize: dara.Int32(100)}
-	var resp *ecs.DescribeInstancesResponse
-	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstances"}, func(ctx context.Context) error {
-		return with(&c.ecs, func(e *ecs.Client) (err error) {
-			resp, err = e.DescribeInstancesWithContext(ctx, req, api.Runtime())
-			return err
-		})
+	resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstances", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
+		return e.DescribeInstancesWithContext(ctx, req, api.Runtime())
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*Instance{}
+	out := map[string]*facts.Instance{}
 	if resp.Body == nil || resp.Body.Instances == nil {
 		return out, nil
 	}
 	for _, in := range resp.Body.Instances.Instance {
-		i := &Instance{
+		i := &facts.Instance{
 			InstanceID:         dara.StringValue(in.InstanceId),
 			Status:             dara.StringValue(in.Status),
 			ZoneID:             dara.StringValue(in.ZoneId),

@@ -4,63 +4,10 @@ import (
 	"context"
 	"sync"
 
-	"github.com/zonemove/zonemove/pkg/smc"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/zonemove/zonemove/pkg/facts"
 )
-
-// Facts is what the read-only APIs say about one migration. A nil pointer is
-// a lookup that was not made (offline, or it depended on one that found
-// nothing); the checks report skip for what they cannot see. Facts may share
-// values with other migrations of the same run: treat them as read-only.
-type Facts struct {
-	// Instance is nil when the region has no such instance.
-	Instance *Instance
-	// Disks are the disks attached to the instance.
-	Disks []Disk
-	// Snapshots are the snapshots of the instance's disks. SnapshotsErr is why
-	// they could not be read: they only feed a warning, so that failure does
-	// not stop the preflight.
-	Snapshots    []Snapshot
-	SnapshotsErr error
-	// Jobs are the instance's cross-zone migration jobs, in every status.
-	Jobs []*smc.ReplicationJob
-	// VSwitch is the target vSwitch; nil when none was given or the region has
-	// no such vSwitch (VSwitchLooked tells which).
-	VSwitch       *VSwitch
-	VSwitchLooked bool
-	// ZoneVSwitches are the vSwitches of the instance's VPC in the target zone,
-	// looked up when the target vSwitch is missing or unusable.
-	ZoneVSwitches *ZoneVSwitches
-	// Stock is what the target zone sells for the instance's charge type.
-	Stock *Stock
-	// FamilyTypes are the types of the instance's family.
-	FamilyTypes *FamilyTypes
-}
-
-// ZoneVSwitches are the vSwitches of one VPC in one zone.
-type ZoneVSwitches struct {
-	VpcID     string
-	ZoneID    string
-	VSwitches []VSwitch
-}
-
-// FamilyTypes are the instance types of one family.
-type FamilyTypes struct {
-	Family string
-	Types  []InstanceType
-}
-
-// Lookup returns the type of the family with that ID, or nil.
-func (f *FamilyTypes) Lookup(id string) *InstanceType {
-	if f == nil {
-		return nil
-	}
-	for i := range f.Types {
-		if f.Types[i].InstanceTypeID == id {
-			return &f.Types[i]
-		}
-	}
-	return nil
-}
 
 // Gatherer collects the facts of migrations. Lookups that several migrations
 // of one run share (a zone's stock, a family's types, vSwitches) are made
@@ -75,76 +22,65 @@ func NewGatherer(c *Client) *Gatherer {
 	return &Gatherer{cloud: c}
 }
 
-// Target is the migration whose facts are wanted.
-type Target struct {
-	InstanceID string
-	// Zone is the target zone; empty when it is known not to be in the
-	// region, so that no zone lookup is made.
-	Zone      string
-	VSwitchID string
-}
-
 // Gather reads the facts of one migration in two rounds of parallel calls:
 // first what depends only on the request (instance, disks, snapshots, jobs,
 // the given vSwitch), then what depends on the instance (the zone's stock for
 // its charge type, its family's types, its VPC's vSwitches in the zone).
-func (g *Gatherer) Gather(ctx context.Context, t Target) (*Facts, error) {
-	f := &Facts{}
-	round1 := []func(context.Context) error{
-		func(ctx context.Context) error {
-			m, err := g.cloud.Instances(ctx, []string{t.InstanceID})
-			f.Instance = m[t.InstanceID]
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Disks, err = g.cloud.Disks(ctx, t.InstanceID)
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Snapshots, err = g.cloud.Snapshots(ctx, t.InstanceID)
-			if err != nil && ctx.Err() == nil {
-				f.SnapshotsErr, err = err, nil
-			}
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			f.Jobs, err = g.cloud.CrossZoneJobs(ctx, t.InstanceID)
-			return err
-		},
-	}
+func (g *Gatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
+	f := &facts.Facts{}
+	round1, ctx1 := errgroup.WithContext(ctx)
+	round1.Go(func() error {
+		m, err := g.cloud.Instances(ctx1, []string{t.InstanceID})
+		f.Instance = m[t.InstanceID]
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Disks, err = g.cloud.Disks(ctx1, t.InstanceID)
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Snapshots, err = g.cloud.Snapshots(ctx1, t.InstanceID)
+		if err != nil && ctx1.Err() == nil {
+			f.SnapshotsErr, err = err, nil
+		}
+		return err
+	})
+	round1.Go(func() (err error) {
+		f.Jobs, err = g.cloud.CrossZoneJobs(ctx1, t.InstanceID)
+		return err
+	})
 	if t.VSwitchID != "" {
-		round1 = append(round1, func(ctx context.Context) (err error) {
-			f.VSwitch, err = g.VSwitch(ctx, t.VSwitchID)
+		round1.Go(func() (err error) {
+			f.VSwitch, err = g.VSwitch(ctx1, t.VSwitchID)
 			f.VSwitchLooked = err == nil
 			return err
 		})
 	}
-	if err := parallel(ctx, round1...); err != nil {
+	if err := round1.Wait(); err != nil {
 		return nil, err
 	}
 	in := f.Instance
 	if in == nil {
 		return f, nil
 	}
-	round2 := []func(context.Context) error{
-		func(ctx context.Context) (err error) {
-			f.FamilyTypes, err = g.FamilyTypes(ctx, in.Family())
-			return err
-		},
-	}
+	round2, ctx2 := errgroup.WithContext(ctx)
+	round2.Go(func() (err error) {
+		f.FamilyTypes, err = g.FamilyTypes(ctx2, in.Family())
+		return err
+	})
 	if t.Zone != "" {
-		round2 = append(round2, func(ctx context.Context) (err error) {
-			f.Stock, err = g.Stock(ctx, t.Zone, in.ChargeType)
+		round2.Go(func() (err error) {
+			f.Stock, err = g.Stock(ctx2, t.Zone, in.ChargeType)
 			return err
 		})
 		if in.VpcID != "" && !usable(f.VSwitch, in.VpcID, t.Zone) {
-			round2 = append(round2, func(ctx context.Context) (err error) {
-				f.ZoneVSwitches, err = g.ZoneVSwitches(ctx, in.VpcID, t.Zone)
+			round2.Go(func() (err error) {
+				f.ZoneVSwitches, err = g.ZoneVSwitches(ctx2, in.VpcID, t.Zone)
 				return err
 			})
 		}
 	}
-	if err := parallel(ctx, round2...); err != nil {
+	if err := round2.Wait(); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -152,79 +88,53 @@ func (g *Gatherer) Gather(ctx context.Context, t Target) (*Facts, error) {
 
 // usable tells whether a target vSwitch passes every vSwitch check, in which
 // case no alternatives need to be listed.
-func usable(v *VSwitch, vpcID, zone string) bool {
+func usable(v *facts.VSwitch, vpcID, zone string) bool {
 	return v != nil && v.VpcID == vpcID && v.ZoneID == zone && v.AvailableIPs > 0
 }
 
 // Stock is the zone's stock for a charge type, looked up once per gatherer.
-func (g *Gatherer) Stock(ctx context.Context, zone, chargeType string) (*Stock, error) {
-	return remember(ctx, &g.shared, "stock\x00"+zone+"\x00"+chargeType, func(ctx context.Context) (*Stock, error) {
+func (g *Gatherer) Stock(ctx context.Context, zone, chargeType string) (*facts.Stock, error) {
+	return remember(ctx, &g.shared, "stock\x00"+zone+"\x00"+chargeType, func(ctx context.Context) (*facts.Stock, error) {
 		return g.cloud.AvailableInstanceTypes(ctx, zone, chargeType)
 	})
 }
 
 // FamilyTypes are the types of a family, looked up once per gatherer.
-func (g *Gatherer) FamilyTypes(ctx context.Context, family string) (*FamilyTypes, error) {
-	return remember(ctx, &g.shared, "family\x00"+family, func(ctx context.Context) (*FamilyTypes, error) {
+func (g *Gatherer) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTypes, error) {
+	return remember(ctx, &g.shared, "family\x00"+family, func(ctx context.Context) (*facts.FamilyTypes, error) {
 		types, err := g.cloud.InstanceTypesOfFamily(ctx, family)
 		if err != nil {
 			return nil, err
 		}
-		return &FamilyTypes{Family: family, Types: types}, nil
+		return &facts.FamilyTypes{Family: family, Types: types}, nil
 	})
 }
 
 // VSwitch is a vSwitch by ID (nil when unknown), looked up once per gatherer.
-func (g *Gatherer) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
-	return remember(ctx, &g.shared, "vswitch\x00"+id, func(ctx context.Context) (*VSwitch, error) {
+func (g *Gatherer) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
+	return remember(ctx, &g.shared, "vswitch\x00"+id, func(ctx context.Context) (*facts.VSwitch, error) {
 		return g.cloud.VSwitch(ctx, id)
 	})
 }
 
 // ZoneVSwitches are a VPC's vSwitches in a zone, looked up once per gatherer.
-func (g *Gatherer) ZoneVSwitches(ctx context.Context, vpcID, zone string) (*ZoneVSwitches, error) {
-	return remember(ctx, &g.shared, "vswitches\x00"+vpcID+"\x00"+zone, func(ctx context.Context) (*ZoneVSwitches, error) {
+func (g *Gatherer) ZoneVSwitches(ctx context.Context, vpcID, zone string) (*facts.ZoneVSwitches, error) {
+	return remember(ctx, &g.shared, "vswitches\x00"+vpcID+"\x00"+zone, func(ctx context.Context) (*facts.ZoneVSwitches, error) {
 		list, err := g.cloud.VSwitchesInZone(ctx, vpcID, zone)
 		if err != nil {
 			return nil, err
 		}
-		return &ZoneVSwitches{VpcID: vpcID, ZoneID: zone, VSwitches: list}, nil
+		return &facts.ZoneVSwitches{VpcID: vpcID, ZoneID: zone, VSwitches: list}, nil
 	})
 }
 
 // Instance describes one instance; nil when the region has none by that ID.
-func (g *Gatherer) Instance(ctx context.Context, id string) (*Instance, error) {
+func (g *Gatherer) Instance(ctx context.Context, id string) (*facts.Instance, error) {
 	m, err := g.cloud.Instances(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
 	return m[id], nil
-}
-
-// parallel runs fns at once and returns the first error; the first error
-// cancels the others.
-func parallel(ctx context.Context, fns ...func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for _, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(ctx); err != nil {
-				once.Do(func() {
-					first = err
-					cancel()
-				})
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }
 
 // memo remembers the results of lookups by key. Callers asking for a key
@@ -284,19 +194,19 @@ func remember[T any](ctx context.Context, m *memo, key string, fn func(context.C
 
 // FamilyStock reads, in parallel, the types of the instance's family and what
 // the zone sells for the instance's charge type.
-func (g *Gatherer) FamilyStock(ctx context.Context, in *Instance, zone string) (*FamilyTypes, *Stock, error) {
+func (g *Gatherer) FamilyStock(ctx context.Context, in *facts.Instance, zone string) (*facts.FamilyTypes, *facts.Stock, error) {
 	var (
-		ft    *FamilyTypes
-		stock *Stock
+		ft    *facts.FamilyTypes
+		stock *facts.Stock
 	)
-	err := parallel(ctx,
-		func(ctx context.Context) (err error) {
-			ft, err = g.FamilyTypes(ctx, in.Family())
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			stock, err = g.Stock(ctx, zone, in.ChargeType)
-			return err
-		})
-	return ft, stock, err
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() (err error) {
+		ft, err = g.FamilyTypes(ctx, in.Family())
+		return err
+	})
+	eg.Go(func() (err error) {
+		stock, err = g.Stock(ctx, zone, in.ChargeType)
+		return err
+	})
+	return ft, stock, eg.Wait()
 }

@@ -2,7 +2,6 @@ package cloud
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,11 +9,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -29,42 +30,45 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// Callers asking while a lookup is under way wait for it: the bubble's
+// synctest.Wait returns once every caller is blocked, one in the lookup and
+// the others waiting for it, and only then does the lookup end.
 func TestRememberSharesOneLookup(t *testing.T) {
-	var m memo
-	var calls atomic.Int32
-	release := make(chan struct{})
-	var wg sync.WaitGroup
-	results := make([]int, 20)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v, err := remember(context.Background(), &m, "k", func(context.Context) (int, error) {
-				calls.Add(1)
-				<-release
-				return 42, nil
+	synctest.Test(t, func(t *testing.T) {
+		var m memo
+		var calls atomic.Int32
+		release := make(chan struct{})
+		var wg sync.WaitGroup
+		results := make([]int, 20)
+		for i := range results {
+			wg.Go(func() {
+				v, err := remember(context.Background(), &m, "k", func(context.Context) (int, error) {
+					calls.Add(1)
+					<-release
+					return 42, nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+				results[i] = v
 			})
-			if err != nil {
-				t.Error(err)
-			}
-			results[i] = v
-		}()
-	}
-	time.Sleep(20 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if n := calls.Load(); n != 1 {
-		t.Errorf("the lookup ran %d times; want once", n)
-	}
-	for _, v := range results {
-		if v != 42 {
-			t.Errorf("a caller got %d", v)
 		}
-	}
-	v, _ := remember(context.Background(), &m, "k", func(context.Context) (int, error) { return 0, errors.New("not again") })
-	if v != 42 {
-		t.Errorf("a later caller got %d; want the remembered 42", v)
-	}
+		synctest.Wait()
+		close(release)
+		wg.Wait()
+		if n := calls.Load(); n != 1 {
+			t.Errorf("the lookup ran %d times; want once", n)
+		}
+		for _, v := range results {
+			if v != 42 {
+				t.Errorf("a caller got %d", v)
+			}
+		}
+		v, _ := remember(context.Background(), &m, "k", func(context.Context) (int, error) { return 0, errors.New("not again") })
+		if v != 42 {
+			t.Errorf("a later caller got %d; want the remembered 42", v)
+		}
+	})
 }
 
 func TestRememberForgetsFailures(t *testing.T) {
@@ -80,6 +84,10 @@ func TestRememberForgetsFailures(t *testing.T) {
 }
 
 func TestRememberOutlivesAnAbandonedLookup(t *testing.T) {
+	synctest.Test(t, rememberOutlivesAnAbandonedLookup)
+}
+
+func rememberOutlivesAnAbandonedLookup(t *testing.T) {
 	var m memo
 	ownerCtx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})
@@ -99,8 +107,8 @@ func TestRememberOutlivesAnAbandonedLookup(t *testing.T) {
 		}
 		done <- v
 	}()
-	time.Sleep(10 * time.Millisecond)
-	cancel() // the owner gives up; the waiter must not inherit its cancellation
+	synctest.Wait() // the waiter is waiting for the owner's lookup
+	cancel()        // the owner gives up; the waiter must not inherit its cancellation
 	if v := <-done; v != 9 {
 		t.Errorf("waiter got %d; want its own lookup's 9", v)
 	}
@@ -108,10 +116,9 @@ func TestRememberOutlivesAnAbandonedLookup(t *testing.T) {
 
 // newTestGatherer is a gatherer whose ECS, VPC and SMC endpoints are a fake
 // server answering the recorded healthy instance.
-func newTestGatherer(t testing.TB, delay time.Duration) (*Gatherer, *fakeapi.Server) {
+func newTestGatherer(t testing.TB) (*Gatherer, *fakeapi.Server) {
 	t.Helper()
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
-	srv.Delay = delay
 	srv.Always("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.healthy.http"})
 	srv.Always("DescribeDisks", fakeapi.Step{File: "ecs/DescribeDisks.healthy.http"})
 	srv.Always("DescribeSnapshots", fakeapi.Step{File: "ecs/DescribeSnapshots.recent.http"})
@@ -149,8 +156,8 @@ func countActions(srv *fakeapi.Server) map[string]int {
 }
 
 func TestGatherReadsEachFactOnce(t *testing.T) {
-	g, srv := newTestGatherer(t, 0)
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
+	g, srv := newTestGatherer(t)
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,23 +174,24 @@ func TestGatherReadsEachFactOnce(t *testing.T) {
 }
 
 // TestGatherSharesAcrossMigrations: migrations of one run to the same zone,
-// vSwitch and family look those up once.
+// vSwitch and family, gathered together (the server holds their instance
+// lookups until all eight have arrived), look those up once.
 func TestGatherSharesAcrossMigrations(t *testing.T) {
-	g, srv := newTestGatherer(t, 20*time.Millisecond)
+	const migrations = 8
+	g, srv := newTestGatherer(t)
+	srv.Always("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.healthy.http", Barrier: fakeapi.NewBarrier(migrations)})
 	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
+	for range migrations {
+		wg.Go(func() {
+			if _, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	n := countActions(srv)
 	for action, want := range map[string]int{
-		"DescribeInstances": 8, "DescribeDisks": 8, "DescribeSnapshots": 8, "DescribeReplicationJobs": 8,
+		"DescribeInstances": migrations, "DescribeDisks": migrations, "DescribeSnapshots": migrations, "DescribeReplicationJobs": migrations,
 		"DescribeVSwitches": 1, "DescribeAvailableResource": 1, "DescribeInstanceTypes": 1,
 	} {
 		if n[action] != want {
@@ -197,45 +205,20 @@ func TestGatherSharesAcrossMigrations(t *testing.T) {
 // so are the two of the second; gathered one after the other, they would
 // wait for each other until the barrier gives up.
 func TestGatherRoundsAreConcurrent(t *testing.T) {
-	g, srv := newTestGatherer(t, 0)
-	barrier := func(n int, files map[string]string) {
-		var mu sync.Mutex
-		arrived := 0
-		all := make(chan struct{})
-		for action, file := range files {
-			srv.On(action, fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
-				mu.Lock()
-				if arrived++; arrived == n {
-					close(all)
-				}
-				mu.Unlock()
-				select {
-				case <-all:
-				case <-time.After(5 * time.Second):
-					t.Errorf("%s waited alone: the lookups of its round were not sent together", action)
-				}
-				_, _, body, err := fakeapi.ReadRecorded(filepath.Join(srv.Dir, file))
-				if err != nil {
-					t.Error(err)
-				}
-				var v map[string]any
-				json.Unmarshal(body, &v)
-				return 200, v
-			}})
-		}
-	}
-	barrier(5, map[string]string{
+	g, srv := newTestGatherer(t)
+	round1, round2 := fakeapi.NewBarrier(5), fakeapi.NewBarrier(2)
+	for action, file := range map[string]string{
 		"DescribeInstances":       "ecs/DescribeInstances.healthy.http",
 		"DescribeDisks":           "ecs/DescribeDisks.healthy.http",
 		"DescribeSnapshots":       "ecs/DescribeSnapshots.recent.http",
 		"DescribeReplicationJobs": "smc/DescribeReplicationJobs.instance-none.http",
 		"DescribeVSwitches":       "vpc/DescribeVSwitches.target.http",
-	})
-	barrier(2, map[string]string{
-		"DescribeAvailableResource": "ecs/DescribeAvailableResource.zone-i.http",
-		"DescribeInstanceTypes":     "ecs/DescribeInstanceTypes.g7.http",
-	})
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
+	} {
+		srv.Always(action, fakeapi.Step{File: file, Barrier: round1})
+	}
+	srv.Always("DescribeAvailableResource", fakeapi.Step{File: "ecs/DescribeAvailableResource.zone-i.http", Barrier: round2})
+	srv.Always("DescribeInstanceTypes", fakeapi.Step{File: "ecs/DescribeInstanceTypes.g7.http", Barrier: round2})
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,9 +231,9 @@ func TestGatherRoundsAreConcurrent(t *testing.T) {
 }
 
 func TestGatherSkipsWhatCannotBeAsked(t *testing.T) {
-	g, srv := newTestGatherer(t, 0)
+	g, srv := newTestGatherer(t)
 	srv.On("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.absent.http"})
-	f, err := g.Gather(context.Background(), Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i"})
+	f, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i"})
 	if err != nil {
 		t.Fatal(err)
 	}

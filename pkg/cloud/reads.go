@@ -12,54 +12,27 @@ import (
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/zonemove/zonemove/pkg/api"
-	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// maxPages bounds every paged read, so that a service that keeps returning a
-// NextToken cannot hold a preflight forever.
-const maxPages = 20
-
-// Family is the instance's family: the API's InstanceTypeFamily, or derived
-// from the type's name when the API leaves it empty.
-func (i *Instance) Family() string {
-	if i.InstanceTypeFamily != "" {
-		return i.InstanceTypeFamily
-	}
-	return migration.FamilyOf(i.InstanceType)
-}
-
-// Disk is one disk of an instance as DescribeDisks reports it.
-type Disk struct {
-	DiskID           string
-	InstanceID       string
-	Type             string // system or data
-	Category         string
-	PerformanceLevel string
-	SizeGiB          int
-}
-
 // Disks lists the disks attached to an instance (DescribeDisks by InstanceId).
-func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
-	req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []Disk
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeDisksResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeDisks"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeDisksWithContext(ctx, req, api.Runtime())
-				return err
-			})
+func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, error) {
+	return readByToken(ctx, "DescribeDisks", func(ctx context.Context, token string) ([]facts.Disk, string, error) {
+		req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeDisks", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeDisksResponse, error) {
+			return e.DescribeDisksWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.Disk
 		if resp.Body.Disks != nil {
 			for _, d := range resp.Body.Disks.Disk {
-				out = append(out, Disk{
+				out = append(out, facts.Disk{
 					DiskID:           dara.StringValue(d.DiskId),
 					InstanceID:       dara.StringValue(d.InstanceId),
 					Type:             dara.StringValue(d.Type),
@@ -69,46 +42,29 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]Disk, error) {
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
-}
-
-// Snapshot is one snapshot of a disk of the instance.
-type Snapshot struct {
-	SnapshotID   string
-	SourceDiskID string
-	Status       string // progressing, accomplished, failed
-	CreationTime time.Time
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // Snapshots lists the snapshots of an instance's disks (DescribeSnapshots by
 // InstanceId). A snapshot whose CreationTime cannot be read has a zero time.
-func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, error) {
-	req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
-	var out []Snapshot
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeSnapshotsResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeSnapshots"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
-				return err
-			})
+func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snapshot, error) {
+	return readByToken(ctx, "DescribeSnapshots", func(ctx context.Context, token string) ([]facts.Snapshot, string, error) {
+		req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeSnapshots", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeSnapshotsResponse, error) {
+			return e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.Snapshot
 		if resp.Body.Snapshots != nil {
 			for _, s := range resp.Body.Snapshots.Snapshot {
 				created, _ := time.Parse(time.RFC3339, dara.StringValue(s.CreationTime))
-				out = append(out, Snapshot{
+				out = append(out, facts.Snapshot{
 					SnapshotID:   dara.StringValue(s.SnapshotId),
 					SourceDiskID: dara.StringValue(s.SourceDiskId),
 					Status:       dara.StringValue(s.Status),
@@ -116,47 +72,13 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]Snapshot, 
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
-}
-
-// Stock is which instance types a zone sells to instances of one charge type
-// (DescribeAvailableResource).
-type Stock struct {
-	ZoneID     string
-	ChargeType string
-	// ZoneStatus is the zone's own status (Available or SoldOut); empty when
-	// the zone was not in the answer at all.
-	ZoneStatus string
-	// Types maps each instance type the zone offers to its status
-	// (Available or SoldOut).
-	Types map[string]string
-}
-
-// InStock reports whether the zone sells the type now.
-func (s *Stock) InStock(instanceType string) bool {
-	return s != nil && s.ZoneStatus == "Available" && s.Types[instanceType] == "Available"
-}
-
-// Filter returns the types of list that the zone sells now, in list's order.
-func (s *Stock) Filter(list []InstanceType) []InstanceType {
-	var out []InstanceType
-	for _, t := range list {
-		if s.InStock(t.InstanceTypeID) {
-			out = append(out, t)
-		}
-	}
-	return out
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // AvailableInstanceTypes asks which instance types a zone sells for the given
 // charge type (PrePaid or PostPaid).
-func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType string) (*Stock, error) {
+func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType string) (*facts.Stock, error) {
 	req := &ecs.DescribeAvailableResourceRequest{
 		RegionId:            dara.String(c.session.Region),
 		DestinationResource: dara.String("InstanceType"),
@@ -165,17 +87,13 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	if chargeType != "" {
 		req.InstanceChargeType = dara.String(chargeType)
 	}
-	var resp *ecs.DescribeAvailableResourceResponse
-	err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeAvailableResource"}, func(ctx context.Context) error {
-		return with(&c.ecs, func(e *ecs.Client) (err error) {
-			resp, err = e.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
-			return err
-		})
+	resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeAvailableResource", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeAvailableResourceResponse, error) {
+		return e.DescribeAvailableResourceWithContext(ctx, req, api.Runtime())
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}
+	s := &facts.Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}
 	if resp.Body == nil || resp.Body.AvailableZones == nil {
 		return s, nil
 	}
@@ -199,35 +117,23 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	return s, nil
 }
 
-// InstanceType is one instance type of a family (DescribeInstanceTypes).
-type InstanceType struct {
-	InstanceTypeID string
-	Family         string
-	CPU            int
-	MemoryGiB      float64
-}
-
 // InstanceTypesOfFamily lists the types of an instance family.
-func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]InstanceType, error) {
-	req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
-	var out []InstanceType
-	for page := 0; page < maxPages; page++ {
-		var resp *ecs.DescribeInstanceTypesResponse
-		err := c.session.Do(ctx, api.Call{Service: api.ECS, Action: "DescribeInstanceTypes"}, func(ctx context.Context) error {
-			return with(&c.ecs, func(e *ecs.Client) (err error) {
-				resp, err = e.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
-				return err
-			})
+func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]facts.InstanceType, error) {
+	return readByToken(ctx, "DescribeInstanceTypes", func(ctx context.Context, token string) ([]facts.InstanceType, string, error) {
+		req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstanceTypes", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstanceTypesResponse, error) {
+			return e.DescribeInstanceTypesWithContext(ctx, req, api.Runtime())
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil {
+			return nil, "", err
 		}
-		if resp.Body == nil {
-			break
-		}
+		var out []facts.InstanceType
 		if resp.Body.InstanceTypes != nil {
 			for _, t := range resp.Body.InstanceTypes.InstanceType {
-				out = append(out, InstanceType{
+				out = append(out, facts.InstanceType{
 					InstanceTypeID: dara.StringValue(t.InstanceTypeId),
 					Family:         dara.StringValue(t.InstanceTypeFamily),
 					CPU:            int(dara.Int32Value(t.CpuCoreCount)),
@@ -235,29 +141,13 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]In
 				})
 			}
 		}
-		next := dara.StringValue(resp.Body.NextToken)
-		if next == "" || next == dara.StringValue(req.NextToken) {
-			break
-		}
-		req.NextToken = dara.String(next)
-	}
-	return out, nil
-}
-
-// VSwitch is one vSwitch (VPC DescribeVSwitches).
-type VSwitch struct {
-	VSwitchID    string
-	Name         string
-	VpcID        string
-	ZoneID       string
-	Status       string
-	CidrBlock    string
-	AvailableIPs int64
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
 }
 
 // VSwitch describes one vSwitch by ID; it returns nil when the region has no
 // such vSwitch.
-func (c *Client) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
+func (c *Client) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
 	list, err := c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VSwitchId: dara.String(id)})
 	var ae *api.Error
 	if errors.As(err, &ae) && strings.HasSuffix(strings.ToLower(ae.Code), ".notfound") {
@@ -275,30 +165,23 @@ func (c *Client) VSwitch(ctx context.Context, id string) (*VSwitch, error) {
 }
 
 // VSwitchesInZone lists the vSwitches of a VPC in one zone.
-func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]VSwitch, error) {
+func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]facts.VSwitch, error) {
 	return c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VpcId: dara.String(vpcID), ZoneId: dara.String(zoneID)})
 }
 
-func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesRequest) ([]VSwitch, error) {
-	req.RegionId = dara.String(c.session.Region)
-	req.PageSize = dara.Int32(50)
-	var out []VSwitch
-	for page := int32(1); page <= maxPages; page++ {
-		req.PageNumber = dara.Int32(page)
-		var resp *vpc.DescribeVSwitchesResponse
-		err := c.session.Do(ctx, api.Call{Service: api.VPC, Action: "DescribeVSwitches"}, func(ctx context.Context) error {
-			var err error
-			resp, err = c.describeVSwitches(ctx, req)
-			return err
+func (c *Client) vSwitches(ctx context.Context, filter *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
+	return readByNumber(ctx, "DescribeVSwitches", func(ctx context.Context, n int) ([]facts.VSwitch, int, error) {
+		req := *filter
+		req.RegionId, req.PageSize, req.PageNumber = dara.String(c.session.Region), dara.Int32(50), dara.Int32(int32(n))
+		resp, err := do(ctx, c, &c.vpc, api.VPC, "DescribeVSwitches", func(ctx context.Context, v *vpc.Client) (*vpc.DescribeVSwitchesResponse, error) {
+			return describeVSwitches(ctx, v, &req)
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || resp.Body == nil || resp.Body.VSwitches == nil {
+			return nil, 0, err
 		}
-		if resp.Body == nil || resp.Body.VSwitches == nil {
-			break
-		}
+		var out []facts.VSwitch
 		for _, v := range resp.Body.VSwitches.VSwitch {
-			out = append(out, VSwitch{
+			out = append(out, facts.VSwitch{
 				VSwitchID:    dara.StringValue(v.VSwitchId),
 				Name:         dara.StringValue(v.VSwitchName),
 				VpcID:        dara.StringValue(v.VpcId),
@@ -308,18 +191,15 @@ func (c *Client) vSwitches(ctx context.Context, req *vpc.DescribeVSwitchesReques
 				AvailableIPs: dara.Int64Value(v.AvailableIpAddressCount),
 			})
 		}
-		if len(resp.Body.VSwitches.VSwitch) == 0 || len(out) >= int(dara.Int32Value(resp.Body.TotalCount)) {
-			break
-		}
-	}
-	return out, nil
+		return out, int(dara.Int32Value(resp.Body.TotalCount)), nil
+	})
 }
 
 // describeVSwitches is the VPC SDK's DescribeVSwitches with a context: the
 // v6.12.8 module has no WithContext methods, so the SDK's request is sent with
 // the SDK's own parameters through the SDK client's CallApiWithCtx, which lets
 // Ctrl-C and the attempt timeout stop it.
-func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSwitchesRequest) (*vpc.DescribeVSwitchesResponse, error) {
+func describeVSwitches(ctx context.Context, client *vpc.Client, request *vpc.DescribeVSwitchesRequest) (*vpc.DescribeVSwitchesResponse, error) {
 	query := map[string]interface{}{}
 	for k, v := range map[string]interface{}{
 		"RegionId": request.RegionId, "VSwitchId": request.VSwitchId, "VpcId": request.VpcId,
@@ -330,11 +210,7 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 		}
 	}
 	params := api.RPCParams("DescribeVSwitches", "2016-04-28")
-	var body map[string]interface{}
-	err := with(&c.vpc, func(v *vpc.Client) (err error) {
-		body, err = v.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
-		return err
-	})
+	body, err := client.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, api.Runtime())
 	if err != nil {
 		return nil, err
 	}
@@ -344,21 +220,15 @@ func (c *Client) describeVSwitches(ctx context.Context, request *vpc.DescribeVSw
 
 // CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
 // instance, every page, in every status.
-func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*smc.ReplicationJob, error) {
-	var out []*smc.ReplicationJob
-	for page := 1; page <= maxPages; page++ {
-		req := &smc.DescribeReplicationJobsRequest{
+func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*facts.Job, error) {
+	return readByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
+		resp, err := c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
 			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
-			PageNumber: page, PageSize: smc.MaxJobIDs,
-		}
-		resp, err := c.smc.DescribeReplicationJobs(ctx, req)
+			PageNumber: n, PageSize: smc.MaxJobIDs,
+		})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		out = append(out, resp.ReplicationJobs.ReplicationJob...)
-		if len(resp.ReplicationJobs.ReplicationJob) == 0 || len(out) >= resp.TotalCount {
-			break
-		}
-	}
-	return out, nil
+		return resp.ReplicationJobs.ReplicationJob, resp.TotalCount, nil
+	})
 }

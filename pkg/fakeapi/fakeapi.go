@@ -9,6 +9,7 @@ package fakeapi
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -51,6 +52,41 @@ type Step struct {
 	Drop bool
 	// Respond computes the answer instead of File (status, body).
 	Respond func(r *Request) (int, any)
+	// Barrier holds the request until the barrier's count of requests has
+	// arrived, before any Delay.
+	Barrier *Barrier
+}
+
+// Barrier holds requests until n of them have arrived, so that a test shows
+// that calls were in flight together without timing them. A request that
+// waits longer than BarrierLimit fails the test and is answered.
+type Barrier struct {
+	n       int
+	mu      sync.Mutex
+	arrived int
+	all     chan struct{}
+}
+
+// BarrierLimit is how long a request waits at a barrier before the test fails:
+// far longer than any honest wait, even under -race on a busy machine.
+const BarrierLimit = 10 * time.Second
+
+// NewBarrier returns a barrier that opens when n requests have arrived.
+func NewBarrier(n int) *Barrier { return &Barrier{n: n, all: make(chan struct{})} }
+
+// Wait holds the caller until n callers have arrived (or ctx ends).
+func (b *Barrier) Wait(ctx context.Context, t testing.TB, what string) {
+	b.mu.Lock()
+	if b.arrived++; b.arrived == b.n {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.all:
+	case <-ctx.Done():
+	case <-time.After(BarrierLimit):
+		t.Errorf("fakeapi: %s waited alone at a barrier of %d: the calls were not in flight together", what, b.n)
+	}
 }
 
 // Request is one request as the server received it.
@@ -188,6 +224,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-UNSCRIPTED", "Code": "InvalidAction.NotFound", "Message": "fakeapi: no response scripted for " + req.Action})
 		return
+	}
+	if step.Barrier != nil {
+		step.Barrier.Wait(r.Context(), s.t, req.Action)
 	}
 	if d := step.Delay + s.Delay; d > 0 {
 		select {

@@ -3,11 +3,11 @@
 package migration
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
-
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // Spec is one migration as the operator asked for it (flags or manifest).
@@ -53,53 +53,128 @@ var (
 // MaxClientToken is the API's limit on the length of a ClientToken.
 const MaxClientToken = 64
 
-// ValidationError is bad input found before anything was sent (exit 2).
+// Fields of a Spec, as Spec.Validate keys its errors. Each caller spells them
+// its own way: create as flags, the manifest as its fields and lines.
+const (
+	FieldRegion             = "region"
+	FieldInstanceID         = "instance_id"
+	FieldTargetZone         = "target_zone"
+	FieldTargetVSwitch      = "target_vswitch"
+	FieldTargetInstanceType = "target_instance_type"
+	FieldResourceGroupID    = "resource_group_id"
+	FieldClientToken        = "client_token"
+	FieldDisks              = "disks"
+)
+
+// ValidationError is one bad value found before anything was sent (exit 2).
+// Field is a Field* constant for the errors of Spec.Validate, Disk.Validate
+// and ParseDisk; the single-value validators key it as their caller asks.
 type ValidationError struct {
-	Field   string // flag or manifest field
+	Field   string
+	Disk    int // with FieldDisks from Spec.Validate: the disk's position in Spec.Disks
 	Message string
 }
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
 
-func invalid(field, format string, args ...any) error {
+// ValidationErrors is every bad value of a spec, in the order of its fields.
+type ValidationErrors []*ValidationError
+
+func (es ValidationErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return fmt.Sprintf("%d problems:\n  %s", len(lines), strings.Join(lines, "\n  "))
+}
+
+// Unwrap lets errors.As find a *ValidationError in the list.
+func (es ValidationErrors) Unwrap() []error {
+	errs := make([]error, len(es))
+	for i, e := range es {
+		errs[i] = e
+	}
+	return errs
+}
+
+// AsValidationErrors returns the bad values err carries: all of a
+// ValidationErrors, or the one *ValidationError; nil for any other error.
+func AsValidationErrors(err error) ValidationErrors {
+	var es ValidationErrors
+	if errors.As(err, &es) {
+		return es
+	}
+	var e *ValidationError
+	if errors.As(err, &e) {
+		return ValidationErrors{e}
+	}
+	return nil
+}
+
+func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-func checkShape(field, value string, re *regexp.Regexp, example string) error {
+// orNil keeps a nil list a nil error.
+func (es ValidationErrors) orNil() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+func checkShape(field, value string, re *regexp.Regexp, example string) *ValidationError {
 	if !re.MatchString(value) {
 		return invalid(field, "%q is not a valid ID (expected something like %s)", value, example)
 	}
 	return nil
 }
 
-// ValidateRegion checks the shape of a region ID.
-func ValidateRegion(field, v string) error {
+// errOrNil keeps a nil *ValidationError a nil error.
+func errOrNil(e *ValidationError) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+func region(field, v string) *ValidationError {
 	if v == "" {
-		return invalid(field, "a region is required (--region or ALIBABA_CLOUD_REGION_ID)")
+		return invalid(field, "a region is required")
 	}
 	return checkShape(field, v, reRegion, "cn-hangzhou")
 }
 
+// ValidateRegion checks the shape of a region ID.
+func ValidateRegion(field, v string) error { return errOrNil(region(field, v)) }
+
 // ValidateZone checks the shape of a zone ID.
-func ValidateZone(field, v string) error { return checkShape(field, v, reZone, "cn-hangzhou-i") }
+func ValidateZone(field, v string) error {
+	return errOrNil(checkShape(field, v, reZone, "cn-hangzhou-i"))
+}
 
 // ValidateInstanceID checks the shape of an instance ID.
 func ValidateInstanceID(field, v string) error {
-	return checkShape(field, v, reInstance, "i-bp1ff25rzvnul6kr0000")
+	return errOrNil(checkShape(field, v, reInstance, "i-bp1ff25rzvnul6kr0000"))
 }
 
 // ValidateInstanceType checks the shape of an instance type.
 func ValidateInstanceType(field, v string) error {
-	return checkShape(field, v, reType, "ecs.g7.large")
+	return errOrNil(checkShape(field, v, reType, "ecs.g7.large"))
 }
 
 // ValidateJobID checks the shape of a migration job ID.
 func ValidateJobID(field, v string) error {
-	return checkShape(field, v, reJob, "j-bp17bclvg344jlyt0000")
+	return errOrNil(checkShape(field, v, reJob, "j-bp17bclvg344jlyt0000"))
 }
 
 // ValidateClientToken checks a ClientToken: printable ASCII, at most 64 characters.
-func ValidateClientToken(field, v string) error {
+func ValidateClientToken(field, v string) error { return errOrNil(clientToken(field, v)) }
+
+func clientToken(field, v string) *ValidationError {
 	if v == "" {
 		return invalid(field, "the client token is empty")
 	}
@@ -114,102 +189,105 @@ func ValidateClientToken(field, v string) error {
 	return nil
 }
 
-// Validate checks every value of the spec; it needs no network. The field names
-// in its errors are flag names; the manifest maps them to its own.
+// Validate checks every value of the spec; it needs no network. It returns
+// nil or ValidationErrors with every bad value, keyed by the Field* constants.
 func (s *Spec) Validate() error {
-	if err := ValidateRegion("--region", s.Region); err != nil {
-		return err
+	var errs ValidationErrors
+	add := func(e *ValidationError) {
+		if e != nil {
+			errs = append(errs, e)
+		}
 	}
+	add(region(FieldRegion, s.Region))
 	if s.InstanceID == "" {
-		return invalid("--instance-id", "an instance ID is required")
-	}
-	if err := ValidateInstanceID("--instance-id", s.InstanceID); err != nil {
-		return err
+		add(invalid(FieldInstanceID, "an instance ID is required"))
+	} else {
+		add(checkShape(FieldInstanceID, s.InstanceID, reInstance, "i-bp1ff25rzvnul6kr0000"))
 	}
 	if s.TargetZone == "" {
-		return invalid("--target-zone", "a target zone is required")
-	}
-	if err := ValidateZone("--target-zone", s.TargetZone); err != nil {
-		return err
+		add(invalid(FieldTargetZone, "a target zone is required"))
+	} else {
+		add(checkShape(FieldTargetZone, s.TargetZone, reZone, "cn-hangzhou-i"))
 	}
 	if s.TargetVSwitch != "" {
-		if err := checkShape("--target-vswitch", s.TargetVSwitch, reVSwitch, "vsw-bp1mxqnssl8nafltc0000"); err != nil {
-			return err
-		}
+		add(checkShape(FieldTargetVSwitch, s.TargetVSwitch, reVSwitch, "vsw-bp1mxqnssl8nafltc0000"))
 	}
 	if s.TargetInstanceType != "" {
-		if err := ValidateInstanceType("--target-instance-type", s.TargetInstanceType); err != nil {
-			return err
-		}
+		add(checkShape(FieldTargetInstanceType, s.TargetInstanceType, reType, "ecs.g7.large"))
 	}
 	if s.ResourceGroupID != "" {
-		if err := checkShape("--resource-group-id", s.ResourceGroupID, reResourceGrp, "rg-acfmw3ty5y70000"); err != nil {
-			return err
-		}
+		add(checkShape(FieldResourceGroupID, s.ResourceGroupID, reResourceGrp, "rg-acfmw3ty5y70000"))
 	}
 	if s.ClientToken != "" {
-		if err := ValidateClientToken("--client-token", s.ClientToken); err != nil {
-			return err
-		}
+		add(clientToken(FieldClientToken, s.ClientToken))
 	}
 	seen := map[string]bool{}
-	for _, d := range s.Disks {
-		if err := d.Validate(); err != nil {
-			return err
+	for i, d := range s.Disks {
+		derrs := d.validate()
+		for _, e := range derrs {
+			e.Disk = i
 		}
-		if seen[d.ID] {
-			return invalid("--disk", "disk %s is given more than once", d.ID)
+		errs = append(errs, derrs...)
+		if len(derrs) == 0 && seen[d.ID] {
+			e := invalid(FieldDisks, "disk %s is given more than once", d.ID)
+			e.Disk = i
+			errs = append(errs, e)
 		}
 		seen[d.ID] = true
 	}
-	return nil
+	return errs.orNil()
 }
 
-// Validate checks one disk's values.
-func (d Disk) Validate() error {
+// Validate checks one disk's values; it returns nil or ValidationErrors keyed
+// FieldDisks.
+func (d Disk) Validate() error { return d.validate().orNil() }
+
+func (d Disk) validate() ValidationErrors {
 	if d.ID == "" {
-		return invalid("--disk", "id= is required")
+		return ValidationErrors{invalid(FieldDisks, "the disk ID is missing")}
 	}
-	if err := checkShape("--disk", d.ID, reDisk, "d-bp1eeplkn4j29wf70000"); err != nil {
-		return err
+	var errs ValidationErrors
+	if e := checkShape(FieldDisks, d.ID, reDisk, "d-bp1eeplkn4j29wf70000"); e != nil {
+		errs = append(errs, e)
 	}
-	if d.Category != "" && !contains(Categories, d.Category) {
-		return invalid("--disk", "unknown category %q for %s (want one of %s)", d.Category, d.ID, strings.Join(Categories, ", "))
+	categoryOK := d.Category == "" || slices.Contains(Categories, d.Category)
+	if !categoryOK {
+		errs = append(errs, invalid(FieldDisks, "unknown category %q for %s (want one of %s)", d.Category, d.ID, strings.Join(Categories, ", ")))
 	}
 	if d.PerformanceLevel != "" {
-		if !contains(PerformanceLevels, d.PerformanceLevel) {
-			return invalid("--disk", "unknown performance level %q for %s (want one of %s)", d.PerformanceLevel, d.ID, strings.Join(PerformanceLevels, ", "))
-		}
-		if d.Category != "" && d.Category != CategoryESSD {
-			return invalid("--disk", "performance level %s for %s needs category cloud_essd, not %s", d.PerformanceLevel, d.ID, d.Category)
+		switch {
+		case !slices.Contains(PerformanceLevels, d.PerformanceLevel):
+			errs = append(errs, invalid(FieldDisks, "unknown performance level %q for %s (want one of %s)", d.PerformanceLevel, d.ID, strings.Join(PerformanceLevels, ", ")))
+		case categoryOK && d.Category != "" && d.Category != CategoryESSD:
+			errs = append(errs, invalid(FieldDisks, "performance level %s for %s needs category cloud_essd, not %s", d.PerformanceLevel, d.ID, d.Category))
 		}
 	}
-	return nil
+	return errs
 }
 
 // ParseDisk parses one --disk value: id=DISK[,category=CATEGORY][,performance-level=PL]
-// (pl= is short for performance-level=).
+// (pl= is short for performance-level=). Its errors are keyed FieldDisks.
 func ParseDisk(s string) (Disk, error) {
 	var d Disk
 	seen := map[string]bool{}
 	if strings.TrimSpace(s) == "" {
-		return d, invalid("--disk", "empty value; want id=DISK[,category=CATEGORY][,performance-level=PL]")
+		return d, invalid(FieldDisks, "empty value; want id=DISK[,category=CATEGORY][,performance-level=PL]")
 	}
 	for _, part := range strings.Split(s, ",") {
 		key, value, ok := strings.Cut(part, "=")
 		key, value = strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(value)
 		if !ok || key == "" {
-			return d, invalid("--disk", "%q is not key=value in %q", part, s)
+			return d, invalid(FieldDisks, "%q is not key=value in %q", part, s)
 		}
 		if key == "pl" {
 			key = "performance-level"
 		}
 		if seen[key] {
-			return d, invalid("--disk", "%s= is given twice in %q", key, s)
+			return d, invalid(FieldDisks, "%s= is given twice in %q", key, s)
 		}
 		seen[key] = true
 		if value == "" {
-			return d, invalid("--disk", "%s= has no value in %q", key, s)
+			return d, invalid(FieldDisks, "%s= has no value in %q", key, s)
 		}
 		switch key {
 		case "id":
@@ -219,8 +297,11 @@ func ParseDisk(s string) (Disk, error) {
 		case "performance-level":
 			d.PerformanceLevel = value
 		default:
-			return d, invalid("--disk", "unknown key %q in %q (want id, category, performance-level or pl)", key, s)
+			return d, invalid(FieldDisks, "unknown key %q in %q (want id, category, performance-level or pl)", key, s)
 		}
+	}
+	if d.ID == "" {
+		return d, invalid(FieldDisks, "id= is required in %q", s)
 	}
 	d = d.Normalized()
 	return d, d.Validate()
@@ -247,8 +328,8 @@ func (d Disk) String() string {
 
 // Request is the CreateCrossZoneMigrationJob request of the spec. The token
 // must be set (Spec.ClientToken) before it is sent.
-func (s *Spec) Request() *smc.CreateCrossZoneMigrationJobRequest {
-	req := &smc.CreateCrossZoneMigrationJobRequest{
+func (s *Spec) Request() *Request {
+	req := &Request{
 		RegionId:           s.Region,
 		ClientToken:        s.ClientToken,
 		InstanceId:         s.InstanceID,
@@ -259,16 +340,7 @@ func (s *Spec) Request() *smc.CreateCrossZoneMigrationJobRequest {
 		ResourceGroupId:    s.ResourceGroupID,
 	}
 	for _, d := range s.Disks {
-		req.Disk = append(req.Disk, &smc.CreateCrossZoneMigrationJobRequestDisk{DiskId: d.ID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
+		req.Disk = append(req.Disk, &RequestDisk{DiskId: d.ID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
 	}
 	return req
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -110,4 +111,32 @@ func FuzzValidateClientToken(f *testing.F) {
 			t.Fatalf("ValidateClientToken(%q) = %v; valid = %v", s, err, valid)
 		}
 	})
+}
+
+// TestValidateAllFields: every bad value is reported, each keyed by its field,
+// in the order of the spec's fields; disks carry their position.
+func TestValidateAllFields(t *testing.T) {
+	s := &Spec{Region: "cn-hangzhou", TargetZone: "cn_hangzhou_i", TargetVSwitch: "sw-1", TargetInstanceType: "g7",
+		ResourceGroupID: "group", ClientToken: "a b",
+		Disks: []Disk{{ID: "d-bp1eeplkn4j29wf70001"}, {ID: "d-bp1eeplkn4j29wf70002", Category: "ssd", PerformanceLevel: "PL9"}, {ID: "d-bp1eeplkn4j29wf70001"}}}
+	type key struct {
+		field string
+		disk  int
+	}
+	want := []key{{FieldInstanceID, 0}, {FieldTargetZone, 0}, {FieldTargetVSwitch, 0}, {FieldTargetInstanceType, 0},
+		{FieldResourceGroupID, 0}, {FieldClientToken, 0}, {FieldDisks, 1}, {FieldDisks, 1}, {FieldDisks, 2}}
+	errs := AsValidationErrors(s.Validate())
+	var got []key
+	for _, e := range errs {
+		got = append(got, key{e.Field, e.Disk})
+		if strings.Contains(e.Message, "--") {
+			t.Errorf("message %q names a flag; callers name fields", e.Message)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("keys %v; want %v\n%v", got, want, errs)
+	}
+	if (&Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i"}).Validate() != nil {
+		t.Error("a good spec is refused")
+	}
 }

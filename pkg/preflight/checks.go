@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 func pass(format string, args ...any) Result {
@@ -28,7 +27,7 @@ func warn(hint, format string, args ...any) Result {
 }
 
 // instance returns the instance, or the skip result saying why it is unknown.
-func (in *Input) instance(action string) (*cloud.Instance, *Result) {
+func (in *Input) instance(action string) (*facts.Instance, *Result) {
 	if in.Offline {
 		r := skip("offline: needs ECS %s", action)
 		return nil, &r
@@ -227,7 +226,7 @@ func checkTypeFamily(in *Input) Result {
 		return pass("the type stays %s", current)
 	}
 	family := in.currentFamily()
-	ft := (*cloud.FamilyTypes)(nil)
+	ft := (*facts.FamilyTypes)(nil)
 	if !in.Offline {
 		ft = in.Facts.FamilyTypes
 	}
@@ -306,7 +305,7 @@ func checkTypeInStock(in *Input) Result {
 		msg = fmt.Sprintf("%s is %s in %s", want, stock.Types[want], s.TargetZone)
 	}
 	family := i.Family()
-	var others []cloud.InstanceType
+	var others []facts.InstanceType
 	if ft := in.Facts.FamilyTypes; ft != nil {
 		others = stock.Filter(ft.Types)
 	}
@@ -323,7 +322,7 @@ func checkTypeInStock(in *Input) Result {
 }
 
 // typeList renders types for a hint: "ecs.g7.large (2 vCPU, 8 GiB), ...".
-func typeList(types []cloud.InstanceType) string {
+func typeList(types []facts.InstanceType) string {
 	parts := make([]string, len(types))
 	for i, t := range SortTypes(types) {
 		parts[i] = fmt.Sprintf("%s (%d vCPU, %g GiB)", t.InstanceTypeID, t.CPU, t.MemoryGiB)
@@ -332,8 +331,8 @@ func typeList(types []cloud.InstanceType) string {
 }
 
 // SortTypes returns the types by vCPUs, then memory, then name.
-func SortTypes(types []cloud.InstanceType) []cloud.InstanceType {
-	out := append([]cloud.InstanceType(nil), types...)
+func SortTypes(types []facts.InstanceType) []facts.InstanceType {
+	out := append([]facts.InstanceType(nil), types...)
 	sort.SliceStable(out, func(a, b int) bool {
 		x, y := out[a], out[b]
 		if x.CPU != y.CPU {
@@ -374,7 +373,7 @@ func (in *Input) vswitchChoices() string {
 
 // targetVSwitch returns the target vSwitch, or the skip result saying why it
 // cannot be looked at (vswitch-zone reports a missing or unknown one).
-func (in *Input) targetVSwitch() (*cloud.VSwitch, *Result) {
+func (in *Input) targetVSwitch() (*facts.VSwitch, *Result) {
 	var r Result
 	switch {
 	case in.Spec.TargetVSwitch == "":
@@ -444,7 +443,7 @@ func checkVSwitchIPs(in *Input) Result {
 }
 
 // disk returns the instance's disk with that ID, or nil.
-func (in *Input) disk(id string) *cloud.Disk {
+func (in *Input) disk(id string) *facts.Disk {
 	for i := range in.Facts.Disks {
 		if in.Facts.Disks[i].DiskID == id {
 			return &in.Facts.Disks[i]
@@ -453,7 +452,7 @@ func (in *Input) disk(id string) *cloud.Disk {
 	return nil
 }
 
-func diskList(disks []cloud.Disk) string {
+func diskList(disks []facts.Disk) string {
 	parts := make([]string, len(disks))
 	for i, d := range disks {
 		pl := ""
@@ -564,7 +563,7 @@ func levelsFor(sizeGiB int) string {
 // Finished and Expired. An InError or Stopped job can be resumed, so it
 // blocks a new one; a Deleting job holds the instance until it is gone.
 func Unfinished(status string) bool {
-	return status != smc.StatusFinished && status != smc.StatusExpired
+	return status != facts.JobFinished && status != facts.JobExpired
 }
 
 func checkActiveJob(in *Input) Result {
@@ -572,10 +571,10 @@ func checkActiveJob(in *Input) Result {
 		return skip("offline: needs SMC DescribeReplicationJobs")
 	}
 	s := in.Spec
-	var open []*smc.ReplicationJob
+	var open []*facts.Job
 	done := 0
 	for _, j := range in.Facts.Jobs {
-		if (j.InstanceId != "" && j.InstanceId != s.InstanceID) || (j.JobType != 0 && j.JobType != smc.JobTypeCrossZone) {
+		if (j.InstanceId != "" && j.InstanceId != s.InstanceID) || (j.JobType != 0 && j.JobType != facts.JobTypeCrossZone) {
 			continue
 		}
 		if Unfinished(j.Status) {
@@ -594,9 +593,9 @@ func checkActiveJob(in *Input) Result {
 	for _, j := range open {
 		ids = append(ids, j.JobId+" ("+j.Status+")")
 		switch j.Status {
-		case smc.StatusInError, smc.StatusStopped, smc.StatusReady:
+		case facts.JobInError, facts.JobStopped, facts.JobReady:
 			hints = append(hints, fmt.Sprintf("%s: resume it with 'zonemove retry %s --region %s', or delete it in the SMC console to start over", j.JobId, j.JobId, s.Region))
-		case smc.StatusDeleting:
+		case facts.JobDeleting:
 			hints = append(hints, fmt.Sprintf("%s: it is being deleted; repeat the dry run when it is gone", j.JobId))
 		default:
 			hints = append(hints, fmt.Sprintf("%s: follow it with 'zonemove wait %s --region %s'", j.JobId, j.JobId, s.Region))
@@ -622,7 +621,7 @@ func checkRecentSnapshot(in *Input) Result {
 	if len(in.Facts.Disks) == 0 {
 		return skip("no disk of %s was found", i.InstanceID)
 	}
-	newest := map[string]cloud.Snapshot{}
+	newest := map[string]facts.Snapshot{}
 	for _, sn := range in.Facts.Snapshots {
 		if sn.Status != "accomplished" || sn.CreationTime.IsZero() {
 			continue

@@ -5,9 +5,10 @@
 package preflight
 
 import (
+	"slices"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
@@ -64,20 +65,13 @@ var IDs = []string{RegionZone, InstanceFound, InstanceStatus, ZoneChange, Spot, 
 	RecentSnapshot, InstanceStop, BillingChange, PrivateIPChange}
 
 // IsKnown reports whether id names a check.
-func IsKnown(id string) bool {
-	for _, v := range IDs {
-		if v == id {
-			return true
-		}
-	}
-	return false
-}
+func IsKnown(id string) bool { return slices.Contains(IDs, id) }
 
 // Input is what the checks look at.
 type Input struct {
 	Spec *migration.Spec
 	// Facts are what the read-only APIs said; nil offline.
-	Facts *cloud.Facts
+	Facts *facts.Facts
 	// Offline: no facts; remote checks report skip.
 	Offline bool
 	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
@@ -117,13 +111,13 @@ var checks = map[string]func(*Input) Result{
 // that says it was skipped on request.
 func Evaluate(in Input) []Result {
 	if in.Facts == nil && !in.Offline {
-		in.Facts = &cloud.Facts{}
+		in.Facts = &facts.Facts{}
 	}
 	out := make([]Result, 0, len(IDs))
 	for _, id := range IDs {
 		r := checks[id](&in)
 		r.ID = id
-		if r.Status == Fail && contains(in.Skip, id) {
+		if r.Status == Fail && slices.Contains(in.Skip, id) {
 			r.Status = Warn
 			r.Message = "skipped on request (--skip-check " + id + "): " + r.Message
 		}
@@ -141,13 +135,4 @@ func Failed(results []Result) []Result {
 		}
 	}
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -19,15 +18,15 @@ func spec() *migration.Spec {
 }
 
 // healthy are the facts of an instance every check passes for.
-func healthy() *cloud.Facts {
-	return &cloud.Facts{
-		Instance: &cloud.Instance{InstanceID: "i-1", Status: "Stopped", ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large",
+func healthy() *facts.Facts {
+	return &facts.Facts{
+		Instance: &facts.Instance{InstanceID: "i-1", Status: "Stopped", ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large",
 			InstanceTypeFamily: "ecs.g7", SpotStrategy: "NoSpot", NetworkType: "vpc", ChargeType: "PostPaid", VpcID: "vpc-1"},
-		Disks:       []cloud.Disk{{DiskID: "d-1", Type: "system", Category: "cloud_essd", PerformanceLevel: "PL0", SizeGiB: 40}},
-		Snapshots:   []cloud.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: "accomplished", CreationTime: now.Add(-time.Hour)}},
-		VSwitch:     &cloud.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", AvailableIPs: 10},
-		Stock:       &cloud.Stock{ZoneID: "cn-hangzhou-i", ZoneStatus: "Available", Types: map[string]string{"ecs.g7.large": "Available", "ecs.g7.xlarge": "Available"}},
-		FamilyTypes: &cloud.FamilyTypes{Family: "ecs.g7", Types: []cloud.InstanceType{{InstanceTypeID: "ecs.g7.large", CPU: 2, MemoryGiB: 8}, {InstanceTypeID: "ecs.g7.xlarge", CPU: 4, MemoryGiB: 16}}},
+		Disks:       []facts.Disk{{DiskID: "d-1", Type: "system", Category: "cloud_essd", PerformanceLevel: "PL0", SizeGiB: 40}},
+		Snapshots:   []facts.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: "accomplished", CreationTime: now.Add(-time.Hour)}},
+		VSwitch:     &facts.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", AvailableIPs: 10},
+		Stock:       &facts.Stock{ZoneID: "cn-hangzhou-i", ZoneStatus: "Available", Types: map[string]string{"ecs.g7.large": "Available", "ecs.g7.xlarge": "Available"}},
+		FamilyTypes: &facts.FamilyTypes{Family: "ecs.g7", Types: []facts.InstanceType{{InstanceTypeID: "ecs.g7.large", CPU: 2, MemoryGiB: 8}, {InstanceTypeID: "ecs.g7.xlarge", CPU: 4, MemoryGiB: 16}}},
 	}
 }
 
@@ -101,7 +100,7 @@ func TestActiveJobStatuses(t *testing.T) {
 		"Finished": false, "Expired": false,
 	} {
 		f := healthy()
-		f.Jobs = []*smc.ReplicationJob{{JobId: "j-1", Status: status, JobType: 2, InstanceId: "i-1"}}
+		f.Jobs = []*facts.Job{{JobId: "j-1", Status: status, JobType: 2, InstanceId: "i-1"}}
 		r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), ActiveJob)
 		if (r.Status == Fail) != blocks {
 			t.Errorf("a %s job: %s; want blocking=%t", status, r.Status, blocks)
@@ -109,7 +108,7 @@ func TestActiveJobStatuses(t *testing.T) {
 	}
 	// Another instance's job or another job type is not this migration's.
 	f := healthy()
-	f.Jobs = []*smc.ReplicationJob{{JobId: "j-1", Status: "Running", JobType: 2, InstanceId: "i-2"}, {JobId: "j-2", Status: "Running", JobType: 0, InstanceId: "i-1"}}
+	f.Jobs = []*facts.Job{{JobId: "j-1", Status: "Running", JobType: 2, InstanceId: "i-2"}, {JobId: "j-2", Status: "Running", JobType: 0, InstanceId: "i-1"}}
 	if r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), ActiveJob); r.Status != Fail || !strings.Contains(r.Message, "j-2") || strings.Contains(r.Message, "j-1") {
 		t.Errorf("jobs of other instances: %+v", r)
 	}
@@ -160,14 +159,14 @@ func TestRecentSnapshot(t *testing.T) {
 		{time.Hour, "failed", Warn},
 	} {
 		f := healthy()
-		f.Snapshots = []cloud.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: c.status, CreationTime: now.Add(-c.age)}}
+		f.Snapshots = []facts.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: c.status, CreationTime: now.Add(-c.age)}}
 		if r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot); r.Status != c.want {
 			t.Errorf("%s snapshot %s old: %s; want %s", c.status, c.age, r.Status, c.want)
 		}
 	}
 	// Every disk needs its own.
 	f := healthy()
-	f.Disks = append(f.Disks, cloud.Disk{DiskID: "d-2", Type: "data", Category: "cloud_essd", SizeGiB: 100})
+	f.Disks = append(f.Disks, facts.Disk{DiskID: "d-2", Type: "data", Category: "cloud_essd", SizeGiB: 100})
 	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
 	if r.Status != Warn || !strings.Contains(r.Message, "d-2 (no snapshot)") || strings.Contains(r.Message, "d-1") {
 		t.Errorf("one disk without snapshot: %+v", r)
@@ -182,7 +181,7 @@ func TestTypeFamilyUsesTheAPIsFamily(t *testing.T) {
 	// ecs.e-c1m1 and ecs.e-c1m2 are both of family ecs.e, though their names differ.
 	f := healthy()
 	f.Instance.InstanceType, f.Instance.InstanceTypeFamily = "ecs.e-c1m1.large", "ecs.e"
-	f.FamilyTypes = &cloud.FamilyTypes{Family: "ecs.e", Types: []cloud.InstanceType{{InstanceTypeID: "ecs.e-c1m1.large"}, {InstanceTypeID: "ecs.e-c1m2.large"}}}
+	f.FamilyTypes = &facts.FamilyTypes{Family: "ecs.e", Types: []facts.InstanceType{{InstanceTypeID: "ecs.e-c1m1.large"}, {InstanceTypeID: "ecs.e-c1m2.large"}}}
 	f.Stock.Types["ecs.e-c1m2.large"] = "Available"
 	s := spec()
 	s.TargetInstanceType = "ecs.e-c1m2.large"
@@ -219,7 +218,7 @@ func TestOfflineNeedsNoFacts(t *testing.T) {
 func TestVSwitchChoices(t *testing.T) {
 	f := healthy()
 	f.VSwitch = nil
-	f.ZoneVSwitches = &cloud.ZoneVSwitches{VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", VSwitches: []cloud.VSwitch{
+	f.ZoneVSwitches = &facts.ZoneVSwitches{VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", VSwitches: []facts.VSwitch{
 		{VSwitchID: "vsw-a", Name: "app", CidrBlock: "10.0.1.0/24", AvailableIPs: 250},
 		{VSwitchID: "vsw-full", CidrBlock: "10.0.2.0/28", AvailableIPs: 0},
 	}}

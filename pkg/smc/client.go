@@ -1,9 +1,9 @@
 // Package smc is the typed client of Server Migration Center (2019-06-01) that
-// zonemove uses. The official SDK module (alibabacloud-go/smc-20190601) is not
-// served by the module proxy here, so each operation does what that SDK's
-// generated code does: it fills openapiutil.Params and calls CallApiWithCtx of
-// the SDK core, which encodes and signs the request. Names of types and fields
-// follow the official SDK, so moving to it later changes only this package.
+// zonemove uses. Each operation does what the official SDK's generated code
+// does: it fills openapiutil.Params and calls CallApiWithCtx of the SDK core,
+// which encodes and signs the request (why not the official SDK module:
+// docs/decisions.md). Names of types and fields follow the official SDK, so
+// moving to it changes only this package.
 package smc
 
 import (

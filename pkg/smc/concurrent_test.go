@@ -12,6 +12,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -19,8 +20,9 @@ import (
 // -race, as .ci/run does, this fails if calls share an SDK client.
 func TestClientIsSafeForConcurrentCalls(t *testing.T) {
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
-	srv.Delay = 5 * time.Millisecond
-	srv.Always("CreateCrossZoneMigrationJob", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+	const calls = 16
+	// Every create is held until all have arrived: they must be in flight together.
+	srv.Always("CreateCrossZoneMigrationJob", fakeapi.Step{Barrier: fakeapi.NewBarrier(calls), Respond: func(r *fakeapi.Request) (int, any) {
 		return 200, map[string]string{"RequestId": "R-" + r.Params.Get("InstanceId"), "JobId": "j-" + r.Params.Get("InstanceId")[2:]}
 	}})
 	typ, id, secret := "access_key", fakeapi.AccessKeyID, fakeapi.AccessKeySecret
@@ -36,12 +38,12 @@ func TestClientIsSafeForConcurrentCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	for i := 0; i < 16; i++ {
+	for i := range calls {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			inst := fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", i)
-			resp, err := c.CreateCrossZoneMigrationJob(context.Background(), &smc.CreateCrossZoneMigrationJobRequest{
+			resp, err := c.CreateCrossZoneMigrationJob(context.Background(), &migration.Request{
 				RegionId: "cn-hangzhou", InstanceId: inst, TargetZoneId: "cn-hangzhou-i", ClientToken: fmt.Sprintf("token-%d", i)})
 			if err != nil {
 				t.Error(err)
@@ -58,7 +60,7 @@ func TestClientIsSafeForConcurrentCalls(t *testing.T) {
 			t.Errorf("request for %s had an invalid signature", r.Params.Get("InstanceId"))
 		}
 	}
-	if srv.MaxInFlight() < 2 {
-		t.Errorf("calls did not run concurrently (max in flight %d)", srv.MaxInFlight())
+	if srv.MaxInFlight() != calls {
+		t.Errorf("at most %d calls in flight; want all %d", srv.MaxInFlight(), calls)
 	}
 }

@@ -1,43 +1,29 @@
 package smc
 
-import "context"
+import (
+	"context"
 
-// CreateCrossZoneMigrationJobRequest holds every parameter of
-// CreateCrossZoneMigrationJob. JSON names are the API's; empty fields are not sent.
-type CreateCrossZoneMigrationJobRequest struct {
-	RegionId           string                                    `json:"RegionId"`
-	ClientToken        string                                    `json:"ClientToken,omitempty"`
-	InstanceId         string                                    `json:"InstanceId,omitempty"`
-	TargetZoneId       string                                    `json:"TargetZoneId,omitempty"`
-	TargetVSwitchId    string                                    `json:"TargetVSwitchId,omitempty"`
-	TargetInstanceType string                                    `json:"TargetInstanceType,omitempty"`
-	AutoPay            *bool                                     `json:"AutoPay,omitempty"`
-	Disk               []*CreateCrossZoneMigrationJobRequestDisk `json:"Disk,omitempty"`
-	ResourceGroupId    string                                    `json:"ResourceGroupId,omitempty"`
-}
+	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/migration"
+)
 
-// CreateCrossZoneMigrationJobRequestDisk is one element of Disk (sent as Disk.N.*).
-type CreateCrossZoneMigrationJobRequestDisk struct {
-	DiskId           string `json:"DiskId,omitempty"`
-	Category         string `json:"Category,omitempty"`
-	PerformanceLevel string `json:"PerformanceLevel,omitempty"`
-}
-
-// CreateCrossZoneMigrationJobResponseBody is the answer of a create.
-type CreateCrossZoneMigrationJobResponseBody struct {
-	RequestId string `json:"RequestId"`
-	JobId     string `json:"JobId"`
-}
+// The create's request and answer are plain data of pkg/migration; these
+// names are kept until every caller uses those.
+type (
+	CreateCrossZoneMigrationJobRequest      = migration.Request
+	CreateCrossZoneMigrationJobRequestDisk  = migration.RequestDisk
+	CreateCrossZoneMigrationJobResponseBody = migration.Response
+)
 
 // CreateCrossZoneMigrationJob creates a cross-zone migration job. A retried
 // attempt sends the same ClientToken, so it never creates a second job.
-func (c *Client) CreateCrossZoneMigrationJob(ctx context.Context, req *CreateCrossZoneMigrationJobRequest) (*CreateCrossZoneMigrationJobResponseBody, error) {
-	out := &CreateCrossZoneMigrationJobResponseBody{}
+func (c *Client) CreateCrossZoneMigrationJob(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+	out := &migration.Response{}
 	return out, c.call(ctx, "CreateCrossZoneMigrationJob", req, out)
 }
 
 // JobTypeCrossZone is DescribeReplicationJobs' JobType of cross-zone migrations.
-const JobTypeCrossZone = 2
+const JobTypeCrossZone = facts.JobTypeCrossZone
 
 // MaxJobIDs is the most JobId.N values one DescribeReplicationJobs accepts; it is
 // also the largest PageSize.
@@ -71,50 +57,27 @@ type DescribeReplicationJobsResponseBody struct {
 	} `json:"ReplicationJobs"`
 }
 
-// ReplicationJob is one job as DescribeReplicationJobs returns it (the fields
-// zonemove reads).
-type ReplicationJob struct {
-	JobId                string  `json:"JobId"`
-	Name                 string  `json:"Name"`
-	JobType              int     `json:"JobType"`
-	Status               string  `json:"Status"`
-	BusinessStatus       string  `json:"BusinessStatus"`
-	Progress             float64 `json:"Progress"`
-	ErrorCode            string  `json:"ErrorCode"`
-	StatusInfo           string  `json:"StatusInfo"`
-	InstanceId           string  `json:"InstanceId"`
-	RegionId             string  `json:"RegionId"`
-	VSwitchId            string  `json:"VSwitchId"`
-	VpcId                string  `json:"VpcId"`
-	CreationTime         string  `json:"CreationTime"`
-	StartTime            string  `json:"StartTime"`
-	EndTime              string  `json:"EndTime"`
-	TransitionInstanceId string  `json:"TransitionInstanceId"`
-}
+// ReplicationJob is one job as DescribeReplicationJobs returns it: plain data
+// of pkg/facts, which the checks read without linking the SDK.
+type ReplicationJob = facts.Job
 
-// Job statuses.
+// Job statuses (facts' names, kept for the callers of this package).
 const (
-	StatusReady    = "Ready"
-	StatusRunning  = "Running"
-	StatusStopped  = "Stopped"
-	StatusInError  = "InError"
-	StatusFinished = "Finished"
-	StatusWaiting  = "Waiting"
-	StatusExpired  = "Expired"
-	StatusDeleting = "Deleting"
+	StatusReady    = facts.JobReady
+	StatusRunning  = facts.JobRunning
+	StatusStopped  = facts.JobStopped
+	StatusInError  = facts.JobInError
+	StatusFinished = facts.JobFinished
+	StatusWaiting  = facts.JobWaiting
+	StatusExpired  = facts.JobExpired
+	StatusDeleting = facts.JobDeleting
 )
 
 // Statuses lists every job status, for validating --status.
-var Statuses = []string{StatusReady, StatusRunning, StatusStopped, StatusInError, StatusFinished, StatusWaiting, StatusExpired, StatusDeleting}
+var Statuses = facts.JobStatuses()
 
 // IsTerminal reports whether a job in this status will not move on its own.
-func IsTerminal(status string) bool {
-	switch status {
-	case StatusFinished, StatusInError, StatusStopped, StatusExpired:
-		return true
-	}
-	return false
-}
+func IsTerminal(status string) bool { return facts.IsTerminal(status) }
 
 // DescribeReplicationJobs returns one page of jobs.
 func (c *Client) DescribeReplicationJobs(ctx context.Context, req *DescribeReplicationJobsRequest) (*DescribeReplicationJobsResponseBody, error) {

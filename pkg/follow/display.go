@@ -1,4 +1,4 @@
-package cli
+package follow
 
 import (
 	"fmt"
@@ -13,13 +13,12 @@ import (
 // jobDisplay shows the progress of a wait on stderr.
 type jobDisplay interface {
 	// update shows the jobs as the last poll left them.
-	update(now time.Time, jobs []*WaitResult)
+	update(now time.Time, jobs []*Result)
 	// message shows a line of text (a warning) without disturbing the view.
 	message(text string)
 }
 
-func (f *Factory) newJobDisplay(start time.Time) jobDisplay {
-	ios := f.IOStreams
+func newDisplay(ios *iostreams.IOStreams, start time.Time) jobDisplay {
 	if ios.IsStderrTTY() {
 		return &liveDisplay{w: ios.ErrOut, width: ios.TerminalWidth(), cs: ios.StderrColorScheme(), start: start}
 	}
@@ -29,13 +28,13 @@ func (f *Factory) newJobDisplay(start time.Time) jobDisplay {
 // jobState is one job's state for the progress display: status, stage and
 // progress, then what the job's end revealed (an error code, where the
 // instance is), without the time.
-func jobState(j *WaitResult) (state, outcome string) {
-	state = fmt.Sprintf("%-8s  %-10s  %4s", j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
+func jobState(j *Result) (state, outcome string) {
+	state = fmt.Sprintf("%-8s  %-10s  %4s", j.Status, Dash(j.BusinessStatus), FormatProgress(j.Progress))
 	switch {
 	case j.gone:
 		outcome = "deleted"
 	case j.Status == smc.StatusInError:
-		outcome = dash(j.ErrorCode)
+		outcome = Dash(j.ErrorCode)
 	case j.Instance != nil:
 		outcome = fmt.Sprintf("now in %s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
 		if j.Verified != nil && !*j.Verified {
@@ -54,7 +53,7 @@ type lineDisplay struct {
 	last  map[string]string // job ID -> state last written
 }
 
-func (d *lineDisplay) update(now time.Time, jobs []*WaitResult) {
+func (d *lineDisplay) update(now time.Time, jobs []*Result) {
 	for _, j := range jobs {
 		if !j.seen {
 			continue
@@ -68,7 +67,7 @@ func (d *lineDisplay) update(now time.Time, jobs []*WaitResult) {
 		}
 		d.last[j.JobID] = state
 		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.TimeOnly), j.JobID, j.instanceID(), state,
-			formatElapsed(j.elapsed(now, d.start)))
+			FormatElapsed(j.elapsed(now, d.start)))
 	}
 }
 
@@ -92,7 +91,7 @@ type liveDisplay struct {
 	drawn int      // lines of it on the screen
 }
 
-func (d *liveDisplay) update(now time.Time, jobs []*WaitResult) {
+func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	shown := jobs
 	if len(jobs) > maxLiveJobs {
 		shown = nil
@@ -127,14 +126,14 @@ func (d *liveDisplay) update(now time.Time, jobs []*WaitResult) {
 	if hidden := len(jobs) - len(shown); hidden > 0 {
 		summary += fmt.Sprintf(" (%d not shown)", hidden)
 	}
-	summary += " · waiting " + formatElapsed(now.Sub(d.start))
+	summary += " · waiting " + FormatElapsed(now.Sub(d.start))
 	lines = append(lines, d.fit(summary))
 	d.lines = lines
 	d.draw()
 }
 
 // jobLine is a job's line: mark, ID, bar, percent, status, stage, elapsed.
-func (d *liveDisplay) jobLine(j *WaitResult, now time.Time) string {
+func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 	mark := d.cs.Gray("·")
 	switch {
 	case j.Failed():
@@ -145,7 +144,7 @@ func (d *liveDisplay) jobLine(j *WaitResult, now time.Time) string {
 	filled := int(min(max(j.Progress, 0), 100) / 100 * liveBarWidth)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", liveBarWidth-filled)
 	state, outcome := jobState(j)
-	text := fmt.Sprintf("%s  %s  %s  %5s", j.JobID, bar, state, formatElapsed(j.elapsed(now, d.start)))
+	text := fmt.Sprintf("%s  %s  %s  %5s", j.JobID, bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
 		text += "  " + outcome
 	}

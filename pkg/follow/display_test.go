@@ -1,7 +1,8 @@
-package cli
+package follow
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +16,9 @@ import (
 // lines (jobs not done first) and a summary, and no line is wider than the
 // terminal, so the redraw never scrolls or wraps out of place.
 func TestLiveDisplayFitsTheScreen(t *testing.T) {
-	var jobs []*WaitResult
+	var jobs []*Result
 	for n := 1; n <= 25; n++ {
-		j := &WaitResult{JobView: JobView{JobID: batchJobID(n), InstanceID: "i-bp1batch0000" + leftPad(n),
+		j := &Result{JobView: JobView{JobID: jobID(n), InstanceID: "i-bp1batch0000" + leftPad(n),
 			Status: smc.StatusRunning, BusinessStatus: "Syncing", Progress: float64(n * 4), startTime: "2026-11-27T11:00:00Z"}, seen: true}
 		if n <= 10 { // the first ten are done
 			j.Status, j.Progress, j.EndTime = smc.StatusInError, 12, ""
@@ -45,10 +46,14 @@ func TestLiveDisplayFitsTheScreen(t *testing.T) {
 			t.Errorf("line %d is %d wide on a 60-column terminal: %q", i+1, w, l)
 		}
 	}
-	if !strings.Contains(lines[0], batchJobID(11)) {
-		t.Errorf("first line %q; want the first job not done, %s", lines[0], batchJobID(11))
+	if !strings.Contains(lines[0], jobID(11)) {
+		t.Errorf("first line %q; want the first job not done, %s", lines[0], jobID(11))
 	}
 	if want := "10 of 25 job(s) done, 10 failed (5 not shown)"; !strings.Contains(lines[20], want) {
 		t.Errorf("summary %q; want %q", lines[20], want)
 	}
 }
+
+func jobID(n int) string { return "j-bp1batch0000" + leftPad(n) }
+
+func leftPad(n int) string { s := strconv.Itoa(n); return strings.Repeat("0", 4-len(s)) + s }

@@ -1,4 +1,8 @@
-package cli
+// Package follow follows migration jobs to their end: it polls SMC, reads
+// back the instances of the jobs that Finished, shows the progress on stderr
+// (live on a terminal, a line per change off it) and reports how each job
+// ended with what to do next.
+package follow
 
 import (
 	"context"
@@ -8,12 +12,27 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// WaitTarget is one job to follow and, where the caller knows it, where its
+// Follower follows jobs of one region. Its fields are what it needs and what
+// tests replace.
+type Follower struct {
+	IO    *iostreams.IOStreams
+	SMC   func() (*smc.Client, error)
+	Cloud func() (*cloud.Client, error)
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Commands is the region the jobs are in, and the profile that the
+	// command lines of the hints name.
+	Commands cmdutil.Commands
+}
+
+// Target is one job to follow and, where the caller knows it, where its
 // instance must end up.
-type WaitTarget struct {
+type Target struct {
 	JobID string
 	// InstanceID is the job's instance; when empty, the job's own InstanceId.
 	InstanceID string
@@ -31,8 +50,8 @@ type WaitTarget struct {
 // DescribeReplicationJobs before the wait gives up on it.
 const newJobGracePolls = 3
 
-// WaitOptions tune a wait.
-type WaitOptions struct {
+// Options tune a wait.
+type Options struct {
 	Interval time.Duration // time between polls; must be positive
 	Timeout  time.Duration // give up after this long; 0: never
 }
@@ -43,9 +62,9 @@ type InstanceView struct {
 	InstanceType string `json:"instance_type"`
 }
 
-// WaitResult is one job as the wait left it. It marshals as the job of the
+// Result is one job as the wait left it. It marshals as the job of the
 // contract plus the verification fields.
-type WaitResult struct {
+type Result struct {
 	JobView
 	// Instance is the instance read back once the job Finished.
 	Instance *InstanceView `json:"instance,omitempty"`
@@ -55,7 +74,7 @@ type WaitResult struct {
 	// Problem says what went wrong with a job that did not end well.
 	Problem string `json:"problem,omitempty"`
 
-	Target WaitTarget `json:"-"`
+	Target Target `json:"-"`
 
 	seen    bool // found by at least one poll
 	gone    bool // found, then no longer
@@ -64,7 +83,7 @@ type WaitResult struct {
 
 // Done reports whether the job will not change any more and, if it Finished,
 // its instance was read back.
-func (r *WaitResult) Done() bool {
+func (r *Result) Done() bool {
 	if r.gone {
 		return true
 	}
@@ -76,13 +95,13 @@ func (r *WaitResult) Done() bool {
 
 // Failed reports whether the job ended without reaching its goal: InError,
 // Stopped, Expired, deleted while waiting, or Finished elsewhere than asked.
-func (r *WaitResult) Failed() bool {
+func (r *Result) Failed() bool {
 	return r.Done() && (r.Status != smc.StatusFinished || r.gone || r.Problem != "")
 }
 
-// WaitReport is the outcome of a wait.
-type WaitReport struct {
-	Jobs     []*WaitResult // in the order of the targets
+// Report is the outcome of a wait.
+type Report struct {
+	Jobs     []*Result // in the order of the targets
 	TimedOut bool
 	Waited   time.Duration
 	Polls    int
@@ -90,7 +109,7 @@ type WaitReport struct {
 	// (where it was asked to go), 5 any job failed, 6 the timeout came first.
 	ExitCode int
 
-	region      string
+	cmds        cmdutil.Commands
 	start       time.Time
 	resume      string // the command that goes on waiting for the jobs not done
 	retry       string // the retry command of the first job InError
@@ -99,8 +118,8 @@ type WaitReport struct {
 
 // SeenJobs are the jobs that were found at least once (all of them, unless
 // the wait ended at its first poll), never nil.
-func (r *WaitReport) SeenJobs() []*WaitResult {
-	jobs := []*WaitResult{}
+func (r *Report) SeenJobs() []*Result {
+	jobs := []*Result{}
 	if r == nil {
 		return jobs
 	}
@@ -114,7 +133,7 @@ func (r *WaitReport) SeenJobs() []*WaitResult {
 
 // Err is the error the outcome means (nil when every job Finished): exit 5
 // when a job failed, which weighs more than a timeout of the others, else 6.
-func (r *WaitReport) Err() error {
+func (r *Report) Err() error {
 	var failed, pending []string
 	for _, j := range r.Jobs {
 		switch {
@@ -125,22 +144,22 @@ func (r *WaitReport) Err() error {
 		}
 	}
 	switch r.ExitCode {
-	case ExitJobFailed:
+	case cmdutil.ExitJobFailed:
 		hint := r.failureHint
 		if r.retry != "" {
 			hint = "fix the cause, then resume the job: " + r.retry
 		}
-		return &ExitError{Code: ExitJobFailed, ErrCode: "JobFailed", Hint: hint,
+		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed", Hint: hint,
 			Err: fmt.Errorf("%d of %d job(s) did not finish as asked: %s", len(failed), len(r.Jobs), strings.Join(failed, "; "))}
-	case ExitTimeout:
-		return &ExitError{Code: ExitTimeout, ErrCode: "WaitTimeout", Hint: "go on waiting with: " + r.resume,
-			Err: fmt.Errorf("timed out after %s with %d job(s) not done (%s); they keep running", formatElapsed(r.Waited), len(pending), strings.Join(pending, ", "))}
+	case cmdutil.ExitTimeout:
+		return &cmdutil.ExitError{Code: cmdutil.ExitTimeout, ErrCode: "WaitTimeout", Hint: "go on waiting with: " + r.resume,
+			Err: fmt.Errorf("timed out after %s with %d job(s) not done (%s); they keep running", FormatElapsed(r.Waited), len(pending), strings.Join(pending, ", "))}
 	}
 	return nil
 }
 
 // outcome is a short account of a job's end, for the error message.
-func (r *WaitResult) outcome() string {
+func (r *Result) outcome() string {
 	switch {
 	case r.gone:
 		return "no longer exists"
@@ -150,7 +169,7 @@ func (r *WaitResult) outcome() string {
 	return r.Status
 }
 
-// WaitJobs follows jobs until each is Finished, InError, Stopped or Expired,
+// Wait follows jobs until each is Finished, InError, Stopped or Expired,
 // or the timeout comes. Every poll reads all the jobs not yet done with one
 // DescribeReplicationJobs per 50 IDs; a Finished job's instance is read back
 // once (ECS DescribeInstances, 100 IDs a call) and checked against the target.
@@ -162,17 +181,17 @@ func (r *WaitResult) outcome() string {
 // exit-130 error naming the command that resumes waiting; the report then holds
 // what was known. A job ID not found at the first poll is an error; a job that
 // disappears later fails. The report's ExitCode (and Err) tell the outcome.
-func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitOptions) (*WaitReport, error) {
+func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*Report, error) {
 	if opts.Interval <= 0 {
 		return nil, fmt.Errorf("wait: the poll interval must be positive, not %s", opts.Interval)
 	}
-	report := &WaitReport{region: f.Global.Region}
-	byID := map[string]*WaitResult{}
+	report := &Report{cmds: f.Commands}
+	byID := map[string]*Result{}
 	for _, t := range targets {
 		if byID[t.JobID] != nil {
 			continue
 		}
-		r := &WaitResult{Target: t, JobView: JobView{JobID: t.JobID, InstanceID: t.InstanceID}}
+		r := &Result{Target: t, JobView: JobView{JobID: t.JobID, InstanceID: t.InstanceID}}
 		byID[t.JobID] = r
 		report.Jobs = append(report.Jobs, r)
 	}
@@ -182,7 +201,7 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 	}
 	report.start = f.Now()
 	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start}
-	w.display = f.newJobDisplay(w.start)
+	w.display = newDisplay(f.IO, w.start)
 	var deadline time.Time
 	if opts.Timeout > 0 {
 		deadline = w.start.Add(opts.Timeout)
@@ -202,7 +221,7 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 		if w.warning != "" {
 			msg := "Warning: " + w.warning
 			if !done && !report.TimedOut {
-				msg += "; trying again in " + formatElapsed(sleep)
+				msg += "; trying again in " + FormatElapsed(sleep)
 			}
 			w.display.message(msg)
 			w.warning = ""
@@ -218,13 +237,13 @@ func (f *Factory) WaitJobs(ctx context.Context, targets []WaitTarget, opts WaitO
 	return report, nil
 }
 
-// waiter is the state of one WaitJobs.
+// waiter is the state of one Wait.
 type waiter struct {
-	f       *Factory
+	f       *Follower
 	smc     *smc.Client
 	cloud   *cloud.Client
-	report  *WaitReport
-	byID    map[string]*WaitResult
+	report  *Report
+	byID    map[string]*Result
 	display jobDisplay
 	start   time.Time
 	warning string // a transient failure of the last poll, to report
@@ -242,9 +261,9 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 	}
 	if len(pending) > 0 {
-		jobs, err := describeJobs(ctx, w.smc, r.region, pending)
+		jobs, err := DescribeJobs(ctx, w.smc, r.cmds.Region, pending)
 		if err != nil {
-			if isFatalPollError(err) {
+			if IsFatalPollError(err) {
 				return err
 			}
 			w.warning = "polling failed: " + err.Error()
@@ -267,13 +286,13 @@ func (w *waiter) poll(ctx context.Context) error {
 			}
 		}
 		if len(missing) > 0 {
-			err := jobsNotFoundError(missing, r.region)
+			err := NotFoundError(missing, r.cmds.Region)
 			if w.byID[missing[0]].Target.JustCreated {
-				var ee *ExitError
+				var ee *cmdutil.ExitError
 				if errors.As(err, &ee) {
 					ee.Hint = fmt.Sprintf("the create was answered with this job ID, but SMC has not listed the job after %d polls; "+
 						"follow it later with 'zonemove wait %s --region %s', or look for it with 'zonemove list --region %s'",
-						r.Polls, strings.Join(missing, " "), r.region, r.region)
+						r.Polls, strings.Join(missing, " "), r.cmds.Region, r.cmds.Region)
 				}
 			}
 			return err
@@ -285,8 +304,8 @@ func (w *waiter) poll(ctx context.Context) error {
 	return w.verify(ctx)
 }
 
-func (r *WaitResult) update(j *smc.ReplicationJob) {
-	v := jobViewOf(j)
+func (r *Result) update(j *smc.ReplicationJob) {
+	v := ViewOf(j)
 	if r.Target.InstanceID != "" && v.InstanceID == "" {
 		v.InstanceID = r.Target.InstanceID
 	}
@@ -296,7 +315,7 @@ func (r *WaitResult) update(j *smc.ReplicationJob) {
 // verify reads back the instances of jobs that Finished and compares them with
 // their targets.
 func (w *waiter) verify(ctx context.Context) error {
-	var todo []*WaitResult
+	var todo []*Result
 	for _, j := range w.report.Jobs {
 		if j.Status == smc.StatusFinished && !j.checked && !j.gone {
 			todo = append(todo, j)
@@ -321,20 +340,20 @@ func (w *waiter) verify(ctx context.Context) error {
 		}
 		found, err := w.cloud.Instances(ctx, ids)
 		if err != nil {
-			if isFatalPollError(err) {
+			if IsFatalPollError(err) {
 				return err
 			}
 			w.warning = "reading back the migrated instances failed: " + err.Error()
 			return nil
 		}
 		for _, j := range batch {
-			j.check(found[j.instanceID()], w.report.region)
+			j.check(found[j.instanceID()], w.report.cmds.Region)
 		}
 	}
 	return nil
 }
 
-func (r *WaitResult) instanceID() string {
+func (r *Result) instanceID() string {
 	if r.Target.InstanceID != "" {
 		return r.Target.InstanceID
 	}
@@ -342,7 +361,7 @@ func (r *WaitResult) instanceID() string {
 }
 
 // check compares the instance read back with the target.
-func (r *WaitResult) check(in *cloud.Instance, region string) {
+func (r *Result) check(in *cloud.Instance, region string) {
 	r.checked = true
 	if in == nil {
 		r.Problem = fmt.Sprintf("instance %s was not found in %s", r.instanceID(), region)
@@ -384,22 +403,22 @@ func (w *waiter) finish() {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Failed():
-			r.ExitCode = ExitJobFailed
+			r.ExitCode = cmdutil.ExitJobFailed
 			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
-				r.retry = commandLine(w.f, "retry", []string{j.JobID})
+				r.retry = r.cmds.Line("retry", []string{j.JobID})
 			}
 			if r.failureHint == "" {
-				r.failureHint = j.hint(w.f)
+				r.failureHint = j.hint(r.cmds)
 			}
 		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
 	}
-	if r.ExitCode == ExitOK && r.TimedOut {
-		r.ExitCode = ExitTimeout
+	if r.ExitCode == cmdutil.ExitOK && r.TimedOut {
+		r.ExitCode = cmdutil.ExitTimeout
 	}
 	if len(pending) > 0 {
-		r.resume = commandLine(w.f, "wait", pending)
+		r.resume = w.report.cmds.Line("wait", pending)
 	}
 }
 
@@ -418,9 +437,9 @@ func (w *waiter) abort(ctx context.Context, err error) error {
 	}
 	hint := "every job had ended"
 	if len(pending) > 0 {
-		hint = "the migration keeps running in SMC; resume waiting with: " + commandLine(w.f, "wait", pending)
+		hint = "the migration keeps running in SMC; resume waiting with: " + w.report.cmds.Line("wait", pending)
 	}
-	return &ExitError{Code: ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
+	return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
 }
 
 // errWaitInterrupted is a wait stopped by Ctrl-C; it is a context.Canceled.
@@ -429,22 +448,22 @@ type errWaitInterrupted struct{}
 func (errWaitInterrupted) Error() string        { return "interrupted: stopped waiting" }
 func (errWaitInterrupted) Is(target error) bool { return target == context.Canceled }
 
-// PrintWaitReport writes, for people, how each job ended and what to do next.
-func (f *Factory) PrintWaitReport(r *WaitReport) {
-	w := f.IOStreams.Out
-	cs := f.IOStreams.ColorScheme()
+// PrintReport writes, for people, how each job ended and what to do next.
+func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time) {
+	w := ios.Out
+	cs := ios.ColorScheme()
 	for _, j := range r.Jobs {
 		switch {
 		case j.Status == smc.StatusFinished && !j.Failed() && j.Done():
 			fmt.Fprintf(w, "%s %s finished: %s is in %s as %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceID(),
-				j.Instance.ZoneID, j.Instance.InstanceType, formatElapsed(j.elapsed(f.Now(), r.start)))
+				j.Instance.ZoneID, j.Instance.InstanceType, FormatElapsed(j.elapsed(now, r.start)))
 		case j.Failed():
 			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
-			if next := nextStep(f, j.JobView); next != "" && !j.gone {
+			if next := NextStep(r.cmds, j.JobView); next != "" && !j.gone {
 				fmt.Fprintf(w, "  Next: %s\n", next)
 			}
 		default:
-			fmt.Fprintf(w, "%s %s still %s (%s, %s)\n", cs.Yellow("…"), j.JobID, j.Status, dash(j.BusinessStatus), formatProgress(j.Progress))
+			fmt.Fprintf(w, "%s %s still %s (%s, %s)\n", cs.Yellow("…"), j.JobID, j.Status, Dash(j.BusinessStatus), FormatProgress(j.Progress))
 		}
 	}
 	if r.TimedOut && r.resume != "" {
@@ -453,38 +472,38 @@ func (f *Factory) PrintWaitReport(r *WaitReport) {
 }
 
 // hint is what to do about a failed job.
-func (r *WaitResult) hint(f *Factory) string {
+func (r *Result) hint(cmds cmdutil.Commands) string {
 	switch {
 	case r.gone:
-		return "the job was deleted; 'zonemove list --region " + f.Global.Region + "' shows the region's jobs"
+		return "the job was deleted; 'zonemove list --region " + cmds.Region + "' shows the region's jobs"
 	case r.Status == smc.StatusFinished:
 		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
 			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
 	}
-	return nextStep(f, r.JobView)
+	return NextStep(cmds, r.JobView)
 }
 
-func (r *WaitResult) failureText() string {
+func (r *Result) failureText() string {
 	switch {
 	case r.gone:
 		return r.Problem
 	case r.Status == smc.StatusFinished:
 		return "finished, but " + r.Problem
 	}
-	return r.Status + ": " + jobProblem(r.JobView)
+	return r.Status + ": " + Problem(r.JobView)
 }
 
 // elapsed is how long the job has run: from its start (else its creation,
 // else since) to its end (else now).
-func (r *WaitResult) elapsed(now, since time.Time) time.Duration {
-	from, ok := parseAPITime(r.startTime)
+func (r *Result) elapsed(now, since time.Time) time.Duration {
+	from, ok := ParseAPITime(r.startTime)
 	if !ok {
-		if from, ok = parseAPITime(r.CreationTime); !ok {
+		if from, ok = ParseAPITime(r.CreationTime); !ok {
 			from = since
 		}
 	}
 	to := now
-	if end, ok := parseAPITime(r.EndTime); ok && smc.IsTerminal(r.Status) {
+	if end, ok := ParseAPITime(r.EndTime); ok && smc.IsTerminal(r.Status) {
 		to = end
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {

@@ -1,0 +1,68 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+)
+
+func TestReadByTokenReadsEveryPage(t *testing.T) {
+	var tokens []string
+	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+		tokens = append(tokens, token)
+		n, _ := strconv.Atoi(token)
+		if n == 3 {
+			return []int{n}, "", nil
+		}
+		return []int{n}, strconv.Itoa(n + 1), nil
+	})
+	if err != nil || len(got) != 4 || len(tokens) != 4 || tokens[0] != "" {
+		t.Errorf("got %v, %v after tokens %q; want 4 pages from an empty token", got, err, tokens)
+	}
+}
+
+func TestReadByNumberStopsAtTheTotal(t *testing.T) {
+	var pages []int
+	got, err := readByNumber(context.Background(), "DescribeX", func(_ context.Context, n int) ([]int, int, error) {
+		pages = append(pages, n)
+		return []int{n, n}, 5, nil // 2, 2, then 1 would follow; the total is reached on page 3
+	})
+	if err != nil || len(got) != 6 || len(pages) != 3 || pages[0] != 1 {
+		t.Errorf("got %v, %v after pages %v; want pages 1-3", got, err, pages)
+	}
+}
+
+// A list longer than the cap is an error that says so, never a short list.
+func TestPageCapIsAnError(t *testing.T) {
+	calls := 0
+	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+		calls++
+		return []int{calls}, "t" + strconv.Itoa(calls), nil
+	})
+	var pc *PageCapError
+	if !errors.As(err, &pc) || got != nil || calls != maxPages || pc.Action != "DescribeX" {
+		t.Errorf("after %d calls: %d items, %v; want a PageCapError after %d pages", calls, len(got), err, maxPages)
+	}
+	calls = 0
+	_, err = readByNumber(context.Background(), "DescribeY", func(_ context.Context, n int) ([]int, int, error) {
+		calls++
+		return []int{n}, maxPages + 1, nil
+	})
+	if !errors.As(err, &pc) || calls != maxPages {
+		t.Errorf("after %d calls: %v; want a PageCapError", calls, err)
+	}
+}
+
+func TestPagerStopsAtAnError(t *testing.T) {
+	boom := errors.New("boom")
+	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+		if token == "" {
+			return []int{1}, "next", nil
+		}
+		return nil, "", boom
+	})
+	if !errors.Is(err, boom) || got != nil {
+		t.Errorf("%v, %v; want the error and no partial list", got, err)
+	}
+}

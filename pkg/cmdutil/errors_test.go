@@ -1,0 +1,41 @@
+package cmdutil
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// The argument validators say what cobra says, as a usage error (exit 2).
+func TestArgsValidatorsReturnUsageErrors(t *testing.T) {
+	cmd := &cobra.Command{Use: "wait"}
+	for name, c := range map[string]struct {
+		validate cobra.PositionalArgs
+		args     []string
+		want     string
+	}{
+		"none":    {NoArgs, []string{"x"}, `unknown command "x" for "wait"`},
+		"exact":   {ExactArgs(1), nil, "accepts 1 arg(s), received 0"},
+		"minimum": {MinimumNArgs(1), nil, "requires at least 1 arg(s), only received 0"},
+	} {
+		err := c.validate(cmd, c.args)
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Code != ExitUsage || ee.ErrCode != "UsageError" || err.Error() != c.want {
+			t.Errorf("%s: %#v; want a usage error %q", name, err, c.want)
+		}
+	}
+	if NoArgs(cmd, nil) != nil || ExactArgs(1)(cmd, []string{"a"}) != nil || MinimumNArgs(1)(cmd, []string{"a", "b"}) != nil {
+		t.Error("valid arguments refused")
+	}
+}
+
+func TestCommandsLineQuotesTheProfile(t *testing.T) {
+	got := Commands{Region: "cn-hangzhou", Profile: "it's mine"}.Line("wait", []string{"j-1", "j-2"})
+	if want := `zonemove wait j-1 j-2 --region cn-hangzhou --profile 'it'\''s mine'`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := (Commands{Region: "cn-hangzhou", Profile: "prod"}).Line("retry", []string{"j-1"}); got != "zonemove retry j-1 --region cn-hangzhou --profile prod" {
+		t.Errorf("an unquoted profile: %s", got)
+	}
+}

@@ -1,0 +1,168 @@
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// JobView is one job in the JSON documents of status, list and wait.
+type JobView struct {
+	JobID          string  `json:"job_id"`
+	InstanceID     string  `json:"instance_id"`
+	Status         string  `json:"status"`
+	BusinessStatus string  `json:"business_status"`
+	Progress       float64 `json:"progress"`
+	ErrorCode      string  `json:"error_code"`
+	StatusInfo     string  `json:"status_info"`
+	CreationTime   string  `json:"creation_time"`
+	EndTime        string  `json:"end_time"`
+
+	startTime string // when the job started running, for the elapsed time
+}
+
+// ViewOf is the view of a job as SMC describes it.
+func ViewOf(j *smc.ReplicationJob) JobView {
+	return JobView{
+		JobID: j.JobId, InstanceID: j.InstanceId, Status: j.Status, BusinessStatus: j.BusinessStatus,
+		Progress: j.Progress, ErrorCode: j.ErrorCode, StatusInfo: j.StatusInfo,
+		CreationTime: j.CreationTime, EndTime: j.EndTime, startTime: j.StartTime,
+	}
+}
+
+// DescribeJobs reads cross-zone jobs by ID: one DescribeReplicationJobs per
+// smc.MaxJobIDs IDs, sent one after the other. Jobs that do not exist (in this
+// region, as cross-zone jobs) are absent from the result.
+func DescribeJobs(ctx context.Context, c *smc.Client, region string, ids []string) (map[string]*smc.ReplicationJob, error) {
+	out := make(map[string]*smc.ReplicationJob, len(ids))
+	for start := 0; start < len(ids); start += smc.MaxJobIDs {
+		batch := ids[start:min(start+smc.MaxJobIDs, len(ids))]
+		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
+			RegionId: region, JobId: batch, JobType: smc.JobTypeCrossZone,
+			// The API's PageSize defaults to 10, whatever JobId.N names.
+			PageNumber: 1, PageSize: smc.MaxJobIDs,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range page.ReplicationJobs.ReplicationJob {
+			if j != nil {
+				out[j.JobId] = j
+			}
+		}
+	}
+	return out, nil
+}
+
+// NotFoundError says which jobs do not exist where they were looked for.
+func NotFoundError(missing []string, region string) error {
+	what := "job " + missing[0] + " was"
+	if len(missing) > 1 {
+		what = "jobs " + strings.Join(missing, ", ") + " were"
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "JobNotFound",
+		Err:  fmt.Errorf("%s not found among the cross-zone migration jobs of %s", what, region),
+		Hint: "check the job ID and --region (a job belongs to the region of its instance); 'zonemove list --region " + region + "' shows the region's jobs"}
+}
+
+// Problem describes why a job stopped short of Finished.
+func Problem(j JobView) string {
+	switch j.Status {
+	case smc.StatusInError:
+		msg := strings.TrimSpace(j.ErrorCode + ": " + OneLine(j.StatusInfo))
+		msg = strings.TrimSuffix(strings.TrimPrefix(msg, ": "), ":")
+		if msg == "" {
+			msg = "the job failed without an error code"
+		}
+		return fmt.Sprintf("%s (at %s)", msg, FormatProgress(j.Progress))
+	case smc.StatusStopped:
+		return fmt.Sprintf("the job was stopped at %s", FormatProgress(j.Progress))
+	case smc.StatusExpired:
+		return "the job expired before it completed"
+	}
+	return ""
+}
+
+// NextStep is what to do about a job that needs a person ("" when none does).
+func NextStep(cmds cmdutil.Commands, j JobView) string {
+	switch j.Status {
+	case smc.StatusInError:
+		return "fix the cause, then run: " + cmds.Line("retry", []string{j.JobID})
+	case smc.StatusStopped:
+		return "the job was stopped in the SMC console or by the API; start it there again (retry resumes InError jobs only)"
+	case smc.StatusExpired:
+		return "the job can no longer run; create a new one (zonemove create --dry-run checks it first)"
+	}
+	return ""
+}
+
+// FormatProgress shows a progress percentage, never rounding up to 100%.
+func FormatProgress(p float64) string {
+	return fmt.Sprintf("%d%%", int(math.Floor(math.Max(0, math.Min(p, 100)))))
+}
+
+// ColorStatus colors a job status: green Finished, red InError or Expired, yellow Stopped.
+func ColorStatus(cs interface {
+	Green(string) string
+	Red(string) string
+	Yellow(string) string
+}, status string) string {
+	switch status {
+	case smc.StatusFinished:
+		return cs.Green(status)
+	case smc.StatusInError, smc.StatusExpired:
+		return cs.Red(status)
+	case smc.StatusStopped:
+		return cs.Yellow(status)
+	}
+	return status
+}
+
+// Dash stands for an empty value in a table.
+func Dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// OneLine joins the lines and spaces of s into one line.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ParseAPITime reads a time as SMC writes it (ISO 8601, UTC).
+func ParseAPITime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// FormatElapsed is a duration for people: 45s, 2m05s, 3h07m.
+func FormatElapsed(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// IsFatalPollError tells whether an error ends a wait: anything but a
+// transient failure (which the next poll retries).
+func IsFatalPollError(err error) bool {
+	var ae *apierr.Error
+	return !errors.As(err, &ae) || !ae.Retryable()
+}

@@ -1,0 +1,84 @@
+package preflight
+
+import (
+	"context"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/migration"
+)
+
+// Gatherer reads the facts of one migration from the read-only APIs
+// (pkg/cloud's gatherer, or a test's).
+type Gatherer interface {
+	Gather(ctx context.Context, t facts.Target) (*facts.Facts, error)
+}
+
+// Request is the preflight of one migration, as create and apply ask for it.
+type Request struct {
+	Spec *migration.Spec
+	// Offline: nothing is read; remote checks report skip.
+	Offline bool
+	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
+	SourceInstanceType string
+	SourceZone         string
+	// Skip names checks whose failure the operator accepts.
+	Skip []string
+}
+
+// Report is what the preflight found.
+type Report struct {
+	Checks []Result
+	Impact *migration.Impact
+	// CurrentInstanceType is the instance's type before the move (from ECS, or
+	// SourceInstanceType offline); "" when unknown.
+	CurrentInstanceType string
+}
+
+// Failed reports whether any check failed.
+func (r *Report) Failed() bool { return len(Failed(r.Checks)) > 0 }
+
+// Run gathers the facts of one migration through g (nothing offline, when g
+// may be nil) and runs every check on them; now is when snapshots' ages are
+// measured from.
+func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, error) {
+	in := Input{
+		Spec: req.Spec, Offline: req.Offline,
+		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip,
+		Now: now,
+	}
+	if !req.Offline {
+		target := facts.Target{InstanceID: req.Spec.InstanceID, Zone: req.Spec.TargetZone, VSwitchID: req.Spec.TargetVSwitch}
+		if !ZoneInRegion(req.Spec) {
+			target.Zone = "" // region-zone fails; asking about the zone would only fail the call
+		}
+		var err error
+		if in.Facts, err = g.Gather(ctx, target); err != nil {
+			return nil, err
+		}
+	}
+	rep := &Report{Checks: Evaluate(in), Impact: migration.EstimateImpact(req.Spec, impactFacts(in.Facts)),
+		CurrentInstanceType: req.SourceInstanceType}
+	if in.Facts != nil && in.Facts.Instance != nil {
+		rep.CurrentInstanceType = in.Facts.Instance.InstanceType
+	}
+	return rep, nil
+}
+
+// impactFacts picks from the gathered facts what the impact estimate needs.
+func impactFacts(f *facts.Facts) migration.ImpactFacts {
+	var out migration.ImpactFacts
+	if f == nil || f.Instance == nil {
+		return out
+	}
+	i := f.Instance
+	out.Known = true
+	out.InstanceType, out.ChargeType = i.InstanceType, i.ChargeType
+	out.PrivateIPs, out.PublicIPs, out.EIP = i.PrivateIPs, i.PublicIPs, i.EIP
+	total := 0
+	for _, d := range f.Disks {
+		total += d.SizeGiB
+	}
+	out.DiskGiB = &total
+	return out
+}
