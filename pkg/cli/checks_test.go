@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,8 +85,14 @@ func TestChecks(t *testing.T) {
 		{name: "instance-found-pass", id: preflight.InstanceFound, want: preflight.Pass},
 		{name: "instance-found-fail", id: preflight.InstanceFound, want: preflight.Fail, facts: absent,
 			check: func(t *testing.T, srv *fakeapi.Server, doc *createDocument) {
-				noRequest(t, srv, "DescribeAvailableResource")
-				noRequest(t, srv, "DescribeInstanceTypes")
+				// With the target type given, the family's types and the zone's
+				// stock are read in the first wave, with the instance; nothing
+				// that depends on the instance is read after it was not found.
+				for _, r := range srv.Requests() {
+					if r.Action == "DescribeVSwitches" && r.Params.Get("VpcId") != "" {
+						t.Errorf("the vSwitches of a VPC were listed for an instance that does not exist: %v", r.Params)
+					}
+				}
 				wantStatus(t, doc, preflight.Spot, preflight.Skip)
 			}},
 		{name: "instance-status-pass", id: preflight.InstanceStatus, want: preflight.Pass, facts: facts("DescribeInstances", "stopped")},
@@ -136,8 +141,9 @@ func TestChecks(t *testing.T) {
 		{name: "vswitch-zone-fail-missing", id: preflight.VSwitchZone, want: preflight.Fail, set: map[string]string{"--target-vswitch": ""},
 			facts: facts("DescribeVSwitches", "vpc-in-zone-i"),
 			check: func(t *testing.T, srv *fakeapi.Server, doc *createDocument) {
+				// The VPC's vSwitches are listed once, in every zone (a batch
+				// shares the list); those of the target zone are offered.
 				wantParam(t, srv, "DescribeVSwitches", "VpcId", "vpc-bp1opxu1zkhn00gzv0001")
-				wantParam(t, srv, "DescribeVSwitches", "ZoneId", "cn-hangzhou-i")
 				hintHas(t, doc, preflight.VSwitchZone, `vsw-bp1mxqnssl8nafltc0001 "app-i" 172.16.2.0/24, 252 free IPs`)
 				hintHas(t, doc, preflight.VSwitchZone, `vsw-bp1mxqnssl8nafltc0003 "web-i" 172.16.8.0/22, 1018 free IPs`)
 				if h := result(doc, preflight.VSwitchZone).Hint; strings.Contains(h, "vsw-bp1mxqnssl8nafltc0002") {
@@ -267,11 +273,10 @@ func TestCreateDryRun(t *testing.T) {
 			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {
 				{File: "ecs/DescribeAvailableResource.throttled.http"}, ecsFile("DescribeAvailableResource.zone-i")}})},
 		{name: "lookup-denied", args: dryRun(nil, "-o", "json"),
-			// Only after the other lookup of the round is answered, so that the
-			// error cancels nothing that is still under way.
-			script: withFacts(answeredInOrder(
-				"DescribeInstanceTypes", "ecs/DescribeInstanceTypes.g7.http",
-				"DescribeAvailableResource", "ecs/DescribeAvailableResource.forbidden.http")),
+			// Every read of the wave arrives before any is answered, so that the
+			// denial cancels none still under way and the requests are the same each run.
+			script: heldTogether(withFacts(map[string][]fakeapi.Step{
+				"DescribeAvailableResource": {ecsFile("DescribeAvailableResource.forbidden")}})),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				if res.code != cmdutil.ExitAuth {
 					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitAuth)
@@ -384,23 +389,13 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 
 // answeredInOrder answers two concurrent lookups from recorded files, the
 // second only once the first was answered: a barrier, not a delay.
-func answeredInOrder(firstAction, firstFile, secondAction, secondFile string) map[string][]fakeapi.Step {
-	answered := make(chan struct{})
-	recorded := func(file string) (int, any) {
-		status, _, body, err := fakeapi.ReadRecorded(filepath.Join(repoRoot, "testdata", "api", file))
-		if err != nil {
-			return 500, map[string]string{"Code": "FakeMisconfigured", "Message": err.Error()}
-		}
-		return status, json.RawMessage(body)
+// heldTogether holds the first answer of every action until all of them have
+// arrived: one parallel wave, answered only once it is all in flight.
+func heldTogether(script map[string][]fakeapi.Step) map[string][]fakeapi.Step {
+	b := fakeapi.NewBarrier(len(script))
+	for action, steps := range script {
+		steps[0].Barrier = b
+		script[action] = steps
 	}
-	return map[string][]fakeapi.Step{
-		firstAction: {{Respond: func(*fakeapi.Request) (int, any) {
-			defer close(answered)
-			return recorded(firstFile)
-		}}},
-		secondAction: {{Respond: func(*fakeapi.Request) (int, any) {
-			<-answered
-			return recorded(secondFile)
-		}}},
-	}
+	return script
 }
