@@ -61,6 +61,7 @@ type apiScope struct {
 // GlobalOptions are the flags every command has.
 type GlobalOptions struct {
 	Region         string
+	RegionFrom     string // where Region came from: --region, the variable, a profile
 	Profile        string
 	Output         string
 	EndpointFlags  []string

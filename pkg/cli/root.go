@@ -71,6 +71,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
+	cmd.AddCommand(NewCmdDoctor(f, nil))
 	return cmd
 }
 
@@ -95,8 +96,10 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		g.Output = "text"
 		return cmdutil.UsageErrorf("invalid --output %q: want text or json", bad)
 	}
-	if g.Region == "" {
-		g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID")
+	if g.Region != "" {
+		g.RegionFrom = "--region"
+	} else if g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID"); g.Region != "" {
+		g.RegionFrom = "ALIBABA_CLOUD_REGION_ID"
 	}
 	if g.Profile == "" {
 		g.Profile = f.Getenv("ALIBABA_CLOUD_PROFILE")
@@ -104,8 +107,8 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 	if g.Region == "" && g.Profile != "" {
 		// An unreadable config or an unknown profile is reported where the
 		// credentials are loaded, with exit 4 and how to fix it.
-		if region, err := api.ProfileRegion(g.Profile, f.Getenv); err == nil {
-			g.Region = region
+		if region, err := api.ProfileRegion(g.Profile, f.Getenv); err == nil && region != "" {
+			g.Region, g.RegionFrom = region, "profile "+g.Profile
 		}
 	}
 	if g.Region != "" {
