@@ -42,6 +42,9 @@ type Factory struct {
 	Now   func() time.Time
 	// DialGuard vets every address the API clients dial; nil lets all through.
 	DialGuard func(network, address string) error
+	// CompletionBound gives a shell completion's account lookup its deadline;
+	// nil is completionTimeout.
+	CompletionBound func(context.Context) (context.Context, context.CancelFunc)
 
 	Global GlobalOptions
 
