@@ -35,6 +35,7 @@ var manSources embed.FS
 var manSeeAlso = map[string][]string{
 	"zonemove":       {"zonemove-manifest(5)"},
 	"zonemove-apply": {"zonemove-manifest(5)"},
+	"zonemove-plan":  {"zonemove-manifest(5)"},
 }
 
 // writeManPages writes one page per command, and the pages written by hand,

@@ -28,6 +28,7 @@ func TestCompleteFromAccount(t *testing.T) {
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("two-running")}},
 		{name: "create-instance-id", args: []string{"__complete", "create", "--region", "cn-hangzhou", "--instance-id", "i-"}, script: instances},
 		{name: "types-instance-id-prefix", args: []string{"__complete", "types", "--region", "cn-hangzhou", "--instance-id", "i-x"}, script: instances},
+		{name: "plan-to-zone", args: []string{"__complete", "plan", "--region", "cn-hangzhou", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--to-zone", "cn-"}, script: zones},
 		{name: "create-target-zone", args: []string{"__complete", "create", "--region", "cn-hangzhou", "--target-zone", ""}, script: zones},
 		{name: "create-target-vswitch", args: append(vsw, "--target-vswitch", ""), script: vswitches},
 		{name: "create-target-vswitch-other-zone", args: append(vsw, "--target-zone", "cn-hangzhou-h", "--target-vswitch", ""), script: vswitches},

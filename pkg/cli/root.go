@@ -71,6 +71,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
+	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
 	return cmd
 }
