@@ -110,6 +110,10 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
+	comp := newCompleter(f)
+	_ = cmd.RegisterFlagCompletionFunc("instance-id", comp.instanceIDs)
+	_ = cmd.RegisterFlagCompletionFunc("target-zone", comp.zones)
+	_ = cmd.RegisterFlagCompletionFunc("target-vswitch", comp.vSwitches)
 	return cmd
 }
 

@@ -37,7 +37,8 @@ The job is read first; a job in any other status is refused and nothing is
 sent.`,
 		Example: `  zonemove retry j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou`,
-		Args: cmdutil.ExactArgs(1),
+		Args:              cmdutil.ExactArgs(1),
+		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
