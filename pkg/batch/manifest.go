@@ -95,7 +95,7 @@ var (
 
 // RegionSource is where a manifest without a region of its own takes it from.
 type RegionSource struct {
-	Region string // --region or ALIBABA_CLOUD_REGION_ID; may be empty
+	Region string // --region, ALIBABA_CLOUD_REGION_ID or the profile's region_id; may be empty
 	// Flag is true when Region was given as --region: it must then agree with
 	// the manifest's own region, if any.
 	Flag bool
@@ -192,7 +192,7 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 	} else {
 		m.Region = region.Region
 		if m.Region == "" {
-			p.add(0, "", "no region: set region: in the manifest, pass --region, or set ALIBABA_CLOUD_REGION_ID")
+			p.add(0, "", "no region: set region: in the manifest, pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
 		} else {
 			regionOK = true // --region was validated with the global flags
 		}

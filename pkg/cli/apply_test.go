@@ -220,7 +220,38 @@ func TestApplyDryRun(t *testing.T) {
 		{name: "blocked", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
 		{name: "blocked-json", manifest: "blocked.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "-o", "json"), check: nothing}}},
 		{name: "all-pass", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
+		// The no-region error names --profile as a way out: a manifest without
+		// a region takes the profile's region_id.
+		{name: "region-from-profile", manifest: "no-region-vswitch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--profile", "ops"),
+			before: func(t *testing.T, _ string) {
+				t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "false")
+				writeHomeFile(t, ".aliyun/config.json", `{"current": "ops", "profiles": [{"name": "ops", "mode": "AK", "access_key_id": "`+
+					fakeapi.AccessKeyID+`", "access_key_secret": "`+fakeapi.AccessKeySecret+`", "region_id": "cn-hangzhou"}]}`)
+			},
+			check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+				nothing(t, srv, dir, res)
+				if res.code != 0 {
+					t.Errorf("exit %d; want 0 with the profile's region", res.code)
+				}
+				for _, r := range srv.Requests() {
+					if got := r.Params.Get("RegionId"); got != "" && got != "cn-hangzhou" {
+						t.Errorf("%s was sent to region %q; want the profile's cn-hangzhou", r.Action, got)
+					}
+				}
+			}}}},
 	})
+}
+
+// writeHomeFile writes a file under the run's HOME.
+func writeHomeFile(t *testing.T, name, content string) {
+	t.Helper()
+	path := filepath.Join(os.Getenv("HOME"), name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestApply(t *testing.T) {
