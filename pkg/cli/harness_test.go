@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -87,18 +86,12 @@ type runResult struct {
 
 // testEnv isolates a test: its own HOME, test credentials (or none), no
 // metadata service, and every endpoint on the fake server.
-func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
+func testEnv(t testing.TB, srv *fakeapi.Server, noCreds bool) {
 	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache")) // completion's cache stays in the test
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	fakeapi.TestEnv(t)
 	if noCreds {
 		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
 		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-	} else {
-		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
 	}
 	for _, s := range api.Services {
 		t.Setenv(api.EnvVar(s), "http://"+srv.Host())
@@ -111,7 +104,7 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	ios.SetStdinTTY(stdinTTY)
-	clock := &fakeClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	clock := fakeapi.NewClock()
 	f := &Factory{
 		IOStreams:      ios,
 		Getenv:         os.Getenv,
@@ -123,29 +116,6 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 		DialGuard:      fakeapi.LoopbackOnly,
 	}
 	return f, out, errOut
-}
-
-// fakeClock is the time of a test run: it stands still except when Sleep
-// moves it forward, so elapsed times and timeouts are the same on every run.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-	return nil
 }
 
 // runGolden runs each case against a fresh fake server and compares args,
