@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,39 @@ func runGolden(t *testing.T, cases []cliCase) {
 			}
 		})
 	}
+}
+
+// testdataDirs are the absolute paths of the recorded answers and of the
+// repository root, for runs that change directory.
+func testdataDirs(t *testing.T) (apiDir, root string) {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, "testdata", "api"), root
+}
+
+// requestsSince are the requests the server received from the sent-th on;
+// one with an invalid signature fails the test (run names the run).
+func requestsSince(t *testing.T, srv *fakeapi.Server, sent, run int) []fakeapi.Request {
+	t.Helper()
+	reqs := append([]fakeapi.Request(nil), srv.Requests()[sent:]...)
+	for _, r := range reqs {
+		if !r.SignatureOK {
+			t.Errorf("run %d: request %s had an invalid signature", run, r.Action)
+		}
+	}
+	return reqs
+}
+
+// formatSorted renders requests sorted by action, then parameters (retries
+// keep their order): the commands send them concurrently.
+func formatSorted(reqs []fakeapi.Request) string {
+	sorted := append([]fakeapi.Request(nil), reqs...)
+	key := func(r fakeapi.Request) string { return r.Action + "?" + r.Params.Encode() }
+	sort.SliceStable(sorted, func(i, j int) bool { return key(sorted[i]) < key(sorted[j]) })
+	return fakeapi.Format(sorted)
 }
 
 // cancelOnRead is a reader that cancels a context when it is first read:

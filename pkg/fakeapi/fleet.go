@@ -84,6 +84,15 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 // FleetInstance is the ID of the fleet's instance number n (from 1).
 func FleetInstance(n int) string { return fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", n) }
 
+// FleetInstances are the IDs of the fleet's instances 1 to n.
+func FleetInstances(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = FleetInstance(i + 1)
+	}
+	return ids
+}
+
 // FleetDisk is the disk of an instance of the fleet.
 func FleetDisk(instanceID string) string { return "d-bp1eeplkn4j29wf7" + suffix(instanceID) }
 
