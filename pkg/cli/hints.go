@@ -43,7 +43,7 @@ var apiHints = map[string]string{
 	"ReplicationJobDataDiskIndex.Invalid": "A --disk names a disk that is not a data disk of this instance: check the disk IDs " +
 		"(a dry run checks them with disk-owner).",
 	"ReplicationJobName.Duplicate": "A replication job of the same name exists: see 'zonemove list'.",
-	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; only a job InError can be retried.",
+	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; retry resumes only Ready, Stopped and InError jobs, and delete removes any job that is not Running.",
 	apierr.CodeTimeout:             "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
 	apierr.CodeConnection:          "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
 	apierr.CodeUnexpectedResponse:  "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",
