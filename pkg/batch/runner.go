@@ -66,6 +66,10 @@ type NotSentError struct{ Reason string }
 
 func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
 
+// PrefetchFunc reads, in bulk, the facts of the migrations about to be
+// checked, so that each CheckFunc finds them read.
+type PrefetchFunc func(ctx context.Context, ms []*Migration) error
+
 // CheckFunc runs the preflight of one migration.
 type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
 
@@ -74,6 +78,9 @@ type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Re
 
 // Runner checks and creates the migrations of a manifest.
 type Runner struct {
+	// Prefetch, when set, runs once before the checks, with every migration
+	// to be checked.
+	Prefetch       PrefetchFunc
 	Check          CheckFunc
 	Create         CreateFunc
 	NewClientToken func() string
@@ -134,6 +141,18 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		default:
 			res.Resumed = true
 			toCheck = append(toCheck, res)
+		}
+	}
+	if r.Prefetch != nil && len(toCheck) > 0 {
+		ms := make([]*Migration, len(toCheck))
+		for i, res := range toCheck {
+			ms[i] = res.Migration
+		}
+		if err := r.Prefetch(ctx, ms); err != nil {
+			for _, res := range toCheck {
+				res.Status, res.Err = Failed, err
+			}
+			return plan
 		}
 	}
 	r.each(ctx, toCheck, func(res *Result) {

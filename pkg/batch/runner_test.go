@@ -244,3 +244,39 @@ func TestApplyAnswerWithoutJob(t *testing.T) {
 		t.Errorf("state %+v; want the token and no job", e)
 	}
 }
+
+// Prefetch runs once, before any check, with exactly the migrations to check;
+// its failure fails each of them, unchecked.
+func TestPreflightPrefetches(t *testing.T) {
+	m := manifestOf(3)
+	st := &State{Migrations: map[string]*Entry{
+		"i-bp1ff25rzvnul6kr0001": {ClientToken: "old-1", Fingerprint: Fingerprint(m.Migrations[0].Spec.Request()), JobID: "j-1"},
+	}}
+	var prefetched []string
+	checked := atomic.Int32{}
+	r := newRunner(func(context.Context, *Migration) (*preflight.Report, error) {
+		if prefetched == nil {
+			t.Error("a check ran before the prefetch")
+		}
+		checked.Add(1)
+		return &preflight.Report{}, nil
+	}, nil)
+	r.Prefetch = func(_ context.Context, ms []*Migration) error {
+		for _, mig := range ms {
+			prefetched = append(prefetched, mig.Spec.InstanceID)
+		}
+		return nil
+	}
+	r.Preflight(context.Background(), m, st)
+	if fmt.Sprint(prefetched) != "[i-bp1ff25rzvnul6kr0002 i-bp1ff25rzvnul6kr0003]" || checked.Load() != 2 {
+		t.Errorf("prefetched %v, checked %d; want the two without a job, then both checked", prefetched, checked.Load())
+	}
+
+	boom := fmt.Errorf("boom")
+	r.Prefetch = func(context.Context, []*Migration) error { return boom }
+	checked.Store(0)
+	plan := r.Preflight(context.Background(), m, st)
+	if checked.Load() != 0 || plan.Results[1].Status != Failed || plan.Results[1].Err != boom || plan.Results[0].Status != Exists {
+		t.Errorf("after a failed prefetch: checked %d, results %+v %+v", checked.Load(), plan.Results[0], plan.Results[1])
+	}
+}

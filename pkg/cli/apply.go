@@ -28,10 +28,13 @@ import (
 // ApplyOptions are the values of zonemove apply and what it needs. The API
 // calls go to the manifest's region, so the clients are built for it.
 type ApplyOptions struct {
-	IO             *iostreams.IOStreams
-	Out            *Output
-	SMC            func(region string, limiter *rate.Limiter) (*smc.Client, error)
-	NewChecker     func(region string, limiter *rate.Limiter) CheckFunc
+	IO         *iostreams.IOStreams
+	Out        *Output
+	SMC        func(region string, limiter *rate.Limiter) (*smc.Client, error)
+	NewChecker func(region string, limiter *rate.Limiter) CheckFunc
+	// NewPrefetcher reads the facts of a batch's migrations in bulk before
+	// their checks; nil reads them migration by migration.
+	NewPrefetcher  func(region string, limiter *rate.Limiter) batch.PrefetchFunc
 	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
 	NewClientToken func() string
 	Now            func() time.Time
@@ -61,7 +64,7 @@ type ApplyOptions struct {
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
-	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewFollower: f.Follower,
+	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
 		NewClientToken: f.NewClientToken, Now: f.Now, Limiter: f.Policy.Limiter}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
@@ -241,6 +244,9 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
 		StatePath:      o.StatePath,
+	}
+	if o.NewPrefetcher != nil {
+		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
 	if !plan.Ready() || o.DryRun {

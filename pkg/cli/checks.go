@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -14,7 +15,7 @@ type CheckFunc func(ctx context.Context, req preflight.Request) (*preflight.Repo
 
 // lazyGatherer builds the region's gatherer on the first lookup, so that an
 // offline preflight needs no credentials.
-type lazyGatherer func() (*cloud.Gatherer, error)
+type lazyGatherer func() (*cloud.Fleet, error)
 
 func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
 	g, err := l()
@@ -22,4 +23,13 @@ func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts,
 		return nil, err
 	}
 	return g.Gather(ctx, t)
+}
+
+// checkTargets are the facts the preflight of the migrations reads.
+func checkTargets(ms []*batch.Migration) []facts.Target {
+	out := make([]facts.Target, len(ms))
+	for i, m := range ms {
+		out[i] = preflight.TargetOf(&m.Spec)
+	}
+	return out
 }

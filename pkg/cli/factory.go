@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
@@ -46,7 +47,7 @@ type Factory struct {
 
 	mu        sync.Mutex
 	sessions  map[apiScope]*api.Session
-	gatherers map[apiScope]*cloud.Gatherer
+	gatherers map[apiScope]*cloud.Fleet
 	output    *Output
 }
 
@@ -175,7 +176,7 @@ func (f *Factory) Cloud(region string, limiter *rate.Limiter) (*cloud.Client, er
 
 // Gatherer returns the preflight's fact gatherer of the region, built once so
 // that every migration of a run shares its remembered lookups.
-func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Gatherer, error) {
+func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Fleet, error) {
 	scope := apiScope{region, limiter}
 	f.mu.Lock()
 	g := f.gatherers[scope]
@@ -193,9 +194,9 @@ func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Gathere
 		return g, nil // another migration of the batch built it meanwhile
 	}
 	if f.gatherers == nil {
-		f.gatherers = map[apiScope]*cloud.Gatherer{}
+		f.gatherers = map[apiScope]*cloud.Fleet{}
 	}
-	f.gatherers[scope] = cloud.NewGatherer(c)
+	f.gatherers[scope] = cloud.NewFleet(c, f.Now().Add(-preflight.SnapshotMaxAge))
 	return f.gatherers[scope], nil
 }
 
@@ -214,8 +215,20 @@ func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow
 // Checker returns the preflight of migrations in a region. It is safe to
 // call concurrently: facts shared by several migrations are fetched once.
 func (f *Factory) Checker(region string, limiter *rate.Limiter) CheckFunc {
-	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) })
+	g := lazyGatherer(func() (*cloud.Fleet, error) { return f.Gatherer(region, limiter) })
 	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
 		return preflight.Run(ctx, g, req, f.Now())
+	}
+}
+
+// Prefetcher returns what reads, in bulk, the facts of a batch's migrations
+// in a region, for the Checker of the same region and limiter to find.
+func (f *Factory) Prefetcher(region string, limiter *rate.Limiter) batch.PrefetchFunc {
+	return func(ctx context.Context, ms []*batch.Migration) error {
+		g, err := f.Gatherer(region, limiter)
+		if err != nil {
+			return err
+		}
+		return g.Prefetch(ctx, checkTargets(ms))
 	}
 }

@@ -18,7 +18,7 @@ import (
 type TypesOptions struct {
 	IO       *iostreams.IOStreams
 	Out      *Output
-	Gatherer func() (*cloud.Gatherer, error)
+	Gatherer func() (*cloud.Fleet, error)
 	Region   string
 
 	InstanceID string
@@ -41,7 +41,7 @@ the families that cannot change type across zones).`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region = f.Global.Region
-			o.Gatherer = func() (*cloud.Gatherer, error) { return f.Gatherer(o.Region, nil) }
+			o.Gatherer = func() (*cloud.Fleet, error) { return f.Gatherer(o.Region, nil) }
 			if err := o.complete(); err != nil {
 				return err
 			}

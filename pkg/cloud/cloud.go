@@ -7,11 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -95,62 +97,125 @@ func with[T any](p *pool[T], fn func(T) error) error {
 // Instance is facts.Instance; kept until the job follower reads pkg/facts.
 type Instance = facts.Instance
 
-// Instances describes instances by ID (at most 100 a call); IDs not found are
-// absent from the result.
+// MaxInstanceIDs is the most IDs one DescribeInstances takes in InstanceIds.
+const MaxInstanceIDs = 100
+
+// Instances describes instances by ID, MaxInstanceIDs a call (the calls in
+// parallel); IDs not found are absent from the result.
 func (c *Client) Instances(ctx context.Context, ids []string) (map[string]*facts.Instance, error) {
-	raw, _ := json.Marshal(ids)
-	req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), InstanceIds: dara.String(string(raw)), PageSize: dara.Int32(100)}
-	resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstances", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
-		return e.DescribeInstancesWithContext(ctx, req, api.Runtime())
-	})
-	if err != nil {
+	chunks := slices.Collect(slices.Chunk(ids, MaxInstanceIDs))
+	found := make([][]*facts.Instance, len(chunks))
+	g, ctx := errgroup.WithContext(ctx)
+	for i, chunk := range chunks {
+		g.Go(func() (err error) {
+			found[i], err = c.DescribeInstances(ctx, InstanceFilter{IDs: chunk})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := map[string]*facts.Instance{}
-	if resp.Body == nil || resp.Body.Instances == nil {
-		return out, nil
-	}
-	for _, in := range resp.Body.Instances.Instance {
-		i := &facts.Instance{
-			InstanceID:         dara.StringValue(in.InstanceId),
-			Status:             dara.StringValue(in.Status),
-			ZoneID:             dara.StringValue(in.ZoneId),
-			InstanceType:       dara.StringValue(in.InstanceType),
-			InstanceTypeFamily: dara.StringValue(in.InstanceTypeFamily),
-			SpotStrategy:       dara.StringValue(in.SpotStrategy),
-			NetworkType:        dara.StringValue(in.InstanceNetworkType),
-			ChargeType:         dara.StringValue(in.InstanceChargeType),
+	out := make(map[string]*facts.Instance, len(ids))
+	for _, list := range found {
+		for _, in := range list {
+			out[in.InstanceID] = in
 		}
-		if va := in.VpcAttributes; va != nil {
-			i.VpcID, i.VSwitchID = dara.StringValue(va.VpcId), dara.StringValue(va.VSwitchId)
-			if va.PrivateIpAddress != nil {
-				i.PrivateIPs = dara.StringSliceValue(va.PrivateIpAddress.IpAddress)
-			}
-		}
-		if in.PublicIpAddress != nil {
-			i.PublicIPs = dara.StringSliceValue(in.PublicIpAddress.IpAddress)
-		}
-		if in.EipAddress != nil {
-			i.EIP = dara.StringValue(in.EipAddress.IpAddress)
-		}
-		if in.OperationLocks != nil {
-			for _, l := range in.OperationLocks.LockReason {
-				i.LockReasons = append(i.LockReasons, dara.StringValue(l.LockReason))
-			}
-		}
-		if in.NetworkInterfaces != nil {
-			for _, ni := range in.NetworkInterfaces.NetworkInterface {
-				if dara.StringValue(ni.Type) == "Secondary" {
-					i.SecondaryENIs = append(i.SecondaryENIs, dara.StringValue(ni.NetworkInterfaceId))
-				}
-				if ni.Ipv6Sets != nil {
-					for _, a := range ni.Ipv6Sets.Ipv6Set {
-						i.IPv6Addresses = append(i.IPv6Addresses, dara.StringValue(a.Ipv6Address))
-					}
-				}
-			}
-		}
-		out[i.InstanceID] = i
 	}
 	return out, nil
+}
+
+// InstanceFilter selects instances: by ID (at most MaxInstanceIDs), or by
+// zone and tags; an instance must match every filter given.
+type InstanceFilter struct {
+	IDs    []string
+	ZoneID string
+	Tags   []Tag
+}
+
+// Tag is an ECS tag; an empty Value matches any value of the key.
+type Tag struct{ Key, Value string }
+
+// DescribeInstances lists the instances of the region that match the filter,
+// every page (MaxResults 100 a page, NextToken).
+func (c *Client) DescribeInstances(ctx context.Context, f InstanceFilter) ([]*facts.Instance, error) {
+	if len(f.IDs) > MaxInstanceIDs {
+		return nil, fmt.Errorf("DescribeInstances takes at most %d instance IDs a call, not %d", MaxInstanceIDs, len(f.IDs))
+	}
+	return readByToken(ctx, "DescribeInstances", func(ctx context.Context, token string) ([]*facts.Instance, string, error) {
+		req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), MaxResults: dara.Int32(MaxInstanceIDs)}
+		if len(f.IDs) > 0 {
+			raw, _ := json.Marshal(f.IDs)
+			req.InstanceIds = dara.String(string(raw))
+		}
+		if f.ZoneID != "" {
+			req.ZoneId = dara.String(f.ZoneID)
+		}
+		for _, t := range f.Tags {
+			tag := &ecs.DescribeInstancesRequestTag{Key: dara.String(t.Key)}
+			if t.Value != "" {
+				tag.Value = dara.String(t.Value)
+			}
+			req.Tag = append(req.Tag, tag)
+		}
+		if token != "" {
+			req.NextToken = dara.String(token)
+		}
+		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeInstances", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
+			return e.DescribeInstancesWithContext(ctx, req, api.Runtime())
+		})
+		if err != nil || resp.Body == nil {
+			return nil, "", err
+		}
+		var out []*facts.Instance
+		if resp.Body.Instances != nil {
+			for _, in := range resp.Body.Instances.Instance {
+				out = append(out, instanceOf(in))
+			}
+		}
+		return out, dara.StringValue(resp.Body.NextToken), nil
+	})
+}
+
+// instanceOf is what zonemove reads of one instance of the SDK's answer.
+func instanceOf(in *ecs.DescribeInstancesResponseBodyInstancesInstance) *facts.Instance {
+	i := &facts.Instance{
+		InstanceID:         dara.StringValue(in.InstanceId),
+		Status:             dara.StringValue(in.Status),
+		ZoneID:             dara.StringValue(in.ZoneId),
+		InstanceType:       dara.StringValue(in.InstanceType),
+		InstanceTypeFamily: dara.StringValue(in.InstanceTypeFamily),
+		SpotStrategy:       dara.StringValue(in.SpotStrategy),
+		NetworkType:        dara.StringValue(in.InstanceNetworkType),
+		ChargeType:         dara.StringValue(in.InstanceChargeType),
+	}
+	if va := in.VpcAttributes; va != nil {
+		i.VpcID, i.VSwitchID = dara.StringValue(va.VpcId), dara.StringValue(va.VSwitchId)
+		if va.PrivateIpAddress != nil {
+			i.PrivateIPs = dara.StringSliceValue(va.PrivateIpAddress.IpAddress)
+		}
+	}
+	if in.PublicIpAddress != nil {
+		i.PublicIPs = dara.StringSliceValue(in.PublicIpAddress.IpAddress)
+	}
+	if in.EipAddress != nil {
+		i.EIP = dara.StringValue(in.EipAddress.IpAddress)
+	}
+	if in.OperationLocks != nil {
+		for _, l := range in.OperationLocks.LockReason {
+			i.LockReasons = append(i.LockReasons, dara.StringValue(l.LockReason))
+		}
+	}
+	if in.NetworkInterfaces != nil {
+		for _, ni := range in.NetworkInterfaces.NetworkInterface {
+			if dara.StringValue(ni.Type) == "Secondary" {
+				i.SecondaryENIs = append(i.SecondaryENIs, dara.StringValue(ni.NetworkInterfaceId))
+			}
+			if ni.Ipv6Sets != nil {
+				for _, a := range ni.Ipv6Sets.Ipv6Set {
+					i.IPv6Addresses = append(i.IPv6Addresses, dara.StringValue(a.Ipv6Address))
+				}
+			}
+		}
+	}
+	return i
 }

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -12,19 +13,31 @@ import (
 	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // Disks lists the disks attached to an instance (DescribeDisks by InstanceId).
 func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, error) {
+	return c.disks(ctx, &ecs.DescribeDisksRequest{InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)})
+}
+
+// DisksInZone lists every disk of a zone, in pages of 500 (the most
+// DescribeDisks answers at once).
+func (c *Client) DisksInZone(ctx context.Context, zoneID string) ([]facts.Disk, error) {
+	return c.disks(ctx, &ecs.DescribeDisksRequest{ZoneId: dara.String(zoneID), MaxResults: dara.Int32(500)})
+}
+
+func (c *Client) disks(ctx context.Context, filter *ecs.DescribeDisksRequest) ([]facts.Disk, error) {
 	return readByToken(ctx, "DescribeDisks", func(ctx context.Context, token string) ([]facts.Disk, string, error) {
-		req := &ecs.DescribeDisksRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		req := *filter
+		req.RegionId = dara.String(c.session.Region)
 		if token != "" {
 			req.NextToken = dara.String(token)
 		}
 		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeDisks", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeDisksResponse, error) {
-			return e.DescribeDisksWithContext(ctx, req, api.Runtime())
+			return e.DescribeDisksWithContext(ctx, &req, api.Runtime())
 		})
 		if err != nil || resp.Body == nil {
 			return nil, "", err
@@ -49,13 +62,25 @@ func (c *Client) Disks(ctx context.Context, instanceID string) ([]facts.Disk, er
 // Snapshots lists the snapshots of an instance's disks (DescribeSnapshots by
 // InstanceId). A snapshot whose CreationTime cannot be read has a zero time.
 func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snapshot, error) {
+	return c.snapshots(ctx, &ecs.DescribeSnapshotsRequest{InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)})
+}
+
+// SnapshotsSince lists the region's snapshots created at or after since
+// (to the minute, the filter's precision), every page.
+func (c *Client) SnapshotsSince(ctx context.Context, since time.Time) ([]facts.Snapshot, error) {
+	return c.snapshots(ctx, &ecs.DescribeSnapshotsRequest{MaxResults: dara.Int32(100),
+		Filter: []*ecs.DescribeSnapshotsRequestFilter{{Key: dara.String("CreationStartTime"), Value: dara.String(since.UTC().Format("2006-01-02T15:04Z"))}}})
+}
+
+func (c *Client) snapshots(ctx context.Context, filter *ecs.DescribeSnapshotsRequest) ([]facts.Snapshot, error) {
 	return readByToken(ctx, "DescribeSnapshots", func(ctx context.Context, token string) ([]facts.Snapshot, string, error) {
-		req := &ecs.DescribeSnapshotsRequest{RegionId: dara.String(c.session.Region), InstanceId: dara.String(instanceID), MaxResults: dara.Int32(100)}
+		req := *filter
+		req.RegionId = dara.String(c.session.Region)
 		if token != "" {
 			req.NextToken = dara.String(token)
 		}
 		resp, err := do(ctx, c, &c.ecs, api.ECS, "DescribeSnapshots", func(ctx context.Context, e *ecs.Client) (*ecs.DescribeSnapshotsResponse, error) {
-			return e.DescribeSnapshotsWithContext(ctx, req, api.Runtime())
+			return e.DescribeSnapshotsWithContext(ctx, &req, api.Runtime())
 		})
 		if err != nil || resp.Body == nil {
 			return nil, "", err
@@ -79,10 +104,31 @@ func (c *Client) Snapshots(ctx context.Context, instanceID string) ([]facts.Snap
 // AvailableInstanceTypes asks which instance types a zone sells for the given
 // charge type (PrePaid or PostPaid).
 func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType string) (*facts.Stock, error) {
+	zones, err := c.stock(ctx, zoneID, chargeType)
+	if err != nil {
+		return nil, err
+	}
+	if s := zones[zoneID]; s != nil {
+		return s, nil
+	}
+	return &facts.Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}, nil
+}
+
+// RegionStock asks, in one call, which instance types every zone of the region
+// sells for the given charge type; a zone absent from the answer sells nothing.
+func (c *Client) RegionStock(ctx context.Context, chargeType string) (map[string]*facts.Stock, error) {
+	return c.stock(ctx, "", chargeType)
+}
+
+// stock is DescribeAvailableResource of the instance types of one zone, or of
+// every zone when zoneID is empty, by zone.
+func (c *Client) stock(ctx context.Context, zoneID, chargeType string) (map[string]*facts.Stock, error) {
 	req := &ecs.DescribeAvailableResourceRequest{
 		RegionId:            dara.String(c.session.Region),
 		DestinationResource: dara.String("InstanceType"),
-		ZoneId:              dara.String(zoneID),
+	}
+	if zoneID != "" {
+		req.ZoneId = dara.String(zoneID)
 	}
 	if chargeType != "" {
 		req.InstanceChargeType = dara.String(chargeType)
@@ -93,13 +139,19 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 	if err != nil {
 		return nil, err
 	}
-	s := &facts.Stock{ZoneID: zoneID, ChargeType: chargeType, Types: map[string]string{}}
+	out := map[string]*facts.Stock{}
 	if resp.Body == nil || resp.Body.AvailableZones == nil {
-		return s, nil
+		return out, nil
 	}
 	for _, z := range resp.Body.AvailableZones.AvailableZone {
-		if dara.StringValue(z.ZoneId) != zoneID {
+		id := dara.StringValue(z.ZoneId)
+		if zoneID != "" && id != zoneID {
 			continue
+		}
+		s := out[id]
+		if s == nil {
+			s = &facts.Stock{ZoneID: id, ChargeType: chargeType, Types: map[string]string{}}
+			out[id] = s
 		}
 		s.ZoneStatus = dara.StringValue(z.Status)
 		if z.AvailableResources == nil {
@@ -114,7 +166,7 @@ func (c *Client) AvailableInstanceTypes(ctx context.Context, zoneID, chargeType 
 			}
 		}
 	}
-	return s, nil
+	return out, nil
 }
 
 // InstanceTypesOfFamily lists the types of an instance family.
@@ -149,8 +201,8 @@ func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]fa
 // such vSwitch.
 func (c *Client) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
 	list, err := c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VSwitchId: dara.String(id)})
-	var ae *api.Error
-	if errors.As(err, &ae) && strings.HasSuffix(strings.ToLower(ae.Code), ".notfound") {
+	var ae *apierr.Error
+	if errors.As(err, &ae) && vSwitchNotFound(ae.Code) {
 		return nil, nil
 	}
 	if err != nil {
@@ -164,9 +216,15 @@ func (c *Client) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error)
 	return nil, nil
 }
 
-// VSwitchesInZone lists the vSwitches of a VPC in one zone.
-func (c *Client) VSwitchesInZone(ctx context.Context, vpcID, zoneID string) ([]facts.VSwitch, error) {
-	return c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VpcId: dara.String(vpcID), ZoneId: dara.String(zoneID)})
+// vSwitchNotFound tells the codes that mean the region has no such vSwitch,
+// as opposed to a not-found of the caller's key or region.
+func vSwitchNotFound(code string) bool {
+	return strings.EqualFold(code, "InvalidVSwitchId.NotFound") || strings.EqualFold(code, "InvalidVSwitchID.NotFound")
+}
+
+// VSwitchesOfVPC lists the vSwitches of a VPC, in every zone.
+func (c *Client) VSwitchesOfVPC(ctx context.Context, vpcID string) ([]facts.VSwitch, error) {
+	return c.vSwitches(ctx, &vpc.DescribeVSwitchesRequest{VpcId: dara.String(vpcID)})
 }
 
 func (c *Client) vSwitches(ctx context.Context, filter *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
@@ -218,12 +276,15 @@ func describeVSwitches(ctx context.Context, client *vpc.Client, request *vpc.Des
 	return resp, dara.Convert(body, &resp)
 }
 
-// CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of an
-// instance, every page, in every status.
-func (c *Client) CrossZoneJobs(ctx context.Context, instanceID string) ([]*facts.Job, error) {
+// CrossZoneJobs lists the cross-zone migration jobs (JobType 2) of instances
+// (at most smc.MaxJobIDs), every page, in every status.
+func (c *Client) CrossZoneJobs(ctx context.Context, instanceIDs ...string) ([]*facts.Job, error) {
+	if len(instanceIDs) > smc.MaxJobIDs {
+		return nil, fmt.Errorf("DescribeReplicationJobs takes at most %d instance IDs a call, not %d", smc.MaxJobIDs, len(instanceIDs))
+	}
 	return readByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
 		resp, err := c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: c.session.Region, InstanceId: []string{instanceID}, JobType: smc.JobTypeCrossZone,
+			RegionId: c.session.Region, InstanceId: instanceIDs, JobType: smc.JobTypeCrossZone,
 			PageNumber: n, PageSize: smc.MaxJobIDs,
 		})
 		if err != nil {

@@ -16,6 +16,9 @@ type Target struct {
 	// region, so that no zone lookup is made.
 	Zone      string
 	VSwitchID string
+	// InstanceType is the target type, when one is asked for: its family is
+	// read at once instead of after the instance's.
+	InstanceType string
 }
 
 // Facts is what the read-only APIs say about one migration. A nil pointer is
@@ -32,6 +35,9 @@ type Facts struct {
 	// not stop the preflight.
 	Snapshots    []Snapshot
 	SnapshotsErr error
+	// SnapshotsSince, when set, is where the read of Snapshots started (a
+	// batch reads the region's recent snapshots): none older was read.
+	SnapshotsSince time.Time
 	// Jobs are the instance's cross-zone migration jobs, in every status.
 	Jobs []*Job
 	// VSwitch is the target vSwitch; nil when none was given or the region has

@@ -107,6 +107,7 @@ type Server struct {
 	Delay time.Duration
 
 	mu       sync.Mutex
+	holds    map[string]*Barrier
 	script   map[string][]Step
 	fallback map[string]Step
 	received []Request
@@ -138,6 +139,17 @@ func (s *Server) On(action string, steps ...Step) *Server {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.script[action] = append(s.script[action], steps...)
+	return s
+}
+
+// Hold holds every request of action at the barrier, whatever step answers it.
+func (s *Server) Hold(action string, b *Barrier) *Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holds == nil {
+		s.holds = map[string]*Barrier{}
+	}
+	s.holds[action] = b
 	return s
 }
 
@@ -225,8 +237,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-UNSCRIPTED", "Code": "InvalidAction.NotFound", "Message": "fakeapi: no response scripted for " + req.Action})
 		return
 	}
-	if step.Barrier != nil {
-		step.Barrier.Wait(r.Context(), s.t, req.Action)
+	s.mu.Lock()
+	held := s.holds[req.Action]
+	s.mu.Unlock()
+	for _, b := range []*Barrier{step.Barrier, held} {
+		if b != nil {
+			b.Wait(r.Context(), s.t, req.Action)
+		}
 	}
 	if d := step.Delay + s.Delay; d > 0 {
 		select {

@@ -4,28 +4,44 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
-// Fleet models the instances of a region for batch tests and benchmarks.
-// Each instance is the recorded healthy one (ecs/DescribeInstances.healthy.http
-// and its disks and snapshots) under its own IDs: i-bp1ff25rzvnul6kr0001 has
-// disk d-bp1eeplkn4j29wf70001, i-bp1ff25rzvnul6kr0042 has d-bp1eeplkn4j29wf70042.
+// Fleet models the instances of a region for batch tests and benchmarks, with
+// the API's paging, filters and limits. Each instance is the recorded healthy
+// one (ecs/DescribeInstances.healthy.http and its disk and snapshots, zone
+// cn-hangzhou-h) under its own IDs: i-bp1ff25rzvnul6kr0001 has disk
+// d-bp1eeplkn4j29wf70001, i-bp1ff25rzvnul6kr0042 has d-bp1eeplkn4j29wf70042.
 // A create makes a job (answered with j-<the instance ID's suffix>); the
 // instance's active-job lookup then finds it Running; the first poll of the
 // job by ID finds it Finished (or InError, see FailJob), and from then on the
 // instance is read back in its target zone and type. The zone's stock, the
-// family's types and the target vSwitch are the recorded ones (zone
-// cn-hangzhou-i, vsw-bp1mxqnssl8nafltc0001, ecs.g7).
+// family's types and the vSwitches are the recorded ones (zone cn-hangzhou-i,
+// vsw-bp1mxqnssl8nafltc0001, ecs.g7).
+//
+// Lists page as the API does: by MaxResults and NextToken (DescribeInstances
+// 1-100, DescribeDisks 10-500, DescribeSnapshots 1-100) or by PageNumber and
+// PageSize (DescribeReplicationJobs and DescribeVSwitches 1-50), 10 a page
+// unless asked otherwise; IDs lists are bounded (InstanceIds 100, DiskIds 100,
+// InstanceId.N and JobId.N 50); RegionId is required.
 type Fleet struct {
 	srv *Server
+	// PageLimit, when set, caps every page below what was asked, as a service
+	// may: tests use it to read every list across several pages.
+	PageLimit int
 
 	mu        sync.Mutex
+	order     []string // instance IDs in the order given
 	instances map[string]bool
+	tags      map[string]map[string]string
 	jobs      map[string]*fleetJob // by instance ID
 	failing   map[string]bool      // instances whose job ends InError
 	endTypes  map[string]string    // instances that end with a type nobody asked for
+	recorded  map[string]string    // recorded bodies by file
 }
 
 type fleetJob struct {
@@ -43,16 +59,20 @@ const (
 // batch: the preflight lookups, the creates and the polls. Steps queued with
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
-	f := &Fleet{srv: srv, instances: map[string]bool{}, jobs: map[string]*fleetJob{}, failing: map[string]bool{}, endTypes: map[string]string{}}
+	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{},
+		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}}
 	for _, id := range instanceIDs {
-		f.instances[id] = true
+		if !f.instances[id] {
+			f.instances[id] = true
+			f.order = append(f.order, id)
+		}
 	}
 	srv.Always("CreateCrossZoneMigrationJob", Step{Respond: f.create})
 	srv.Always("DescribeInstances", Step{Respond: f.describeInstances})
-	srv.Always("DescribeDisks", Step{Respond: f.perInstance("ecs/DescribeDisks.healthy.http", "ecs/DescribeDisks.absent.http")})
-	srv.Always("DescribeSnapshots", Step{Respond: f.perInstance("ecs/DescribeSnapshots.recent.http", "ecs/DescribeSnapshots.none.http")})
+	srv.Always("DescribeDisks", Step{Respond: f.describeDisks})
+	srv.Always("DescribeSnapshots", Step{Respond: f.describeSnapshots})
 	srv.Always("DescribeReplicationJobs", Step{Respond: f.describeJobs})
-	srv.Always("DescribeVSwitches", Step{File: "vpc/DescribeVSwitches.target.http"})
+	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
 	return f
@@ -87,6 +107,27 @@ func (f *Fleet) EndAs(instanceID, instanceType string) {
 	f.endTypes[instanceID] = instanceType
 }
 
+// Tag gives the instance a tag, for DescribeInstances' Tag.N filters.
+func (f *Fleet) Tag(instanceID, key, value string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.tags[instanceID] == nil {
+		f.tags[instanceID] = map[string]string{}
+	}
+	f.tags[instanceID][key] = value
+}
+
+// AddJob gives the instance a cross-zone job in a status, as an earlier run
+// would have left it.
+func (f *Fleet) AddJob(instanceID, status string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: "cn-hangzhou-i", ended: status != "Running"}
+	if status == "InError" {
+		f.failing[instanceID] = true
+	}
+}
+
 func suffix(id string) string {
 	if len(id) < 4 {
 		return id
@@ -99,7 +140,7 @@ func (f *Fleet) create(r *Request) (int, any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.instances[id] {
-		return 400, map[string]string{"RequestId": "FLEET-CREATE", "Code": "InvalidInstanceId.NotFound", "Message": "The specified instance does not exist."}
+		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
 	if f.jobs[id] == nil {
 		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
@@ -107,31 +148,45 @@ func (f *Fleet) create(r *Request) (int, any) {
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
 }
 
-// recorded reads a recorded response body with the instance's IDs in it.
-func (f *Fleet) recorded(file, instanceID string) (map[string]any, error) {
-	_, _, body, err := ReadRecorded(filepath.Join(f.srv.Dir, file))
-	if err != nil {
-		return nil, err
+func apiError(requestID, code, message string) map[string]string {
+	return map[string]string{"RequestId": requestID, "Code": code, "Message": message}
+}
+
+// body reads a recorded response body with the instance's IDs in it; the
+// files are read once.
+func (f *Fleet) body(file, instanceID string) (map[string]any, error) {
+	f.mu.Lock()
+	raw, ok := f.recorded[file]
+	f.mu.Unlock()
+	if !ok {
+		_, _, b, err := ReadRecorded(filepath.Join(f.srv.Dir, file))
+		if err != nil {
+			return nil, err
+		}
+		raw = string(b)
+		f.mu.Lock()
+		f.recorded[file] = raw
+		f.mu.Unlock()
 	}
-	s := strings.NewReplacer(recordedInstance, instanceID, recordedDisk, FleetDisk(instanceID)).Replace(string(body))
+	s := strings.NewReplacer(recordedInstance, instanceID, recordedDisk, FleetDisk(instanceID)).Replace(raw)
 	var m map[string]any
 	return m, json.Unmarshal([]byte(s), &m)
 }
 
-// perInstance answers a lookup by InstanceId: the recorded file under the
-// instance's IDs, or the empty answer for an instance not in the fleet.
-func (f *Fleet) perInstance(file, none string) func(*Request) (int, any) {
-	return func(r *Request) (int, any) {
-		id, answer := r.Params.Get("InstanceId"), file
-		if !f.known(id) {
-			answer = none
-		}
-		m, err := f.recorded(answer, id)
-		if err != nil {
-			return 500, map[string]string{"Code": "FleetMisconfigured", "Message": err.Error()}
-		}
-		return 200, m
+// items are the elements of a recorded list (Instances.Instance ...).
+func (f *Fleet) items(file, instanceID, outer, inner string) ([]any, error) {
+	m, err := f.body(file, instanceID)
+	if err != nil {
+		return nil, err
 	}
+	list, _ := m[outer].(map[string]any)[inner].([]any)
+	return list, nil
+}
+
+func (f *Fleet) instanceIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.order)
 }
 
 func (f *Fleet) known(id string) bool {
@@ -140,58 +195,288 @@ func (f *Fleet) known(id string) bool {
 	return f.instances[id]
 }
 
+// page is one page of a list and what to say about the rest.
+type page struct {
+	items []any
+	next  string // NextToken, "" at the end
+	total int
+}
+
+// byToken pages items by MaxResults (min-max, default 10) and NextToken.
+func (f *Fleet) byToken(r *Request, n int, minSize, maxSize int, item func(i int) (any, error)) (page, map[string]string, error) {
+	size := 10
+	if v := r.Params.Get("MaxResults"); v != "" {
+		var err error
+		if size, err = strconv.Atoi(v); err != nil || size < minSize || size > maxSize {
+			return page{}, apiError("FLEET-PAGE", "InvalidParameter.MaxResults", fmt.Sprintf("MaxResults must be %d to %d, not %q", minSize, maxSize, v)), nil
+		}
+	}
+	if f.PageLimit > 0 {
+		size = min(size, f.PageLimit)
+	}
+	start := 0
+	if tok := r.Params.Get("NextToken"); tok != "" {
+		var err error
+		if start, err = strconv.Atoi(strings.TrimPrefix(tok, "fleet-")); err != nil || start < 0 || start > n {
+			return page{}, apiError("FLEET-PAGE", "InvalidParameter.NextToken", "unknown NextToken "+tok), nil
+		}
+	}
+	p := page{total: n}
+	for i := start; i < min(start+size, n); i++ {
+		v, err := item(i)
+		if err != nil {
+			return page{}, nil, err
+		}
+		p.items = append(p.items, v)
+	}
+	if start+size < n {
+		p.next = fmt.Sprintf("fleet-%d", start+size)
+	}
+	return p, nil, nil
+}
+
+// byNumber pages items by PageNumber (from 1) and PageSize (1-maxSize, default 10).
+func (f *Fleet) byNumber(r *Request, items []any, maxSize int) (page, map[string]string, int, int) {
+	size, number := 10, 1
+	if v := r.Params.Get("PageSize"); v != "" {
+		var err error
+		if size, err = strconv.Atoi(v); err != nil || size < 1 || size > maxSize {
+			return page{}, apiError("FLEET-PAGE", "InvalidParameter.PageSize", fmt.Sprintf("PageSize must be 1 to %d, not %q", maxSize, v)), 0, 0
+		}
+	}
+	if v := r.Params.Get("PageNumber"); v != "" {
+		var err error
+		if number, err = strconv.Atoi(v); err != nil || number < 1 {
+			return page{}, apiError("FLEET-PAGE", "InvalidParameter.PageNumber", "PageNumber must be at least 1, not "+v), 0, 0
+		}
+	}
+	if f.PageLimit > 0 {
+		size = min(size, f.PageLimit) // the answer's PageSize says so
+	}
+	start := (number - 1) * size
+	p := page{total: len(items)}
+	if start < len(items) {
+		p.items = items[start:min(start+size, len(items))]
+	}
+	return p, nil, number, size
+}
+
+func missingRegion(r *Request) map[string]string {
+	if r.Params.Get("RegionId") == "" {
+		return apiError("FLEET-REGION", "MissingRegionId", "RegionId is mandatory for this action.")
+	}
+	return nil
+}
+
+func misconfigured(err error) (int, any) {
+	return 500, apiError("FLEET", "FleetMisconfigured", err.Error())
+}
+
 func (f *Fleet) describeInstances(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
 	var ids []string
-	_ = json.Unmarshal([]byte(r.Params.Get("InstanceIds")), &ids)
-	var list []any
+	if v := r.Params.Get("InstanceIds"); v != "" {
+		if err := json.Unmarshal([]byte(v), &ids); err != nil {
+			return 400, apiError("FLEET-INSTANCES", "InvalidInstanceIds.Malformed", "InstanceIds is not a JSON array of strings")
+		}
+		if len(ids) > 100 {
+			return 400, apiError("FLEET-INSTANCES", "InvalidInstanceIds.ValueNotSupported", fmt.Sprintf("InstanceIds takes at most 100 IDs, not %d", len(ids)))
+		}
+	} else {
+		ids = f.instanceIDs()
+	}
+	zone := r.Params.Get("ZoneId")
+	var match []string
 	for _, id := range ids {
-		if !f.known(id) {
+		if f.known(id) && (zone == "" || f.zoneOf(id) == zone) && f.hasTags(id, r) {
+			match = append(match, id)
+		}
+	}
+	p, bad, err := f.byToken(r, len(match), 1, 100, func(i int) (any, error) { return f.instance(match[i]) })
+	if err != nil {
+		return misconfigured(err)
+	}
+	if bad != nil {
+		return 400, bad
+	}
+	return 200, map[string]any{"RequestId": "FLEET-INSTANCES", "TotalCount": p.total, "NextToken": p.next,
+		"Instances": map[string]any{"Instance": nonNil(p.items)}}
+}
+
+func (f *Fleet) hasTags(id string, r *Request) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for n := 1; ; n++ {
+		key := r.Params.Get(fmt.Sprintf("Tag.%d.Key", n))
+		if key == "" {
+			return true
+		}
+		v, ok := f.tags[id][key]
+		if want := r.Params.Get(fmt.Sprintf("Tag.%d.Value", n)); !ok || (want != "" && v != want) {
+			return false
+		}
+	}
+}
+
+// zoneOf is where the instance is now: its job's target zone once the job ended well.
+func (f *Fleet) zoneOf(id string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
+		return j.zone
+	}
+	return "cn-hangzhou-h"
+}
+
+func (f *Fleet) instance(id string) (any, error) {
+	list, err := f.items("ecs/DescribeInstances.healthy.http", id, "Instances", "Instance")
+	if err != nil || len(list) == 0 {
+		return nil, fmt.Errorf("no instance in the recorded answer: %v", err)
+	}
+	inst := list[0].(map[string]any)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
+		inst["ZoneId"] = j.zone
+		if j.instanceType != "" {
+			inst["InstanceType"] = j.instanceType
+		}
+		if t, ok := f.endTypes[id]; ok {
+			inst["InstanceType"] = t
+		}
+	}
+	return inst, nil
+}
+
+func (f *Fleet) describeDisks(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
+	var owners []string // the instances whose disks are listed, one disk each
+	switch {
+	case r.Params.Get("InstanceId") != "":
+		if id := r.Params.Get("InstanceId"); f.known(id) {
+			owners = []string{id}
+		}
+	case r.Params.Get("DiskIds") != "":
+		var ids []string
+		if err := json.Unmarshal([]byte(r.Params.Get("DiskIds")), &ids); err != nil || len(ids) > 100 {
+			return 400, apiError("FLEET-DISKS", "InvalidDiskIds.ValueNotSupported", "DiskIds must be a JSON array of at most 100 IDs")
+		}
+		for _, inst := range f.instanceIDs() {
+			if slices.Contains(ids, FleetDisk(inst)) {
+				owners = append(owners, inst)
+			}
+		}
+	default:
+		zone := r.Params.Get("ZoneId")
+		for _, inst := range f.instanceIDs() {
+			if zone == "" || f.zoneOf(inst) == zone {
+				owners = append(owners, inst)
+			}
+		}
+	}
+	p, bad, err := f.byToken(r, len(owners), 10, 500, func(i int) (any, error) {
+		list, err := f.items("ecs/DescribeDisks.healthy.http", owners[i], "Disks", "Disk")
+		if err != nil || len(list) != 1 {
+			return nil, fmt.Errorf("want one disk in the recorded answer: %v", err)
+		}
+		return list[0], nil
+	})
+	if err != nil {
+		return misconfigured(err)
+	}
+	if bad != nil {
+		return 400, bad
+	}
+	return 200, map[string]any{"RequestId": "FLEET-DISKS", "TotalCount": p.total, "NextToken": p.next, "Disks": map[string]any{"Disk": nonNil(p.items)}}
+}
+
+// snapshotsPerInstance is how many snapshots the recorded answer has for each
+// instance's disk.
+const snapshotsPerInstance = 2
+
+func (f *Fleet) describeSnapshots(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
+	owners := f.instanceIDs()
+	if id := r.Params.Get("InstanceId"); id != "" {
+		owners = nil
+		if f.known(id) {
+			owners = []string{id}
+		}
+	}
+	var since time.Time
+	for n := 1; r.Params.Get(fmt.Sprintf("Filter.%d.Key", n)) != ""; n++ {
+		if r.Params.Get(fmt.Sprintf("Filter.%d.Key", n)) != "CreationStartTime" {
 			continue
 		}
-		m, err := f.recorded("ecs/DescribeInstances.healthy.http", id)
+		v := r.Params.Get(fmt.Sprintf("Filter.%d.Value", n))
+		t, err := time.Parse("2006-01-02T15:04Z", v)
 		if err != nil {
-			return 500, map[string]string{"Code": "FleetMisconfigured", "Message": err.Error()}
+			return 400, apiError("FLEET-SNAPSHOTS", "InvalidParameter.Filter", "Filter value must be yyyy-MM-ddTHH:mmZ, not "+v)
 		}
-		inst := m["Instances"].(map[string]any)["Instance"].([]any)[0].(map[string]any)
-		f.mu.Lock()
-		if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
-			inst["ZoneId"] = j.zone
-			if j.instanceType != "" {
-				inst["InstanceType"] = j.instanceType
-			}
-			if t, ok := f.endTypes[id]; ok {
-				inst["InstanceType"] = t
-			}
-		}
-		f.mu.Unlock()
-		list = append(list, inst)
+		since = t
 	}
-	return 200, map[string]any{"RequestId": "FLEET-INSTANCES", "TotalCount": len(list), "PageNumber": 1, "PageSize": 100,
-		"Instances": map[string]any{"Instance": list}}
+	var all []any
+	for _, id := range owners {
+		list, err := f.items("ecs/DescribeSnapshots.recent.http", id, "Snapshots", "Snapshot")
+		if err != nil || len(list) != snapshotsPerInstance {
+			return misconfigured(fmt.Errorf("want %d snapshots in the recorded answer: %v", snapshotsPerInstance, err))
+		}
+		for _, s := range list {
+			created, _ := time.Parse(time.RFC3339, s.(map[string]any)["CreationTime"].(string))
+			if !created.Before(since) {
+				all = append(all, s)
+			}
+		}
+	}
+	p, bad, _ := f.byToken(r, len(all), 1, 100, func(i int) (any, error) { return all[i], nil })
+	if bad != nil {
+		return 400, bad
+	}
+	return 200, map[string]any{"RequestId": "FLEET-SNAPSHOTS", "TotalCount": p.total, "NextToken": p.next, "Snapshots": map[string]any{"Snapshot": nonNil(p.items)}}
+}
+
+// listParams returns the values of a 1-based list parameter (JobId.1 ...).
+func listParams(r *Request, name string) []string {
+	var out []string
+	for i := 1; r.Params.Get(fmt.Sprintf("%s.%d", name, i)) != ""; i++ {
+		out = append(out, r.Params.Get(fmt.Sprintf("%s.%d", name, i)))
+	}
+	return out
 }
 
 func (f *Fleet) describeJobs(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
+	jobIDs, instIDs := listParams(r, "JobId"), listParams(r, "InstanceId")
+	if len(jobIDs) > 50 || len(instIDs) > 50 {
+		return 400, apiError("FLEET-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 values")
+	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	var list []any
-	if r.Params.Get("JobId.1") != "" {
-		for i := 1; r.Params.Get(fmt.Sprintf("JobId.%d", i)) != ""; i++ {
-			id := r.Params.Get(fmt.Sprintf("JobId.%d", i))
-			for inst, j := range f.jobs {
-				if j.id == id {
-					j.ended = true
-					list = append(list, f.jobView(inst, j))
-				}
-			}
+	for _, inst := range f.order {
+		j := f.jobs[inst]
+		if j == nil || (len(instIDs) > 0 && !slices.Contains(instIDs, inst)) || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+			continue
 		}
-	} else if inst := r.Params.Get("InstanceId.1"); f.jobs[inst] != nil {
-		list = append(list, f.jobView(inst, f.jobs[inst]))
+		if len(jobIDs) > 0 {
+			j.ended = true // the first poll by ID finds the job at its end
+		}
+		list = append(list, f.jobView(inst, j))
 	}
-	if list == nil {
-		list = []any{}
+	f.mu.Unlock()
+	p, bad, number, size := f.byNumber(r, list, 50)
+	if bad != nil {
+		return 400, bad
 	}
-	return 200, map[string]any{"RequestId": "FLEET-JOBS", "TotalCount": len(list), "PageNumber": 1, "PageSize": 50,
-		"ReplicationJobs": map[string]any{"ReplicationJob": list}}
+	return 200, map[string]any{"RequestId": "FLEET-JOBS", "TotalCount": p.total, "PageNumber": number, "PageSize": size,
+		"ReplicationJobs": map[string]any{"ReplicationJob": nonNil(p.items)}}
 }
 
 func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
@@ -205,4 +490,47 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 		v["Status"], v["BusinessStatus"], v["Progress"], v["EndTime"] = "Finished", "Cleaning", 100, "2026-11-27T15:40:10Z"
 	}
 	return v
+}
+
+// fleetVSwitchFiles hold the recorded vSwitches of the fleet's VPC.
+var fleetVSwitchFiles = []string{"vpc/DescribeVSwitches.target.http", "vpc/DescribeVSwitches.vpc-in-zone-i.http", "vpc/DescribeVSwitches.current-zone-h.http"}
+
+func (f *Fleet) describeVSwitches(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
+	var all []any
+	seen := map[string]bool{}
+	for _, file := range fleetVSwitchFiles {
+		list, err := f.items(file, recordedInstance, "VSwitches", "VSwitch")
+		if err != nil {
+			return misconfigured(err)
+		}
+		for _, v := range list {
+			m := v.(map[string]any)
+			id, _ := m["VSwitchId"].(string)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if (r.Params.Get("VSwitchId") == "" || r.Params.Get("VSwitchId") == id) &&
+				(r.Params.Get("VpcId") == "" || r.Params.Get("VpcId") == m["VpcId"]) &&
+				(r.Params.Get("ZoneId") == "" || r.Params.Get("ZoneId") == m["ZoneId"]) {
+				all = append(all, m)
+			}
+		}
+	}
+	p, bad, number, size := f.byNumber(r, all, 50)
+	if bad != nil {
+		return 400, bad
+	}
+	return 200, map[string]any{"RequestId": "FLEET-VSWITCHES", "TotalCount": p.total, "PageNumber": number, "PageSize": size,
+		"VSwitches": map[string]any{"VSwitch": nonNil(p.items)}}
+}
+
+func nonNil(items []any) []any {
+	if items == nil {
+		return []any{}
+	}
+	return items
 }

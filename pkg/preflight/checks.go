@@ -355,7 +355,7 @@ func (in *Input) vswitchChoices() string {
 	}
 	var usable []string
 	for _, v := range zv.VSwitches {
-		if v.VSwitchID == s.TargetVSwitch || v.AvailableIPs <= 0 {
+		if v.VSwitchID == s.TargetVSwitch || v.AvailableIPs <= 0 || v.Status != VSwitchAvailable {
 			continue
 		}
 		name := ""
@@ -388,6 +388,17 @@ func (in *Input) targetVSwitch() (*facts.VSwitch, *Result) {
 	return nil, &r
 }
 
+// VSwitchAvailable is the Status of a vSwitch that instances can be placed in
+// (Pending while it is being created).
+const VSwitchAvailable = "Available"
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "of unknown status"
+	}
+	return s
+}
+
 func checkVSwitchZone(in *Input) Result {
 	s := in.Spec
 	if in.Offline {
@@ -409,6 +420,10 @@ func checkVSwitchZone(in *Input) Result {
 	}
 	if v.ZoneID != s.TargetZone {
 		return fail(in.vswitchChoices(), "vSwitch %s is in %s, not in %s", v.VSwitchID, v.ZoneID, s.TargetZone)
+	}
+	if v.Status != VSwitchAvailable {
+		return fail("wait until it is Available (aliyun vpc DescribeVSwitches --VSwitchId "+v.VSwitchID+"), or "+in.vswitchChoices(),
+			"vSwitch %s is %s, not %s: no instance can be placed in it", v.VSwitchID, orUnknown(v.Status), VSwitchAvailable)
 	}
 	return pass("%s is in %s", v.VSwitchID, v.ZoneID)
 }
@@ -635,6 +650,8 @@ func checkRecentSnapshot(in *Input) Result {
 	for _, d := range in.Facts.Disks {
 		sn, ok := newest[d.DiskID]
 		switch {
+		case !ok && !in.Facts.SnapshotsSince.IsZero():
+			stale = append(stale, d.DiskID+" (none since "+in.Facts.SnapshotsSince.UTC().Format("2006-01-02 15:04")+" UTC)")
 		case !ok:
 			stale = append(stale, d.DiskID+" (no snapshot)")
 		case in.Now.Sub(sn.CreationTime) > SnapshotMaxAge:

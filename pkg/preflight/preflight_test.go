@@ -24,7 +24,7 @@ func healthy() *facts.Facts {
 			InstanceTypeFamily: "ecs.g7", SpotStrategy: "NoSpot", NetworkType: "vpc", ChargeType: "PostPaid", VpcID: "vpc-1"},
 		Disks:       []facts.Disk{{DiskID: "d-1", Type: "system", Category: "cloud_essd", PerformanceLevel: "PL0", SizeGiB: 40}},
 		Snapshots:   []facts.Snapshot{{SnapshotID: "s-1", SourceDiskID: "d-1", Status: "accomplished", CreationTime: now.Add(-time.Hour)}},
-		VSwitch:     &facts.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", AvailableIPs: 10},
+		VSwitch:     &facts.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", Status: "Available", AvailableIPs: 10},
 		Stock:       &facts.Stock{ZoneID: "cn-hangzhou-i", ZoneStatus: "Available", Types: map[string]string{"ecs.g7.large": "Available", "ecs.g7.xlarge": "Available"}},
 		FamilyTypes: &facts.FamilyTypes{Family: "ecs.g7", Types: []facts.InstanceType{{InstanceTypeID: "ecs.g7.large", CPU: 2, MemoryGiB: 8}, {InstanceTypeID: "ecs.g7.xlarge", CPU: 4, MemoryGiB: 16}}},
 	}
@@ -219,13 +219,36 @@ func TestVSwitchChoices(t *testing.T) {
 	f := healthy()
 	f.VSwitch = nil
 	f.ZoneVSwitches = &facts.ZoneVSwitches{VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", VSwitches: []facts.VSwitch{
-		{VSwitchID: "vsw-a", Name: "app", CidrBlock: "10.0.1.0/24", AvailableIPs: 250},
-		{VSwitchID: "vsw-full", CidrBlock: "10.0.2.0/28", AvailableIPs: 0},
+		{VSwitchID: "vsw-a", Name: "app", CidrBlock: "10.0.1.0/24", Status: "Available", AvailableIPs: 250},
+		{VSwitchID: "vsw-full", CidrBlock: "10.0.2.0/28", Status: "Available", AvailableIPs: 0},
+		{VSwitchID: "vsw-new", CidrBlock: "10.0.3.0/24", Status: "Pending", AvailableIPs: 252},
 	}}
 	s := spec()
 	s.TargetVSwitch = ""
 	r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), VSwitchZone)
-	if r.Status != Fail || !strings.Contains(r.Hint, `vsw-a "app" 10.0.1.0/24, 250 free IPs`) || strings.Contains(r.Hint, "vsw-full") {
-		t.Errorf("missing vSwitch: %+v", r)
+	if r.Status != Fail || !strings.Contains(r.Hint, `vsw-a "app" 10.0.1.0/24, 250 free IPs`) || strings.Contains(r.Hint, "vsw-full") || strings.Contains(r.Hint, "vsw-new") {
+		t.Errorf("missing vSwitch: %+v; want vsw-a offered, not the full or the pending one", r)
+	}
+}
+
+// A vSwitch that is not Available (Pending while it is created) takes no
+// instance: vswitch-zone fails.
+func TestVSwitchNotAvailable(t *testing.T) {
+	f := healthy()
+	f.VSwitch.Status = "Pending"
+	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), VSwitchZone)
+	if r.Status != Fail || !strings.Contains(r.Message, "vsw-1 is Pending, not Available") {
+		t.Errorf("pending vSwitch: %+v; want a failure that says so", r)
+	}
+}
+
+// A batch reads only the region's recent snapshots: a disk without one is
+// reported as having none since then, not none at all.
+func TestRecentSnapshotOfABatchRead(t *testing.T) {
+	f := healthy()
+	f.Snapshots, f.SnapshotsSince = nil, now.Add(-SnapshotMaxAge)
+	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
+	if r.Status != Warn || !strings.Contains(r.Message, "d-1 (none since 2026-11-26 12:00 UTC)") {
+		t.Errorf("recent-snapshot: %+v", r)
 	}
 }

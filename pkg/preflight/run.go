@@ -48,12 +48,8 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 		Now: now,
 	}
 	if !req.Offline {
-		target := facts.Target{InstanceID: req.Spec.InstanceID, Zone: req.Spec.TargetZone, VSwitchID: req.Spec.TargetVSwitch}
-		if !ZoneInRegion(req.Spec) {
-			target.Zone = "" // region-zone fails; asking about the zone would only fail the call
-		}
 		var err error
-		if in.Facts, err = g.Gather(ctx, target); err != nil {
+		if in.Facts, err = g.Gather(ctx, TargetOf(req.Spec)); err != nil {
 			return nil, err
 		}
 	}
@@ -63,6 +59,15 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 		rep.CurrentInstanceType = in.Facts.Instance.InstanceType
 	}
 	return rep, nil
+}
+
+// TargetOf is what the preflight of the spec reads.
+func TargetOf(s *migration.Spec) facts.Target {
+	t := facts.Target{InstanceID: s.InstanceID, Zone: s.TargetZone, VSwitchID: s.TargetVSwitch, InstanceType: s.TargetInstanceType}
+	if !ZoneInRegion(s) {
+		t.Zone = "" // region-zone fails; asking about the zone would only fail the call
+	}
+	return t
 }
 
 // impactFacts picks from the gathered facts what the impact estimate needs.

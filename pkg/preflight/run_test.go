@@ -25,7 +25,7 @@ func TestRunGathersAndReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := facts.Target{InstanceID: "i-1", Zone: "cn-hangzhou-i", VSwitchID: "vsw-1"}
+	want := facts.Target{InstanceID: "i-1", Zone: "cn-hangzhou-i", VSwitchID: "vsw-1", InstanceType: "ecs.g7.xlarge"}
 	if len(asked) != 1 || asked[0] != want {
 		t.Errorf("gathered %+v; want once %+v", asked, want)
 	}

@@ -116,7 +116,7 @@ func rememberOutlivesAnAbandonedLookup(t *testing.T) {
 
 // newTestGatherer is a gatherer whose ECS, VPC and SMC endpoints are a fake
 // server answering the recorded healthy instance.
-func newTestGatherer(t testing.TB) (*Gatherer, *fakeapi.Server) {
+func newTestGatherer(t testing.TB) (*Fleet, *fakeapi.Server) {
 	t.Helper()
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
 	srv.Always("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.healthy.http"})
@@ -142,7 +142,7 @@ func newTestGatherer(t testing.TB) (*Gatherer, *fakeapi.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewGatherer(c), srv
+	return NewFleet(c, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)), srv
 }
 
 func str(s string) *string { return &s }
@@ -179,11 +179,16 @@ func TestGatherReadsEachFactOnce(t *testing.T) {
 func TestGatherSharesAcrossMigrations(t *testing.T) {
 	const migrations = 8
 	g, srv := newTestGatherer(t)
-	srv.Always("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.healthy.http", Barrier: fakeapi.NewBarrier(migrations)})
+	var ids []string
+	for n := range migrations {
+		ids = append(ids, fakeapi.FleetInstance(n+1))
+	}
+	fakeapi.NewFleet(srv, ids...)
+	srv.Hold("DescribeInstances", fakeapi.NewBarrier(migrations))
 	var wg sync.WaitGroup
-	for range migrations {
+	for _, id := range ids {
 		wg.Go(func() {
-			if _, err := g.Gather(context.Background(), facts.Target{InstanceID: "i-bp1ff25rzvnul6kr0001", Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
+			if _, err := g.Gather(context.Background(), facts.Target{InstanceID: id, Zone: "cn-hangzhou-i", VSwitchID: "vsw-bp1mxqnssl8nafltc0001"}); err != nil {
 				t.Error(err)
 			}
 		})
