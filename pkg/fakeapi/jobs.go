@@ -18,9 +18,10 @@ import (
 type Jobs struct {
 	srv *Server
 
-	mu   sync.Mutex
-	jobs map[string]*ModelJob
-	ids  []string // in the order added
+	mu     sync.Mutex
+	jobs   map[string]*ModelJob
+	ids    []string // in the order added
+	finish bool     // a read by JobId.N finds a Running or Waiting job Finished
 }
 
 // ModelJob is one job of the model.
@@ -68,6 +69,39 @@ func (m *Jobs) Status(id string) (string, bool) {
 	return "", false
 }
 
+// FinishWhenPolled makes a Running or Waiting job Finished when it is read
+// by its ID (a wait's poll), so that following a job ends.
+func (m *Jobs) FinishWhenPolled() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.finish = true
+}
+
+// Remove deletes a job from the model behind the client's back (in the
+// console, say).
+func (m *Jobs) Remove(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.jobs, id)
+}
+
+// Track wraps a create step (Fleet.Created, say): a job it answers with
+// becomes a Running job of the model.
+func (m *Jobs) Track(create Step) Step {
+	return Step{Drop: create.Drop, Respond: func(r *Request) (int, any) {
+		status, body := create.Respond(r)
+		if b, ok := body.(map[string]string); ok && status == 200 {
+			m.mu.Lock()
+			if _, known := m.jobs[b["JobId"]]; !known {
+				m.ids = append(m.ids, b["JobId"])
+				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing"}
+			}
+			m.mu.Unlock()
+		}
+		return status, body
+	}}
+}
+
 // LoseAnswer makes the next request of action (StartReplicationJob or
 // DeleteReplicationJob) take effect and then drops its connection: the client
 // never learns that it did.
@@ -102,6 +136,9 @@ func (m *Jobs) describe(r *Request) (int, any) {
 		if j == nil || (len(ids) > 0 && !slices.Contains(ids, id)) || (len(insts) > 0 && !slices.Contains(insts, j.InstanceID)) ||
 			(r.Params.Get("Status") != "" && r.Params.Get("Status") != j.Status) {
 			continue
+		}
+		if m.finish && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
+			j.Status, j.BusinessStatus, j.Progress = "Finished", "Cleaning", 100
 		}
 		list = append(list, j.view())
 	}
@@ -200,8 +237,4 @@ func badPage(r *Request) string {
 		}
 	}
 	return ""
-}
-
-func apiError(requestID, code, message string) map[string]string {
-	return map[string]string{"RequestId": requestID, "HostId": "smc.aliyuncs.com", "Code": code, "Message": message}
 }
