@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -274,11 +273,10 @@ func TestCreateDryRun(t *testing.T) {
 			script: withFacts(map[string][]fakeapi.Step{"DescribeAvailableResource": {
 				{File: "ecs/DescribeAvailableResource.throttled.http"}, ecsFile("DescribeAvailableResource.zone-i")}})},
 		{name: "lookup-denied", args: dryRun(nil, "-o", "json"),
-			// Only after the other lookup of the round is answered, so that the
-			// error cancels nothing that is still under way.
-			script: withFacts(answeredInOrder(
-				"DescribeInstanceTypes", "ecs/DescribeInstanceTypes.g7.http",
-				"DescribeAvailableResource", "ecs/DescribeAvailableResource.forbidden.http")),
+			// Every read of the wave arrives before any is answered, so that the
+			// denial cancels none still under way and the requests are the same each run.
+			script: heldTogether(withFacts(map[string][]fakeapi.Step{
+				"DescribeAvailableResource": {ecsFile("DescribeAvailableResource.forbidden")}})),
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				if res.code != cmdutil.ExitAuth {
 					t.Errorf("exit %d; want %d", res.code, cmdutil.ExitAuth)
@@ -391,23 +389,13 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 
 // answeredInOrder answers two concurrent lookups from recorded files, the
 // second only once the first was answered: a barrier, not a delay.
-func answeredInOrder(firstAction, firstFile, secondAction, secondFile string) map[string][]fakeapi.Step {
-	answered := make(chan struct{})
-	recorded := func(file string) (int, any) {
-		status, _, body, err := fakeapi.ReadRecorded(filepath.Join(repoRoot, "testdata", "api", file))
-		if err != nil {
-			return 500, map[string]string{"Code": "FakeMisconfigured", "Message": err.Error()}
-		}
-		return status, json.RawMessage(body)
+// heldTogether holds the first answer of every action until all of them have
+// arrived: one parallel wave, answered only once it is all in flight.
+func heldTogether(script map[string][]fakeapi.Step) map[string][]fakeapi.Step {
+	b := fakeapi.NewBarrier(len(script))
+	for action, steps := range script {
+		steps[0].Barrier = b
+		script[action] = steps
 	}
-	return map[string][]fakeapi.Step{
-		firstAction: {{Respond: func(*fakeapi.Request) (int, any) {
-			defer close(answered)
-			return recorded(firstFile)
-		}}},
-		secondAction: {{Respond: func(*fakeapi.Request) (int, any) {
-			<-answered
-			return recorded(secondFile)
-		}}},
-	}
+	return script
 }
