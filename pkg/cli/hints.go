@@ -16,7 +16,7 @@ var apiHints = map[string]string{
 		"An administrator creates it once: in the RAM console (Roles, create a service-linked role for Server Migration Center), " +
 		"or by accepting the authorization prompt of the SMC console; this needs ram:CreateServiceLinkedRole. Then repeat the command.",
 	"QuotaExceeded.ReplicationJob": "The account has as many replication jobs as its quota allows. Let running jobs finish " +
-		"(zonemove list), delete old ones in the SMC console, or submit a ticket to raise the quota.",
+		"(zonemove list), delete old ones that will not be resumed (zonemove delete JOB_ID), or submit a ticket to raise the quota.",
 	"SignatureDoesNotMatch": "The request signature was refused: check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
 		"or the profile's) for typos or whitespace, and that this machine's clock is correct (the signature carries the time).",
 	"IncompleteSignature":          "The request signature was refused: check the AccessKey secret and this machine's clock.",

@@ -307,8 +307,14 @@ func hintWalks() []hintWalk {
 			sites:   []hintSite{"pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
 		hintWalk{name: "create-other-family", world: jobWorld(""), args: walkCreateArgs("--dry-run", "--target-instance-type", "ecs.c7.large"),
 			sites: []hintSite{"pkg/preflight/checks.go checkTypeFamily types"}},
-		hintWalk{name: "create-quota", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob.http"),
-			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
+		// The quota is full of jobs, among them an old one of another instance.
+		hintWalk{name: "create-quota", world: scripted(func(srv *fakeapi.Server) *fakeapi.Jobs {
+			_, m := newWalkWorld(srv, "")
+			m.Add(jobN(2), fakeapi.FleetInstance(2), "InError")
+			return m
+		}, "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob.http"),
+			args: walkCreateArgs("--yes"), fill: map[string][]string{"JOB_ID": {jobN(2)}},
+			sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/hints.go - delete", "pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
 		hintWalk{name: "create-duplicate-name", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.ReplicationJobName.Duplicate.http"),
 			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - list"}},
 		hintWalk{name: "create-source-state", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.SourceServerState.Invalid.http"),
