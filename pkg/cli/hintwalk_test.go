@@ -36,6 +36,7 @@ type hintSite = string
 // notHints are literals that name a command without asking anyone to run it.
 var notHints = map[hintSite]string{
 	"pkg/batch/state.go (*LockedError).Error apply": "names the other apply that holds the lock",
+	"pkg/plan/manifest.go header plan":             "names the command that wrote the manifest",
 }
 
 // helpFields are cobra.Command fields whose text is help, not a hint
@@ -213,6 +214,8 @@ type hintWalk struct {
 	// fixes it: its failures are logged, and the test fails once it passes
 	// (remove the mark then).
 	deadEnd string
+	// written are files of that folder the run writes, read for hints too.
+	written []string
 	// accept lists exit codes, besides 0, that a named command may end with
 	// in this situation, with why.
 	accept map[int]string
@@ -366,6 +369,9 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
 			sites: []hintSite{"pkg/batch/runner.go (*Runner).changedFinding list"}},
+		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
+			files: map[string]string{}, written: []string{"planned.yaml"},
+			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
 	)
 	return walks
 }
@@ -468,6 +474,13 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 		w.setup(f, m, cancel)
 	}
 	code := Run(ctx, f, w.args)
+	for _, name := range w.written {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errOut.Write(b)
+	}
 	if w.noCreds { // the walked commands run as the operator will, with credentials
 		testEnv(t, srv, false)
 	}
@@ -492,6 +505,9 @@ func namedCommands(out string) []string {
 		parts := strings.Split(line, "zonemove ")
 		for _, p := range parts[1:] {
 			word := leadingWord(p)
+			if strings.HasPrefix(p[len(word):], ":") {
+				continue // "written by zonemove plan: ..." names, it does not ask
+			}
 			if c, _, err := root.Find([]string{word}); err == nil && c != root && c.Name() == word {
 				lines = append(lines, strings.TrimSpace(p))
 			}
@@ -525,6 +541,9 @@ func (w hintWalk) complete(t *testing.T, line string) []string {
 		fl := cmd.Flags().Lookup(name)
 		if fl == nil {
 			fl = root.PersistentFlags().Lookup(name)
+		}
+		if fl == nil && len(name) == 1 {
+			fl = cmd.Flags().ShorthandLookup(name)
 		}
 		return fl != nil && fl.NoOptDefVal == ""
 	}

@@ -77,20 +77,29 @@ type snapshotsRead struct {
 // needs them. Every list is read to its last page. What was read already is
 // not read again.
 func (f *Fleet) Prefetch(ctx context.Context, targets []facts.Target) error {
-	var ids []string
+	// ids are the instances to describe; need, those whose jobs, disks or
+	// snapshots are not known yet (SelectInstances described them already).
+	var ids, need []string
 	seen := map[string]bool{}
 	for _, t := range targets {
-		if !seen[t.InstanceID] && !f.shared.has(instanceKey(t.InstanceID)) {
-			seen[t.InstanceID] = true
-			ids = append(ids, t.InstanceID)
+		id := t.InstanceID
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !f.shared.has(instanceKey(id)) {
+			ids = append(ids, id)
+		}
+		if !f.shared.has(jobsKey(id)) || !f.shared.has(disksKey(id)) || !f.shared.has(snapshotsKey(id)) {
+			need = append(need, id)
 		}
 	}
-	bulk := len(ids) >= bulkFrom
+	bulk := len(need) >= bulkFrom
 
 	var recent snapshotsRead
 	wave1, ctx1 := errgroup.WithContext(ctx)
 	wave1.Go(func() error { _, err := f.instances(ctx1, ids); return err })
-	for chunk := range slices.Chunk(ids, smc.MaxJobIDs) {
+	for chunk := range slices.Chunk(need, smc.MaxJobIDs) {
 		wave1.Go(func() error { return f.jobs(ctx1, chunk) })
 	}
 	for _, id := range distinct(targets, func(t facts.Target) string { return t.VSwitchID }) {
@@ -106,7 +115,7 @@ func (f *Fleet) Prefetch(ctx context.Context, targets []facts.Target) error {
 			return nil
 		})
 	} else {
-		for _, id := range ids {
+		for _, id := range need {
 			wave1.Go(func() error { _, err := f.disks(ctx1, id); return err })
 			wave1.Go(func() error { _, err := f.snapshots(ctx1, id); return err })
 		}
@@ -124,7 +133,7 @@ func (f *Fleet) Prefetch(ctx context.Context, targets []facts.Target) error {
 	wave2, ctx2 := errgroup.WithContext(ctx)
 	if bulk {
 		byZone := map[string][]string{}
-		for _, id := range ids {
+		for _, id := range need {
 			if in := found[id]; in != nil {
 				byZone[in.ZoneID] = append(byZone[in.ZoneID], id)
 			} else {
