@@ -591,3 +591,29 @@ func (w hintWalk) complete(t *testing.T, line string) []string {
 func leadingWord(s string) string {
 	return s[:len(s)-len(strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz"))]
 }
+
+// TestHintParsing pins how a hint's command line is read: where it ends, and
+// what is filled in.
+func TestHintParsing(t *testing.T) {
+	out := "Hint: j-1: resume it with 'zonemove retry j-bp17bclvg344jlyt0001 --region cn-hangzhou', or delete it with " +
+		"'zonemove delete j-bp17bclvg344jlyt0001 --region cn-hangzhou' to start over\n" +
+		"Written by zonemove plan: 1 of 1 instances placed.\n" +
+		"Let running jobs finish (zonemove list), or (zonemove create --dry-run checks it first)\n" +
+		"  zonemove apply -f m.yaml --dry-run\n"
+	lines := namedCommands(out)
+	w := hintWalk{fill: map[string][]string{"JOB_ID": {"j-x"}}}
+	var got []string
+	for _, l := range lines {
+		got = append(got, strings.Join(w.complete(t, l), " "))
+	}
+	want := []string{
+		"apply -f m.yaml --dry-run --region cn-hangzhou",
+		"create --dry-run --region cn-hangzhou " + strings.Join(walkCreate, " "),
+		"delete j-bp17bclvg344jlyt0001 --region cn-hangzhou",
+		"list --region cn-hangzhou",
+		"retry j-bp17bclvg344jlyt0001 --region cn-hangzhou",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read the hints as\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
