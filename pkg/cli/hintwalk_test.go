@@ -536,6 +536,13 @@ func (w hintWalk) complete(t *testing.T, line string) []string {
 		t.Fatalf("hint %q names no command: %v", line, err)
 	}
 	argv := []string{name}
+	for len(words) > 1 && cmd.HasSubCommands() { // zonemove state forget ...
+		sub, _, err := cmd.Find([]string{strings.TrimRight(words[1], "'\",;:).")})
+		if err != nil || sub == cmd {
+			break
+		}
+		cmd, argv, words = sub, append(argv, sub.Name()), append(words[:1:1], words[2:]...)
+	}
 	id := regexp.MustCompile(`^[a-z]+-[a-z0-9-]+$|^[A-Z_]+(\.\.\.)?$|^\.\.\.$`)
 	takesValue := func(name string) bool {
 		fl := cmd.Flags().Lookup(name)
