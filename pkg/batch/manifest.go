@@ -417,12 +417,12 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 		}
 	case fieldAutoPay:
 		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
-			p.add(v.Line, path, "want true or false, not %s", describe(v))
+			p.add(v.Line, path, "want true or false, not %s", kindName(v))
 			return
 		}
 		var b bool
 		if err := v.Decode(&b); err != nil {
-			p.add(v.Line, path, "want true or false, not %s", describe(v))
+			p.add(v.Line, path, "want true or false, not %s", kindName(v))
 			return
 		}
 		s.AutoPay = &b
@@ -430,7 +430,7 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 		p.disks(s, v, path)
 	case fieldSkipChecks:
 		if v.Kind != yaml.SequenceNode {
-			p.add(v.Line, path, "want a list of check IDs, not %s", describe(v))
+			p.add(v.Line, path, "want a list of check IDs, not %s", kindName(v))
 			return
 		}
 		for i, c := range v.Content {
@@ -441,6 +441,10 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 			}
 			if !preflight.IsKnown(id) {
 				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "unknown check %q%s; known checks: %s", id, suggest(id, preflight.IDs), strings.Join(preflight.IDs, ", "))
+				continue
+			}
+			if why := preflight.UnskippableError(id); why != "" {
+				p.add(c.Line, fmt.Sprintf("%s[%d]", path, i), "%s", why)
 				continue
 			}
 			if !slices.Contains(mig.SkipChecks, id) {
@@ -454,7 +458,7 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 // disk at its own line.
 func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
 	if v.Kind != yaml.SequenceNode {
-		p.add(v.Line, path, "want a list of disks such as [{id: d-xxx, category: cloud_essd, performance_level: PL1}], not %s", describe(v))
+		p.add(v.Line, path, "want a list of disks such as [{id: d-xxx, category: cloud_essd, performance_level: PL1}], not %s", kindName(v))
 		return
 	}
 	seen := map[string]int{}
@@ -462,7 +466,7 @@ func (p *parser) disks(s *migration.Spec, v *yaml.Node, path string) {
 		n := resolve(raw)
 		dpath := fmt.Sprintf("%s[%d]", path, i)
 		if n.Kind != yaml.MappingNode {
-			p.add(n.Line, dpath, "want a mapping {id, category, performance_level}, not %s", describe(n))
+			p.add(n.Line, dpath, "want a mapping {id, category, performance_level}, not %s", kindName(n))
 			continue
 		}
 		before := len(p.err.Problems)
@@ -543,8 +547,6 @@ func kindName(n *yaml.Node) string {
 	}
 	return "an alias"
 }
-
-func describe(n *yaml.Node) string { return kindName(n) }
 
 func join(path, name string) string {
 	if path == "" {

@@ -17,7 +17,7 @@ defaults:
   auto_pay: false
   disks:
     - {id: d-bp1eeplkn4j29wf70009, category: cloud_essd}
-  skip_checks: [spot]
+  skip_checks: [vswitch-ips]
 migrations:
   - instance_id: i-bp1ff25rzvnul6kr0001
     target_instance_type: ecs.g7.xlarge
@@ -52,8 +52,8 @@ migrations:
 			t.Errorf("migration %d:\n got %+v\nwant %+v", i, got, w)
 		}
 	}
-	if got := m.Migrations[0].SkipChecks; !reflect.DeepEqual(got, []string{"spot"}) {
-		t.Errorf("skip_checks of 0 = %v; want the default [spot]", got)
+	if got := m.Migrations[0].SkipChecks; !reflect.DeepEqual(got, []string{"vswitch-ips"}) {
+		t.Errorf("skip_checks of 0 = %v; want the default [vswitch-ips]", got)
 	}
 	if got := m.Migrations[1].SkipChecks; len(got) != 0 {
 		t.Errorf("skip_checks of 1 = %v; want none (an empty list replaces the default)", got)
@@ -181,7 +181,7 @@ func TestParseAliases(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n",
-		"region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  disks: [{id: d-bp1eeplkn4j29wf70001, category: cloud_essd, performance_level: PL1}]\n  skip_checks: [spot]\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    auto_pay: false\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    target_vswitch: null\n",
+		"region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  disks: [{id: d-bp1eeplkn4j29wf70001, category: cloud_essd, performance_level: PL1}]\n  skip_checks: [vswitch-ips]\nmigrations:\n  - instance_id: i-bp1ff25rzvnul6kr0001\n    auto_pay: false\n  - instance_id: i-bp1ff25rzvnul6kr0002\n    target_vswitch: null\n",
 		"region: cn-hangzhou\nmigrations:\n  - instance_id: &a i-bp1ff25rzvnul6kr0001\n    target_zone: \"cn-hangzhou-i\n  - instance_id: *a\n",
 		"region: cn-hangzhou\nmigrations: [\n",
 		"- a\n- b\n",

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"golang.org/x/time/rate"
@@ -58,7 +59,9 @@ type Result struct {
 	// CurrentInstanceType is the instance's type before the move, from its
 	// preflight; "" when unknown or not checked.
 	CurrentInstanceType string
-	Err                 error
+	// Instance is the instance as its preflight read it, before the move.
+	Instance *facts.Instance
+	Err      error
 }
 
 // NotSentError is a create that this run did not send.
@@ -163,6 +166,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		}
 		checks := rep.Checks
 		res.CurrentInstanceType = rep.CurrentInstanceType
+		res.Instance = rep.Instance
 		if res.Resumed {
 			checks = ownJob(checks, res.ClientToken)
 		}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -253,8 +252,13 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		return o.finish(plan, o.preflightError(ctx, plan))
 	}
 	if plan.Count(batch.Planned) > 0 && !o.Yes {
-		o.printTable(o.IO.ErrOut, plan, false)
-		fmt.Fprintln(o.IO.ErrOut)
+		// Everything a person should weigh comes before the question:
+		// the plan, each migration's warnings, and what to prepare.
+		w, cs := o.IO.ErrOut, o.IO.StderrColorScheme()
+		o.printTable(w, cs, plan)
+		o.printDetails(w, cs, plan)
+		o.printAdvice(w, plan)
+		fmt.Fprintln(w)
 		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
 		if err != nil {
 			return err
@@ -293,8 +297,12 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 			if wantType == "" {
 				wantType = r.CurrentInstanceType // no type change asked: the type must stay
 			}
-			targets = append(targets, follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
-				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created})
+			t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
+			if r.Instance != nil {
+				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
+			}
+			targets = append(targets, t)
 		}
 	}
 	if len(targets) == 0 {
@@ -345,9 +353,13 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 		return err
 	}
 	if n := plan.Count(batch.Blocked); n > 0 {
+		where := "each has a hint above"
+		if o.Out.JSON() {
+			where = "each failing check of results[].checks has a hint"
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say (each has a hint above), or accept a preflight check with skip_checks in the manifest"}
+			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
 	}
 	return nil
 }
@@ -415,13 +427,15 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 	return o.Out.Render(o.document(plan), err, func() {
 		w := o.IO.Out
-		o.printTable(w, plan, true)
-		o.printDetails(w, plan)
+		cs := o.IO.ColorScheme()
+		o.printTable(w, cs, plan)
+		o.printDetails(w, cs, plan)
 		o.printAdvice(w, plan)
 		fmt.Fprintln(w)
 		if o.report != nil {
 			follow.PrintReport(o.IO, o.report, o.Now())
 			fmt.Fprintln(w)
+			o.printAddresses(w, plan)
 		}
 		fmt.Fprintln(w, o.summaryLine(plan))
 	})
@@ -516,52 +530,45 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 }
 
 // printTable writes one line per migration.
-func (o *ApplyOptions) printTable(w io.Writer, plan *batch.Plan, color bool) {
-	cs := o.IO.ColorScheme()
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	header := "INSTANCE\tTARGET ZONE\tTARGET TYPE\tSTATUS\tJOB ID\tFAILING CHECKS"
+func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *batch.Plan) {
+	t := newTable(w, "")
+	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
 	if o.report != nil {
-		header += "\tJOB STATUS"
+		header = append(header, "JOB STATUS")
 	}
-	fmt.Fprintln(tw, header)
+	t.row(header...)
 	for _, r := range plan.Results {
 		s := r.Migration.Spec
 		status := string(r.Status)
-		if color {
-			switch r.Status {
-			case batch.Created, batch.Exists:
-				status = cs.Green(status)
-			case batch.Blocked, batch.Failed:
-				status = cs.Red(status)
-			}
+		switch r.Status {
+		case batch.Created, batch.Exists:
+			status = cs.Green(status)
+		case batch.Blocked, batch.Failed:
+			status = cs.Red(status)
 		}
 		var failing []string
 		for _, c := range preflight.Failed(r.Checks) {
 			failing = append(failing, c.ID)
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ",")))
+		row := []string{s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
 		if o.report != nil {
 			js := "-"
 			if j := o.waitResult(r); j != nil {
-				js = j.Status
+				js = follow.ColorStatus(cs, j.Status)
 				if j.Failed() && j.Status == smc.StatusFinished {
-					js += " (not as asked)"
-				}
-				if color {
-					js = follow.ColorStatus(cs, js)
+					js = cs.Red(j.Status + " (not as asked)")
 				}
 			}
-			line += "\t" + js
+			row = append(row, js)
 		}
-		fmt.Fprintln(tw, line)
+		t.row(row...)
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // printDetails explains each migration that needs a word: failing and
 // skipped checks, errors, and creates resumed from an earlier run.
-func (o *ApplyOptions) printDetails(w io.Writer, plan *batch.Plan) {
-	cs := o.IO.ColorScheme()
+func (o *ApplyOptions) printDetails(w io.Writer, cs *iostreams.ColorScheme, plan *batch.Plan) {
 	for _, r := range plan.Results {
 		var notable []preflight.Result
 		for _, c := range r.Checks {
@@ -620,16 +627,16 @@ func (o *ApplyOptions) printAdvice(w io.Writer, plan *batch.Plan) {
 		return
 	}
 	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	t := newTable(w, "  ")
 	for _, id := range ids {
 		list := who[id]
 		shown := strings.Join(list[:min(len(list), 3)], ", ")
 		if len(list) > 3 {
 			shown += fmt.Sprintf(" and %d more", len(list)-3)
 		}
-		fmt.Fprintf(tw, "  %s\t%d of %d\t%s\n", id, len(list), len(plan.Results), shown)
+		t.row(id, fmt.Sprintf("%d of %d", len(list), len(plan.Results)), shown)
 	}
-	tw.Flush()
+	t.flush()
 }
 
 func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
@@ -643,7 +650,21 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
 	}
-	line := fmt.Sprintf("%d migrations: %s.", s.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	// Say which ones failed, so that the last line alone tells what to look at.
+	var failed []string
+	for _, r := range plan.Results {
+		if r.Status == batch.Failed {
+			failed = append(failed, r.Migration.Spec.InstanceID)
+		}
+	}
+	if len(failed) > 0 {
+		line += " (" + strings.Join(failed, ", ") + ")"
+	}
+	line += "."
+	if o.report != nil {
+		line += " " + o.jobsLine(plan)
+	}
 	switch {
 	case o.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
@@ -654,4 +675,53 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 		line += " State: " + o.StatePath
 	}
 	return line
+}
+
+// jobsLine sums up, after --wait, how the jobs ended, naming those that failed.
+func (o *ApplyOptions) jobsLine(plan *batch.Plan) string {
+	finished, notDone := 0, 0
+	var failed []string
+	for _, r := range plan.Results {
+		j := o.waitResult(r)
+		switch {
+		case j == nil:
+		case j.Failed():
+			failed = append(failed, r.Migration.Spec.InstanceID+" "+j.Brief())
+		case j.Done():
+			finished++
+		default:
+			notDone++
+		}
+	}
+	parts := []string{fmt.Sprintf("%d finished", finished)}
+	if len(failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), strings.Join(failed, ", ")))
+	}
+	if notDone > 0 {
+		parts = append(parts, fmt.Sprintf("%d not done", notDone))
+	}
+	return "Jobs: " + strings.Join(parts, ", ") + "."
+}
+
+// printAddresses maps, after --wait, each moved instance's old private IP to
+// its new one: what DNS records and allow-lists must follow.
+func (o *ApplyOptions) printAddresses(w io.Writer, plan *batch.Plan) {
+	t := newTable(w, "  ")
+	for _, r := range plan.Results {
+		j := o.waitResult(r)
+		if j == nil || j.Instance == nil || j.Instance.PrivateIP == "" {
+			continue
+		}
+		old := "-"
+		if j.Before != nil && j.Before.PrivateIP != "" {
+			old = j.Before.PrivateIP
+		}
+		t.row(r.Migration.Spec.InstanceID, old, "→", j.Instance.PrivateIP)
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Private IP addresses, old → new (update DNS records and allow-lists):")
+	t.flush()
+	fmt.Fprintln(w)
 }

@@ -486,7 +486,7 @@ func TestApplyWait(t *testing.T) {
 func TestApplyBadInput(t *testing.T) {
 	nothing := func(t *testing.T, srv *fakeapi.Server, _ string, res runResult) { nothingSent(t, srv, res) }
 	var cases []applyCase
-	for _, m := range []string{"unknown-fields", "duplicates", "missing-instance", "bad-values", "broken", "no-region"} {
+	for _, m := range []string{"unknown-fields", "duplicates", "missing-instance", "bad-values", "broken", "no-region", "unskippable"} {
 		cases = append(cases, applyCase{name: m, manifest: m + ".yaml", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}})
 	}
 	cases = append(cases,

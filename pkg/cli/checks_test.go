@@ -231,6 +231,19 @@ func TestChecks(t *testing.T) {
 // warning that says so, and the dry run passes.
 func TestChecksSkipOnRequest(t *testing.T) {
 	runGolden(t, concurrentPreflight([]cliCase{
+		// What the API cannot do cannot be accepted: a usage error, nothing sent.
+		{name: "unskippable", args: dryRun(nil, "--skip-check", "spot"), check: exitNothingSent(cmdutil.ExitUsage)},
+		{name: "unskippable-json", args: dryRun(nil, "--skip-check", "zone-change", "-o", "json"), check: exitNothingSent(cmdutil.ExitUsage)},
+		// A check that passes or only warns: the skip says it had nothing to skip.
+		{name: "skip-passing-check", args: dryRun(nil, "--skip-check", "vswitch-ips", "--skip-check", "private-ip"), script: healthyFacts(),
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				for _, want := range []string{"(--skip-check vswitch-ips had nothing to skip: the check passed)",
+					"(--skip-check private-ip had nothing to skip: the check only warns)"} {
+					if !strings.Contains(res.stdout, want) {
+						t.Errorf("no %q in\n%s", want, res.stdout)
+					}
+				}
+			}},
 		{name: "skip-active-job", args: dryRun(nil, "--skip-check", "active-job"),
 			script: withFacts(map[string][]fakeapi.Step{"DescribeReplicationJobs": {smcFile("DescribeReplicationJobs.instance-inerror")}}),
 			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
@@ -387,8 +400,6 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	}
 }
 
-// answeredInOrder answers two concurrent lookups from recorded files, the
-// second only once the first was answered: a barrier, not a delay.
 // heldTogether holds the first answer of every action until all of them have
 // arrived: one parallel wave, answered only once it is all in flight.
 func heldTogether(script map[string][]fakeapi.Step) map[string][]fakeapi.Step {
@@ -398,4 +409,14 @@ func heldTogether(script map[string][]fakeapi.Step) map[string][]fakeapi.Step {
 		script[action] = steps
 	}
 	return script
+}
+
+// exitNothingSent checks the exit code of a run that must send nothing.
+func exitNothingSent(code int) func(*testing.T, *fakeapi.Server, runResult) {
+	return func(t *testing.T, srv *fakeapi.Server, res runResult) {
+		t.Helper()
+		if res.code != code || len(srv.Requests()) != 0 {
+			t.Errorf("exit %d after %d requests; want %d and none", res.code, len(srv.Requests()), code)
+		}
+	}
 }

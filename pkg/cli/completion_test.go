@@ -53,9 +53,15 @@ func complete(t *testing.T, args ...string) ([]string, string) {
 
 func TestCompleteSkipCheckOffersCheckIDs(t *testing.T) {
 	got, _ := complete(t, "create", "--skip-check", "")
-	for _, id := range []string{"region-zone", "instance-status", "type-in-stock", "vswitch-ips", "disk-performance-level", "active-job"} {
+	for _, id := range []string{"instance-status", "type-in-stock", "vswitch-ips", "disk-performance-level", "active-job"} {
 		if !slices.Contains(got, id) {
 			t.Errorf("--skip-check completion lacks %q; got %q", id, got)
+		}
+	}
+	// The checks that cannot be skipped are not offered.
+	for _, id := range []string{"region-zone", "instance-found", "zone-change", "spot", "network-vpc", "network-extras"} {
+		if slices.Contains(got, id) {
+			t.Errorf("--skip-check completion offers %q, which cannot be skipped", id)
 		}
 	}
 }

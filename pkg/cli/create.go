@@ -8,7 +8,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -100,12 +99,12 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Offline, "offline", false, "with --dry-run: no network, no credentials; remote checks report skip")
 	fl.StringVar(&o.SourceInstanceType, "source-instance-type", "", "with --offline: the instance's current type")
 	fl.StringVar(&o.SourceZone, "source-zone", "", "with --offline: the instance's current zone")
-	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable)")
+	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable; not "+strings.Join(preflight.Unskippable(), ", ")+")")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
-	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(preflight.IDs...))
+	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
 	return cmd
 }
@@ -151,6 +150,9 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	for _, id := range o.SkipChecks {
 		if !preflight.IsKnown(id) {
 			return cmdutil.UsageErrorf("unknown check %q in --skip-check (known: %s)", id, strings.Join(preflight.IDs, ", "))
+		}
+		if why := preflight.UnskippableError(id); why != "" {
+			return cmdutil.UsageErrorf("invalid --skip-check %s: %s", id, why)
 		}
 	}
 	if o.DryRun && o.Wait {
@@ -202,6 +204,11 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	if o.DryRun {
 		return o.finish(doc, nil)
 	}
+	if o.Yes && !o.Out.JSON() {
+		// Nobody is asked, but the checks are shown before the create is sent.
+		printChecks(o.IO.ErrOut, o.IO.StderrColorScheme(), doc.Checks)
+		fmt.Fprintln(o.IO.ErrOut)
+	}
 	if !o.Yes {
 		o.printPlan(doc)
 		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
@@ -222,36 +229,39 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
 	if o.Wait {
-		return o.waitForJob(ctx, doc, report.CurrentInstanceType)
+		return o.waitForJob(ctx, doc, report)
 	}
 	return o.finish(doc, nil)
 }
 
 // waitForJob follows the created job to its end as zonemove wait does, and
-// checks that the instance ends up in the target zone (and type). currentType
-// is the instance's type before the move.
-func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, currentType string) error {
+// checks that the instance ends up in the target zone (and type). report is
+// the preflight's: the instance before the move.
+func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	if !o.Out.JSON() {
 		o.printText(doc)
 	}
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
-		wantType = currentType
+		wantType = report.CurrentInstanceType
 	}
 	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
 		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
-	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
-	if err == nil {
-		err = report.Err()
+	if in := report.Instance; in != nil {
+		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
-	if jobs := report.SeenJobs(); len(jobs) > 0 {
+	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	if err == nil {
+		err = waited.Err()
+	}
+	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
 	return o.Out.Render(doc, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
 			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO, report, o.Now())
+			follow.PrintReport(o.IO, waited, o.Now())
 		}
 	})
 }
@@ -295,6 +305,17 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 // repeatCommand is the create command line that repeats this request with the
 // same ClientToken.
 func (o *CreateOptions) repeatCommand() string {
+	parts := append(o.specArgs(), "--client-token", cmdutil.ShellQuote(o.Spec.ClientToken), "--yes")
+	return strings.Join(parts, " ")
+}
+
+// onlineDryRunCommand is the dry run of this spec against the account.
+func (o *CreateOptions) onlineDryRunCommand() string {
+	return strings.Join(append(o.specArgs(), "--dry-run"), " ")
+}
+
+// specArgs is the create command line of the spec and its skipped checks.
+func (o *CreateOptions) specArgs() []string {
 	s := &o.Spec
 	parts := []string{"zonemove", "create", "--region", s.Region}
 	if o.Commands.Profile != "" {
@@ -319,8 +340,7 @@ func (o *CreateOptions) repeatCommand() string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	parts = append(parts, "--client-token", cmdutil.ShellQuote(s.ClientToken), "--yes")
-	return strings.Join(parts, " ")
+	return parts
 }
 
 // finish prints the document (JSON, or text for people) and returns err.
@@ -360,7 +380,13 @@ func (o *CreateOptions) printText(doc *createDocument) {
 	fmt.Fprintln(w)
 	printRequest(w, doc.Request)
 	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
-	if doc.DryRun && len(preflight.Failed(doc.Checks)) == 0 {
+	switch {
+	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
+	case o.Offline && o.Spec.TargetVSwitch == "":
+		// vswitch-zone would fail online: a create without a vSwitch cannot work.
+		fmt.Fprintf(w, "\nAn online run needs --target-vswitch, a vSwitch of the instance's VPC in %s. The online dry run lists them:\n  %s\n",
+			o.Spec.TargetZone, o.onlineDryRunCommand())
+	default:
 		fmt.Fprintf(w, "\nTo create it:\n  %s\n", o.repeatCommand())
 	}
 }
@@ -401,11 +427,7 @@ func printChecks(w io.Writer, cs interface {
 		summary = append(summary, fmt.Sprintf("%d skipped", n))
 	}
 	fmt.Fprintf(w, "Checks: %s\n", strings.Join(summary, ", "))
-	// Aligned by hand: the marks' color codes would throw a tabwriter off.
-	idWidth := 0
-	for _, r := range results {
-		idWidth = max(idWidth, len(r.ID))
-	}
+	t := newTable(w, "  ")
 	for _, r := range results {
 		var mark string
 		switch r.Status {
@@ -420,17 +442,18 @@ func printChecks(w io.Writer, cs interface {
 		default:
 			mark = fmt.Sprintf("? %-4s", r.Status)
 		}
-		fmt.Fprintf(w, "  %s  %-*s  %s\n", mark, idWidth, r.ID, r.Message)
+		t.row(mark, r.ID, r.Message)
 		if r.Hint != "" && (r.Status == preflight.Fail || r.Status == preflight.Warn) {
 			for i, line := range strings.Split(r.Hint, "\n") {
 				prefix := "  "
 				if i == 0 {
 					prefix = "→ "
 				}
-				fmt.Fprintf(w, "  %6s  %-*s  %s%s\n", "", idWidth, "", prefix, line)
+				t.row("", "", prefix+line)
 			}
 		}
 	}
+	t.flush()
 }
 
 func countNoun(n int, one, many string) string {
@@ -446,8 +469,8 @@ func printImpact(w io.Writer, im *migration.Impact) {
 		return
 	}
 	fmt.Fprintln(w, "Impact")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	row := func(label, text string) { fmt.Fprintf(tw, "  %s\t%s\n", label, text) }
+	t := newTable(w, "  ")
+	row := func(label, text string) { t.row(label, text) }
 	row("Downtime", fmt.Sprintf("about %d minutes: the instance is stopped, moved and started in the new zone", im.DowntimeMinutes))
 	if im.DataSyncHours != nil && im.DiskTotalGiB != nil {
 		row("Data sync", fmt.Sprintf("about %.1f hours after the start for %d GiB of disks (%.0f hours per 100 GiB); disks are slower and take no snapshot or disk operation meanwhile",
@@ -481,7 +504,7 @@ func printImpact(w io.Writer, im *migration.Impact) {
 		}
 		row(label, "- "+p)
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // printRequest shows the request exactly as it is sent: flattened parameters.
@@ -493,11 +516,11 @@ func printRequest(w io.Writer, req *migration.Request) {
 	}
 	sort.Strings(keys)
 	fmt.Fprintf(w, "Request: SMC %s CreateCrossZoneMigrationJob\n", smc.Version)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	t := newTable(w, "  ")
 	for _, k := range keys {
-		fmt.Fprintf(tw, "  %s\t%s\n", k, q[k])
+		t.row(k, q[k])
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits
@@ -545,4 +568,15 @@ func diskCompletion(_ *cobra.Command, _ []string, toComplete string) ([]string, 
 		out = append(out, prefix+"category=", prefix+"performance-level=")
 	}
 	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// skippableChecks are the check IDs --skip-check accepts.
+func skippableChecks() []string {
+	var ids []string
+	for _, id := range preflight.IDs {
+		if preflight.UnskippableError(id) == "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

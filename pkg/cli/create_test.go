@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -189,6 +191,23 @@ func TestCreateOfflineDryRun(t *testing.T) {
 		{name: "json", args: offline(nil, "-o", "json"), noCreds: true, check: expect(local(nil))},
 		{name: "no-vswitch", args: offline(map[string]string{"--target-vswitch": ""}, "-o", "json"), noCreds: true,
 			check: expect(local(nil))},
+		// No "To create it": without a vSwitch the create cannot work; the
+		// online dry run it suggests can, and fails only on vswitch-zone.
+		{name: "no-vswitch-text", args: offline(map[string]string{"--target-vswitch": ""}), noCreds: true,
+			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
+				nothingSent(t, srv, res)
+				if strings.Contains(res.stdout, "--yes") {
+					t.Errorf("a create is suggested without a vSwitch:\n%s", res.stdout)
+				}
+				_, line, _ := strings.Cut(res.stdout, "The online dry run lists them:\n  ")
+				for action, steps := range healthyFacts() {
+					srv.On(action, steps...)
+				}
+				got := runSuggested(t, strings.TrimSpace(line))
+				if got.code != cmdutil.ExitCheckFailed || !strings.Contains(got.stdout, "✗ FAIL  vswitch-zone") {
+					t.Errorf("the suggested %q: exit %d\n%s%s", line, got.code, got.stdout, got.stderr)
+				}
+			}},
 		{name: "same-zone", args: offline(map[string]string{"--source-zone": "cn-hangzhou-i"}, "-o", "json"), noCreds: true,
 			check: expect(local(map[string]preflight.Status{preflight.ZoneChange: preflight.Fail}))},
 		{name: "zone-of-other-region", args: offline(map[string]string{"--target-zone": "cn-beijing-h"}), noCreds: true, check: nothingSent},
@@ -238,4 +257,19 @@ func sameTokenOnEveryCreate(t *testing.T, srv *fakeapi.Server, want int) {
 			t.Errorf("creates carried tokens %v; want one token", tokens)
 		}
 	}
+}
+
+// runSuggested runs a command line that zonemove printed, with credentials,
+// against the fake server of the test.
+func runSuggested(t *testing.T, line string) runResult {
+	t.Helper()
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
+	args := strings.Fields(line)
+	if len(args) == 0 || args[0] != "zonemove" {
+		t.Fatalf("not a zonemove command line: %q", line)
+	}
+	f, out, errOut := newTestFactory(false, "")
+	code := Run(context.Background(), f, args[1:])
+	return runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }

@@ -294,7 +294,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "no-credentials", world: jobWorld("Running"), args: walkArgs("status", walkJob), noCreds: true,
 			sites: []hintSite{"pkg/api/credentials.go - create"}, fill: map[string][]string{"...": walkCreate}},
 		hintWalk{name: "create-dry-run", world: jobWorld(""), args: walkCreateArgs("--dry-run"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-created", world: jobWorld(""), args: walkCreateArgs("--yes"),
 			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).printText wait"}},
 		// Every answer of the create is lost; the job was made. The hint's
@@ -307,7 +307,7 @@ func hintWalks() []hintWalk {
 			return m
 		}, args: walkCreateArgs("--yes", "--max-attempts", "2"),
 			deadEnd: "issue 9 point 2: the repeat is blocked by active-job, its own job",
-			sites:   []hintSite{"pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
+			sites:   []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-other-family", world: jobWorld(""), args: walkCreateArgs("--dry-run", "--target-instance-type", "ecs.c7.large"),
 			sites: []hintSite{"pkg/preflight/checks.go checkTypeFamily types"}},
 		// The quota is full of jobs, among them an old one of another instance.
@@ -317,7 +317,7 @@ func hintWalks() []hintWalk {
 			return m
 		}, "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob.http"),
 			args: walkCreateArgs("--yes"), fill: map[string][]string{"JOB_ID": {jobN(2)}},
-			sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/hints.go - delete", "pkg/cli/create.go (*CreateOptions).repeatCommand create"}},
+			sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/hints.go - delete", "pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-duplicate-name", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.ReplicationJobName.Duplicate.http"),
 			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - list"}},
 		hintWalk{name: "create-source-state", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.SourceServerState.Invalid.http"),
@@ -369,6 +369,12 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
 			sites: []hintSite{"pkg/batch/runner.go (*Runner).changedFinding list"}},
+		// An offline dry run without --target-vswitch points to the online one, which lists them.
+		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
+			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
+				"--source-zone", "cn-hangzhou-h", "--source-instance-type", "ecs.g7.large"),
+			accept: map[int]string{3: "the online dry run fails vswitch-zone still, listing the vSwitches to choose from: what the hint offers"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},

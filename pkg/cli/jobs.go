@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
@@ -50,13 +49,13 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 		return
 	}
 	cs := ios.ColorScheme()
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "JOB ID\tINSTANCE\tSTATUS\tSTAGE\tPROGRESS\tCREATED\tENDED")
+	t := newTable(w, "")
+	t.row("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
+		t.row(j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
 			follow.FormatProgress(j.Progress), follow.Dash(j.CreationTime), follow.Dash(j.EndTime))
 	}
-	tw.Flush()
+	t.flush()
 }
 
 // printJobProblems explains, on stderr, each job that needs a person: what

@@ -17,6 +17,9 @@ func TestList(t *testing.T) {
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("inerror")}, check: all(withinAPILimits, pagesAsked(1))},
 		{name: "terminal", args: []string{"list", "--region", "cn-hangzhou"}, setup: stdoutTerminal,
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("two-mixed")}},
+		// Color takes no room: the columns line up as without it.
+		{name: "terminal-color", args: []string{"list", "--region", "cn-hangzhou"}, setup: colorTerminal,
+			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("two-mixed")}, check: alignedAsWithoutColor("TestList/terminal")},
 		{name: "empty", args: []string{"list", "--region", "cn-hangzhou", "--status", "Running"},
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("empty")}},
 		{name: "empty-json", args: []string{"list", "--region", "cn-hangzhou", "-o", "json"},

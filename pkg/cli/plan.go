@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -433,8 +432,8 @@ func printInstancePlan(ios *iostreams.IOStreams, ip *plan.InstancePlan) {
 		fmt.Fprintf(w, "%s  %s in %s\n", cs.Bold(ip.InstanceID), ip.InstanceType, ip.ZoneID)
 	}
 	if len(ip.Candidates) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ZONE\tVERDICT\tVSWITCH\tTYPE\tFREE IPS\tWHY")
+		tw := newTable(w, "  ")
+		tw.row("ZONE", "VERDICT", "VSWITCH", "TYPE", "FREE IPS", "WHY")
 		for _, c := range ip.Candidates {
 			typ := c.TargetInstanceType
 			if c.TypeChange {
@@ -448,9 +447,9 @@ func printInstancePlan(ios *iostreams.IOStreams, ip *plan.InstancePlan) {
 			if c.TargetVSwitch != "" {
 				free = strconv.FormatInt(c.FreeIPs, 10)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.ZoneID, verdict(ip, c), dash(c.TargetVSwitch), typ, free, why)
+			tw.row(c.ZoneID, verdict(ip, c), dash(c.TargetVSwitch), typ, free, why)
 		}
-		tw.Flush()
+		tw.flush()
 	}
 	if ch := ip.Choice; ch != nil {
 		fmt.Fprintf(w, "%s %s, %s, %s: %s\n", cs.Green("Choice:"), ch.ZoneID, ch.TargetVSwitch, ch.TargetInstanceType, ch.Reason)
@@ -495,20 +494,20 @@ func printFleetSummary(ios *iostreams.IOStreams, p *plan.Plan, in *plan.Input) {
 	}
 	fmt.Fprintf(w, "Plan for %d instances: %d placed (%d with a type change), %d without a zone\n\n", len(p.Plans), len(placed),
 		changes, len(p.Plans)-len(placed))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INSTANCE\tTYPE\tFROM\tTO\tVSWITCH\tNEW TYPE")
+	tw := newTable(w, "")
+	tw.row("INSTANCE", "TYPE", "FROM", "TO", "VSWITCH", "NEW TYPE")
 	for _, ip := range p.Plans {
 		if ch := ip.Choice; ch != nil {
 			newType := "-"
 			if ch.TypeChange {
 				newType = ch.TargetInstanceType
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ip.InstanceID, ip.InstanceType, ip.ZoneID, ch.ZoneID, ch.TargetVSwitch, newType)
+			tw.row(ip.InstanceID, ip.InstanceType, ip.ZoneID, ch.ZoneID, ch.TargetVSwitch, newType)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\n", ip.InstanceID, dash(ip.InstanceType), dash(ip.ZoneID), cs.Red("none"))
+			tw.row(ip.InstanceID, dash(ip.InstanceType), dash(ip.ZoneID), cs.Red("none"), "-", "-")
 		}
 	}
-	tw.Flush()
+	tw.flush()
 
 	if len(placed) > 0 {
 		free := map[string]int64{}
@@ -524,11 +523,12 @@ func printFleetSummary(ios *iostreams.IOStreams, p *plan.Plan, in *plan.Input) {
 			return cmp.Or(strings.Compare(a.zone, b.zone), strings.Compare(a.vswitch, b.vswitch))
 		})
 		fmt.Fprintf(w, "\nBy vSwitch:\n")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw = newTable(w, "  ")
 		for _, u := range uses {
-			fmt.Fprintf(tw, "  %s\t%s\t%d %s\tof %d free addresses\n", u.zone, u.vswitch, count[u], countNoun(int(count[u]), "instance", "instances"), free[u.vswitch])
+			tw.row(u.zone, u.vswitch, fmt.Sprintf("%d %s", count[u], countNoun(int(count[u]), "instance", "instances")),
+				fmt.Sprintf("of %d free addresses", free[u.vswitch]))
 		}
-		tw.Flush()
+		tw.flush()
 	}
 	if un := p.Unplaced(); len(un) > 0 {
 		fmt.Fprintf(w, "\n%s\n", cs.Red("Without a zone:"))

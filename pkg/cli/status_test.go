@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
@@ -17,6 +20,33 @@ func batchIDs() []string {
 
 func stdoutTerminal(f *Factory) { f.IOStreams.SetStdoutTTY(true) }
 
+// colorTerminal is a terminal on stdout and stderr that wants color.
+func colorTerminal(f *Factory) {
+	f.IOStreams.SetStdoutTTY(true)
+	f.IOStreams.SetStderrTTY(true)
+	f.IOStreams.SetColorEnabled(true)
+}
+
+// alignedAsWithoutColor checks that stdout, its color codes taken out, is
+// the stdout of the golden file of the same run without color.
+func alignedAsWithoutColor(golden string) func(*testing.T, *fakeapi.Server, runResult) {
+	return func(t *testing.T, _ *fakeapi.Server, res runResult) {
+		t.Helper()
+		if !strings.Contains(res.stdout, "\x1b[") {
+			t.Fatal("no color in the output")
+		}
+		raw, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", golden+".golden"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, after, _ := strings.Cut(string(raw), "--- stdout\n")
+		want, _, _ := strings.Cut(after, "--- stderr\n")
+		if got := ansi.ReplaceAllString(res.stdout, ""); got != want {
+			t.Errorf("without its color codes, stdout differs from %s:\n%s", golden, diffLines(want, got))
+		}
+	}
+}
+
 func TestStatus(t *testing.T) {
 	one := func(variant string) map[string][]fakeapi.Step {
 		return map[string][]fakeapi.Step{describeJobsAction: jobSteps(variant)}
@@ -29,6 +59,8 @@ func TestStatus(t *testing.T) {
 		{name: "running-terminal", args: status(), script: one("running"), setup: stdoutTerminal},
 		{name: "in-error", args: status(), script: one("inerror")},
 		{name: "in-error-terminal", args: status(), script: one("inerror"), setup: stdoutTerminal},
+		{name: "in-error-terminal-color", args: status(), script: one("inerror"), setup: colorTerminal,
+			check: alignedAsWithoutColor("TestStatus/in-error-terminal")},
 		{name: "in-error-json", args: status("-o", "json"), script: one("inerror")},
 		{name: "two-jobs-json", args: []string{"status", testJob1, testJob2, "--region", "cn-hangzhou", "-o", "json"},
 			script: one("two-mixed"), check: actionsSent(describeJobsAction)},

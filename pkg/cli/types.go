@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -36,7 +36,11 @@ func NewCmdTypes(f *Factory, runF func(context.Context, *TypesOptions) error) *c
 now to instances of its charge type, with their vCPUs and memory. The
 instance's current type is marked. Any of them may be passed to
 'zonemove create --target-instance-type' (see the family-supported check for
-the families that cannot change type across zones).`,
+the families that cannot change type across zones).
+
+It runs the checks of create that apply, with create's exit code: 3 when the
+zone is not in the region (region-zone), the instance does not exist there
+(instance-found), or the zone offers nothing to the instance (type-in-stock).`,
 		Example: `  zonemove types --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,9 +69,6 @@ func (o *TypesOptions) complete() error {
 	if err := spec.Validate(); err != nil {
 		return flagErrors(err)
 	}
-	if !preflight.ZoneInRegion(&spec) {
-		return cmdutil.UsageErrorf("zone %s is not in region %s", o.TargetZone, spec.Region)
-	}
 	return nil
 }
 
@@ -90,31 +91,52 @@ type typeEntry struct {
 }
 
 func (o *TypesOptions) run(ctx context.Context) error {
+	// The checks create runs on the same facts, with the same exit code (3).
+	in := preflight.Input{Spec: &migration.Spec{Region: o.Region, InstanceID: o.InstanceID, TargetZone: o.TargetZone}}
+	if err := typesCheck(preflight.RegionZone, in); err != nil {
+		return err
+	}
 	g, err := o.Gatherer()
 	if err != nil {
 		return err
 	}
-	in, err := g.Instance(ctx, o.InstanceID)
+	inst, err := g.Instance(ctx, o.InstanceID)
 	if err != nil {
 		return err
 	}
-	if in == nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "InstanceNotFound",
-			Err:  fmt.Errorf("instance %s was not found in region %s", o.InstanceID, o.Region),
-			Hint: "check --instance-id and --region"}
+	in.Facts = &facts.Facts{Instance: inst}
+	if err := typesCheck(preflight.InstanceFound, in); err != nil {
+		return err
 	}
-	family, stock, err := g.FamilyStock(ctx, in, o.TargetZone)
+	family, stock, err := g.FamilyStock(ctx, inst, o.TargetZone)
 	if err != nil {
 		return err
 	}
-	doc := &typesDocument{InstanceID: in.InstanceID, InstanceType: in.InstanceType, ChargeType: in.ChargeType,
+	if stock.ZoneStatus != "Available" {
+		// A zone that offers nothing (or does not exist) fails type-in-stock.
+		in.Facts.Stock, in.Facts.FamilyTypes = stock, family
+		if err := typesCheck(preflight.TypeInStock, in); err != nil {
+			return err
+		}
+	}
+	doc := &typesDocument{InstanceID: inst.InstanceID, InstanceType: inst.InstanceType, ChargeType: inst.ChargeType,
 		ZoneID: o.TargetZone, InstanceTypeFamily: family.Family, Types: []typeEntry{}}
 	for _, t := range preflight.SortTypes(stock.Filter(family.Types)) {
-		current := t.InstanceTypeID == in.InstanceType
+		current := t.InstanceTypeID == inst.InstanceType
 		doc.CurrentInStock = doc.CurrentInStock || current
 		doc.Types = append(doc.Types, typeEntry{InstanceType: t.InstanceTypeID, CPU: t.CPU, MemoryGiB: t.MemoryGiB, Current: current})
 	}
 	return o.Out.RenderData(doc, func() { o.printText(doc) })
+}
+
+// typesCheck runs one check of create; its failure is the command's (exit 3).
+func typesCheck(id string, in preflight.Input) error {
+	r := preflight.Check(id, in)
+	if r.Status != preflight.Fail {
+		return nil
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed", Hint: r.Hint,
+		Err: fmt.Errorf("check %s failed: %s", r.ID, r.Message)}
 }
 
 func (o *TypesOptions) printText(doc *typesDocument) {
@@ -125,16 +147,16 @@ func (o *TypesOptions) printText(doc *typesDocument) {
 		fmt.Fprintf(w, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  TYPE\tVCPUS\tMEMORY")
+	tb := newTable(w, "  ")
+	tb.row("TYPE", "VCPUS", "MEMORY")
 	for _, t := range doc.Types {
 		mark := ""
 		if t.Current {
 			mark = "  " + cs.Green("(current)")
 		}
-		fmt.Fprintf(tw, "  %s\t%d\t%g GiB%s\n", t.InstanceType, t.CPU, t.MemoryGiB, mark)
+		tb.row(t.InstanceType, fmt.Sprint(t.CPU), fmt.Sprintf("%g GiB%s", t.MemoryGiB, mark))
 	}
-	tw.Flush()
+	tb.flush()
 	if !doc.CurrentInStock {
 		fmt.Fprintf(w, "\nThe current type %s is not in stock in %s: pass one of these with --target-instance-type.\n", doc.InstanceType, doc.ZoneID)
 	}

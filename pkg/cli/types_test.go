@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -48,10 +49,25 @@ func TestTypes(t *testing.T) {
 		{name: "current-sold-out", args: with(), script: lookups("healthy", "zone-i-g7-xlarge-sold-out", "g7")},
 		{name: "none-in-stock", args: with(), script: lookups("prepaid", "zone-i-g7-sold-out", "g7")},
 		{name: "none-in-stock-json", args: with("-o", "json"), script: lookups("prepaid", "zone-i-g7-sold-out", "g7")},
-		{name: "not-found", args: with(), script: map[string][]fakeapi.Step{"DescribeInstances": {ecsFile("DescribeInstances.absent")}}},
+		// The checks of create, with its exit code 3: instance-found, region-zone, type-in-stock.
+		{name: "not-found", args: with(), script: map[string][]fakeapi.Step{"DescribeInstances": {ecsFile("DescribeInstances.absent")}},
+			check: exitCode(cmdutil.ExitCheckFailed)},
+		{name: "not-found-json", args: with("-o", "json"), script: map[string][]fakeapi.Step{"DescribeInstances": {ecsFile("DescribeInstances.absent")}},
+			check: exitCode(cmdutil.ExitCheckFailed)},
 		{name: "zone-of-other-region", args: []string{"types", "--region", "cn-hangzhou", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-beijing-h"},
-			check: nothingSent},
+			check: exitNothingSent(cmdutil.ExitCheckFailed)},
+		{name: "zone-offers-nothing", args: with(), script: lookups("healthy", "none", "g7"), check: exitCode(cmdutil.ExitCheckFailed)},
 		{name: "no-zone", args: base[:5], check: nothingSent},
 		{name: "no-credentials", args: with(), noCreds: true},
 	}))
+}
+
+// exitCode checks the exit code of a run.
+func exitCode(code int) func(*testing.T, *fakeapi.Server, runResult) {
+	return func(t *testing.T, _ *fakeapi.Server, res runResult) {
+		t.Helper()
+		if res.code != code {
+			t.Errorf("exit %d; want %d", res.code, code)
+		}
+	}
 }

@@ -32,16 +32,17 @@ func NewCmdWait(f *Factory, runF func(context.Context, *WaitCmdOptions) error) *
 		Use:   "wait JOB_ID...",
 		Short: "Follow migration jobs until each has ended",
 		Long: `Follow cross-zone migration jobs until each is Finished, InError, Stopped or
-Expired. When a job Finished, its instance is read back and its zone and type
-shown.
+Expired. When a job Finished, its instance is read back and its zone, type and
+private IP shown.
 
 Every --interval, the jobs not yet done are read together: one
 DescribeReplicationJobs per 50 jobs. A poll that fails for a transient reason
 (throttling, 5xx, network) after its retries is reported and tried again at the
 next poll; the wait goes on.
 
-On a terminal the jobs are shown live on stderr; off a terminal a line is
-written each time a job changes. With -o json, stdout holds only the final
+On a terminal the jobs are shown live on stderr, by instance; off a terminal
+(or with TERM=dumb) a line is written each time a job changes, stamped with the
+time (RFC 3339). With -o json, stdout holds only the final
 document.
 
 Exit status: 0 when every job Finished, 5 when any ended InError, Stopped or

@@ -45,6 +45,17 @@ func waitArgs(extra ...string) []string {
 // stderrTerminal asks for the live view.
 func stderrTerminal(f *Factory) { f.IOStreams.SetStderrTTY(true) }
 
+// dumbTerminal is a terminal on stderr with TERM=dumb: no cursor movement.
+func dumbTerminal(f *Factory) { f.IOStreams.SetStderrTTY(true); f.IOStreams.SetDumbTerminal(true) }
+
+// noCursorMovement checks that stderr holds no escape sequence at all.
+func noCursorMovement(t *testing.T, _ *fakeapi.Server, res runResult) {
+	t.Helper()
+	if strings.Contains(res.stderr, "\x1b[") {
+		t.Errorf("escape sequences on a dumb terminal:\n%q", res.stderr)
+	}
+}
+
 func TestWait(t *testing.T) {
 	finishing := func() map[string][]fakeapi.Step {
 		return map[string][]fakeapi.Step{
@@ -65,8 +76,29 @@ func TestWait(t *testing.T) {
 				}
 			}},
 		{name: "live-terminal-json", args: waitArgs("-o", "json"), script: finishing(), setup: stderrTerminal},
+		// TERM=dumb: a line per change, as off a terminal.
+		{name: "dumb-terminal", args: waitArgs(), script: finishing(), setup: dumbTerminal, check: noCursorMovement},
+		// A sub-second interval is shown in milliseconds, not as 0s.
+		{name: "subsecond-interval", args: []string{"wait", testJob1, "--region", "cn-hangzhou", "--interval", "500ms", "--max-attempts", "1"},
+			script: map[string][]fakeapi.Step{
+				describeJobsAction:      jobSteps("running", "ServiceUnavailable", "finished"),
+				describeInstancesAction: {migratedInstance("migrated")},
+			},
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				if !strings.Contains(res.stderr, "trying again in 500ms") {
+					t.Errorf("the next poll is not announced in ms:\n%s", res.stderr)
+				}
+			}},
 		{name: "in-error", args: waitArgs(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("ready", "running", "inerror")},
 			check: actionsSent(describeJobsAction, describeJobsAction, describeJobsAction)},
+		// On a terminal: the live summary and the outcome name the instance.
+		{name: "in-error-live", args: waitArgs(), setup: stderrTerminal,
+			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")},
+			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
+				if !strings.Contains(res.stderr, "1 failed · waiting 2h00m · failed: i-bp1ff25rzvnul6kr0001") {
+					t.Errorf("the live summary does not name the failed instance:\n%q", res.stderr)
+				}
+			}},
 		{name: "in-error-json", args: waitArgs("-o", "json"), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")}},
 		{name: "stopped", args: waitArgs(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "stopped")}},
 		{name: "two-jobs-one-fails", args: []string{"wait", testJob1, testJob2, "--region", "cn-hangzhou", "--interval", "2h"},

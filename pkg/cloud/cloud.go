@@ -180,6 +180,7 @@ func (c *Client) DescribeInstances(ctx context.Context, f InstanceFilter) ([]*fa
 func instanceOf(in *ecs.DescribeInstancesResponseBodyInstancesInstance) *facts.Instance {
 	i := &facts.Instance{
 		InstanceID:         dara.StringValue(in.InstanceId),
+		InstanceName:       dara.StringValue(in.InstanceName),
 		Status:             dara.StringValue(in.Status),
 		ZoneID:             dara.StringValue(in.ZoneId),
 		InstanceType:       dara.StringValue(in.InstanceType),

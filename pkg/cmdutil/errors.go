@@ -40,14 +40,12 @@ func UsageErrorf(format string, args ...any) error {
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...), ErrCode: "UsageError"}
 }
 
-// usageHint is the hint of a command line cobra could not parse.
-const usageHint = "see 'zonemove --help'"
-
-// wrapArgs turns the error of a cobra argument validator into a usage error.
+// wrapArgs turns the error of a cobra argument validator into a usage error
+// that points to the command's help.
 func wrapArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := validate(cmd, args); err != nil {
-			return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: usageHint}
+			return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see '" + cmd.CommandPath() + " --help'"}
 		}
 		return nil
 	}
@@ -65,7 +63,7 @@ func MinimumNArgs(n int) cobra.PositionalArgs { return wrapArgs(cobra.MinimumNAr
 // UnknownCommand is the usage error of a command line whose first word names
 // no command (cobra reports it before any validator runs).
 func UnknownCommand(err error) error {
-	return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: usageHint}
+	return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see 'zonemove --help'"}
 }
 
 // Commands writes the zonemove command lines that hints print, on the region

@@ -56,6 +56,7 @@ type Facts struct {
 // Instance is what zonemove reads of an ECS instance.
 type Instance struct {
 	InstanceID         string
+	InstanceName       string
 	Status             string
 	ZoneID             string
 	InstanceType       string

@@ -346,6 +346,11 @@ func (f *Fleet) instance(id string) (any, error) {
 		if t, ok := f.endTypes[id]; ok {
 			inst["InstanceType"] = t
 		}
+		if va, ok := inst["VpcAttributes"].(map[string]any); ok {
+			// The move gives the instance an address of the target vSwitch.
+			n, _ := strconv.Atoi(suffix(id))
+			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{fmt.Sprintf("172.16.2.%d", 100+n%100)}}
+		}
 	}
 	return inst, nil
 }

@@ -19,7 +19,7 @@ type jobDisplay interface {
 }
 
 func newDisplay(ios *iostreams.IOStreams, start time.Time) jobDisplay {
-	if ios.IsStderrTTY() {
+	if ios.CanRedrawStderr() {
 		return &liveDisplay{w: ios.ErrOut, width: ios.TerminalWidth(), cs: ios.StderrColorScheme(), start: start}
 	}
 	return &lineDisplay{w: ios.ErrOut, start: start, last: map[string]string{}}
@@ -66,7 +66,7 @@ func (d *lineDisplay) update(now time.Time, jobs []*Result) {
 			continue
 		}
 		d.last[j.JobID] = state
-		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.TimeOnly), j.JobID, j.instanceID(), state,
+		fmt.Fprintf(d.w, "%s  %s  %s  %s  elapsed %s\n", now.Format(time.RFC3339), j.JobID, j.instanceLabel(), state,
 			FormatElapsed(j.elapsed(now, d.start)))
 	}
 }
@@ -110,23 +110,31 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	for _, j := range shown {
 		lines = append(lines, d.jobLine(j, now))
 	}
-	done, failed := 0, 0
+	done := 0
+	var failed []string
 	for _, j := range jobs {
 		if j.Done() {
 			done++
 		}
 		if j.Failed() {
-			failed++
+			failed = append(failed, j.instanceID())
 		}
 	}
 	summary := fmt.Sprintf("%d of %d job(s) done", done, len(jobs))
-	if failed > 0 {
-		summary += fmt.Sprintf(", %d failed", failed)
+	if n := len(failed); n > 0 {
+		summary += fmt.Sprintf(", %d failed", n)
 	}
 	if hidden := len(jobs) - len(shown); hidden > 0 {
 		summary += fmt.Sprintf(" (%d not shown)", hidden)
 	}
 	summary += " · waiting " + FormatElapsed(now.Sub(d.start))
+	if n := len(failed); n > 0 {
+		// The instances that failed, last: the first to be cut when narrow.
+		summary += " · failed: " + strings.Join(failed[:min(n, 3)], ", ")
+		if n > 3 {
+			summary += ", …"
+		}
+	}
 	lines = append(lines, d.fit(summary))
 	d.lines = lines
 	d.draw()
@@ -144,12 +152,15 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 	filled := int(min(max(j.Progress, 0), 100) / 100 * liveBarWidth)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", liveBarWidth-filled)
 	state, outcome := jobState(j)
-	text := fmt.Sprintf("%s  %s  %s  %5s", j.JobID, bar, state, FormatElapsed(j.elapsed(now, d.start)))
+	// The instance first: it is what people know; the job ID last, the first
+	// to be cut on a narrow terminal.
+	text := fmt.Sprintf("%s  %s  %s  %5s", j.instanceLabel(), bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
 		text += "  " + outcome
 	}
+	text += "  " + j.JobID
 	if !j.seen {
-		text = j.JobID + "  waiting for the first answer"
+		text = strings.TrimSpace(j.instanceLabel()+"  "+j.JobID) + "  waiting for the first answer"
 	}
 	return mark + " " + d.fitWidth(text, d.width-3)
 }

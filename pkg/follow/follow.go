@@ -13,6 +13,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -44,6 +45,11 @@ type Target struct {
 	// list a new job at once, so its absence is retried for
 	// newJobGracePolls polls before it counts as not found.
 	JustCreated bool
+	// InstanceName is shown beside the instance ID when known.
+	InstanceName string
+	// Before is the instance as the run read it before the move, when it
+	// did (create --wait, apply --wait): where its old address was.
+	Before *InstanceView
 }
 
 // newJobGracePolls is how many polls a just-created job may be missing from
@@ -56,10 +62,21 @@ type Options struct {
 	Timeout  time.Duration // give up after this long; 0: never
 }
 
-// InstanceView is a migrated instance as read back from ECS.
+// InstanceView is an instance as read from ECS: where it is, as what, and
+// its private address (of the primary ENI; it changes with the zone).
 type InstanceView struct {
 	ZoneID       string `json:"zone_id"`
 	InstanceType string `json:"instance_type"`
+	PrivateIP    string `json:"private_ip"`
+}
+
+// ViewOfInstance is the view of an instance read from ECS.
+func ViewOfInstance(in *facts.Instance) *InstanceView {
+	v := &InstanceView{ZoneID: in.ZoneID, InstanceType: in.InstanceType}
+	if len(in.PrivateIPs) > 0 {
+		v.PrivateIP = in.PrivateIPs[0]
+	}
+	return v
 }
 
 // Result is one job as the wait left it. It marshals as the job of the
@@ -68,6 +85,8 @@ type Result struct {
 	JobView
 	// Instance is the instance read back once the job Finished.
 	Instance *InstanceView `json:"instance,omitempty"`
+	// Before is the instance before the move, where the run read it.
+	Before *InstanceView `json:"before,omitempty"`
 	// Verified is set when the target zone or type is known and the instance
 	// was read back: whether it is where it was asked to go.
 	Verified *bool `json:"verified,omitempty"`
@@ -138,7 +157,7 @@ func (r *Report) Err() error {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Failed():
-			failed = append(failed, j.JobID+" "+j.outcome())
+			failed = append(failed, j.JobID+" ("+j.instanceLabel()+") "+j.outcome())
 		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
@@ -159,6 +178,17 @@ func (r *Report) Err() error {
 }
 
 // outcome is a short account of a job's end, for the error message.
+// Brief is a job's end in a few words, for a summary line.
+func (r *Result) Brief() string {
+	switch {
+	case r.gone:
+		return "deleted"
+	case r.Status == smc.StatusFinished && r.Problem != "":
+		return "Finished, not as asked"
+	}
+	return r.Status
+}
+
 func (r *Result) outcome() string {
 	switch {
 	case r.gone:
@@ -191,7 +221,7 @@ func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*R
 		if byID[t.JobID] != nil {
 			continue
 		}
-		r := &Result{Target: t, JobView: JobView{JobID: t.JobID, InstanceID: t.InstanceID}}
+		r := &Result{Target: t, JobView: JobView{JobID: t.JobID, InstanceID: t.InstanceID}, Before: t.Before}
 		byID[t.JobID] = r
 		report.Jobs = append(report.Jobs, r)
 	}
@@ -360,14 +390,37 @@ func (r *Result) instanceID() string {
 	return r.InstanceID
 }
 
+// instanceLabel is the instance's ID and, when known, its name.
+func (r *Result) instanceLabel() string {
+	if r.Target.InstanceName == "" {
+		return r.instanceID()
+	}
+	return r.instanceID() + " " + r.Target.InstanceName
+}
+
+// addresses says where the instance's private address went: "private IP
+// OLD → NEW", or the new one alone when the old is unknown.
+func (r *Result) addresses() string {
+	if r.Instance == nil || r.Instance.PrivateIP == "" {
+		return ""
+	}
+	if r.Before != nil && r.Before.PrivateIP != "" {
+		return "private IP " + r.Before.PrivateIP + " → " + r.Instance.PrivateIP
+	}
+	return "private IP " + r.Instance.PrivateIP
+}
+
 // check compares the instance read back with the target.
-func (r *Result) check(in *cloud.Instance, region string) {
+func (r *Result) check(in *facts.Instance, region string) {
 	r.checked = true
 	if in == nil {
 		r.Problem = fmt.Sprintf("instance %s was not found in %s", r.instanceID(), region)
 		return
 	}
-	r.Instance = &InstanceView{ZoneID: in.ZoneID, InstanceType: in.InstanceType}
+	r.Instance = ViewOfInstance(in)
+	if r.Target.InstanceName == "" {
+		r.Target.InstanceName = in.InstanceName
+	}
 	t := r.Target
 	if t.TargetZone == "" && t.TargetInstanceType == "" {
 		return
@@ -455,8 +508,14 @@ func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time) {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Status == smc.StatusFinished && !j.Failed() && j.Done():
-			fmt.Fprintf(w, "%s %s finished: %s is in %s as %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceID(),
-				j.Instance.ZoneID, j.Instance.InstanceType, FormatElapsed(j.elapsed(now, r.start)))
+			where := fmt.Sprintf("%s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
+			if a := j.addresses(); a != "" {
+				where += ", " + a
+			}
+			fmt.Fprintf(w, "%s %s finished: %s is in %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceLabel(),
+				where, FormatElapsed(j.elapsed(now, r.start)))
+		case j.Failed() && !j.gone && j.Status != smc.StatusFinished:
+			fmt.Fprintf(w, "%s %s (%s) %s\n", cs.Red("✗"), j.JobID, j.instanceLabel(), j.failureText())
 		case j.Failed():
 			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
 			if next := NextStep(r.cmds, j.JobView); next != "" && !j.gone {

@@ -206,7 +206,7 @@ func TestWaitUnknownJob(t *testing.T) {
 
 func TestFormatElapsed(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		-time.Second: "0s", 0: "0s", 45 * time.Second: "45s", 125 * time.Second: "2m05s", 3*time.Hour + 7*time.Minute: "3h07m",
+		-time.Second: "0s", 0: "0s", 250 * time.Millisecond: "250ms", 45 * time.Second: "45s", 125 * time.Second: "2m05s", 3*time.Hour + 7*time.Minute: "3h07m",
 	} {
 		if got := FormatElapsed(d); got != want {
 			t.Errorf("FormatElapsed(%s) = %q; want %q", d, got, want)

@@ -146,8 +146,11 @@ func ParseAPITime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// FormatElapsed is a duration for people: 45s, 2m05s, 3h07m.
+// FormatElapsed is a duration for people: 250ms, 45s, 2m05s, 3h07m.
 func FormatElapsed(d time.Duration) string {
+	if d > 0 && d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
 	d = d.Round(time.Second)
 	switch {
 	case d < 0:

@@ -18,6 +18,7 @@ type IOStreams struct {
 
 	stdinTTY, stdoutTTY, stderrTTY bool
 	colorEnabled                   bool
+	dumbTerminal                   bool // TERM=dumb: no cursor movement
 	termWidth                      int
 }
 
@@ -35,7 +36,15 @@ func System() *IOStreams {
 		}
 	}
 	s.colorEnabled = colorWanted(os.LookupEnv)
+	s.dumbTerminal = isDumb(os.LookupEnv)
 	return s
+}
+
+// isDumb tells a terminal that cannot move its cursor (TERM=dumb: Emacs
+// shells, some CI consoles).
+func isDumb(lookup func(string) (string, bool)) bool {
+	term, _ := lookup("TERM")
+	return term == "dumb"
 }
 
 // colorWanted applies the conventions: NO_COLOR set (to anything, even
@@ -62,6 +71,13 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 func (s *IOStreams) SetStdinTTY(v bool)  { s.stdinTTY = v }
 func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
+
+// SetDumbTerminal says the terminal cannot move its cursor (TERM=dumb).
+func (s *IOStreams) SetDumbTerminal(v bool) { s.dumbTerminal = v }
+
+// CanRedrawStderr reports whether stderr is a terminal that can move its
+// cursor, for a live view redrawn in place.
+func (s *IOStreams) CanRedrawStderr() bool { return s.stderrTTY && !s.dumbTerminal }
 
 // SetColorEnabled overrides color detection (tests, NO_COLOR handling).
 func (s *IOStreams) SetColorEnabled(v bool) { s.colorEnabled = v }

@@ -37,3 +37,22 @@ func TestColorNeedsATerminal(t *testing.T) {
 		t.Error("color although NO_COLOR")
 	}
 }
+
+// TERM=dumb keeps the terminal but takes away the redraw.
+func TestDumbTerminalCannotRedraw(t *testing.T) {
+	for term, want := range map[string]bool{"dumb": true, "xterm": false, "": false} {
+		lookup := func(k string) (string, bool) { return term, k == "TERM" && term != "" }
+		if got := isDumb(lookup); got != want {
+			t.Errorf("TERM=%q: isDumb = %v; want %v", term, got, want)
+		}
+	}
+	s, _, _, _ := Test()
+	s.SetStderrTTY(true)
+	if !s.CanRedrawStderr() {
+		t.Error("a terminal cannot redraw")
+	}
+	s.SetDumbTerminal(true)
+	if s.CanRedrawStderr() {
+		t.Error("TERM=dumb can redraw")
+	}
+}

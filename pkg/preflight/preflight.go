@@ -5,7 +5,9 @@
 package preflight
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -67,6 +69,21 @@ var IDs = []string{RegionZone, InstanceFound, InstanceStatus, ZoneChange, Spot, 
 // IsKnown reports whether id names a check.
 func IsKnown(id string) bool { return slices.Contains(IDs, id) }
 
+// Unskippable are the checks of what the API documents as impossible: no
+// --skip-check or skip_checks accepts their failure.
+func Unskippable() []string {
+	return []string{RegionZone, InstanceFound, ZoneChange, Spot, NetworkVPC, NetworkExtras}
+}
+
+// UnskippableError is the reason a check cannot be skipped ("" when it can).
+func UnskippableError(id string) string {
+	if !slices.Contains(Unskippable(), id) {
+		return ""
+	}
+	return fmt.Sprintf("check %s cannot be skipped: the API refuses such a migration whatever zonemove sends (checks that cannot be skipped: %s)",
+		id, strings.Join(Unskippable(), ", "))
+}
+
 // Input is what the checks look at.
 type Input struct {
 	Spec *migration.Spec
@@ -108,7 +125,8 @@ var checks = map[string]func(*Input) Result{
 }
 
 // Evaluate runs every check. A failing check named in Skip becomes a warning
-// that says it was skipped on request.
+// that says it was skipped on request; one that passed or warned says the skip
+// changed nothing.
 func Evaluate(in Input) []Result {
 	if in.Facts == nil && !in.Offline {
 		in.Facts = &facts.Facts{}
@@ -117,13 +135,30 @@ func Evaluate(in Input) []Result {
 	for _, id := range IDs {
 		r := checks[id](&in)
 		r.ID = id
-		if r.Status == Fail && slices.Contains(in.Skip, id) {
-			r.Status = Warn
-			r.Message = "skipped on request (--skip-check " + id + "): " + r.Message
+		if slices.Contains(in.Skip, id) {
+			switch r.Status {
+			case Fail:
+				r.Status = Warn
+				r.Message = "skipped on request (--skip-check " + id + "): " + r.Message
+			case Pass:
+				r.Message += " (--skip-check " + id + " had nothing to skip: the check passed)"
+			case Warn:
+				r.Message += " (--skip-check " + id + " had nothing to skip: the check only warns)"
+			}
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// Check runs one check (a command that needs only some, such as types).
+func Check(id string, in Input) Result {
+	if in.Facts == nil && !in.Offline {
+		in.Facts = &facts.Facts{}
+	}
+	r := checks[id](&in)
+	r.ID = id
+	return r
 }
 
 // Failed returns the failing results.

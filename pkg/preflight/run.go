@@ -33,6 +33,9 @@ type Report struct {
 	// CurrentInstanceType is the instance's type before the move (from ECS, or
 	// SourceInstanceType offline); "" when unknown.
 	CurrentInstanceType string
+	// Instance is the instance as read before the move; nil offline or when
+	// it was not found.
+	Instance *facts.Instance
 }
 
 // Failed reports whether any check failed.
@@ -57,6 +60,7 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 		CurrentInstanceType: req.SourceInstanceType}
 	if in.Facts != nil && in.Facts.Instance != nil {
 		rep.CurrentInstanceType = in.Facts.Instance.InstanceType
+		rep.Instance = in.Facts.Instance
 	}
 	return rep, nil
 }
