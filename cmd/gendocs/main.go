@@ -1,5 +1,6 @@
 // Command gendocs writes zonemove's command reference: Markdown pages under
-// OUT/reference and man pages under OUT/man. It runs through go generate
+// OUT/reference, and man pages under OUT/man: one per command, and the ones
+// written by hand in manpages/ (man.go). It runs through go generate
 // (cmd/zonemove/generate.go), and its output is committed, so that CI can
 // tell when a command changed without its docs.
 package main
@@ -32,6 +33,27 @@ func main() {
 }
 
 func generate(out string) error {
+	root := commandTree()
+	refDir := filepath.Join(out, "reference")
+	manDir := filepath.Join(out, "man")
+	// Pages of removed commands must go too.
+	if err := removeGenerated(refDir, "zonemove*.md"); err != nil {
+		return err
+	}
+	if err := removeGenerated(manDir, "zonemove*.[0-9]"); err != nil {
+		return err
+	}
+	if err := doc.GenMarkdownTree(root, refDir); err != nil {
+		return fmt.Errorf("markdown reference: %w", err)
+	}
+	if err := writeManPages(root, manDir); err != nil {
+		return fmt.Errorf("man pages: %w", err)
+	}
+	return nil
+}
+
+// commandTree is zonemove's command tree, as the docs show it.
+func commandTree() *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
 	// Only the command tree is used: no flag is parsed, nothing is run, and
 	// the environment is not read, so defaults are the same on every machine.
@@ -39,30 +61,7 @@ func generate(out string) error {
 	root := cli.NewCmdRoot(f)
 	root.DisableAutoGenTag = true
 	disableAutoGenTag(root)
-
-	refDir := filepath.Join(out, "reference")
-	manDir := filepath.Join(out, "man")
-	// Pages of removed commands must go too.
-	if err := removeGenerated(refDir, "zonemove*.md"); err != nil {
-		return err
-	}
-	if err := removeGenerated(manDir, "zonemove*.1"); err != nil {
-		return err
-	}
-	if err := doc.GenMarkdownTree(root, refDir); err != nil {
-		return fmt.Errorf("markdown reference: %w", err)
-	}
-	header := &doc.GenManHeader{
-		Title:   "ZONEMOVE",
-		Section: "1",
-		Date:    &manDate,
-		Source:  "zonemove",
-		Manual:  "zonemove manual",
-	}
-	if err := doc.GenManTree(root, header, manDir); err != nil {
-		return fmt.Errorf("man pages: %w", err)
-	}
-	return nil
+	return root
 }
 
 func disableAutoGenTag(cmd *cobra.Command) {

@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -67,26 +68,26 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestErrorClassification(t *testing.T) {
-	retry := []api.Error{{Code: "Throttling"}, {Code: "Throttling.User"}, {Code: "Throttling.Api"}, {Code: "ServiceUnavailable", HTTPStatus: 503},
-		{Code: "InternalError", HTTPStatus: 500}, {Code: "SomethingElse", HTTPStatus: 502}, {Code: api.CodeTimeout}, {Code: api.CodeConnection}}
+	retry := []apierr.Error{{Code: "Throttling"}, {Code: "Throttling.User"}, {Code: "Throttling.Api"}, {Code: "ServiceUnavailable", HTTPStatus: 503},
+		{Code: "InternalError", HTTPStatus: 500}, {Code: "SomethingElse", HTTPStatus: 502}, {Code: apierr.CodeTimeout}, {Code: apierr.CodeConnection}}
 	for _, e := range retry {
 		if !e.Retryable() {
 			t.Errorf("%s (HTTP %d) must be retried", e.Code, e.HTTPStatus)
 		}
 	}
-	noRetry := []api.Error{{Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400}, {Code: "EntityNotExist.Role", HTTPStatus: 403},
-		{Code: api.CodeUnexpectedResponse, HTTPStatus: 200}, {Code: api.CodeCanceled}, {Code: api.CodeNoCredentials}}
+	noRetry := []apierr.Error{{Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400}, {Code: "EntityNotExist.Role", HTTPStatus: 403},
+		{Code: apierr.CodeUnexpectedResponse, HTTPStatus: 200}, {Code: apierr.CodeCanceled}, {Code: apierr.CodeNoCredentials}}
 	for _, e := range noRetry {
 		if e.Retryable() {
 			t.Errorf("%s (HTTP %d) must not be retried", e.Code, e.HTTPStatus)
 		}
 	}
-	for _, code := range []string{"InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM", "EntityNotExist.Role", api.CodeNoCredentials} {
-		if e := (api.Error{Code: code, HTTPStatus: 400}); !e.IsAuth() {
+	for _, code := range []string{"InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM", "EntityNotExist.Role", apierr.CodeNoCredentials} {
+		if e := (apierr.Error{Code: code, HTTPStatus: 400}); !e.IsAuth() {
 			t.Errorf("%s must be an auth error", code)
 		}
 	}
-	if e := (api.Error{Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400}); e.IsAuth() {
+	if e := (apierr.Error{Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400}); e.IsAuth() {
 		t.Error("a quota error is not an auth error")
 	}
 }
@@ -129,19 +130,19 @@ func TestDoRetriesOnlyWhatTheContractSays(t *testing.T) {
 		{"quota is final", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob.http"}, 1, "QuotaExceeded.ReplicationJob"},
 		{"auth is final", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"}, 1, "Forbidden.RAM"},
 		{"5xx is retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.ServiceUnavailable.http"}, 3, "ServiceUnavailable"},
-		{"html 502 is retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.bad-gateway.http"}, 3, api.CodeUnexpectedResponse},
-		{"timeout is retried", fakeapi.Step{Hang: true}, 3, api.CodeTimeout},
-		{"dropped connection is retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.ok.http", Drop: true}, 3, api.CodeConnection},
-		{"malformed 200 is not retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.malformed.http"}, 1, api.CodeUnexpectedResponse},
+		{"html 502 is retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.bad-gateway.http"}, 3, apierr.CodeUnexpectedResponse},
+		{"timeout is retried", fakeapi.Step{Hang: true}, 3, apierr.CodeTimeout},
+		{"dropped connection is retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.ok.http", Drop: true}, 3, apierr.CodeConnection},
+		{"malformed 200 is not retried", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.malformed.http"}, 1, apierr.CodeUnexpectedResponse},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, dir)
 			srv.Always("DescribeReplicationJobs", c.step)
 			err := describe(t, session(t, srv, fast))
-			var ae *api.Error
+			var ae *apierr.Error
 			if !errors.As(err, &ae) {
-				t.Fatalf("error %v is not an *api.Error", err)
+				t.Fatalf("error %v is not an *apierr.Error", err)
 			}
 			if got := len(srv.Requests()); got != c.attempts || ae.Attempts != c.attempts {
 				t.Errorf("server saw %d requests, error says %d attempts; want %d", got, ae.Attempts, c.attempts)
@@ -161,7 +162,7 @@ func TestDoStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{RegionId: "cn-hangzhou"})
-	var ae *api.Error
+	var ae *apierr.Error
 	if !errors.As(err, &ae) || !ae.IsCanceled() || ae.Attempts != 1 {
 		t.Fatalf("want one canceled attempt, got %v", err)
 	}
@@ -178,7 +179,7 @@ func TestLoadCredentialProfileAndNone(t *testing.T) {
 	}
 	if _, err := api.LoadCredential(""); err == nil {
 		t.Fatal("credentials found in an empty HOME")
-	} else if ae := (*api.Error)(nil); !errors.As(err, &ae) || ae.Code != api.CodeNoCredentials || !ae.IsAuth() {
+	} else if ae := (*apierr.Error)(nil); !errors.As(err, &ae) || ae.Code != apierr.CodeNoCredentials || !ae.IsAuth() {
 		t.Fatalf("want NoCredentials, got %v", err)
 	}
 	cfg := `{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAIdefault","access_key_secret":"s1"},` +

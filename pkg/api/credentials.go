@@ -5,6 +5,8 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
 )
 
 // CredentialHelp says how to provide credentials; it ends every "no
@@ -17,7 +19,7 @@ To try zonemove without an account, use: zonemove create --dry-run --offline ...
 
 // LoadCredential resolves credentials once, through the official default chain
 // or, when profile is set, through that profile of the CLI config file. It
-// fails with an *Error of code NoCredentials before anything is sent.
+// fails with an *apierr.Error of code NoCredentials before anything is sent.
 func LoadCredential(profile string) (credentials.Credential, error) {
 	var provider providers.CredentialsProvider
 	if profile != "" {
@@ -43,7 +45,7 @@ func LoadCredential(profile string) (credentials.Credential, error) {
 	return cred, nil
 }
 
-func noCredentials(detail string) *Error {
-	return &Error{Service: "credentials", Action: "load", Code: CodeNoCredentials,
+func noCredentials(detail string) *apierr.Error {
+	return &apierr.Error{Service: "credentials", Action: "load", Code: apierr.CodeNoCredentials,
 		Message: "no usable Alibaba Cloud credentials (" + detail + ")"}
 }

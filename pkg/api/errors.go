@@ -16,22 +16,10 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 )
 
-// Error is apierr.Error; kept so callers of the transport compile unchanged.
-type Error = apierr.Error
-
-// Codes zonemove gives to failures that carry no API error code.
-const (
-	CodeTimeout            = apierr.CodeTimeout
-	CodeConnection         = apierr.CodeConnection
-	CodeUnexpectedResponse = apierr.CodeUnexpectedResponse
-	CodeCanceled           = apierr.CodeCanceled
-	CodeNoCredentials      = apierr.CodeNoCredentials
-)
-
-// classify turns what the SDK returned for one attempt into an *Error.
+// classify turns what the SDK returned for one attempt into an *apierr.Error.
 // parent is the command's context, attempt the attempt's (with its timeout).
-func classify(call Call, err error, parent, attempt context.Context, info *attemptInfo) *Error {
-	e := &Error{Service: call.Service, Action: call.Action, Err: err}
+func classify(call Call, err error, parent, attempt context.Context, info *attemptInfo) *apierr.Error {
+	e := &apierr.Error{Service: call.Service, Action: call.Action, Err: err}
 	if info != nil {
 		e.HTTPStatus = info.status
 		e.RequestID = info.requestID
@@ -40,7 +28,7 @@ func classify(call Call, err error, parent, attempt context.Context, info *attem
 	var sdk *tea.SDKError
 	switch {
 	case parent.Err() != nil:
-		e.Code, e.Message = CodeCanceled, "interrupted"
+		e.Code, e.Message = apierr.CodeCanceled, "interrupted"
 	case errors.As(err, &sdk) && tea.StringValue(sdk.Code) != "" && tea.IntValue(sdk.StatusCode) != 0:
 		e.Code = tea.StringValue(sdk.Code)
 		e.HTTPStatus = tea.IntValue(sdk.StatusCode)
@@ -60,14 +48,14 @@ func classify(call Call, err error, parent, attempt context.Context, info *attem
 			e.Recommend = body.Recommend
 		}
 	case attempt.Err() != nil || isTimeout(err):
-		e.Code, e.Message = CodeTimeout, "no answer within the request timeout"
+		e.Code, e.Message = apierr.CodeTimeout, "no answer within the request timeout"
 	case info != nil && info.status != 0:
 		// The service answered but the SDK could not read what it said.
-		e.Code, e.Message = CodeUnexpectedResponse, fmt.Sprintf("unreadable response (HTTP %d): %s", info.status, rootMessage(err))
+		e.Code, e.Message = apierr.CodeUnexpectedResponse, fmt.Sprintf("unreadable response (HTTP %d): %s", info.status, rootMessage(err))
 	case isConnection(err):
-		e.Code, e.Message = CodeConnection, rootMessage(err)
+		e.Code, e.Message = apierr.CodeConnection, rootMessage(err)
 	default:
-		e.Code, e.Message = CodeUnexpectedResponse, rootMessage(err)
+		e.Code, e.Message = apierr.CodeUnexpectedResponse, rootMessage(err)
 	}
 	return e
 }

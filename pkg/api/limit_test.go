@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
 )
 
 // A session's limiter paces every attempt of every call, retries included.
@@ -67,8 +68,8 @@ func sessionLimiterInterrupted(t *testing.T) {
 		t.Error("the call ran before its turn")
 		return nil
 	})
-	var ae *api.Error
-	if !errors.As(err, &ae) || ae.Code != api.CodeCanceled || ae.Sent {
+	var ae *apierr.Error
+	if !errors.As(err, &ae) || ae.Code != apierr.CodeCanceled || ae.Sent {
 		t.Fatalf("error %#v; want Canceled, not sent", err)
 	}
 }

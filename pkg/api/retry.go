@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
 )
 
 // Call names one API operation, for errors and the debug trace.
@@ -62,7 +64,7 @@ type attemptInfo struct {
 
 // Do runs fn until it succeeds, fails with an error the contract does not retry,
 // or runs out of attempts. fn gets a context bounded by the attempt timeout and
-// must pass it to the SDK. The error returned is always an *Error.
+// must pass it to the SDK. The error returned is always an *apierr.Error.
 func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context) error) error {
 	p := s.Policy
 	if p.MaxAttempts < 1 {
@@ -72,9 +74,9 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 	for n := 1; ; n++ {
 		if p.Limiter != nil {
 			if err := p.Limiter.Wait(ctx); err != nil {
-				e := &Error{Service: call.Service, Action: call.Action, Code: CodeCanceled, Message: "interrupted", Attempts: n - 1, Sent: sent, Err: err}
+				e := &apierr.Error{Service: call.Service, Action: call.Action, Code: apierr.CodeCanceled, Message: "interrupted", Attempts: n - 1, Sent: sent, Err: err}
 				if ctx.Err() == nil { // the wait would outlast the context's deadline
-					e.Code, e.Message = CodeTimeout, "the rate limit would wait past the deadline"
+					e.Code, e.Message = apierr.CodeTimeout, "the rate limit would wait past the deadline"
 				}
 				return e
 			}
@@ -86,7 +88,7 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 			actx, cancel = context.WithTimeout(actx, p.Timeout)
 		}
 		err := fn(actx)
-		e := (*Error)(nil)
+		e := (*apierr.Error)(nil)
 		if err != nil {
 			e = classify(call, err, ctx, actx, info)
 		}
@@ -105,7 +107,7 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			e.Code, e.Message = CodeCanceled, "interrupted"
+			e.Code, e.Message = apierr.CodeCanceled, "interrupted"
 			return e
 		case <-t.C:
 		}

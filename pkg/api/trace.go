@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
 )
 
 // Trace writes the --debug lines: one per HTTP attempt and one per retry
@@ -35,7 +37,7 @@ func (t *Trace) printf(format string, args ...any) {
 	fmt.Fprintf(t.w, "debug: "+format+"\n", args...)
 }
 
-func (t *Trace) retry(call Call, n, max int, e *Error, wait time.Duration) {
+func (t *Trace) retry(call Call, n, max int, e *apierr.Error, wait time.Duration) {
 	t.printf("%s %s attempt %d/%d failed (%s); retrying in %s", call.Service, call.Action, n, max, e.Code, wait.Round(time.Millisecond))
 }
 

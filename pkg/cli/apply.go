@@ -17,6 +17,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -555,7 +556,7 @@ func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *
 			js := "-"
 			if j := o.waitResult(r); j != nil {
 				js = follow.ColorStatus(cs, j.Status)
-				if j.Failed() && j.Status == smc.StatusFinished {
+				if j.Failed() && j.Status == facts.JobFinished {
 					js = cs.Red(j.Status + " (not as asked)")
 				}
 			}

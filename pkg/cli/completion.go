@@ -32,6 +32,13 @@ category= and performance-level= parts of --disk. Open a new shell after
 installing a script. The .deb and .rpm packages install the bash, zsh and fish
 scripts already.
 
+With credentials and a region, it also offers values from the account: job IDs
+to status, wait and retry (the jobs each can take), instance IDs to
+--instance-id, zones to --target-zone (and to plan's --from-zone and --to-zone),
+and the vSwitches of the instance's VPC to --target-vswitch. Each lookup is bounded to 2 seconds and its answer reused
+for 30 seconds (in the user's cache folder, IDs only); without credentials or a
+region, or when the API is slow, nothing is offered and nothing is printed.
+
 Bash (needs the bash-completion package), for this session only:
 
     source <(zonemove completion bash)

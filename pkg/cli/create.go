@@ -106,6 +106,10 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
+	comp := newCompleter(f)
+	_ = cmd.RegisterFlagCompletionFunc("instance-id", comp.instanceIDs)
+	_ = cmd.RegisterFlagCompletionFunc("target-zone", comp.zones)
+	_ = cmd.RegisterFlagCompletionFunc("target-vswitch", comp.vSwitches)
 	return cmd
 }
 
@@ -170,6 +174,9 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 			Hint: "pass --yes to create it, or --dry-run to only check it"}
 	}
 	if o.Spec.ClientToken == "" {
+		if cmd.Flags().Changed("client-token") {
+			return cmdutil.UsageErrorf("--client-token is empty: give a token, or leave the flag out for a fresh one")
+		}
 		o.Spec.ClientToken = o.NewClientToken()
 	}
 	return nil
@@ -228,6 +235,12 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		return o.finish(doc, o.explainCreateFailure(err))
 	}
 	doc.JobID, doc.RequestID = resp.JobId, resp.RequestId
+	if resp.JobId == "" {
+		return o.finish(doc, &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "NoJobId",
+			Err: fmt.Errorf("the create was answered without a JobId (request %s); whether a job was made is unknown", resp.RequestId),
+			Hint: fmt.Sprintf("Repeat with the same ClientToken %s: the API returns the job it made, if any, instead of creating a second one:\n  %s",
+				o.Spec.ClientToken, o.repeatCommand())})
+	}
 	if o.Wait {
 		return o.waitForJob(ctx, doc, report)
 	}
@@ -292,6 +305,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 			Hint: fmt.Sprintf("The job may or may not have been created. Repeat with the same ClientToken %s: the API returns the same job instead of creating a second one:\n  %s", o.Spec.ClientToken, repeat)}
 	case ae.IsAuth():
 		return err
+	case ae.Code == "IdempotentParameterMismatch":
+		// Repeating with the same token fails the same way: the hint says what to do instead.
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code, Hint: hintFor(err)}
 	default:
 		h := hintFor(err)
 		if h != "" {

@@ -99,6 +99,7 @@ func TestCreateAPIErrors(t *testing.T) {
 		"ReplicationJobDataDiskIndex.Invalid", "VSwitchIdVpcId.Mismatch", "InvalidSecurityGroupId.IncorrectNetworkType",
 		"InvalidSecurityGroupId.VPCMismatch", "QuotaExceeded.ReplicationJob", "ReplicationJobName.Duplicate",
 		"SourceServerState.Invalid", "EntityNotExist.Role", "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "Forbidden.RAM",
+		"IdempotentParameterMismatch",
 	}
 	var cases []cliCase
 	for _, code := range codes {
@@ -107,6 +108,10 @@ func TestCreateAPIErrors(t *testing.T) {
 	}
 	cases = append(cases, cliCase{name: "EntityNotExist.Role-text", args: args(),
 		script: createScript(smcFile("CreateCrossZoneMigrationJob.EntityNotExist.Role"))})
+	// Answered 200 without a JobId: the outcome is unknown, and the repeat
+	// with the same token is the way to learn it.
+	cases = append(cases, cliCase{name: "no-job-id", args: args(),
+		script: createScript(smcFile("CreateCrossZoneMigrationJob.no-job-id"))})
 	runGolden(t, concurrentPreflight(cases))
 }
 
@@ -130,6 +135,12 @@ func TestCreateBadInput(t *testing.T) {
 		{name: "disk-bad-pl", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL4")},
 		{name: "disk-twice", args: with("--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL1", "--disk", "id=d-bp1eeplkn4j29wf70001,pl=PL2")},
 		{name: "token-too-long", args: with("--client-token", strings.Repeat("a", 65))},
+		{name: "token-empty", args: with("--client-token", "")},
+		// Longer than any ID: the API would answer HTTP 414, or a dry run pass.
+		{name: "instance-id-too-long", args: []string{"create", "--region", "cn-hangzhou", "--instance-id", "i-" + strings.Repeat("a", 63), "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "region-too-long", args: []string{"create", "--region", "cn-" + strings.Repeat("a", 62), "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes"}},
+		{name: "zone-too-long", args: with("--target-zone", "cn-hangzhou-"+strings.Repeat("i", 53))},
+		{name: "resource-group-too-long", args: with("--resource-group-id", "rg-"+strings.Repeat("a", 62))},
 		{name: "token-not-ascii", args: with("--client-token", "tök")},
 		{name: "bad-output", args: with("-o", "yaml")},
 		{name: "bad-endpoint", args: with("--endpoint", "sms=http://127.0.0.1:1")},

@@ -45,7 +45,8 @@ On a terminal, delete lists the jobs and asks for confirmation; off a terminal
 it needs --yes, else it refuses (exit 2) and sends nothing.`,
 		Example: `  zonemove delete j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove delete j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --region cn-hangzhou --yes -o json`,
-		Args: cmdutil.MinimumNArgs(1),
+		Args:              cmdutil.MinimumNArgs(1),
+		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
@@ -108,7 +109,7 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 	if err != nil {
 		return err
 	}
-	var doomed []*smc.ReplicationJob
+	var doomed []*facts.Job
 	var pending []*jobOutcome
 	for _, id := range o.JobIDs {
 		out := &jobOutcome{JobID: id}
@@ -117,7 +118,7 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 		switch {
 		case !ok:
 			out.settle("", follow.NotFoundError([]string{id}, region))
-		case j.Status == smc.StatusDeleting:
+		case j.Status == facts.JobDeleting:
 			out.Status, out.Note = j.Status, "the job is being deleted already; nothing was sent"
 			out.settle("", nil)
 		case !facts.Deletable(j.Status):
@@ -149,7 +150,7 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 }
 
 // confirm shows the jobs about to go and asks once for all of them.
-func (o *DeleteOptions) confirm(ctx context.Context, jobs []*smc.ReplicationJob) error {
+func (o *DeleteOptions) confirm(ctx context.Context, jobs []*facts.Job) error {
 	w := o.IO.ErrOut
 	fmt.Fprintln(w, "About to delete (this cannot be undone):")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -189,7 +190,7 @@ func (o *DeleteOptions) deleteOne(ctx context.Context, client *smc.Client, out *
 	switch {
 	case rerr != nil:
 		out.settle("", unknownOutcome(o.Commands, "deleted", "delete", out.JobID, err, rerr))
-	case open && (j == nil || j.Status == smc.StatusDeleting):
+	case open && (j == nil || j.Status == facts.JobDeleting):
 		out.Status = ""
 		if j != nil {
 			out.Status = j.Status

@@ -42,6 +42,9 @@ type Factory struct {
 	Now   func() time.Time
 	// DialGuard vets every address the API clients dial; nil lets all through.
 	DialGuard func(network, address string) error
+	// CompletionBound gives a shell completion's account lookup its deadline;
+	// nil is completionTimeout.
+	CompletionBound func(context.Context) (context.Context, context.CancelFunc)
 
 	Global GlobalOptions
 
@@ -61,6 +64,7 @@ type apiScope struct {
 // GlobalOptions are the flags every command has.
 type GlobalOptions struct {
 	Region         string
+	RegionFrom     string // where Region came from: --region, the variable, a profile
 	Profile        string
 	Output         string
 	EndpointFlags  []string

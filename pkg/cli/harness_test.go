@@ -91,7 +91,9 @@ type runResult struct {
 // metadata service, and every endpoint on the fake server.
 func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
 	t.Helper()
-	t.Setenv("HOME", t.TempDir())
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache")) // completion's cache stays in the test
 	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	if noCreds {
 		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID")

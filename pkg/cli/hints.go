@@ -43,6 +43,9 @@ var apiHints = map[string]string{
 	"ReplicationJobDataDiskIndex.Invalid": "A --disk names a disk that is not a data disk of this instance: check the disk IDs " +
 		"(a dry run checks them with disk-owner).",
 	"ReplicationJobName.Duplicate": "A replication job of the same name exists: see 'zonemove list'.",
+	"IdempotentParameterMismatch": "This ClientToken was sent before with other values, so the API refused to reuse it: " +
+		"the earlier create may have made a job ('zonemove list' shows it). To create this migration as well, repeat the command " +
+		"without --client-token (a new token is made); to finish the earlier one, repeat it with its own values.",
 	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; retry resumes only Ready, Stopped and InError jobs, and delete removes any job that is not Running.",
 	apierr.CodeTimeout:             "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
 	apierr.CodeConnection:          "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",

@@ -375,6 +375,10 @@ func hintWalks() []hintWalk {
 				"--source-zone", "cn-hangzhou-h", "--source-instance-type", "ecs.g7.large"),
 			accept: map[int]string{3: "the online dry run fails vswitch-zone still, listing the vSwitches to choose from: what the hint offers"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
+		// A probe that fails for now: doctor again, once it answers.
+		hintWalk{name: "doctor-probe-failed", world: scripted(jobWorld(""), "DescribeReplicationJobs", "smc/DescribeReplicationJobs.ServiceUnavailable.http"),
+			args:  walkArgs("doctor", "--max-attempts", "1"),
+			sites: []hintSite{"pkg/cli/doctor.go (*DoctorOptions).diagnose doctor"}},
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -106,7 +107,7 @@ func mayHaveApplied(err error) (*apierr.Error, bool) {
 
 // readBack reads one job again after an answer that leaves its fate open;
 // nil when the job no longer exists.
-func readBack(ctx context.Context, client *smc.Client, region, id string) (*smc.ReplicationJob, error) {
+func readBack(ctx context.Context, client *smc.Client, region, id string) (*facts.Job, error) {
 	found, err := follow.DescribeJobs(ctx, client, region, []string{id})
 	if err != nil {
 		return nil, err

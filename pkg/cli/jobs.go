@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // jobsDocument is the JSON document of status, list and wait.
@@ -78,7 +78,7 @@ func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.Job
 		}
 	}
 	var parts []string
-	for _, status := range []string{smc.StatusInError, smc.StatusStopped, smc.StatusExpired} {
+	for _, status := range []string{facts.JobInError, facts.JobStopped, facts.JobExpired} {
 		if n := counts[status]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, status))
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -23,9 +24,6 @@ type ListOptions struct {
 	Status string
 }
 
-// maxListPages bounds a listing, in case the API kept answering full pages.
-const maxListPages = 1000
-
 // NewCmdList builds zonemove list.
 func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	o := &ListOptions{IO: f.IOStreams, Out: f.Output()}
@@ -35,7 +33,7 @@ func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cob
 		Long: `List every cross-zone migration job (JobType 2) of the region, newest first.
 
 Every page is read, 50 jobs a page (the API's largest). --status keeps the
-jobs of one status: ` + strings.Join(smc.Statuses, ", ") + `.
+jobs of one status: ` + strings.Join(facts.JobStatuses(), ", ") + `.
 Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 		Example: `  zonemove list --region cn-hangzhou
   zonemove list --region cn-hangzhou --status InError -o json`,
@@ -52,8 +50,8 @@ Off a terminal, each job is one tab-separated line, as in zonemove status.`,
 			return o.run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&o.Status, "status", "", "only jobs of this status: "+strings.Join(smc.Statuses, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(smc.Statuses...))
+	cmd.Flags().StringVar(&o.Status, "status", "", "only jobs of this status: "+strings.Join(facts.JobStatuses(), ", "))
+	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(facts.JobStatuses()...))
 	return cmd
 }
 
@@ -64,13 +62,13 @@ func (o *ListOptions) complete() error {
 	if o.Status == "" {
 		return nil
 	}
-	for _, s := range smc.Statuses {
+	for _, s := range facts.JobStatuses() {
 		if strings.EqualFold(s, o.Status) {
 			o.Status = s
 			return nil
 		}
 	}
-	return cmdutil.UsageErrorf("invalid --status %q: want one of %s", o.Status, strings.Join(smc.Statuses, ", "))
+	return cmdutil.UsageErrorf("invalid --status %q: want one of %s", o.Status, strings.Join(facts.JobStatuses(), ", "))
 }
 
 func (o *ListOptions) run(ctx context.Context) error {
@@ -101,25 +99,17 @@ func (o *ListOptions) run(ctx context.Context) error {
 // listJobs reads every page of the region's cross-zone jobs. A job seen on two
 // pages (the list shifted while it was read) is kept once.
 func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]follow.JobView, error) {
+	all, err := c.AllReplicationJobs(ctx, smc.DescribeReplicationJobsRequest{RegionId: region, JobType: smc.JobTypeCrossZone, Status: status})
+	if err != nil {
+		return nil, err
+	}
 	jobs := []follow.JobView{}
 	seen := map[string]bool{}
-	for n := 1; n <= maxListPages; n++ {
-		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, Status: status,
-			PageNumber: n, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		got := page.ReplicationJobs.ReplicationJob
-		for _, j := range got {
-			if j != nil && !seen[j.JobId] {
-				seen[j.JobId] = true
-				jobs = append(jobs, follow.ViewOf(j))
-			}
-		}
-		if len(got) < smc.MaxJobIDs || n*smc.MaxJobIDs >= page.TotalCount {
-			break
+	for _, j := range all {
+		// A job that moved up while the pages were read appears twice.
+		if j != nil && !seen[j.JobId] {
+			seen[j.JobId] = true
+			jobs = append(jobs, follow.ViewOf(j))
 		}
 	}
 	return jobs, nil

@@ -51,10 +51,13 @@ func (o *Output) WriteJSON(v any) error {
 	o.mu.Lock()
 	o.wrote = true
 	o.mu.Unlock()
-	enc := json.NewEncoder(o.IO.Out)
-	enc.SetIndent("", "  ")
+	iw := newIndentWriter(o.IO.Out)
+	enc := json.NewEncoder(iw)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return iw.Flush()
 }
 
 // wroteJSON reports whether a document was written.

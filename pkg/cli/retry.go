@@ -44,7 +44,8 @@ the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
 		Example: `  zonemove retry j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove retry j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --region cn-hangzhou -o json
   zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou`,
-		Args: cmdutil.MinimumNArgs(1),
+		Args:              cmdutil.MinimumNArgs(1),
+		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
@@ -131,7 +132,7 @@ func (o *RetryOptions) retry(ctx context.Context, doc *jobControlDocument) error
 func (o *RetryOptions) start(ctx context.Context, client *smc.Client, out *jobOutcome) {
 	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: out.JobID})
 	if err == nil {
-		out.Status = smc.StatusRunning
+		out.Status = facts.JobRunning
 		out.settle(resp.RequestId, nil)
 		return
 	}
@@ -146,7 +147,7 @@ func (o *RetryOptions) start(ctx context.Context, client *smc.Client, out *jobOu
 		out.settle("", unknownOutcome(o.Commands, "resumed", "retry", out.JobID, err, rerr))
 	case j == nil:
 		out.settle("", follow.NotFoundError([]string{out.JobID}, o.Commands.Region))
-	case open && (j.Status == smc.StatusRunning || j.Status == smc.StatusFinished):
+	case open && (j.Status == facts.JobRunning || j.Status == facts.JobFinished):
 		// Our lost attempt started it: the job runs (or already ran) on.
 		out.Status = j.Status
 		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, the job is %s (%s), so that attempt resumed it",
@@ -171,12 +172,12 @@ func (o *RetryOptions) refusal(status, id, detail string) error {
 // notResumableHint says what to do with a job retry cannot resume.
 func notResumableHint(cmds cmdutil.Commands, status, id string) string {
 	switch status {
-	case smc.StatusFinished:
+	case facts.JobFinished:
 		return "the job has finished: there is nothing to resume; '" + cmds.Line("wait", []string{id}) + "' reads the instance back"
-	case smc.StatusExpired:
+	case facts.JobExpired:
 		return "the job expired and can no longer run: remove it with '" + cmds.Line("delete", []string{id}) +
 			"', then create a new one (zonemove create --dry-run checks it first)"
-	case smc.StatusDeleting:
+	case facts.JobDeleting:
 		return "the job is being deleted: '" + cmds.Line("status", []string{id}) + "' shows when it is gone"
 	}
 	return "the job is " + strings.ToLower(status) + " already; follow it with '" + cmds.Line("wait", []string{id}) + "'"

@@ -49,8 +49,8 @@ without ever creating a duplicate job.`,
 		},
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID)")
-	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json (env ALIBABA_CLOUD_PROFILE)")
+	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID, else the profile's region_id)")
+	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json, for credentials and region (env ALIBABA_CLOUD_PROFILE)")
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
 	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs or vpc (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC)")
 	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
@@ -73,6 +73,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))
+	cmd.AddCommand(NewCmdDoctor(f, nil))
 	return cmd
 }
 
@@ -97,11 +98,20 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		g.Output = "text"
 		return cmdutil.UsageErrorf("invalid --output %q: want text or json", bad)
 	}
-	if g.Region == "" {
-		g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID")
+	if g.Region != "" {
+		g.RegionFrom = "--region"
+	} else if g.Region = f.Getenv("ALIBABA_CLOUD_REGION_ID"); g.Region != "" {
+		g.RegionFrom = "ALIBABA_CLOUD_REGION_ID"
 	}
 	if g.Profile == "" {
 		g.Profile = f.Getenv("ALIBABA_CLOUD_PROFILE")
+	}
+	if g.Region == "" && g.Profile != "" {
+		// An unreadable config or an unknown profile is reported where the
+		// credentials are loaded, with exit 4 and how to fix it.
+		if region, err := api.ProfileRegion(g.Profile, f.Getenv); err == nil && region != "" {
+			g.Region, g.RegionFrom = region, "profile "+g.Profile
+		}
 	}
 	if g.Region != "" {
 		if err := migration.ValidateRegion("--region", g.Region); err != nil {
@@ -125,7 +135,7 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 // requireRegion fails with a usage error when no region is known.
 func requireRegion(region string) error {
 	if region == "" {
-		return cmdutil.UsageErrorf("a region is required: pass --region or set ALIBABA_CLOUD_REGION_ID")
+		return cmdutil.UsageErrorf("a region is required: pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
 	}
 	return nil
 }

@@ -36,7 +36,8 @@ job_id, instance_id, status, business_status, progress, error_code,
 status_info, creation_time, end_time.`,
 		Example: `  zonemove status j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove status $(cat jobs.txt) --region cn-hangzhou -o json`,
-		Args: cmdutil.MinimumNArgs(1),
+		Args:              cmdutil.MinimumNArgs(1),
+		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }

@@ -58,6 +58,9 @@ zone is not in the region (region-zone), the instance does not exist there
 	fl := cmd.Flags()
 	fl.StringVar(&o.InstanceID, "instance-id", "", "ID of the ECS instance (required)")
 	fl.StringVar(&o.TargetZone, "target-zone", "", "zone to list the types of (required)")
+	comp := newCompleter(f)
+	_ = cmd.RegisterFlagCompletionFunc("instance-id", comp.instanceIDs)
+	_ = cmd.RegisterFlagCompletionFunc("target-zone", comp.zones)
 	return cmd
 }
 

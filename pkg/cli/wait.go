@@ -50,7 +50,8 @@ Expired, 6 when --timeout came first, 130 on Ctrl-C (the jobs keep running; the
 command that resumes waiting is printed).`,
 		Example: `  zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove wait j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --interval 5m --timeout 8h -o json`,
-		Args: cmdutil.MinimumNArgs(1),
+		Args:              cmdutil.MinimumNArgs(1),
+		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
 			if err := o.complete(args); err != nil {

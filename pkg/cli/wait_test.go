@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -265,9 +266,9 @@ func (s *sync120) answer(r *fakeapi.Request) map[string]any {
 			break
 		}
 		n, _ := strconv.Atoi(id[len(id)-4:])
-		status, progress := smc.StatusRunning, 50.0
+		status, progress := facts.JobRunning, 50.0
 		if n <= 40*s.calls {
-			status, progress = smc.StatusFinished, 100
+			status, progress = facts.JobFinished, 100
 		}
 		jobs = append(jobs, map[string]any{"JobId": id, "InstanceId": "i-bp1batch0000" + leftPad(n), "Status": status,
 			"BusinessStatus": "Syncing", "Progress": progress, "JobType": 2, "CreationTime": "2026-11-27T11:00:00Z"})

@@ -94,9 +94,6 @@ func with[T any](p *pool[T], fn func(T) error) error {
 	return fn(v)
 }
 
-// Instance is facts.Instance; kept until the job follower reads pkg/facts.
-type Instance = facts.Instance
-
 // MaxInstanceIDs is the most IDs one DescribeInstances takes in InstanceIds.
 const MaxInstanceIDs = 100
 
@@ -141,7 +138,7 @@ func (c *Client) DescribeInstances(ctx context.Context, f InstanceFilter) ([]*fa
 	if len(f.IDs) > MaxInstanceIDs {
 		return nil, fmt.Errorf("DescribeInstances takes at most %d instance IDs a call, not %d", MaxInstanceIDs, len(f.IDs))
 	}
-	return readByToken(ctx, "DescribeInstances", func(ctx context.Context, token string) ([]*facts.Instance, string, error) {
+	return api.ReadByToken(ctx, "DescribeInstances", func(ctx context.Context, token string) ([]*facts.Instance, string, error) {
 		req := &ecs.DescribeInstancesRequest{RegionId: dara.String(c.session.Region), MaxResults: dara.Int32(MaxInstanceIDs)}
 		if len(f.IDs) > 0 {
 			raw, _ := json.Marshal(f.IDs)

@@ -2,61 +2,9 @@ package cloud
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/zonemove/zonemove/pkg/api"
 )
-
-// maxPages bounds every paged read, so that a service that keeps answering
-// with another page cannot hold a preflight forever. Reaching it is an error:
-// a list cut short would make the checks judge facts they did not see.
-const maxPages = 1000
-
-// PageCapError is a list that had more pages than zonemove reads.
-type PageCapError struct {
-	Action string
-	Pages  int
-}
-
-func (e *PageCapError) Error() string {
-	return fmt.Sprintf("%s answered more than %d pages; stopped there rather than use a partial list", e.Action, e.Pages)
-}
-
-// readByToken reads a list to its last page: page reads the page of token
-// ("" for the first) and returns its items and the next token ("" at the end).
-func readByToken[T any](ctx context.Context, action string, page func(ctx context.Context, token string) ([]T, string, error)) ([]T, error) {
-	var out []T
-	token := ""
-	for range maxPages {
-		items, next, err := page(ctx, token)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" || next == token {
-			return out, nil
-		}
-		token = next
-	}
-	return nil, &PageCapError{Action: action, Pages: maxPages}
-}
-
-// readByNumber reads a list to its last page: page reads page number n (from
-// 1) and returns its items and the list's total count.
-func readByNumber[T any](ctx context.Context, action string, page func(ctx context.Context, n int) ([]T, int, error)) ([]T, error) {
-	var out []T
-	for n := 1; n <= maxPages; n++ {
-		items, total, err := page(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) == 0 || len(out) >= total {
-			return out, nil
-		}
-	}
-	return nil, &PageCapError{Action: action, Pages: maxPages}
-}
 
 // do sends one action through the session's retry policy, each attempt with a
 // client of the pool to itself.

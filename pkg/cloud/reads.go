@@ -30,7 +30,7 @@ func (c *Client) DisksInZone(ctx context.Context, zoneID string) ([]facts.Disk, 
 }
 
 func (c *Client) disks(ctx context.Context, filter *ecs.DescribeDisksRequest) ([]facts.Disk, error) {
-	return readByToken(ctx, "DescribeDisks", func(ctx context.Context, token string) ([]facts.Disk, string, error) {
+	return api.ReadByToken(ctx, "DescribeDisks", func(ctx context.Context, token string) ([]facts.Disk, string, error) {
 		req := *filter
 		req.RegionId = dara.String(c.session.Region)
 		if token != "" {
@@ -73,7 +73,7 @@ func (c *Client) SnapshotsSince(ctx context.Context, since time.Time) ([]facts.S
 }
 
 func (c *Client) snapshots(ctx context.Context, filter *ecs.DescribeSnapshotsRequest) ([]facts.Snapshot, error) {
-	return readByToken(ctx, "DescribeSnapshots", func(ctx context.Context, token string) ([]facts.Snapshot, string, error) {
+	return api.ReadByToken(ctx, "DescribeSnapshots", func(ctx context.Context, token string) ([]facts.Snapshot, string, error) {
 		req := *filter
 		req.RegionId = dara.String(c.session.Region)
 		if token != "" {
@@ -171,7 +171,7 @@ func (c *Client) stock(ctx context.Context, zoneID, chargeType string) (map[stri
 
 // InstanceTypesOfFamily lists the types of an instance family.
 func (c *Client) InstanceTypesOfFamily(ctx context.Context, family string) ([]facts.InstanceType, error) {
-	return readByToken(ctx, "DescribeInstanceTypes", func(ctx context.Context, token string) ([]facts.InstanceType, string, error) {
+	return api.ReadByToken(ctx, "DescribeInstanceTypes", func(ctx context.Context, token string) ([]facts.InstanceType, string, error) {
 		req := &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String(family)}
 		if token != "" {
 			req.NextToken = dara.String(token)
@@ -228,7 +228,7 @@ func (c *Client) VSwitchesOfVPC(ctx context.Context, vpcID string) ([]facts.VSwi
 }
 
 func (c *Client) vSwitches(ctx context.Context, filter *vpc.DescribeVSwitchesRequest) ([]facts.VSwitch, error) {
-	return readByNumber(ctx, "DescribeVSwitches", func(ctx context.Context, n int) ([]facts.VSwitch, int, error) {
+	return api.ReadByNumber(ctx, "DescribeVSwitches", func(ctx context.Context, n int) ([]facts.VSwitch, int, error) {
 		req := *filter
 		req.RegionId, req.PageSize, req.PageNumber = dara.String(c.session.Region), dara.Int32(50), dara.Int32(int32(n))
 		resp, err := do(ctx, c, &c.vpc, api.VPC, "DescribeVSwitches", func(ctx context.Context, v *vpc.Client) (*vpc.DescribeVSwitchesResponse, error) {
@@ -282,14 +282,7 @@ func (c *Client) CrossZoneJobs(ctx context.Context, instanceIDs ...string) ([]*f
 	if len(instanceIDs) > smc.MaxJobIDs {
 		return nil, fmt.Errorf("DescribeReplicationJobs takes at most %d instance IDs a call, not %d", smc.MaxJobIDs, len(instanceIDs))
 	}
-	return readByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
-		resp, err := c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: c.session.Region, InstanceId: instanceIDs, JobType: smc.JobTypeCrossZone,
-			PageNumber: n, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, 0, err
-		}
-		return resp.ReplicationJobs.ReplicationJob, resp.TotalCount, nil
+	return c.smc.AllReplicationJobs(ctx, smc.DescribeReplicationJobsRequest{
+		RegionId: c.session.Region, InstanceId: instanceIDs, JobType: smc.JobTypeCrossZone,
 	})
 }

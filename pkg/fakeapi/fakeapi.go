@@ -168,6 +168,13 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.received...)
 }
 
+// Reset forgets the requests received so far (not the script or the jobs).
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.received = nil
+}
+
 // JobsCreated is how many distinct jobs CreateCrossZoneMigrationJob created.
 func (s *Server) JobsCreated() int {
 	s.mu.Lock()

@@ -399,10 +399,6 @@ func (f *Fleet) describeDisks(r *Request) (int, any) {
 	return 200, map[string]any{"RequestId": "FLEET-DISKS", "TotalCount": p.total, "NextToken": p.next, "Disks": map[string]any{"Disk": nonNil(p.items)}}
 }
 
-// snapshotsPerInstance is how many snapshots the recorded answer has for each
-// instance's disk.
-const snapshotsPerInstance = 2
-
 func (f *Fleet) describeSnapshots(r *Request) (int, any) {
 	if e := missingRegion(r); e != nil {
 		return 400, e
@@ -426,20 +422,40 @@ func (f *Fleet) describeSnapshots(r *Request) (int, any) {
 		}
 		since = t
 	}
-	var all []any
-	for _, id := range owners {
-		list, err := f.items("ecs/DescribeSnapshots.recent.http", id, "Snapshots", "Snapshot")
-		if err != nil || len(list) != snapshotsPerInstance {
-			return misconfigured(fmt.Errorf("want %d snapshots in the recorded answer: %v", snapshotsPerInstance, err))
-		}
-		for _, s := range list {
-			created, _ := time.Parse(time.RFC3339, s.(map[string]any)["CreationTime"].(string))
-			if !created.Before(since) {
-				all = append(all, s)
-			}
+	// Every instance has the recorded snapshots under its own disk: which of
+	// them pass the filter is read off the recording once, and only the
+	// page's are built.
+	template, err := f.items("ecs/DescribeSnapshots.recent.http", recordedInstance, "Snapshots", "Snapshot")
+	if err != nil {
+		return misconfigured(err)
+	}
+	var kept []int
+	for k, s := range template {
+		created, _ := time.Parse(time.RFC3339, s.(map[string]any)["CreationTime"].(string))
+		if !created.Before(since) {
+			kept = append(kept, k)
 		}
 	}
-	p, bad, _ := f.byToken(r, len(all), 1, 100, func(i int) (any, error) { return all[i], nil })
+	type ref struct {
+		owner string
+		k     int
+	}
+	var all []ref
+	for _, id := range owners {
+		for _, k := range kept {
+			all = append(all, ref{id, k})
+		}
+	}
+	p, bad, err := f.byToken(r, len(all), 1, 100, func(i int) (any, error) {
+		list, err := f.items("ecs/DescribeSnapshots.recent.http", all[i].owner, "Snapshots", "Snapshot")
+		if err != nil {
+			return nil, err
+		}
+		return list[all[i].k], nil
+	})
+	if err != nil {
+		return misconfigured(err)
+	}
 	if bad != nil {
 		return 400, bad
 	}
@@ -464,10 +480,14 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		return 400, apiError("FLEET-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 values")
 	}
 	f.mu.Lock()
+	owners := f.order
+	if len(instIDs) > 0 {
+		owners = instIDs // the fleet's order is kept by the callers' batches
+	}
 	var list []any
-	for _, inst := range f.order {
+	for _, inst := range owners {
 		j := f.jobs[inst]
-		if j == nil || (len(instIDs) > 0 && !slices.Contains(instIDs, inst)) || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 {

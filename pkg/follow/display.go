@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // jobDisplay shows the progress of a wait on stderr.
@@ -33,7 +33,7 @@ func jobState(j *Result) (state, outcome string) {
 	switch {
 	case j.gone:
 		outcome = "deleted"
-	case j.Status == smc.StatusInError:
+	case j.Status == facts.JobInError:
 		outcome = Dash(j.ErrorCode)
 	case j.Instance != nil:
 		outcome = fmt.Sprintf("now in %s as %s", j.Instance.ZoneID, j.Instance.InstanceType)

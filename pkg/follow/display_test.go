@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // TestLiveDisplayFitsTheScreen: with many jobs the block keeps to 20 job
@@ -19,9 +19,9 @@ func TestLiveDisplayFitsTheScreen(t *testing.T) {
 	var jobs []*Result
 	for n := 1; n <= 25; n++ {
 		j := &Result{JobView: JobView{JobID: jobID(n), InstanceID: "i-bp1batch0000" + leftPad(n),
-			Status: smc.StatusRunning, BusinessStatus: "Syncing", Progress: float64(n * 4), startTime: "2026-11-27T11:00:00Z"}, seen: true}
+			Status: facts.JobRunning, BusinessStatus: "Syncing", Progress: float64(n * 4), startTime: "2026-11-27T11:00:00Z"}, seen: true}
 		if n <= 10 { // the first ten are done
-			j.Status, j.Progress, j.EndTime = smc.StatusInError, 12, ""
+			j.Status, j.Progress, j.EndTime = facts.JobInError, 12, ""
 			j.ErrorCode = "SMC.SomeVeryLongErrorCodeThatWouldNotFitOnANarrowTerminalAtAll"
 		}
 		jobs = append(jobs, j)

@@ -106,16 +106,16 @@ func (r *Result) Done() bool {
 	if r.gone {
 		return true
 	}
-	if r.Status == smc.StatusFinished {
+	if r.Status == facts.JobFinished {
 		return r.checked
 	}
-	return smc.IsTerminal(r.Status)
+	return facts.IsTerminal(r.Status)
 }
 
 // Failed reports whether the job ended without reaching its goal: InError,
 // Stopped, Expired, deleted while waiting, or Finished elsewhere than asked.
 func (r *Result) Failed() bool {
-	return r.Done() && (r.Status != smc.StatusFinished || r.gone || r.Problem != "")
+	return r.Done() && (r.Status != facts.JobFinished || r.gone || r.Problem != "")
 }
 
 // Report is the outcome of a wait.
@@ -183,7 +183,7 @@ func (r *Result) Brief() string {
 	switch {
 	case r.gone:
 		return "deleted"
-	case r.Status == smc.StatusFinished && r.Problem != "":
+	case r.Status == facts.JobFinished && r.Problem != "":
 		return "Finished, not as asked"
 	}
 	return r.Status
@@ -193,7 +193,7 @@ func (r *Result) outcome() string {
 	switch {
 	case r.gone:
 		return "no longer exists"
-	case r.Status == smc.StatusFinished && r.Problem != "":
+	case r.Status == facts.JobFinished && r.Problem != "":
 		return "finished, but " + r.Problem
 	}
 	return r.Status
@@ -286,7 +286,7 @@ func (w *waiter) poll(ctx context.Context) error {
 	r.Polls++
 	var pending []string
 	for _, j := range r.Jobs {
-		if !j.Done() && j.Status != smc.StatusFinished {
+		if !j.Done() && j.Status != facts.JobFinished {
 			pending = append(pending, j.JobID)
 		}
 	}
@@ -334,7 +334,7 @@ func (w *waiter) poll(ctx context.Context) error {
 	return w.verify(ctx)
 }
 
-func (r *Result) update(j *smc.ReplicationJob) {
+func (r *Result) update(j *facts.Job) {
 	v := ViewOf(j)
 	if r.Target.InstanceID != "" && v.InstanceID == "" {
 		v.InstanceID = r.Target.InstanceID
@@ -347,7 +347,7 @@ func (r *Result) update(j *smc.ReplicationJob) {
 func (w *waiter) verify(ctx context.Context) error {
 	var todo []*Result
 	for _, j := range w.report.Jobs {
-		if j.Status == smc.StatusFinished && !j.checked && !j.gone {
+		if j.Status == facts.JobFinished && !j.checked && !j.gone {
 			todo = append(todo, j)
 		}
 	}
@@ -457,7 +457,7 @@ func (w *waiter) finish() {
 		switch {
 		case j.Failed():
 			r.ExitCode = cmdutil.ExitJobFailed
-			if j.Status == smc.StatusInError && !j.gone && r.retry == "" {
+			if j.Status == facts.JobInError && !j.gone && r.retry == "" {
 				r.retry = r.cmds.Line("retry", []string{j.JobID})
 			}
 			if r.failureHint == "" {
@@ -507,14 +507,14 @@ func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time) {
 	cs := ios.ColorScheme()
 	for _, j := range r.Jobs {
 		switch {
-		case j.Status == smc.StatusFinished && !j.Failed() && j.Done():
+		case j.Status == facts.JobFinished && !j.Failed() && j.Done():
 			where := fmt.Sprintf("%s as %s", j.Instance.ZoneID, j.Instance.InstanceType)
 			if a := j.addresses(); a != "" {
 				where += ", " + a
 			}
 			fmt.Fprintf(w, "%s %s finished: %s is in %s (took %s)\n", cs.Green("✓"), j.JobID, j.instanceLabel(),
 				where, FormatElapsed(j.elapsed(now, r.start)))
-		case j.Failed() && !j.gone && j.Status != smc.StatusFinished:
+		case j.Failed() && !j.gone && j.Status != facts.JobFinished:
 			fmt.Fprintf(w, "%s %s (%s) %s\n", cs.Red("✗"), j.JobID, j.instanceLabel(), j.failureText())
 		case j.Failed():
 			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
@@ -535,7 +535,7 @@ func (r *Result) hint(cmds cmdutil.Commands) string {
 	switch {
 	case r.gone:
 		return "the job was deleted; 'zonemove list --region " + cmds.Region + "' shows the region's jobs"
-	case r.Status == smc.StatusFinished:
+	case r.Status == facts.JobFinished:
 		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
 			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
 	}
@@ -546,7 +546,7 @@ func (r *Result) failureText() string {
 	switch {
 	case r.gone:
 		return r.Problem
-	case r.Status == smc.StatusFinished:
+	case r.Status == facts.JobFinished:
 		return "finished, but " + r.Problem
 	}
 	return r.Status + ": " + Problem(r.JobView)
@@ -562,7 +562,7 @@ func (r *Result) elapsed(now, since time.Time) time.Duration {
 		}
 	}
 	to := now
-	if end, ok := ParseAPITime(r.EndTime); ok && smc.IsTerminal(r.Status) {
+	if end, ok := ParseAPITime(r.EndTime); ok && facts.IsTerminal(r.Status) {
 		to = end
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {

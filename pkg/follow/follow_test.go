@@ -11,6 +11,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -91,7 +92,7 @@ func job(status string, progress float64) fakeapi.Step {
 }
 
 func errorCode(status string) string {
-	if status == smc.StatusInError {
+	if status == facts.JobInError {
 		return "SMC.TestFailure"
 	}
 	return ""
@@ -111,7 +112,7 @@ func target() Target {
 
 func TestWaitFollowsAJobToItsEnd(t *testing.T) {
 	srv := fakeapi.New(t, "../../testdata/api")
-	srv.On("DescribeReplicationJobs", job(smc.StatusRunning, 40), job(smc.StatusFinished, 100))
+	srv.On("DescribeReplicationJobs", job(facts.JobRunning, 40), job(facts.JobFinished, 100))
 	srv.On("DescribeInstances", instanceIn("cn-hangzhou-i", "ecs.g7.large"))
 	f, c, progress := newFollower(t, srv, "")
 	start := c.Now()
@@ -146,12 +147,12 @@ func TestWaitOutcomes(t *testing.T) {
 		code    int
 		hint    string
 	}{
-		{name: "in-error", jobs: []fakeapi.Step{job(smc.StatusInError, 30)}, opts: Options{Interval: time.Minute},
+		{name: "in-error", jobs: []fakeapi.Step{job(facts.JobInError, 30)}, opts: Options{Interval: time.Minute},
 			profile: "ops team", code: cmdutil.ExitJobFailed,
 			hint: "fix the cause, then resume the job: zonemove retry " + testJob + " --region cn-hangzhou --profile 'ops team'"},
-		{name: "finished-elsewhere", jobs: []fakeapi.Step{job(smc.StatusFinished, 100)}, read: instanceIn("cn-hangzhou-h", "ecs.g7.large"),
+		{name: "finished-elsewhere", jobs: []fakeapi.Step{job(facts.JobFinished, 100)}, read: instanceIn("cn-hangzhou-h", "ecs.g7.large"),
 			opts: Options{Interval: time.Minute}, code: cmdutil.ExitJobFailed, hint: "check it in the ECS console"},
-		{name: "timeout", jobs: []fakeapi.Step{job(smc.StatusRunning, 10), job(smc.StatusRunning, 20), job(smc.StatusRunning, 30)},
+		{name: "timeout", jobs: []fakeapi.Step{job(facts.JobRunning, 10), job(facts.JobRunning, 20), job(facts.JobRunning, 30)},
 			opts: Options{Interval: time.Minute, Timeout: 90 * time.Second}, code: cmdutil.ExitTimeout,
 			hint: "go on waiting with: zonemove wait " + testJob + " --region cn-hangzhou"},
 	} {
@@ -177,7 +178,7 @@ func TestWaitOutcomes(t *testing.T) {
 // A job this run just created may be missing from the first polls.
 func TestWaitGivesAJustCreatedJobTime(t *testing.T) {
 	srv := fakeapi.New(t, "../../testdata/api")
-	srv.On("DescribeReplicationJobs", job("", 0), job("", 0), job(smc.StatusInError, 5))
+	srv.On("DescribeReplicationJobs", job("", 0), job("", 0), job(facts.JobInError, 5))
 	f, _, progress := newFollower(t, srv, "")
 	tg := target()
 	tg.JustCreated = true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -29,7 +30,7 @@ type JobView struct {
 }
 
 // ViewOf is the view of a job as SMC describes it.
-func ViewOf(j *smc.ReplicationJob) JobView {
+func ViewOf(j *facts.Job) JobView {
 	return JobView{
 		JobID: j.JobId, InstanceID: j.InstanceId, Status: j.Status, BusinessStatus: j.BusinessStatus,
 		Progress: j.Progress, ErrorCode: j.ErrorCode, StatusInfo: j.StatusInfo,
@@ -40,8 +41,8 @@ func ViewOf(j *smc.ReplicationJob) JobView {
 // DescribeJobs reads cross-zone jobs by ID: one DescribeReplicationJobs per
 // smc.MaxJobIDs IDs, sent one after the other. Jobs that do not exist (in this
 // region, as cross-zone jobs) are absent from the result.
-func DescribeJobs(ctx context.Context, c *smc.Client, region string, ids []string) (map[string]*smc.ReplicationJob, error) {
-	out := make(map[string]*smc.ReplicationJob, len(ids))
+func DescribeJobs(ctx context.Context, c *smc.Client, region string, ids []string) (map[string]*facts.Job, error) {
+	out := make(map[string]*facts.Job, len(ids))
 	for start := 0; start < len(ids); start += smc.MaxJobIDs {
 		batch := ids[start:min(start+smc.MaxJobIDs, len(ids))]
 		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
@@ -75,16 +76,16 @@ func NotFoundError(missing []string, region string) error {
 // Problem describes why a job stopped short of Finished.
 func Problem(j JobView) string {
 	switch j.Status {
-	case smc.StatusInError:
+	case facts.JobInError:
 		msg := strings.TrimSpace(j.ErrorCode + ": " + OneLine(j.StatusInfo))
 		msg = strings.TrimSuffix(strings.TrimPrefix(msg, ": "), ":")
 		if msg == "" {
 			msg = "the job failed without an error code"
 		}
 		return fmt.Sprintf("%s (at %s)", msg, FormatProgress(j.Progress))
-	case smc.StatusStopped:
+	case facts.JobStopped:
 		return fmt.Sprintf("the job was stopped at %s", FormatProgress(j.Progress))
-	case smc.StatusExpired:
+	case facts.JobExpired:
 		return "the job expired before it completed"
 	}
 	return ""
@@ -93,11 +94,11 @@ func Problem(j JobView) string {
 // NextStep is what to do about a job that needs a person ("" when none does).
 func NextStep(cmds cmdutil.Commands, j JobView) string {
 	switch j.Status {
-	case smc.StatusInError:
+	case facts.JobInError:
 		return "fix the cause, then run: " + cmds.Line("retry", []string{j.JobID})
-	case smc.StatusStopped:
+	case facts.JobStopped:
 		return "resume it with: " + cmds.Line("retry", []string{j.JobID}) + " (or, to give it up: " + cmds.Line("delete", []string{j.JobID}) + ")"
-	case smc.StatusExpired:
+	case facts.JobExpired:
 		return "the job can no longer run; create a new one (zonemove create --dry-run checks it first)"
 	}
 	return ""
@@ -115,11 +116,11 @@ func ColorStatus(cs interface {
 	Yellow(string) string
 }, status string) string {
 	switch status {
-	case smc.StatusFinished:
+	case facts.JobFinished:
 		return cs.Green(status)
-	case smc.StatusInError, smc.StatusExpired:
+	case facts.JobInError, facts.JobExpired:
 		return cs.Red(status)
-	case smc.StatusStopped:
+	case facts.JobStopped:
 		return cs.Yellow(status)
 	}
 	return status

@@ -126,7 +126,15 @@ func (es ValidationErrors) orNil() error {
 	return es
 }
 
+// MaxIDLength is the most characters an ID, a region or a zone name has; a
+// longer one would be refused by the API (HTTP 414 for a long query) or pass
+// a dry run that the create then fails.
+const MaxIDLength = 64
+
 func checkShape(field, value string, re *regexp.Regexp, example string) *ValidationError {
+	if len(value) > MaxIDLength {
+		return invalid(field, "%.20q... has %d characters; at most %d are allowed", value, len(value), MaxIDLength)
+	}
 	if !re.MatchString(value) {
 		return invalid(field, "%q is not a valid ID (expected something like %s)", value, example)
 	}

@@ -8,12 +8,12 @@ package smc
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
 
 	"github.com/zonemove/zonemove/pkg/api"
 )
@@ -66,11 +66,9 @@ func (c *Client) call(ctx context.Context, action string, request any, out any) 
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(res["body"])
-		if err != nil {
-			return fmt.Errorf("re-encoding the %s response: %w", action, err)
-		}
-		if err := json.Unmarshal(body, out); err != nil {
+		// As leniently as the official SDK's models: a number sent as a
+		// string ("JobType":"2", "Progress":"45.5") is read as the number.
+		if err := dara.Convert(res["body"], out); err != nil {
 			return fmt.Errorf("decoding the %s response: %w", action, err)
 		}
 		return nil

@@ -3,16 +3,9 @@ package smc
 import (
 	"context"
 
+	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
-)
-
-// The create's request and answer are plain data of pkg/migration; these
-// names are kept until every caller uses those.
-type (
-	CreateCrossZoneMigrationJobRequest      = migration.Request
-	CreateCrossZoneMigrationJobRequestDisk  = migration.RequestDisk
-	CreateCrossZoneMigrationJobResponseBody = migration.Response
 )
 
 // CreateCrossZoneMigrationJob creates a cross-zone migration job. A retried
@@ -53,31 +46,22 @@ type DescribeReplicationJobsResponseBody struct {
 	PageNumber      int    `json:"PageNumber"`
 	PageSize        int    `json:"PageSize"`
 	ReplicationJobs struct {
-		ReplicationJob []*ReplicationJob `json:"ReplicationJob"`
+		ReplicationJob []*facts.Job `json:"ReplicationJob"`
 	} `json:"ReplicationJobs"`
 }
 
-// ReplicationJob is one job as DescribeReplicationJobs returns it: plain data
-// of pkg/facts, which the checks read without linking the SDK.
-type ReplicationJob = facts.Job
-
-// Job statuses (facts' names, kept for the callers of this package).
-const (
-	StatusReady    = facts.JobReady
-	StatusRunning  = facts.JobRunning
-	StatusStopped  = facts.JobStopped
-	StatusInError  = facts.JobInError
-	StatusFinished = facts.JobFinished
-	StatusWaiting  = facts.JobWaiting
-	StatusExpired  = facts.JobExpired
-	StatusDeleting = facts.JobDeleting
-)
-
-// Statuses lists every job status, for validating --status.
-var Statuses = facts.JobStatuses()
-
-// IsTerminal reports whether a job in this status will not move on its own.
-func IsTerminal(status string) bool { return facts.IsTerminal(status) }
+// AllReplicationJobs returns every page of the jobs that req selects, MaxJobIDs
+// a page (req's PageNumber and PageSize are ignored).
+func (c *Client) AllReplicationJobs(ctx context.Context, req DescribeReplicationJobsRequest) ([]*facts.Job, error) {
+	return api.ReadByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
+		req.PageNumber, req.PageSize = n, MaxJobIDs
+		page, err := c.DescribeReplicationJobs(ctx, &req)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.ReplicationJobs.ReplicationJob, page.TotalCount, nil
+	})
+}
 
 // DescribeReplicationJobs returns one page of jobs.
 func (c *Client) DescribeReplicationJobs(ctx context.Context, req *DescribeReplicationJobsRequest) (*DescribeReplicationJobsResponseBody, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials/providers"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -46,7 +47,7 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 
 	page, err := c.DescribeReplicationJobs(ctx, &DescribeReplicationJobsRequest{
 		RegionId: "cn-hangzhou", JobId: []string{"j-bp17bclvg344jlyt0001", "j-bp17bclvg344jlyt0002", "j-bp17bclvg344jlyt0003"},
-		JobType: JobTypeCrossZone, Status: StatusInError, PageNumber: 1, PageSize: MaxJobIDs,
+		JobType: JobTypeCrossZone, Status: facts.JobInError, PageNumber: 1, PageSize: MaxJobIDs,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,28 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 		t.Fatalf("decoded %d jobs; want 1", len(page.ReplicationJobs.ReplicationJob))
 	}
 	j := page.ReplicationJobs.ReplicationJob[0]
-	if j.Status != StatusInError || j.Progress != 37.2 || j.ErrorCode != "SMC.SyncDataFailed" || j.JobType != JobTypeCrossZone {
+	if j.Status != facts.JobInError || j.Progress != 37.2 || j.ErrorCode != "SMC.SyncDataFailed" || j.JobType != JobTypeCrossZone {
 		t.Errorf("decoded %+v", j)
+	}
+}
+
+// SMC may send numbers as strings; the official SDK reads them, and so must
+// every poll.
+func TestJobsDecodeNumbersSentAsStrings(t *testing.T) {
+	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+	srv.On("DescribeReplicationJobs", fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "TotalCount": "1", "PageNumber": "1", "PageSize": "50",
+			"ReplicationJobs": map[string]any{"ReplicationJob": []any{map[string]any{
+				"JobId": "j-bp17bclvg344jlyt0001", "JobType": "2", "Status": "Running", "Progress": "45.5"}}}}
+	}})
+	page, err := newTestClient(t, srv).DescribeReplicationJobs(context.Background(), &DescribeReplicationJobsRequest{RegionId: "cn-hangzhou"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.TotalCount != 1 || len(page.ReplicationJobs.ReplicationJob) != 1 {
+		t.Fatalf("page %+v", page)
+	}
+	if j := page.ReplicationJobs.ReplicationJob[0]; j.JobType != 2 || j.Progress != 45.5 {
+		t.Errorf("job %+v; want JobType 2, Progress 45.5", j)
 	}
 }

@@ -1,15 +1,17 @@
-package cloud
+package api_test
 
 import (
 	"context"
 	"errors"
 	"strconv"
 	"testing"
+
+	"github.com/zonemove/zonemove/pkg/api"
 )
 
 func TestReadByTokenReadsEveryPage(t *testing.T) {
 	var tokens []string
-	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+	got, err := api.ReadByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
 		tokens = append(tokens, token)
 		n, _ := strconv.Atoi(token)
 		if n == 3 {
@@ -24,7 +26,7 @@ func TestReadByTokenReadsEveryPage(t *testing.T) {
 
 func TestReadByNumberStopsAtTheTotal(t *testing.T) {
 	var pages []int
-	got, err := readByNumber(context.Background(), "DescribeX", func(_ context.Context, n int) ([]int, int, error) {
+	got, err := api.ReadByNumber(context.Background(), "DescribeX", func(_ context.Context, n int) ([]int, int, error) {
 		pages = append(pages, n)
 		return []int{n, n}, 5, nil // 2, 2, then 1 would follow; the total is reached on page 3
 	})
@@ -36,27 +38,27 @@ func TestReadByNumberStopsAtTheTotal(t *testing.T) {
 // A list longer than the cap is an error that says so, never a short list.
 func TestPageCapIsAnError(t *testing.T) {
 	calls := 0
-	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+	got, err := api.ReadByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
 		calls++
 		return []int{calls}, "t" + strconv.Itoa(calls), nil
 	})
-	var pc *PageCapError
-	if !errors.As(err, &pc) || got != nil || calls != maxPages || pc.Action != "DescribeX" {
-		t.Errorf("after %d calls: %d items, %v; want a PageCapError after %d pages", calls, len(got), err, maxPages)
+	var pc *api.PageCapError
+	if !errors.As(err, &pc) || got != nil || calls != api.MaxPages || pc.Action != "DescribeX" {
+		t.Errorf("after %d calls: %d items, %v; want a PageCapError after %d pages", calls, len(got), err, api.MaxPages)
 	}
 	calls = 0
-	_, err = readByNumber(context.Background(), "DescribeY", func(_ context.Context, n int) ([]int, int, error) {
+	_, err = api.ReadByNumber(context.Background(), "DescribeY", func(_ context.Context, n int) ([]int, int, error) {
 		calls++
-		return []int{n}, maxPages + 1, nil
+		return []int{n}, api.MaxPages + 1, nil
 	})
-	if !errors.As(err, &pc) || calls != maxPages {
+	if !errors.As(err, &pc) || calls != api.MaxPages {
 		t.Errorf("after %d calls: %v; want a PageCapError", calls, err)
 	}
 }
 
 func TestPagerStopsAtAnError(t *testing.T) {
 	boom := errors.New("boom")
-	got, err := readByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
+	got, err := api.ReadByToken(context.Background(), "DescribeX", func(_ context.Context, token string) ([]int, string, error) {
 		if token == "" {
 			return []int{1}, "next", nil
 		}

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+)
+
+// DoctorOptions are the values of zonemove doctor and what it needs.
+type DoctorOptions struct {
+	IO         *iostreams.IOStreams
+	Out        *Output
+	Region     string
+	RegionFrom string
+	// Overridden are the services whose endpoint --endpoint or a variable set.
+	Overridden api.Endpoints
+	Credential func() (api.CredentialInfo, error)
+	Cloud      func() (*cloud.Client, error)
+}
+
+// unprobed are the actions a probe would change something with: doctor names
+// them and says what covers them instead.
+var unprobed = []struct{ action, why string }{
+	{"smc:CreateCrossZoneMigrationJob", "a call would create a job"},
+	{"smc:StartReplicationJob", "a call would resume a job"},
+	{"smc:DeleteReplicationJob", "a call would delete a job"},
+}
+
+// policyNote is what covers the actions doctor cannot probe.
+const policyNote = "The RAM policy in docs/getting-started.md (Permissions) allows the actions not probed; if yours is another, make sure it allows them."
+
+// NewCmdDoctor builds zonemove doctor.
+func NewCmdDoctor(f *Factory, runF func(context.Context, *DoctorOptions) error) *cobra.Command {
+	o := &DoctorOptions{IO: f.IOStreams, Out: f.Output()}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check credentials, region, endpoints and API access, creating nothing",
+		Long: `Check, before a maintenance window, that zonemove can do its work from here:
+which credentials it uses (the AccessKey ID masked), the region and where it
+came from, the endpoint of each service, and whether this identity may call
+each API action zonemove uses.
+
+Each read-only action is probed with one harmless call, the smallest the API
+takes. The actions that would change something (create, resume or delete a
+job) are never called: doctor names them, and the RAM policy in
+docs/getting-started.md allows them. Nothing is ever created.
+
+Exit status: 0 when every probe was allowed, 4 when credentials are missing or
+an action is denied (the action is named), 1 when a probe failed otherwise
+(network, server).`,
+		Example: `  zonemove doctor --region cn-hangzhou
+  zonemove doctor --profile ops -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g := &f.Global
+			o.Region, o.RegionFrom, o.Overridden = g.Region, g.RegionFrom, g.Endpoints
+			o.Credential = func() (api.CredentialInfo, error) {
+				cred, err := api.LoadCredential(g.Profile)
+				if err != nil {
+					return api.CredentialInfo{}, err
+				}
+				return api.DescribeCredential(cred)
+			}
+			o.Cloud = func() (*cloud.Client, error) { return f.Cloud(o.Region, nil) }
+			if err := requireRegion(o.Region); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	return cmd
+}
+
+type doctorDocument struct {
+	Credentials *api.CredentialInfo `json:"credentials"`
+	Region      string              `json:"region"`
+	RegionFrom  string              `json:"region_from"`
+	Endpoints   []doctorEndpoint    `json:"endpoints"`
+	Actions     []doctorAction      `json:"actions"`
+	errorField
+}
+
+type doctorEndpoint struct {
+	Service    string `json:"service"`
+	URL        string `json:"url"`
+	Overridden bool   `json:"overridden"`
+}
+
+type doctorAction struct {
+	Action string     `json:"action"` // service:Action, as RAM policies name it
+	Status string     `json:"status"` // allowed, denied, failed or not_probed
+	Reason string     `json:"reason,omitempty"`
+	Error  *ErrorBody `json:"error,omitempty"`
+}
+
+func (o *DoctorOptions) run(ctx context.Context) error {
+	doc := &doctorDocument{Region: o.Region, RegionFrom: o.RegionFrom, Endpoints: []doctorEndpoint{}, Actions: []doctorAction{}}
+	err := o.diagnose(ctx, doc)
+	return o.Out.Render(doc, err, func() { o.printText(doc) })
+}
+
+// diagnose fills doc and returns what ends the command: missing credentials,
+// the denied actions, or the probes that failed otherwise.
+func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error {
+	info, err := o.Credential()
+	if err != nil {
+		return err
+	}
+	doc.Credentials = &info
+	client, err := o.Cloud()
+	if err != nil {
+		return err
+	}
+	eps, err := client.Endpoints()
+	if err != nil {
+		return err
+	}
+	for _, s := range api.Services {
+		_, overridden := o.Overridden[s]
+		doc.Endpoints = append(doc.Endpoints, doctorEndpoint{Service: s, URL: eps[s], Overridden: overridden})
+	}
+	var denied, failed []string
+	var firstFailure error
+	for _, p := range cloud.Probes {
+		name := p.Service + ":" + p.Action
+		a := doctorAction{Action: name, Status: "allowed"}
+		if err := client.Probe(ctx, p.Action); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			var ae *apierr.Error
+			if errors.As(err, &ae) && ae.IsAuth() {
+				a.Status = "denied"
+				denied = append(denied, name)
+			} else {
+				a.Status = "failed"
+				failed = append(failed, name)
+				if firstFailure == nil {
+					firstFailure = err
+				}
+			}
+			a.Error = errorBody(err)
+		}
+		doc.Actions = append(doc.Actions, a)
+	}
+	for _, u := range unprobed {
+		doc.Actions = append(doc.Actions, doctorAction{Action: u.action, Status: "not_probed", Reason: u.why})
+	}
+	switch {
+	case len(denied) > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, ErrCode: "AccessDenied",
+			Err:  fmt.Errorf("access denied to %s", strings.Join(denied, ", ")),
+			Hint: "attach the RAM policy of docs/getting-started.md (Permissions) to this identity: it allows every action zonemove calls"}
+	case len(failed) > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ProbeFailed",
+			Err:  fmt.Errorf("could not probe %s: %w", strings.Join(failed, ", "), firstFailure),
+			Hint: "run zonemove doctor again; with --debug it traces every call"}
+	}
+	return nil
+}
+
+func (o *DoctorOptions) printText(doc *doctorDocument) {
+	w, cs := o.IO.Out, o.IO.ColorScheme()
+	if c := doc.Credentials; c != nil {
+		kind := "AccessKey"
+		if c.STS {
+			kind = "STS AccessKey"
+		}
+		fmt.Fprintf(w, "Credentials  %s, %s %s\n", c.Source, kind, c.AccessKeyID)
+	} else {
+		fmt.Fprintf(w, "Credentials  none found\n")
+	}
+	fmt.Fprintf(w, "Region       %s (from %s)\n", doc.Region, doc.RegionFrom)
+	for i, e := range doc.Endpoints {
+		label := "Endpoints"
+		if i > 0 {
+			label = ""
+		}
+		note := ""
+		if e.Overridden {
+			note = " (overridden)"
+		}
+		fmt.Fprintf(w, "%-12s %s  %s%s\n", label, e.Service, e.URL, note)
+	}
+	if len(doc.Actions) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nAPI actions (one read-only call each; nothing is created)\n")
+	width := 0
+	for _, a := range doc.Actions {
+		width = max(width, len(a.Action))
+	}
+	for _, a := range doc.Actions {
+		var mark, detail string
+		switch a.Status {
+		case "allowed":
+			mark = cs.Green("✓ allowed   ")
+		case "denied":
+			mark = cs.Red("✗ denied    ")
+		case "failed":
+			mark = cs.Red("✗ failed    ")
+		default:
+			mark = cs.Gray("- not probed")
+			detail = a.Reason
+		}
+		if a.Error != nil {
+			detail = a.Error.Code
+			if a.Error.RequestID != "" {
+				detail += " (request ID " + a.Error.RequestID + ")"
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s  %-*s  %s", mark, width, a.Action, detail), " "))
+	}
+	fmt.Fprintf(w, "\n%s\n", policyNote)
+}
