@@ -202,3 +202,33 @@ func TestLoadCredentialProfileAndNone(t *testing.T) {
 		t.Error("an unknown profile was accepted")
 	}
 }
+
+// TestDoUncertain: an error is uncertain when any attempt reached the service
+// and was not refused, even if the last attempt was.
+func TestDoUncertain(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "api")
+	fast := api.Policy{MaxAttempts: 3, Timeout: 200 * time.Millisecond, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+	quota := fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob.http"}
+	for _, c := range []struct {
+		name  string
+		steps []fakeapi.Step
+		want  bool
+	}{
+		{"refused", []fakeapi.Step{quota}, false},
+		{"lost answer, then refused", []fakeapi.Step{{File: "smc/CreateCrossZoneMigrationJob.ok.http", Drop: true}, quota}, true},
+		{"5xx, then refused", []fakeapi.Step{{File: "smc/CreateCrossZoneMigrationJob.ServiceUnavailable.http"}, quota}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := fakeapi.New(t, dir)
+			srv.On("DescribeReplicationJobs", c.steps...)
+			err := describe(t, session(t, srv, fast))
+			var ae *apierr.Error
+			if !errors.As(err, &ae) || ae.Code != "QuotaExceeded.ReplicationJob" {
+				t.Fatalf("error %v; want the refusal", err)
+			}
+			if ae.Uncertain != c.want {
+				t.Errorf("uncertain = %v; want %v", ae.Uncertain, c.want)
+			}
+		})
+	}
+}

@@ -70,11 +70,11 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 	if p.MaxAttempts < 1 {
 		p.MaxAttempts = 1
 	}
-	sent := false
+	sent, uncertain := false, false
 	for n := 1; ; n++ {
 		if p.Limiter != nil {
 			if err := p.Limiter.Wait(ctx); err != nil {
-				e := &apierr.Error{Service: call.Service, Action: call.Action, Code: apierr.CodeCanceled, Message: "interrupted", Attempts: n - 1, Sent: sent, Err: err}
+				e := &apierr.Error{Service: call.Service, Action: call.Action, Code: apierr.CodeCanceled, Message: "interrupted", Attempts: n - 1, Sent: sent, Uncertain: uncertain, Err: err}
 				if ctx.Err() == nil { // the wait would outlast the context's deadline
 					e.Code, e.Message = apierr.CodeTimeout, "the rate limit would wait past the deadline"
 				}
@@ -97,7 +97,8 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 		if e == nil {
 			return nil
 		}
-		e.Attempts, e.Sent = n, sent
+		uncertain = uncertain || (info.sent && !e.Refused())
+		e.Attempts, e.Sent, e.Uncertain = n, sent, uncertain
 		if !e.Retryable() || n >= p.MaxAttempts {
 			return e
 		}

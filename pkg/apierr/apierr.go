@@ -32,7 +32,11 @@ type Error struct {
 	// Sent is true when at least one attempt may have reached the service, so a
 	// non-idempotent call may have taken effect.
 	Sent bool
-	Err  error
+	// Uncertain is true when some attempt reached the service and was not
+	// refused: no answer, a 5xx or an unreadable one. Only then (or when the
+	// last attempt was not refused) may a non-idempotent call have taken effect.
+	Uncertain bool
+	Err       error
 }
 
 func (e *Error) Error() string {
@@ -54,6 +58,12 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Refused reports whether the service answered this attempt with a refusal
+// (a 4xx it could read): the call was not carried out.
+func (e *Error) Refused() bool {
+	return e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.Code != CodeUnexpectedResponse
+}
 
 // Retryable reports whether the contract allows this failure to be retried:
 // throttling, ServiceUnavailable, InternalError, any 5xx, timeouts and broken

@@ -22,7 +22,8 @@ type Status string
 const (
 	Planned Status = "planned" // checked; would be (dry run) or was not yet created
 	Created Status = "created" // created by this run
-	Exists  Status = "exists"  // created by an earlier run (the state file has its job)
+	Exists  Status = "exists"  // a job of this instance exists: from the state file, or found and adopted
+	Done    Status = "done"    // the instance is already where the manifest puts it
 	Blocked Status = "blocked" // a check failed: nothing of the batch is created
 	Failed  Status = "failed"  // its check could not run, or its create failed
 )
@@ -55,7 +56,14 @@ type Result struct {
 	// create; the create is re-sent with the same token, and the API answers
 	// with the job it made the first time, if it made one.
 	Resumed bool
-	Checks  []preflight.Result
+	// Adopted: the job was found on the instance, not in the state file.
+	Adopted bool
+	// Restarted: this run resumed the job (it was InError or Stopped).
+	Restarted bool
+	// JobStatus is the job's status as read in this run; "" when not read,
+	// JobNotFound when the API does not know the job.
+	JobStatus string
+	Checks    []preflight.Result
 	// CurrentInstanceType is the instance's type before the move, from its
 	// preflight; "" when unknown or not checked.
 	CurrentInstanceType string
@@ -69,9 +77,29 @@ type NotSentError struct{ Reason string }
 
 func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
 
+// JobNotFound is the JobStatus of a job the API does not know (deleted).
+const JobNotFound = "NotFound"
+
+// TokenReusedError is a create whose ClientToken answered with a job of
+// another instance: the token was used before for another migration.
+type TokenReusedError struct {
+	ClientToken, JobID, JobInstance, InstanceID string
+}
+
+func (e *TokenReusedError) Error() string {
+	return fmt.Sprintf("ClientToken %s was used before: the API answered with job %s of instance %s, not of %s; no job of %s was created with it",
+		e.ClientToken, e.JobID, e.JobInstance, e.InstanceID, e.InstanceID)
+}
+
+// JobsFunc reads jobs by ID; a job the API does not know is absent from the map.
+type JobsFunc func(ctx context.Context, ids []string) (map[string]*facts.Job, error)
+
 // PrefetchFunc reads, in bulk, the facts of the migrations about to be
 // checked, so that each CheckFunc finds them read.
 type PrefetchFunc func(ctx context.Context, ms []*Migration) error
+
+// StartFunc resumes a job (StartReplicationJob).
+type StartFunc func(ctx context.Context, jobID string) error
 
 // CheckFunc runs the preflight of one migration.
 type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
@@ -83,9 +111,14 @@ type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Re
 type Runner struct {
 	// Prefetch, when set, runs once before the checks, with every migration
 	// to be checked.
-	Prefetch       PrefetchFunc
-	Check          CheckFunc
-	Create         CreateFunc
+	Prefetch PrefetchFunc
+	Check    CheckFunc
+	Create   CreateFunc
+	// Jobs reads the jobs of the batch: their statuses, and the job a
+	// repeated create answered with. nil reads nothing (dry runs in tests).
+	Jobs JobsFunc
+	// Start resumes the InError and Stopped jobs of the batch (Resume).
+	Start          StartFunc
 	NewClientToken func() string
 	Now            func() time.Time
 	Concurrency    int
@@ -121,7 +154,11 @@ func (p *Plan) Ready() bool { return p.Count(Blocked) == 0 && p.Count(Failed) ==
 //   - an entry with a token and no job: re-sent with that token (Resumed); its
 //     own job may exist, so the active-job check does not block it;
 //   - an entry whose request changed since its token was recorded: blocked;
-//   - no entry: checked, to be created with a new token.
+//   - no entry: checked, to be created with a new token; but an instance
+//     already in its target zone (and type) is done, and one with an
+//     unfinished job exists (the job is adopted) — the state file may be lost.
+//
+// Then the job of every migration that exists is read, for its status.
 func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 	plan := &Plan{Results: make([]*Result, len(m.Migrations))}
 	var toCheck []*Result
@@ -138,7 +175,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		switch {
 		case e.Fingerprint != Fingerprint(req):
 			res.Status = Blocked
-			res.Checks = []preflight.Result{r.changedFinding(mig, e, req)}
+			res.Checks = []preflight.Result{r.changedFinding(m.Path, mig, e, req)}
 		case e.JobID != "":
 			res.Status = Exists
 		default:
@@ -168,48 +205,136 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		res.CurrentInstanceType = rep.CurrentInstanceType
 		res.Instance = rep.Instance
 		if res.Resumed {
-			checks = ownJob(checks, res.ClientToken)
+			// Its own job may be running, or may have moved it already.
+			checks = preflight.Repeat(checks, res.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
 		}
 		res.Checks = checks
+		if !res.Resumed && found(res, rep) {
+			return
+		}
 		if len(preflight.Failed(checks)) > 0 {
 			res.Status = Blocked
 		}
 	})
+	r.readJobStatuses(ctx, plan)
 	return plan
 }
 
-// ownJob turns the active-job check of a resumed migration into a note: the
-// unfinished job it may find is most likely the one the earlier create made.
-func ownJob(checks []preflight.Result, token string) []preflight.Result {
-	out := make([]preflight.Result, len(checks))
-	copy(out, checks)
-	for i, c := range out {
-		if c.ID != preflight.ActiveJob {
-			continue
-		}
-		note := "not applied: an earlier run sent this migration's create with ClientToken " + token +
-			" and recorded no answer; the create is re-sent with the same token, so the API returns the job it made, if any, instead of creating a second"
-		status := preflight.Skip
-		if c.Status == preflight.Fail {
-			status, note = preflight.Warn, note+" (found: "+c.Message+")"
-		}
-		out[i] = preflight.Result{ID: c.ID, Status: status, Message: note}
+// found decides a migration that no run recorded from what is on the
+// instance: already moved (done), or with an unfinished job (exists, adopted).
+func found(res *Result, rep *preflight.Report) bool {
+	s := res.Migration.Spec
+	if rep.CurrentZone != "" && rep.CurrentZone == s.TargetZone &&
+		(s.TargetInstanceType == "" || s.TargetInstanceType == rep.CurrentInstanceType) {
+		res.Status = Done
+		// The checks of a move were for an instance still to move: only this note stands.
+		res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
+			Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType)}}
+		return true
 	}
-	return out
+	for _, j := range rep.Jobs {
+		if j.InstanceId == s.InstanceID && preflight.Unfinished(j.Status) && j.Status != facts.JobDeleting {
+			res.Status, res.JobID, res.Adopted, res.JobStatus = Exists, j.JobId, true, j.Status
+			res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Warn,
+				Message: fmt.Sprintf("adopted: job %s (%s) of %s exists and the state file has no record of it; it is recorded and no second job is created", j.JobId, j.Status, s.InstanceID)}}
+			return true
+		}
+	}
+	return false
 }
 
-func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request) preflight.Result {
+// readJobStatuses reads the status of every job that exists from an earlier
+// run. A failure to read leaves the statuses unknown: it changes no decision.
+func (r *Runner) readJobStatuses(ctx context.Context, plan *Plan) {
+	if r.Jobs == nil {
+		return
+	}
+	var ids []string
+	for _, res := range plan.Results {
+		if res.Status == Exists && res.JobID != "" && res.JobStatus == "" {
+			ids = append(ids, res.JobID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	jobs, err := r.Jobs(ctx, ids)
+	if err != nil {
+		return
+	}
+	for _, res := range plan.Results {
+		if res.Status == Exists && res.JobID != "" && res.JobStatus == "" {
+			res.JobStatus = JobNotFound
+			if j := jobs[res.JobID]; j != nil {
+				res.JobStatus = j.Status
+			}
+		}
+	}
+}
+
+// Resumable reports whether Resume resumes a job in this status.
+func Resumable(status string) bool { return status == facts.JobInError || status == facts.JobStopped }
+
+// Resume resumes, Concurrency at a time, every job of the plan that exists
+// and is InError or Stopped. StartReplicationJob is not idempotent: when a
+// retried start is refused with ReplicationJob.InvalidStatus, an earlier
+// attempt may have started the job, so it is read back before the refusal is
+// reported.
+func (r *Runner) Resume(ctx context.Context, plan *Plan) {
+	var todo []*Result
+	for _, res := range plan.Results {
+		if res.Status == Exists && Resumable(res.JobStatus) {
+			todo = append(todo, res)
+		}
+	}
+	r.each(ctx, todo, func(res *Result) {
+		if ctx.Err() != nil {
+			res.Err = &NotSentError{Reason: "interrupted"}
+			return
+		}
+		err := r.Start(ctx, res.JobID)
+		var ae *apierr.Error
+		if err != nil && errors.As(err, &ae) && ae.Code == "ReplicationJob.InvalidStatus" && ae.Uncertain && r.Jobs != nil {
+			if jobs, rerr := r.Jobs(ctx, []string{res.JobID}); rerr == nil && jobs[res.JobID] != nil && !Resumable(jobs[res.JobID].Status) {
+				res.Restarted, res.JobStatus = true, jobs[res.JobID].Status
+				return
+			}
+		}
+		if err != nil {
+			res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, err)
+			return
+		}
+		res.Restarted, res.JobStatus = true, facts.JobRunning
+	})
+}
+
+// EndedBadly reports whether a job status is one a person must act on:
+// InError, Stopped or Expired, or a job that no longer exists.
+func EndedBadly(status string) bool {
+	switch status {
+	case facts.JobInError, facts.JobStopped, facts.JobExpired, JobNotFound:
+		return true
+	}
+	return false
+}
+
+func (r *Runner) changedFinding(manifest string, mig *Migration, e *Entry, req *migration.Request) preflight.Result {
 	id := mig.Spec.InstanceID
 	msg := "the manifest entry changed after an earlier run recorded ClientToken " + e.ClientToken + " for it (" + strings.Join(e.Changes(req), "; ") + ")"
+	forget := "zonemove state forget -f " + manifest
+	if r.StatePath != DefaultStatePath(manifest) {
+		forget += " --state " + r.StatePath
+	}
+	forget += " " + id
 	var hint string
 	if e.JobID != "" {
 		hint = fmt.Sprintf("Job %s was created from the earlier entry and keeps its values; zonemove creates no second job for %s. "+
-			"Restore the entry, or remove it from the manifest; to migrate again later, wait for %s to end and delete %s from %s.",
-			e.JobID, id, e.JobID, id, r.StatePath)
+			"Restore the entry, or remove it from the manifest; to migrate again later, wait for %s to end, then run '%s' and apply again.",
+			e.JobID, id, e.JobID, forget)
 	} else {
 		hint = fmt.Sprintf("The earlier create may have reached the API, and re-sending the old token with new values would silently return the old job. "+
-			"Restore the entry and re-run to finish it; or, if 'zonemove list' shows no job for %s, delete %s from %s and re-run.",
-			id, id, r.StatePath)
+			"Restore the entry and re-run to finish it; or, if 'zonemove list' shows no job for %s, run '%s --yes' and apply again.",
+			id, forget)
 	}
 	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
 }
@@ -220,6 +345,12 @@ func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request
 func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	var todo []*Result
 	for _, res := range plan.Results {
+		if res.Adopted {
+			spec := res.Migration.Spec
+			if err := store.Adopt(spec.InstanceID, res.JobID, spec.Request(), r.Now()); err != nil {
+				res.Err = fmt.Errorf("job %s was found on %s, but recording it in the state file failed: %w", res.JobID, spec.InstanceID, err)
+			}
+		}
 		if res.Status != Planned {
 			continue
 		}
@@ -266,7 +397,7 @@ func (a *applying) create(ctx context.Context, res *Result) {
 	resp, err := a.Create(ctx, req)
 	if err != nil {
 		res.Status, res.Err = Failed, err
-		if notCreated(err) {
+		if !migration.MayHaveCreated(res.Resumed, err) {
 			// A re-run checks it again in full and makes a new token.
 			_ = a.store.Forget(id)
 		}
@@ -281,7 +412,16 @@ func (a *applying) create(ctx context.Context, res *Result) {
 		res.Status, res.Err = Failed, fmt.Errorf("the create of %s was answered without a JobId (request %s); its outcome is unknown", id, resp.RequestId)
 		return
 	}
-	res.Status, res.JobID, res.RequestID = Created, resp.JobId, resp.RequestId
+	res.RequestID = resp.RequestId
+	if res.Resumed {
+		// A token sent before may have been used for another instance (an
+		// edited or copied state file): the job must be this instance's.
+		if err := a.verifyOwner(ctx, res, resp.JobId); err != nil {
+			res.Status, res.Err = Failed, err
+			return
+		}
+	}
+	res.Status, res.JobID = Created, resp.JobId
 	// Written while this worker goes on to its next create, whose token write
 	// usually carries it too; Apply returns only once it is durable.
 	a.recording.Go(func() {
@@ -289,6 +429,22 @@ func (a *applying) create(ctx context.Context, res *Result) {
 			res.Err = fmt.Errorf("job %s was created, but recording it failed: %w; a re-run re-sends the create with ClientToken %s and gets this job back", resp.JobId, err, res.ClientToken)
 		}
 	})
+}
+
+// verifyOwner reads back the job a repeated create answered with.
+func (a *applying) verifyOwner(ctx context.Context, res *Result, jobID string) error {
+	id := res.Migration.Spec.InstanceID
+	if a.Jobs == nil {
+		return nil
+	}
+	jobs, err := a.Jobs(ctx, []string{jobID})
+	if err != nil {
+		return fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w; run the same apply again", jobID, id, err)
+	}
+	if j := jobs[jobID]; j != nil && j.InstanceId != "" && j.InstanceId != id {
+		return &TokenReusedError{ClientToken: res.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: id}
+	}
+	return nil
 }
 
 func (a *applying) stop(err error) {
@@ -312,16 +468,6 @@ func (a *applying) progress() {
 	if a.Progress != nil {
 		a.Progress(a.done, a.total)
 	}
-}
-
-// notCreated reports whether a failed create certainly made no job: nothing
-// reached the service, or its one attempt was refused with a 4xx answer.
-func notCreated(err error) bool {
-	var ae *apierr.Error
-	if !errors.As(err, &ae) {
-		return false
-	}
-	return !ae.Sent || (ae.Attempts == 1 && ae.HTTPStatus >= 400 && ae.HTTPStatus < 500)
 }
 
 // each runs fn on every result, Concurrency at a time.

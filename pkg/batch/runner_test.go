@@ -2,7 +2,9 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -92,8 +95,8 @@ func TestPreflightFromState(t *testing.T) {
 	if c := plan.Results[2].Checks; len(c) != 1 || c[0].ID != ManifestChanged || c[0].Status != preflight.Fail {
 		t.Errorf("changed entry checks %+v", c)
 	}
-	if c := plan.Results[1].Checks[0]; c.Status != preflight.Skip || c.ID != preflight.ActiveJob {
-		t.Errorf("resumed active-job %+v; want skip with a note", c)
+	if c := plan.Results[1].Checks[0]; c.Status != preflight.Pass || c.ID != preflight.ActiveJob {
+		t.Errorf("resumed active-job %+v; want its pass kept (only a failure becomes a note)", c)
 	}
 	if plan.Ready() {
 		t.Error("a plan with a blocked migration is ready")
@@ -278,5 +281,91 @@ func TestPreflightPrefetches(t *testing.T) {
 	plan := r.Preflight(context.Background(), m, st)
 	if checked.Load() != 0 || plan.Results[1].Status != Failed || plan.Results[1].Err != boom || plan.Results[0].Status != Exists {
 		t.Errorf("after a failed prefetch: checked %d, results %+v %+v", checked.Load(), plan.Results[0], plan.Results[1])
+	}
+}
+
+// A resent create that answers with another instance's job is a
+// TokenReusedError, never a created migration; its token stays recorded.
+func TestApplyResentTokenOfAnotherInstance(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	store, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	mig := manifestOf(1).Migrations[0]
+	if err := store.RecordToken(mig.Spec.InstanceID, "reused", mig.Spec.Request(), t0); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+		return &migration.Response{JobId: "j-other", RequestId: "r"}, nil
+	})
+	r.Jobs = func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+		return map[string]*facts.Job{"j-other": {JobId: "j-other", InstanceId: "i-someoneelse0"}}, nil
+	}
+	plan := &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: "reused", Resumed: true}}}
+	r.Apply(context.Background(), plan, store)
+	res := plan.Results[0]
+	var tr *TokenReusedError
+	if res.Status != Failed || !errors.As(res.Err, &tr) || res.JobID != "" {
+		t.Errorf("status %s, job %q, error %v; want failed with a TokenReusedError", res.Status, res.JobID, res.Err)
+	}
+	if e := store.Snapshot().Migrations[mig.Spec.InstanceID]; e == nil || e.ClientToken != "reused" || e.JobID != "" {
+		t.Errorf("state %+v; want the token kept and no job", e)
+	}
+}
+
+// A refused resend keeps its token: the earlier request may have made a job.
+func TestApplyRefusedResendKeepsToken(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	store, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	mig := manifestOf(1).Migrations[0]
+	if err := store.RecordToken(mig.Spec.InstanceID, "sent-before", mig.Spec.Request(), t0); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+		return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
+	})
+	plan := &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: "sent-before", Resumed: true}}}
+	r.Apply(context.Background(), plan, store)
+	if e := store.Snapshot().Migrations[mig.Spec.InstanceID]; e == nil || e.ClientToken != "sent-before" {
+		t.Errorf("state %+v; want the token kept", e)
+	}
+}
+
+// Symlinked state paths resolve to one file: one lock, and writes keep the links.
+func TestOpenStoreFollowsSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	for _, l := range []string{a, b} {
+		if err := os.Symlink("real.json", l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := OpenStore(a, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *LockedError
+	if _, err := OpenStore(b, "m.yaml"); !errors.As(err, &le) {
+		t.Fatalf("second store through another link: %v; want a *LockedError", err)
+	}
+	mig := manifestOf(1).Migrations[0]
+	if err := s.RecordToken(mig.Spec.InstanceID, "t", mig.Spec.Request(), t0); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, l := range []string{a, b} {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symlink (%v)", l, err)
+		}
+	}
+	if st, err := ReadState(real); err != nil || st.Migrations[mig.Spec.InstanceID] == nil {
+		t.Errorf("the real file does not hold the token: %v", err)
 	}
 }

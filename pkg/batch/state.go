@@ -41,6 +41,10 @@ type Entry struct {
 	Request *migration.Request `json:"request"`
 	JobID   string             `json:"job_id,omitempty"`
 
+	// Adopted: the job was found on the instance by a run that had no record
+	// of it (the state file was lost); no token of this batch made it.
+	Adopted bool `json:"adopted,omitempty"`
+
 	TokenRecordedAt time.Time  `json:"token_recorded_at"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
 }
@@ -107,11 +111,42 @@ func decodeState(data []byte) (*State, error) {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
-		if e == nil || e.ClientToken == "" || e.Fingerprint == "" {
-			return nil, fmt.Errorf("the entry of %s has no client_token or fingerprint", id)
+		if err := migration.ValidateInstanceID("instance", id); err != nil {
+			return nil, fmt.Errorf("an entry is keyed %q, not an instance ID", id)
+		}
+		if e == nil || (e.ClientToken == "" && e.JobID == "") || e.Fingerprint == "" {
+			return nil, fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 		}
 	}
 	return st, nil
+}
+
+// RealPath resolves the symlinks of a state file's path, the file's own
+// included even when its target does not exist yet (a link made before the
+// first run).
+func RealPath(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+			if err != nil {
+				return "", err
+			}
+			return filepath.Join(dir, filepath.Base(path)), nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return "", fmt.Errorf("too many levels of symbolic links in %s", path)
 }
 
 // Store is a state file opened for a run: locked against other runs, and
@@ -131,9 +166,15 @@ type Store struct {
 	writeFile func(path string, data []byte) error
 }
 
-// OpenStore locks the state file at path (through path.lock) and reads it.
-// A second run on the same state gets a *LockedError.
+// OpenStore locks the state file at path (through its .lock) and reads it.
+// Symlinks are followed first, so that two names of one file share one lock
+// and the writes replace the file, not the link. A second run on the same
+// state file gets a *LockedError.
 func OpenStore(path, manifest string) (*Store, error) {
+	path, err := RealPath(path)
+	if err != nil {
+		return nil, &StateError{Path: path, Err: err}
+	}
 	lk := flock.New(LockPath(path))
 	ok, err := lk.TryLock()
 	if err != nil {
@@ -197,6 +238,18 @@ func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
 		}
 		t := at.UTC()
 		e.JobID, e.JobRecordedAt = jobID, &t
+	}, nil)
+}
+
+// Adopt records, durably, a job found on the instance that no run of this
+// state file recorded (the state file was lost), so that later runs follow it.
+func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.Time) error {
+	r := *req
+	r.ClientToken = ""
+	t := at.UTC()
+	return s.change(func(st *State) {
+		st.Migrations[instanceID] = &Entry{Fingerprint: Fingerprint(req), Request: &r, JobID: jobID, Adopted: true,
+			TokenRecordedAt: t, JobRecordedAt: &t}
 	}, nil)
 }
 

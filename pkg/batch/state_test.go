@@ -220,8 +220,9 @@ func TestReadStateRefusesBadFiles(t *testing.T) {
 	}
 }
 
-// FuzzDecodeState: the state-file loader never panics; what it accepts has an
-// entry with a token and a fingerprint for every instance, and survives being
+// FuzzDecodeState: the state-file loader never panics; what it accepts has,
+// for every instance ID, an entry with a fingerprint and a token or a job
+// (adopted), and survives being
 // written and read again.
 func FuzzDecodeState(f *testing.F) {
 	for _, s := range []string{
@@ -242,8 +243,11 @@ func FuzzDecodeState(f *testing.F) {
 			t.Fatalf("accepted version %d, migrations %v", st.Version, st.Migrations)
 		}
 		for id, e := range st.Migrations {
-			if e == nil || e.ClientToken == "" || e.Fingerprint == "" {
-				t.Fatalf("accepted the entry of %q without a token or fingerprint: %+v", id, e)
+			if e == nil || (e.ClientToken == "" && e.JobID == "") || e.Fingerprint == "" {
+				t.Fatalf("accepted the entry of %q without a token (or job) or a fingerprint: %+v", id, e)
+			}
+			if migration.ValidateInstanceID("instance", id) != nil {
+				t.Fatalf("accepted an entry keyed %q, not an instance ID", id)
 			}
 		}
 		out, err := json.Marshal(st)

@@ -48,6 +48,7 @@ type ApplyOptions struct {
 
 	File        string
 	DryRun      bool
+	RetryFailed bool
 	Yes         bool
 	Concurrency int
 	StatePath   string
@@ -79,7 +80,12 @@ before its create is sent, and its job as soon as it is known. Running apply
 again after any interruption creates no duplicate: migrations with a job are
 reported as exists; a create whose answer was lost is re-sent with the same
 ClientToken, and the API answers with the job it made; the rest are checked
-and created. Two runs on the same state file at once are refused.
+and created. A token that was sent stays in the state file until its job is
+known. Without a state file (lost, or another machine), instances already in
+their target zone are done and existing jobs are adopted. Each existing job's
+status is shown; a job InError, Stopped or Expired exits 5, and --retry-failed
+resumes the InError and Stopped ones. Two runs on the same state file (or on
+symlinks to it) at once are refused, --wait included.
 
 Without --dry-run, apply asks for confirmation once on a terminal; off a
 terminal it needs --yes.`,
@@ -103,6 +109,7 @@ terminal it needs --yes.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&o.File, "file", "f", "", "manifest of the migrations (YAML; required)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
+	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
 	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("checks and creates in flight at once (1 to %d)", batch.MaxConcurrency))
 	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
@@ -121,6 +128,9 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	}
 	if o.Concurrency < 1 || o.Concurrency > batch.MaxConcurrency {
 		return cmdutil.UsageErrorf("invalid --concurrency %d: want 1 to %d", o.Concurrency, batch.MaxConcurrency)
+	}
+	if o.DryRun && o.RetryFailed {
+		return cmdutil.UsageErrorf("--retry-failed cannot go with --dry-run: a dry run resumes no job")
 	}
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
@@ -175,15 +185,20 @@ type applyDocument struct {
 }
 
 type applyResult struct {
-	InstanceID         string             `json:"instance_id"`
-	TargetZone         string             `json:"target_zone"`
-	TargetInstanceType string             `json:"target_instance_type"`
-	Status             batch.Status       `json:"status"`
-	JobID              string             `json:"job_id"`
-	ClientToken        string             `json:"client_token"`
-	Resumed            bool               `json:"resumed"`
-	Checks             []preflight.Result `json:"checks"`
-	Error              *ErrorBody         `json:"error"`
+	InstanceID         string       `json:"instance_id"`
+	TargetZone         string       `json:"target_zone"`
+	TargetInstanceType string       `json:"target_instance_type"`
+	Status             batch.Status `json:"status"`
+	JobID              string       `json:"job_id"`
+	ClientToken        string       `json:"client_token"`
+	Resumed            bool         `json:"resumed"`
+	Adopted            bool         `json:"adopted,omitempty"`
+	Restarted          bool         `json:"restarted,omitempty"`
+	// JobStatus is the job's status as read in this run (with --wait, where
+	// the wait left it).
+	JobStatus string             `json:"job_status"`
+	Checks    []preflight.Result `json:"checks"`
+	Error     *ErrorBody         `json:"error"`
 	// Job is, with --wait, the job as the wait left it.
 	Job *follow.Result `json:"job,omitempty"`
 }
@@ -193,6 +208,7 @@ type applySummary struct {
 	Planned int `json:"planned"`
 	Created int `json:"created"`
 	Exists  int `json:"exists"`
+	Done    int `json:"done"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
 	// Jobs counts, with --wait, how the jobs ended.
@@ -213,14 +229,15 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		store *batch.Store
 		err   error
 	)
-	var client *smc.Client // safe for concurrent calls: every worker shares it
+	// Safe for concurrent calls: every worker shares it.
+	client, err := o.SMC(region, o.Limiter)
+	if err != nil {
+		return err
+	}
 	if o.DryRun {
 		// A dry run writes nothing, not even the lock.
 		st, err = batch.ReadState(o.StatePath)
 	} else {
-		if client, err = o.SMC(region, o.Limiter); err != nil {
-			return err
-		}
 		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
 		if err == nil {
 			defer store.Close()
@@ -240,6 +257,13 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
+		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+			return follow.DescribeJobs(ctx, client, region, ids)
+		},
+		Start: func(ctx context.Context, jobID string) error {
+			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
+			return err
+		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
@@ -250,9 +274,19 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
 	if !plan.Ready() || o.DryRun {
-		return o.finish(plan, o.preflightError(ctx, plan))
+		err := o.preflightError(ctx, plan)
+		if ctx.Err() == nil {
+			err = worse(err, jobStatusError(plan, o.commandFile()))
+		}
+		return o.finish(plan, err)
 	}
-	if plan.Count(batch.Planned) > 0 && !o.Yes {
+	resume := 0
+	for _, r := range plan.Results {
+		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+			resume++
+		}
+	}
+	if (plan.Count(batch.Planned) > 0 || resume > 0) && !o.Yes {
 		// Everything a person should weigh comes before the question:
 		// the plan, each migration's warnings, and what to prepare.
 		w, cs := o.IO.ErrOut, o.IO.StderrColorScheme()
@@ -260,7 +294,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		o.printDetails(w, cs, plan)
 		o.printAdvice(w, plan)
 		fmt.Fprintln(w)
-		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned)))
+		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
+		if resume > 0 {
+			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
+		}
+		ok, err := confirm(ctx, o.IO, question)
 		if err != nil {
 			return err
 		}
@@ -278,11 +316,17 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 	o.applied = true
 	runner.Apply(ctx, plan, store)
+	if o.RetryFailed {
+		runner.Resume(ctx, plan)
+	}
 	err = o.applyError(ctx, plan)
 	if o.Wait && ctx.Err() == nil {
-		// The state is complete: let another run in while the jobs go on.
-		store.Close()
+		// The lock is kept while waiting: a second apply of the batch is
+		// refused until this one ends.
 		err = worse(err, o.wait(ctx, plan))
+	}
+	if ctx.Err() == nil {
+		err = worse(err, jobStatusError(plan, o.commandFile()))
 	}
 	return o.finish(plan, err)
 }
@@ -292,7 +336,8 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 	var targets []follow.Target
 	for _, r := range plan.Results {
-		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) {
+		// A job already known to be gone has nothing to follow (exit 5 says so).
+		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
 			s := r.Migration.Spec
 			wantType := s.TargetInstanceType
 			if wantType == "" {
@@ -376,6 +421,38 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 	return nil
 }
 
+// jobStatusError is exit 5 for a batch with a job that a person must act on
+// (InError, Stopped, Expired, or gone), as its status was read in this run.
+func jobStatusError(plan *batch.Plan, file string) error {
+	var bad, resumable, gone []string
+	for _, r := range plan.Results {
+		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
+			continue
+		}
+		id := r.Migration.Spec.InstanceID
+		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
+		if batch.Resumable(r.JobStatus) {
+			resumable = append(resumable, id)
+		} else {
+			gone = append(gone, id)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	var hints []string
+	if len(resumable) > 0 {
+		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
+	}
+	if len(gone) > 0 {
+		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
+	}
+	hint := strings.Join(hints, "; ")
+	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
+		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
+		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
+}
+
 // exitRank orders exit codes from the least to the most severe.
 var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitTimeout: 1, cmdutil.ExitJobFailed: 2, cmdutil.ExitCheckFailed: 3, cmdutil.ExitFailure: 4, cmdutil.ExitAuth: 5, cmdutil.ExitInterrupted: 6}
 
@@ -452,7 +529,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		}
 		doc.Results = append(doc.Results, applyResult{
 			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
-			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed,
+			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, Restarted: r.Restarted, JobStatus: r.JobStatus,
 			Checks: checks, Error: o.resultErrorBody(r),
 		})
 	}
@@ -465,6 +542,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 				continue
 			}
 			doc.Results[i].Job = j
+			doc.Results[i].JobStatus = waitStatus(j)
 			switch {
 			case j.Failed():
 				jobs.Failed++
@@ -477,6 +555,24 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		doc.Summary.Jobs = jobs
 	}
 	return doc
+}
+
+// commandFile is the manifest and state flags of a command that names this
+// batch again.
+func (o *ApplyOptions) commandFile() string {
+	if o.StatePath != batch.DefaultStatePath(o.File) {
+		return o.File + " --state " + o.StatePath
+	}
+	return o.File
+}
+
+// waitStatus is the status a followed job ended in: a job that failed in a
+// status that is not an end was deleted while it was followed.
+func waitStatus(j *follow.Result) string {
+	if j.Failed() && !facts.IsTerminal(j.Status) {
+		return batch.JobNotFound
+	}
+	return j.Status
 }
 
 // waitResult is the job of a migration as the wait left it, if it was followed.
@@ -494,7 +590,7 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 
 func summarize(plan *batch.Plan) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
 }
 
 // resultErrorBody describes a migration's error, with what a re-run does about it.
@@ -517,9 +613,12 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 		return "run the same apply again to create it"
 	case r.Status == batch.Created:
 		return hintFor(r.Err)
+	case errors.As(r.Err, new(*batch.TokenReusedError)):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
-		if ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse || ae.Attempts > 1) {
-			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+		if migration.MayHaveCreated(r.Resumed, r.Err) {
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
 		h := hintFor(r.Err)
 		if h != "" {
@@ -534,7 +633,11 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *batch.Plan) {
 	t := newTable(w, "")
 	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
-	if o.report != nil {
+	jobColumn := o.report != nil
+	for _, r := range plan.Results {
+		jobColumn = jobColumn || r.JobStatus != ""
+	}
+	if jobColumn {
 		header = append(header, "JOB STATUS")
 	}
 	t.row(header...)
@@ -542,7 +645,7 @@ func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *
 		s := r.Migration.Spec
 		status := string(r.Status)
 		switch r.Status {
-		case batch.Created, batch.Exists:
+		case batch.Created, batch.Exists, batch.Done:
 			status = cs.Green(status)
 		case batch.Blocked, batch.Failed:
 			status = cs.Red(status)
@@ -552,10 +655,13 @@ func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *
 			failing = append(failing, c.ID)
 		}
 		row := []string{s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
-		if o.report != nil {
-			js := "-"
+		if jobColumn {
+			js := follow.Dash(r.JobStatus)
+			if r.JobStatus != "" {
+				js = follow.ColorStatus(cs, js)
+			}
 			if j := o.waitResult(r); j != nil {
-				js = follow.ColorStatus(cs, j.Status)
+				js = follow.ColorStatus(cs, waitStatus(j))
 				if j.Failed() && j.Status == facts.JobFinished {
 					js = cs.Red(j.Status + " (not as asked)")
 				}
@@ -577,13 +683,30 @@ func (o *ApplyOptions) printDetails(w io.Writer, cs *iostreams.ColorScheme, plan
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Err == nil && !r.Resumed {
+		if len(notable) == 0 && r.Err == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.JobStatus) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
 		if r.Resumed {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
-				"  %s; the API answers with the job it made, if any. The active-job check does not block it.\n", r.ClientToken)
+				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
+		}
+		if r.Restarted {
+			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
+		}
+		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
+			switch r.JobStatus {
+			case batch.JobNotFound, facts.JobExpired:
+				what := "expired"
+				if r.JobStatus == batch.JobNotFound {
+					what = "no longer exists (deleted)"
+				}
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
+					r.JobID, what, r.Migration.Spec.InstanceID, o.commandFile(), r.Migration.Spec.InstanceID)
+			default:
+				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
+					r.JobID, r.JobStatus, r.JobID, o.commandFile())
+			}
 		}
 		if len(notable) > 0 {
 			var b bytes.Buffer
@@ -646,7 +769,7 @@ func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}

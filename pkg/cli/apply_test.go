@@ -249,11 +249,13 @@ func TestApply(t *testing.T) {
 	runApplyGolden(t, []applyCase{
 		{name: "full-run-then-rerun", manifest: "batch.yaml", runs: []applyRun{
 			{args: applyArgs("--yes", "--concurrency", "3"), script: overlapping(4, 3, &peak), check: fourJobs},
-			// Everything exists: nothing is checked or sent again.
+			// Everything exists: nothing is checked or sent again; the jobs'
+			// statuses are read, all at once.
 			{args: applyArgs("--yes"), check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				jobsCreated(4)(t, srv, dir, res)
-				if n := len(srv.Requests()); n != requestsAfterFirstRun {
-					t.Errorf("the re-run sent %d requests; want none", n-requestsAfterFirstRun)
+				reqs := srv.Requests()[requestsAfterFirstRun:]
+				if len(reqs) != 1 || reqs[0].Action != "DescribeReplicationJobs" {
+					t.Errorf("the re-run sent %d requests; want one DescribeReplicationJobs", len(reqs))
 				}
 			}},
 		}},

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -44,6 +45,9 @@ type CreateOptions struct {
 	SourceZone         string
 	SkipChecks         []string
 	Yes                bool
+	// repeat: --client-token was given, so this create may repeat one whose
+	// answer was lost; its own job must not block it.
+	repeat bool
 
 	Wait     bool
 	Interval time.Duration
@@ -173,7 +177,8 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 			Err:  errors.New("refusing to create a migration job without confirmation: stdin is not a terminal"),
 			Hint: "pass --yes to create it, or --dry-run to only check it"}
 	}
-	if o.Spec.ClientToken == "" {
+	o.repeat = o.Spec.ClientToken != ""
+	if !o.repeat {
 		if cmd.Flags().Changed("client-token") {
 			return cmdutil.UsageErrorf("--client-token is empty: give a token, or leave the flag out for a fresh one")
 		}
@@ -203,6 +208,10 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		return o.finish(doc, err)
 	}
 	doc.Checks, doc.Impact = report.Checks, report.Impact
+	if o.repeat && !o.DryRun {
+		// The job or the move it finds may be this token's own.
+		doc.Checks = preflight.Repeat(doc.Checks, o.Spec.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
+	}
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
 		err := checksFailedError(failed)
@@ -240,6 +249,13 @@ func (o *CreateOptions) run(ctx context.Context) error {
 			Err: fmt.Errorf("the create was answered without a JobId (request %s); whether a job was made is unknown", resp.RequestId),
 			Hint: fmt.Sprintf("Repeat with the same ClientToken %s: the API returns the job it made, if any, instead of creating a second one:\n  %s",
 				o.Spec.ClientToken, o.repeatCommand())})
+	}
+	if o.repeat {
+		if err := o.verifyOwner(ctx, client, resp.JobId); err != nil {
+			// The job is not (known to be) this instance's: claim no creation.
+			doc.JobID, doc.RequestID = "", ""
+			return o.Out.Render(doc, err, func() {})
+		}
 	}
 	if o.Wait {
 		return o.waitForJob(ctx, doc, report)
@@ -279,6 +295,23 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	})
 }
 
+// verifyOwner reads back the job a create with a given ClientToken answered
+// with: a token used before for another instance returns that instance's job.
+func (o *CreateOptions) verifyOwner(ctx context.Context, client *smc.Client, jobID string) error {
+	jobs, err := follow.DescribeJobs(ctx, client, o.Spec.Region, []string{jobID})
+	if err != nil {
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w", jobID, o.Spec.InstanceID, err),
+			Hint: fmt.Sprintf("check it with 'zonemove status %s --region %s'", jobID, o.Spec.Region)}
+	}
+	// A job just created may not be listed yet; only another owner disproves it.
+	if j := jobs[jobID]; j != nil && j.InstanceId != "" && j.InstanceId != o.Spec.InstanceID {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ClientTokenReused",
+			Err:  &batch.TokenReusedError{ClientToken: o.Spec.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: o.Spec.InstanceID},
+			Hint: fmt.Sprintf("a ClientToken belongs to one request: repeat a create only with its own token, or leave out --client-token to create a job for %s with a fresh one", o.Spec.InstanceID)}
+	}
+	return nil
+}
+
 // checksFailedError is the exit-3 error of failed checks.
 func checksFailedError(failed []preflight.Result) error {
 	ids := make([]string, len(failed))
@@ -298,9 +331,8 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 		return err
 	}
 	repeat := o.repeatCommand()
-	unknown := ae.Sent && (ae.HTTPStatus == 0 || ae.HTTPStatus >= 500 || ae.Code == apierr.CodeUnexpectedResponse)
 	switch {
-	case unknown:
+	case migration.MayHaveCreated(o.repeat, err):
 		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code,
 			Hint: fmt.Sprintf("The job may or may not have been created. Repeat with the same ClientToken %s: the API returns the same job instead of creating a second one:\n  %s", o.Spec.ClientToken, repeat)}
 	case ae.IsAuth():

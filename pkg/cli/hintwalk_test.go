@@ -37,6 +37,7 @@ type hintSite = string
 var notHints = map[hintSite]string{
 	"pkg/batch/state.go (*LockedError).Error apply": "names the other apply that holds the lock",
 	"pkg/plan/manifest.go header plan":              "names the command that wrote the manifest",
+	"pkg/batch/state.go decodeState state":          "\"not a zonemove state file\": prose",
 }
 
 // helpFields are cobra.Command fields whose text is help, not a hint
@@ -214,6 +215,9 @@ type hintWalk struct {
 	// fixes it: its failures are logged, and the test fails once it passes
 	// (remove the mark then).
 	deadEnd string
+	// before runs earlier commands on the same server (an earlier apply, say),
+	// then adjusts the model, to reach the situation.
+	before func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server)
 	// written are files of that folder the run writes, read for hints too.
 	written []string
 	// accept lists exit codes, besides 0, that a named command may end with
@@ -306,8 +310,7 @@ func hintWalks() []hintWalk {
 			srv.On("CreateCrossZoneMigrationJob", lost, lost)
 			return m
 		}, args: walkCreateArgs("--yes", "--max-attempts", "2"),
-			deadEnd: "issue 9 point 2: the repeat is blocked by active-job, its own job",
-			sites:   []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-other-family", world: jobWorld(""), args: walkCreateArgs("--dry-run", "--target-instance-type", "ecs.c7.large"),
 			sites: []hintSite{"pkg/preflight/checks.go checkTypeFamily types"}},
 		// The quota is full of jobs, among them an old one of another instance.
@@ -368,7 +371,49 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "apply-manifest-changed", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--dry-run"),
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
-			sites: []hintSite{"pkg/batch/runner.go (*Runner).changedFinding list"}},
+			sites: []hintSite{"pkg/batch/runner.go (*Runner).changedFinding list", "pkg/batch/runner.go (*Runner).changedFinding state"}},
+		// A re-run of a batch whose job ended InError, or was deleted meanwhile.
+		hintWalk{name: "apply-rerun-in-error", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
+			fill: map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError status", "pkg/cli/apply.go jobStatusError apply",
+				"pkg/cli/apply.go (*ApplyOptions).printDetails status", "pkg/cli/apply.go (*ApplyOptions).printDetails apply"}},
+		hintWalk{name: "apply-rerun-job-deleted", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen(""),
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply.go (*ApplyOptions).printDetails state"}},
+		// The token apply gives the instance was used before for another instance's create.
+		hintWalk{name: "apply-token-reused", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest},
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, srv *fakeapi.Server) {
+				// Instance 2's create used the token; then an apply of instance 1
+				// recorded the same token, and its answer was lost.
+				run(walkArgs("create", "--instance-id", fakeapi.FleetInstance(2), "--target-zone", "cn-hangzhou-i",
+					"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--client-token", testToken, "--yes")...)
+				srv.On("CreateCrossZoneMigrationJob", fakeapi.Step{File: "smc/CreateCrossZoneMigrationJob.ok.http", Drop: true})
+				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--max-attempts", "1")...)
+			},
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).resultHint status", "pkg/cli/apply.go (*ApplyOptions).resultHint state"}},
+		// A repeated create is answered, but its job cannot be read back to check whose it is.
+		hintWalk{name: "create-repeat-unverified", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("")(srv)
+			srv.On("DescribeReplicationJobs", fakeapi.Step{File: "smc/DescribeReplicationJobs.instance-none.http"},
+				fakeapi.Step{File: "smc/DescribeReplicationJobs.ServiceUnavailable.http"})
+			return m
+		}, args: walkCreateArgs("--client-token", "tok-1", "--yes", "--max-attempts", "1"),
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).verifyOwner status"}},
+		// state forget: of a finished job; of an instance the state file does not hold; of a job that may still run.
+		hintWalk{name: "state-forget-finished", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", walkInstance),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Finished"),
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget apply"}},
+		hintWalk{name: "state-forget-unknown", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", fakeapi.FleetInstance(2)),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget state"}},
+		hintWalk{name: "state-forget-running", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", walkInstance),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget status", "pkg/cli/state.go (*StateOptions).forget list"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
@@ -384,6 +429,20 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
 	)
 	return walks
+}
+
+// applyThen runs the walk's manifest once (its job is made and recorded),
+// then puts the job in status ("" deletes it).
+func applyThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
+	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
+		run(walkArgs("apply", "-f", "m.yaml", "--yes")...)
+		job := fakeapi.FleetJob(walkInstance)
+		if status == "" {
+			m.Remove(job)
+		} else {
+			m.Add(job, walkInstance, status)
+		}
+	}
 }
 
 // walkManifest is an apply manifest of the walk's instance.
@@ -414,6 +473,9 @@ func TestHintWalk(t *testing.T) {
 	for _, w := range hintWalks() {
 		t.Run(w.name, func(t *testing.T) {
 			_, _, res := w.produce(t, apiDir)
+			if testing.Verbose() {
+				t.Logf("the run that gives the hints:\n%s%s", res.stdout, res.stderr)
+			}
 			lines := namedCommands(res.stdout + res.stderr)
 			if len(lines) == 0 && !strings.HasSuffix(w.name, "Deleting") {
 				t.Fatalf("the run gave no hint naming a command:\n%s%s", res.stdout, res.stderr)
@@ -477,6 +539,12 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 		t.Chdir(dir)
 	}
 	testEnv(t, srv, w.noCreds)
+	if w.before != nil {
+		w.before(func(args ...string) int {
+			f, _, _ := newTestFactory(false, "")
+			return Run(context.Background(), f, args)
+		}, m, srv)
+	}
 	f, out, errOut := newTestFactory(w.stdinTTY, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -566,11 +634,11 @@ func (w hintWalk) complete(t *testing.T, line string) []string {
 	}
 	for i := 1; i < len(words); i++ {
 		word := strings.TrimLeft(words[i], "'\"(")
-		trimmed := strings.TrimRight(word, "'\",;:)")
-		last := trimmed != word
-		if strings.HasSuffix(trimmed, ".") && !strings.HasSuffix(trimmed, "...") {
-			trimmed, last = strings.TrimSuffix(trimmed, "."), true
+		trimmed := strings.TrimRight(word, "'\",;:).")
+		if strings.HasSuffix(strings.TrimRight(word, "'\",;:)"), "...") {
+			trimmed += "..." // JOB_ID...
 		}
+		last := trimmed != word
 		switch {
 		case trimmed == "":
 		case strings.HasPrefix(trimmed, "-"):

@@ -72,6 +72,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
+	cmd.AddCommand(NewCmdState(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
 	return cmd

@@ -312,6 +312,14 @@ func (s *Server) idempotentCreate(token string, body []byte) []byte {
 	return body
 }
 
+// tokenJob is the job a ClientToken created, if it did.
+func (s *Server) tokenJob(token string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.tokens[token]
+	return id, ok && token != ""
+}
+
 func (s *Server) answer(step Step, req *Request) (int, http.Header, []byte) {
 	if step.Respond != nil {
 		status, v := step.Respond(req)

@@ -47,6 +47,7 @@ type Fleet struct {
 type fleetJob struct {
 	id, zone, instanceType string
 	ended                  bool
+	status                 string // set by SetJobStatus: the job stays so
 }
 
 // The IDs of the recorded instance, replaced by each instance's own.
@@ -72,6 +73,7 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeDisks", Step{Respond: f.describeDisks})
 	srv.Always("DescribeSnapshots", Step{Respond: f.describeSnapshots})
 	srv.Always("DescribeReplicationJobs", Step{Respond: f.describeJobs})
+	srv.Always("StartReplicationJob", Step{Respond: f.startJob})
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
@@ -92,6 +94,39 @@ func FleetJob(instanceID string) string { return "j-" + strings.TrimPrefix(insta
 // lost.
 func (f *Fleet) Created() Step { return Step{Respond: f.create} }
 
+// startJob resumes a job as StartReplicationJob does: Ready, Stopped and
+// InError jobs run again (and end Finished at the next poll by ID); any other
+// status is ReplicationJob.InvalidStatus.
+func (f *Fleet) startJob(r *Request) (int, any) {
+	id := r.Params.Get("JobId")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for inst, j := range f.jobs {
+		if j.id != id {
+			continue
+		}
+		status, _ := f.jobView(inst, j)["Status"].(string)
+		switch status {
+		case "Ready", "Stopped", "InError":
+			j.status, j.ended = "", false
+			delete(f.failing, inst)
+			return 200, map[string]string{"RequestId": "FLEET-START-" + suffix(inst)}
+		}
+		return 400, apiError("FLEET-START", "ReplicationJob.InvalidStatus", "The replication job status is invalid: "+status)
+	}
+	return 400, apiError("FLEET-START", "InvalidJobId.NotFound", "The specified job does not exist.")
+}
+
+// StartStep is the step that answers StartReplicationJob as the fleet does.
+func (f *Fleet) StartStep() Step { return Step{Respond: f.startJob} }
+
+// Server is the fake endpoint the fleet answers on.
+func (f *Fleet) Server() *Server { return f.srv }
+
+// Jobs is the step that answers DescribeReplicationJobs as the fleet does (to
+// wrap it in a test's own step).
+func (f *Fleet) Jobs() Step { return Step{Respond: f.describeJobs} }
+
 // FailJob makes the job of the instance end InError.
 func (f *Fleet) FailJob(instanceID string) {
 	f.mu.Lock()
@@ -105,6 +140,35 @@ func (f *Fleet) EndAs(instanceID, instanceType string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.endTypes[instanceID] = instanceType
+}
+
+// SetJobStatus gives the instance's job a status it keeps (Ready, Stopped,
+// InError, Expired...), making the job if the instance has none, as if an
+// earlier create had made it.
+func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	j := f.jobs[instanceID]
+	if j == nil {
+		j = &fleetJob{id: FleetJob(instanceID), zone: zone}
+		f.jobs[instanceID] = j
+	}
+	j.status = status
+}
+
+// DeleteJob removes the instance's job, as DeleteReplicationJob does.
+func (f *Fleet) DeleteJob(instanceID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.jobs, instanceID)
+}
+
+// Move puts the instance in a zone, with a type ("" keeps its own), as a
+// finished job would have (its job is Finished).
+func (f *Fleet) Move(instanceID, zone, instanceType string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: zone, instanceType: instanceType, ended: true}
 }
 
 // Tag gives the instance a tag, for DescribeInstances' Tag.N filters.
@@ -139,6 +203,11 @@ func (f *Fleet) create(r *Request) (int, any) {
 	id := r.Params.Get("InstanceId")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if job, ok := f.srv.tokenJob(r.Params.Get("ClientToken")); ok {
+		// SMC keys idempotency on the token alone: a token used before answers
+		// with its job, whatever instance the request names.
+		return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": job}
+	}
 	if !f.instances[id] {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
@@ -471,6 +540,8 @@ func listParams(r *Request, name string) []string {
 	return out
 }
 
+// describeJobs filters as DescribeReplicationJobs does (JobId.N, InstanceId.N,
+// JobType, Status) and pages (PageSize 1-50, default 10; PageNumber).
 func (f *Fleet) describeJobs(r *Request) (int, any) {
 	if e := missingRegion(r); e != nil {
 		return 400, e
@@ -490,10 +561,14 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
-		if len(jobIDs) > 0 {
+		if len(jobIDs) > 0 && j.status == "" {
 			j.ended = true // the first poll by ID finds the job at its end
 		}
-		list = append(list, f.jobView(inst, j))
+		v := f.jobView(inst, j)
+		if st := r.Params.Get("Status"); st != "" && v["Status"] != st {
+			continue
+		}
+		list = append(list, v)
 	}
 	f.mu.Unlock()
 	p, bad, number, size := f.byNumber(r, list, 50)
@@ -509,6 +584,11 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
 	switch {
+	case j.status != "":
+		v["Status"] = j.status
+		if j.status == "InError" {
+			v["ErrorCode"], v["StatusInfo"] = "DiskSyncFailed", "data disk sync failed"
+		}
 	case j.ended && f.failing[instanceID]:
 		v["Status"], v["Progress"], v["ErrorCode"], v["StatusInfo"], v["EndTime"] = "InError", 40, "DiskSyncFailed", "data disk sync failed", "2026-11-27T13:10:00Z"
 	case j.ended:

@@ -36,6 +36,10 @@ type Report struct {
 	// Instance is the instance as read before the move; nil offline or when
 	// it was not found.
 	Instance *facts.Instance
+	// CurrentZone is the instance's zone before the move; "" when unknown.
+	CurrentZone string
+	// Jobs are the instance's cross-zone jobs, in every status (nil offline).
+	Jobs []*facts.Job
 }
 
 // Failed reports whether any check failed.
@@ -61,6 +65,10 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 	if in.Facts != nil && in.Facts.Instance != nil {
 		rep.CurrentInstanceType = in.Facts.Instance.InstanceType
 		rep.Instance = in.Facts.Instance
+		rep.CurrentZone = in.Facts.Instance.ZoneID
+	}
+	if in.Facts != nil {
+		rep.Jobs = in.Facts.Jobs
 	}
 	return rep, nil
 }

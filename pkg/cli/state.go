@@ -1,0 +1,307 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// StateOptions are the values of zonemove state show and forget.
+type StateOptions struct {
+	IO       *iostreams.IOStreams
+	Out      *Output
+	SMC      func(region string) (*smc.Client, error)
+	Commands cmdutil.Commands
+
+	File      string
+	StatePath string
+	Forget    []string // instance IDs
+	Yes       bool
+}
+
+// NewCmdState builds zonemove state and its subcommands.
+func NewCmdState(f *Factory, runF func(context.Context, *StateOptions) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "state",
+		Short: "Show or edit the state file of an apply",
+		Long: `The state file of 'zonemove apply' records, per instance, the ClientToken of its
+create and the job it made. These commands read it and drop entries from it,
+so that no one edits the JSON by hand (docs/batch.md, "The state file").`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(newCmdStateShow(f, runF), newCmdStateForget(f, runF))
+	return cmd
+}
+
+func stateFlags(cmd *cobra.Command, o *StateOptions) {
+	fl := cmd.Flags()
+	fl.StringVarP(&o.File, "file", "f", "", "manifest of the batch (YAML; required): its state file is FILE.state.json")
+	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("state", "json")
+}
+
+func (o *StateOptions) complete(f *Factory) error {
+	o.Commands = f.Global.commands()
+	o.SMC = func(region string) (*smc.Client, error) { return f.SMC(region, nil) }
+	if o.File == "" {
+		return cmdutil.UsageErrorf("a manifest is required: pass -f FILE (the manifest the state file belongs to)")
+	}
+	if o.StatePath == "" {
+		o.StatePath = batch.DefaultStatePath(o.File)
+	}
+	return nil
+}
+
+func newCmdStateShow(f *Factory, runF func(context.Context, *StateOptions) error) *cobra.Command {
+	o := &StateOptions{IO: f.IOStreams, Out: f.Output()}
+	cmd := &cobra.Command{
+		Use:   "show -f FILE [--state PATH]",
+		Short: "Show what an apply's state file records",
+		Long: `Show each instance of the state file: its ClientToken, its job (if known), and
+whether the job was found on the instance (adopted). Nothing is sent.`,
+		Example: `  zonemove state show -f migrations.yaml`,
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(f); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.show()
+		},
+	}
+	stateFlags(cmd, o)
+	return cmd
+}
+
+func newCmdStateForget(f *Factory, runF func(context.Context, *StateOptions) error) *cobra.Command {
+	o := &StateOptions{IO: f.IOStreams, Out: f.Output()}
+	cmd := &cobra.Command{
+		Use:   "forget -f FILE [--state PATH] INSTANCE_ID... [--yes]",
+		Short: "Drop instances from an apply's state file",
+		Long: `Drop the entries of instances from the state file, so that the next apply
+checks them in full and creates them with a new ClientToken.
+
+An entry whose job may still run (a token with no known job, or a job that is
+not Finished or Expired, as DescribeReplicationJobs says now) is named, and is
+dropped only with --yes (or a yes on a terminal): the next apply could then
+create a second job for its instance. The state file is locked while it is
+changed, as apply locks it.`,
+		Example: `  zonemove state forget -f migrations.yaml i-bp1ff25rzvnul6kr0000`,
+		Args:    cmdutil.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(f); err != nil {
+				return err
+			}
+			for _, id := range args {
+				if err := migration.ValidateInstanceID("INSTANCE_ID", id); err != nil {
+					return err
+				}
+			}
+			o.Forget = args
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return o.forget(cmd.Context())
+		},
+	}
+	stateFlags(cmd, o)
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "drop entries whose job may still run, without asking")
+	return cmd
+}
+
+// stateEntry is one instance of the state file in state's JSON documents.
+type stateEntry struct {
+	InstanceID  string `json:"instance_id"`
+	ClientToken string `json:"client_token"`
+	JobID       string `json:"job_id"`
+	Adopted     bool   `json:"adopted"`
+	// JobStatus is, for forget, the job's status read now ("" when not read).
+	JobStatus       string `json:"job_status,omitempty"`
+	TokenRecordedAt string `json:"token_recorded_at"`
+}
+
+type stateDocument struct {
+	StateFile  string       `json:"state_file"`
+	Manifest   string       `json:"manifest"`
+	Migrations []stateEntry `json:"migrations"`
+	errorField
+}
+
+type forgetDocument struct {
+	StateFile string       `json:"state_file"`
+	Forgotten []stateEntry `json:"forgotten"`
+	errorField
+}
+
+func entryOf(id string, e *batch.Entry) stateEntry {
+	return stateEntry{InstanceID: id, ClientToken: e.ClientToken, JobID: e.JobID, Adopted: e.Adopted,
+		TokenRecordedAt: e.TokenRecordedAt.UTC().Format("2006-01-02T15:04:05Z")}
+}
+
+func (o *StateOptions) show() error {
+	doc := &stateDocument{StateFile: o.StatePath, Migrations: []stateEntry{}}
+	if _, err := os.Stat(o.StatePath); err != nil {
+		return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "StateFileNotFound",
+			Err:  fmt.Errorf("no state file %s: %w", o.StatePath, errors.Unwrap(err)),
+			Hint: "apply writes it next to the manifest once it sends a create; pass --state PATH if the batch used another"}, func() {})
+	}
+	st, err := batch.ReadState(o.StatePath)
+	if err != nil {
+		return o.Out.Render(doc, stateError(err), func() {})
+	}
+	doc.Manifest = st.Manifest
+	for _, id := range sortedIDs(st) {
+		doc.Migrations = append(doc.Migrations, entryOf(id, st.Migrations[id]))
+	}
+	return o.Out.Render(doc, nil, func() {
+		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "INSTANCE\tJOB ID\tCLIENT TOKEN\tRECORDED")
+		for _, e := range doc.Migrations {
+			job := follow.Dash(e.JobID)
+			if e.Adopted {
+				job += " (adopted)"
+			}
+			if e.JobID == "" {
+				job = "- (outcome unknown)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
+		}
+		tw.Flush()
+		fmt.Fprintf(o.IO.Out, "\n%d instances in %s.\n", len(doc.Migrations), o.StatePath)
+	})
+}
+
+func sortedIDs(st *batch.State) []string {
+	ids := make([]string, 0, len(st.Migrations))
+	for id := range st.Migrations {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func (o *StateOptions) forget(ctx context.Context) error {
+	doc := &forgetDocument{StateFile: o.StatePath, Forgotten: []stateEntry{}}
+	store, err := batch.OpenStore(o.StatePath, filepath.Base(o.File))
+	if err != nil {
+		return o.Out.Render(doc, stateError(err), func() {})
+	}
+	defer store.Close()
+	st := store.Snapshot()
+	var missing []string
+	for _, id := range o.Forget {
+		if st.Migrations[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return o.Out.Render(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
+			strings.Join(missing, ", "), o.StatePath, o.File), func() {})
+	}
+	statuses, err := o.jobStatuses(ctx, st)
+	if err != nil {
+		return o.Out.Render(doc, err, func() {})
+	}
+	var risky []string
+	for _, id := range o.Forget {
+		e := st.Migrations[id]
+		se := entryOf(id, e)
+		se.JobStatus = statuses[e.JobID]
+		doc.Forgotten = append(doc.Forgotten, se)
+		switch {
+		case e.JobID == "":
+			risky = append(risky, fmt.Sprintf("%s: ClientToken %s was sent and no job is known; its create may have made one", id, e.ClientToken))
+		case !mayForgetJob(se.JobStatus):
+			risky = append(risky, fmt.Sprintf("%s: job %s is %s and may still run", id, e.JobID, se.JobStatus))
+		}
+	}
+	if len(risky) > 0 && !o.Yes {
+		msg := "forgetting these lets the next apply create a second job:\n  " + strings.Join(risky, "\n  ")
+		if !o.IO.IsStdinTTY() {
+			doc.Forgotten = []stateEntry{}
+			return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
+				Hint: "check the jobs with 'zonemove status JOB_ID' (or 'zonemove list'), then pass --yes to forget them anyway"}, func() {})
+		}
+		fmt.Fprintln(o.IO.ErrOut, msg)
+		ok, err := confirm(ctx, o.IO, "Forget them anyway?")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was changed")}
+		}
+	}
+	for _, id := range o.Forget {
+		if err := store.Forget(id); err != nil {
+			return o.Out.Render(doc, stateError(err), func() {})
+		}
+	}
+	return o.Out.Render(doc, nil, func() {
+		for _, e := range doc.Forgotten {
+			fmt.Fprintf(o.IO.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
+		}
+		fmt.Fprintf(o.IO.Out, "\nThe next 'zonemove apply -f %s' checks them in full and creates them with new ClientTokens.\n", o.File)
+	})
+}
+
+// mayForgetJob reports whether a job in this status can no longer run: its
+// entry can go without risking a second job.
+func mayForgetJob(status string) bool {
+	return status == facts.JobFinished || status == facts.JobExpired || status == batch.JobNotFound
+}
+
+// jobStatuses reads the jobs of the entries to forget, by the region their
+// requests were made in.
+func (o *StateOptions) jobStatuses(ctx context.Context, st *batch.State) (map[string]string, error) {
+	byRegion := map[string][]string{}
+	for _, id := range o.Forget {
+		e := st.Migrations[id]
+		if e.JobID == "" {
+			continue
+		}
+		region := o.Commands.Region
+		if e.Request != nil && e.Request.RegionId != "" {
+			region = e.Request.RegionId
+		}
+		byRegion[region] = append(byRegion[region], e.JobID)
+	}
+	out := map[string]string{}
+	for region, ids := range byRegion {
+		if err := requireRegion(region); err != nil {
+			return nil, err
+		}
+		client, err := o.SMC(region)
+		if err != nil {
+			return nil, err
+		}
+		jobs, err := follow.DescribeJobs(ctx, client, region, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[id] = batch.JobNotFound
+			if j := jobs[id]; j != nil {
+				out[id] = j.Status
+			}
+		}
+	}
+	return out, nil
+}
