@@ -95,14 +95,14 @@ func (o *jobOutcome) settle(requestID string, err error) {
 }
 
 // mayHaveApplied tells whether a failed job-control call may still have taken
-// effect: an answer was lost on the way (a retried attempt then meets the
-// job's new status), or no answer came at all.
+// effect: some attempt reached SMC and was not refused (its answer was lost,
+// or was a 5xx), so a later attempt may meet the job's new status.
 func mayHaveApplied(err error) (*apierr.Error, bool) {
 	var ae *apierr.Error
-	if !errors.As(err, &ae) || !ae.Sent {
-		return ae, false
+	if !errors.As(err, &ae) {
+		return nil, false
 	}
-	return ae, ae.Attempts > 1 || ae.Retryable()
+	return ae, ae.Uncertain
 }
 
 // readBack reads one job again after an answer that leaves its fate open;

@@ -110,6 +110,13 @@ func TestRetry(t *testing.T) {
 		{name: "changed-meanwhile", args: retry(),
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("inerror", "running"),
 				startJobAction: {smcFile("StartReplicationJob.ReplicationJob.InvalidStatus")}}},
+		// A throttled attempt was refused, so it resumed nothing: the job
+		// found Running after the repeat met InvalidStatus was resumed by
+		// someone else, and is not called this run's doing.
+		{name: "throttled-then-changed", args: retry(),
+			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("inerror", "running"),
+				startJobAction: {smcFile("CreateCrossZoneMigrationJob.Throttling"), smcFile("StartReplicationJob.ReplicationJob.InvalidStatus")}},
+			check: actionsSent(describeJobsAction, startJobAction, startJobAction, describeJobsAction)},
 		{name: "not-found", args: retry(), script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("empty")}, check: actionsSent(describeJobsAction)},
 		{name: "bad-job-id", args: []string{"retry", "j-", "--region", "cn-hangzhou"}, check: nothingSent},
 		{name: "no-job", args: []string{"retry", "--region", "cn-hangzhou"}, check: nothingSent},
