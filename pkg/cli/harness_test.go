@@ -63,6 +63,8 @@ type cliCase struct {
 	noCreds           bool
 	// script queues fake API steps per action.
 	script map[string][]fakeapi.Step
+	// serve, when set, sets up models on the server (they answer after the script).
+	serve func(srv *fakeapi.Server)
 	// env sets extra environment variables for the run.
 	env map[string]string
 	// home holds files to write under the run's HOME (path -> content).
@@ -129,6 +131,9 @@ func runGolden(t *testing.T, cases []cliCase) {
 			srv := fakeapi.New(t, filepath.Join(repoRoot, "testdata", "api"))
 			for action, steps := range c.script {
 				srv.On(action, steps...)
+			}
+			if c.serve != nil {
+				c.serve(srv)
 			}
 			testEnv(t, srv, c.noCreds)
 			for k, v := range c.env {
