@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +30,21 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 	return path
 }
 
+// fleetServer is a fake fleet of the instances answering every request after
+// latency, and the environment of a zonemove process that talks to it alone.
+func fleetServer(b *testing.B, home string, latency time.Duration, ids []string) (*fakeapi.Server, []string) {
+	b.Helper()
+	srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
+	srv.Delay = latency
+	fakeapi.NewFleet(srv, ids...)
+	env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
+	for _, s := range api.Services {
+		env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
+	}
+	return srv, env
+}
+
 // BenchmarkApply100Process measures the whole zonemove process applying a
 // batch of 100 migrations with --concurrency 8 against a fake API (a fleet of
 // 100 healthy instances: every preflight lookup and every create) that
@@ -43,10 +57,7 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 func BenchmarkApply100Process(b *testing.B) {
 	const latency = 100 * time.Millisecond
 	bin := buildBinary(b)
-	var ids []string
-	for n := 1; n <= 100; n++ {
-		ids = append(ids, fakeapi.FleetInstance(n))
-	}
+	ids := fakeapi.FleetInstances(100)
 	home := b.TempDir()
 	// With /usr/bin/time, it runs the binary and reports its peak memory too.
 	_, err := os.Stat("/usr/bin/time")
@@ -58,14 +69,7 @@ func BenchmarkApply100Process(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		// A fresh fleet (no jobs yet) and a fresh state file each time.
-		srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
-		srv.Delay = latency
-		fakeapi.NewFleet(srv, ids...)
-		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
-			"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
-		for _, s := range api.Services {
-			env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
-		}
+		srv, env := fleetServer(b, home, latency, ids)
 		manifest := batchManifest(b, b.TempDir(), 100)
 		before := len(srv.Requests())
 		args := []string{"apply", "-f", manifest, "--yes", "--concurrency", "8", "-o", "json"}
@@ -88,9 +92,7 @@ func BenchmarkApply100Process(b *testing.B) {
 			b.Fatalf("%d jobs created; want 100", got)
 		}
 		maxInFlight = max(maxInFlight, srv.MaxInFlight())
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
-			maxRSS = ru.Maxrss
-		}
+		maxRSS = max(maxRSS, peakRSS(cmd))
 		if m := maxRSSLine.FindStringSubmatch(timeOut.String()); m != nil {
 			if kb, _ := strconv.ParseInt(m[1], 10, 64); kb > timeRSS {
 				timeRSS = kb

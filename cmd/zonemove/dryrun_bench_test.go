@@ -3,12 +3,9 @@ package main
 import (
 	"fmt"
 	"os/exec"
-	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -26,10 +23,7 @@ func BenchmarkDryRunFleet(b *testing.B) {
 	bin := buildBinary(b)
 	for _, n := range []int{10, 100, 1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			ids := make([]string, n)
-			for i := range ids {
-				ids[i] = fakeapi.FleetInstance(i + 1)
-			}
+			ids := fakeapi.FleetInstances(n)
 			home, dir := b.TempDir(), b.TempDir()
 			manifest := batchManifest(b, dir, n)
 			var maxRSS int64
@@ -38,14 +32,7 @@ func BenchmarkDryRunFleet(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
-				srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
-				srv.Delay = latency
-				fakeapi.NewFleet(srv, ids...)
-				env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
-					"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
-				for _, s := range api.Services {
-					env = append(env, api.EnvVar(s)+"=http://"+srv.Host())
-				}
+				srv, env := fleetServer(b, home, latency, ids)
 				cmd := exec.Command(bin, "apply", "-f", manifest, "--dry-run", "-o", "json")
 				cmd.Env = env
 				b.StartTimer()
@@ -57,9 +44,7 @@ func BenchmarkDryRunFleet(b *testing.B) {
 					b.Fatalf("%s: %v\n%.2000s", bin, err, out)
 				}
 				calls += len(srv.Requests())
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
-					maxRSS = ru.Maxrss
-				}
+				maxRSS = max(maxRSS, peakRSS(cmd))
 			}
 			perRun := wall / time.Duration(b.N)
 			b.ReportMetric(float64(calls)/float64(b.N), "calls/op")

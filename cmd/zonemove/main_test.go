@@ -27,6 +27,15 @@ func buildBinary(b *testing.B) string {
 	return bin
 }
 
+// peakRSS is the peak resident memory of a process that has ended, in KiB
+// (getrusage; 0 where the system does not say).
+func peakRSS(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
+
 // BenchmarkOfflineDryRunProcess measures the whole process, start to exit, of
 // an offline dry run, its peak resident memory, and the binary's size.
 //
@@ -46,9 +55,7 @@ func BenchmarkOfflineDryRunProcess(b *testing.B) {
 		if err := cmd.Run(); err != nil {
 			b.Fatalf("%s: %v", bin, err)
 		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
-			maxRSS = ru.Maxrss
-		}
+		maxRSS = max(maxRSS, peakRSS(cmd))
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")

@@ -37,6 +37,26 @@ func newRunner(check CheckFunc, create CreateFunc) *Runner {
 		NewClientToken: func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("tok-%d", n) }}
 }
 
+// planned is a plan of the manifest's migrations, none sent yet.
+func planned(m *Manifest) *Plan {
+	plan := &Plan{}
+	for _, mig := range m.Migrations {
+		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
+	}
+	return plan
+}
+
+// resumed records a token for a migration, as an earlier run that sent its
+// create would have, and is the plan of a re-run that resends it.
+func resumed(t *testing.T, store *Store, token string) *Plan {
+	t.Helper()
+	mig := manifestOf(1).Migrations[0]
+	if err := store.RecordToken(mig.Spec.InstanceID, token, mig.Spec.Request(), t0); err != nil {
+		t.Fatal(err)
+	}
+	return &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: token, Resumed: true}}}
+}
+
 // gate holds its first n callers until all n are inside, so that a test sees
 // n calls at once without sleeping, and records the most callers inside at once.
 type gate struct {
@@ -122,12 +142,7 @@ func TestPreflightResumedIgnoresOwnJob(t *testing.T) {
 }
 
 func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.json")
-	store, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store, path := openStore(t)
 	g := newGate(3)
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		defer g.enter(t)()
@@ -146,11 +161,7 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 		}
 		return &migration.Response{JobId: "j-" + req.InstanceId[2:], RequestId: "r"}, nil
 	})
-	m := manifestOf(8)
-	plan := &Plan{}
-	for _, mig := range m.Migrations {
-		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
-	}
+	plan := planned(manifestOf(8))
 	r.Apply(context.Background(), plan, store)
 	if p := g.peak.Load(); p != 3 {
 		t.Errorf("peak of %d creates in flight; want 3 (the concurrency)", p)
@@ -180,21 +191,14 @@ func TestApplyRecordsTokenBeforeCreate(t *testing.T) {
 }
 
 func TestApplyStopsAfterAuthError(t *testing.T) {
-	store, err := OpenStore(filepath.Join(t.TempDir(), "s.json"), "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store, _ := openStore(t)
 	var sent atomic.Int32
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		sent.Add(1)
 		return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "Forbidden.RAM", HTTPStatus: 403, Attempts: 1, Sent: true}
 	})
 	r.Concurrency = 1
-	plan := &Plan{}
-	for _, mig := range manifestOf(5).Migrations {
-		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
-	}
+	plan := planned(manifestOf(5))
 	r.Apply(context.Background(), plan, store)
 	if n := sent.Load(); n != 1 {
 		t.Errorf("%d creates sent after an authorization error; want 1", n)
@@ -228,16 +232,11 @@ func TestPreflightConcurrent(t *testing.T) {
 
 // An answer without a JobId is not taken for a job: the token stays for a re-run.
 func TestApplyAnswerWithoutJob(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.json")
-	store, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store, _ := openStore(t)
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		return &migration.Response{RequestId: "r-1"}, nil
 	})
-	plan := &Plan{Results: []*Result{{Migration: manifestOf(1).Migrations[0], Status: Planned}}}
+	plan := planned(manifestOf(1))
 	r.Apply(context.Background(), plan, store)
 	res := plan.Results[0]
 	if res.Status != Failed || res.Err == nil {
@@ -287,23 +286,15 @@ func TestPreflightPrefetches(t *testing.T) {
 // A resent create that answers with another instance's job is a
 // TokenReusedError, never a created migration; its token stays recorded.
 func TestApplyResentTokenOfAnotherInstance(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.json")
-	store, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	mig := manifestOf(1).Migrations[0]
-	if err := store.RecordToken(mig.Spec.InstanceID, "reused", mig.Spec.Request(), t0); err != nil {
-		t.Fatal(err)
-	}
+	store, _ := openStore(t)
+	plan := resumed(t, store, "reused")
+	mig := plan.Results[0].Migration
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		return &migration.Response{JobId: "j-other", RequestId: "r"}, nil
 	})
 	r.Jobs = func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
 		return map[string]*facts.Job{"j-other": {JobId: "j-other", InstanceId: "i-someoneelse0"}}, nil
 	}
-	plan := &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: "reused", Resumed: true}}}
 	r.Apply(context.Background(), plan, store)
 	res := plan.Results[0]
 	var tr *TokenReusedError
@@ -317,20 +308,12 @@ func TestApplyResentTokenOfAnotherInstance(t *testing.T) {
 
 // A refused resend keeps its token: the earlier request may have made a job.
 func TestApplyRefusedResendKeepsToken(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.json")
-	store, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	mig := manifestOf(1).Migrations[0]
-	if err := store.RecordToken(mig.Spec.InstanceID, "sent-before", mig.Spec.Request(), t0); err != nil {
-		t.Fatal(err)
-	}
+	store, _ := openStore(t)
+	plan := resumed(t, store, "sent-before")
+	mig := plan.Results[0].Migration
 	r := newRunner(nil, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 		return nil, &apierr.Error{Service: "smc", Action: "CreateCrossZoneMigrationJob", Code: "QuotaExceeded.ReplicationJob", HTTPStatus: 400, Attempts: 1, Sent: true}
 	})
-	plan := &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: "sent-before", Resumed: true}}}
 	r.Apply(context.Background(), plan, store)
 	if e := store.Snapshot().Migrations[mig.Spec.InstanceID]; e == nil || e.ClientToken != "sent-before" {
 		t.Errorf("state %+v; want the token kept", e)

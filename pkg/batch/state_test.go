@@ -23,6 +23,19 @@ func request(instance, zone string) *migration.Request {
 	return &migration.Request{RegionId: "cn-hangzhou", InstanceId: instance, TargetZoneId: zone}
 }
 
+// openStore opens the state file s.json in a fresh folder; it is closed when
+// the test ends.
+func openStore(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.json")
+	store, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store, path
+}
+
 func TestStateRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.yaml.state.json")
 	s, err := OpenStore(path, "m.yaml")
@@ -95,13 +108,8 @@ func TestFingerprintIgnoresToken(t *testing.T) {
 // state intact; a failed write leaves the previous file and takes the token
 // back, so the create is not sent with a token the file does not hold.
 func TestStateAtomicity(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "s.json")
-	s, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openStore(t)
+	dir := filepath.Dir(path)
 	if err := s.RecordToken("i-bp1ff25rzvnul6kr0001", "tok-1", request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i"), t0); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +125,7 @@ func TestStateAtomicity(t *testing.T) {
 
 	boom := errors.New("disk full")
 	s.writeFile = func(string, []byte) error { return boom }
-	err = s.RecordToken("i-bp1ff25rzvnul6kr0002", "tok-2", request("i-bp1ff25rzvnul6kr0002", "cn-hangzhou-i"), t0)
+	err := s.RecordToken("i-bp1ff25rzvnul6kr0002", "tok-2", request("i-bp1ff25rzvnul6kr0002", "cn-hangzhou-i"), t0)
 	if !errors.Is(err, boom) {
 		t.Fatalf("error %v; want the write's", err)
 	}
@@ -143,12 +151,7 @@ func TestStateAtomicity(t *testing.T) {
 
 // Concurrent changes all reach the file, sharing writes.
 func TestStateConcurrentChanges(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.json")
-	s, err := OpenStore(path, "m.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openStore(t)
 	var writes atomic.Int64
 	s.writeFile = func(path string, data []byte) error {
 		writes.Add(1)

@@ -440,13 +440,14 @@ func jobStatusError(plan *batch.Plan, file string) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	hint := "read why with 'zonemove status JOB_ID'"
+	var hints []string
 	if len(resumable) > 0 {
-		hint += fmt.Sprintf("; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file)
+		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
 	}
 	if len(gone) > 0 {
-		hint += fmt.Sprintf("; a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " "))
+		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
 	}
+	hint := strings.Join(hints, "; ")
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
 		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,19 +68,11 @@ func jobOf(instanceID string) string { return fakeapi.FleetJob(instanceID) }
 // concurrently; results are in manifest order by design.
 func runApplyGolden(t *testing.T, cases []applyCase) {
 	t.Helper()
-	apiDir, err := filepath.Abs(filepath.Join(repoRoot, "testdata", "api"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, _ := filepath.Abs(repoRoot)
+	apiDir, root := testdataDirs(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, apiDir)
-			var ids []string
-			for n := 1; n <= fleetSize; n++ {
-				ids = append(ids, fakeapi.FleetInstance(n))
-			}
-			fleet := fakeapi.NewFleet(srv, ids...)
+			fleet := fakeapi.NewFleet(srv, fakeapi.FleetInstances(fleetSize)...)
 			if c.fleet != nil {
 				c.fleet(fleet)
 			}
@@ -121,12 +112,7 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				code := Run(ctx, f, run.args)
 				cancel()
 				res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
-				reqs := srv.Requests()[sent:]
-				for _, r := range reqs {
-					if !r.SignatureOK {
-						t.Errorf("run %d: request %s had an invalid signature", i+1, r.Action)
-					}
-				}
+				reqs := requestsSince(t, srv, sent, i+1)
 				if i > 0 {
 					b.WriteString("\n")
 				}
@@ -157,10 +143,7 @@ func renderApplyRun(run applyRun, res runResult, reqs []fakeapi.Request, state s
 	fmt.Fprintf(&b, "--- stdout\n%s", res.stdout)
 	fmt.Fprintf(&b, "--- stderr\n%s", res.stderr)
 	fmt.Fprintf(&b, "--- state file migrations.yaml.state.json\n%s", state)
-	sorted := append([]fakeapi.Request(nil), reqs...)
-	key := func(r fakeapi.Request) string { return r.Action + "?" + r.Params.Encode() }
-	sort.SliceStable(sorted, func(i, j int) bool { return key(sorted[i]) < key(sorted[j]) })
-	fmt.Fprintf(&b, "--- requests received (%d, sorted)\n%s", len(reqs), fakeapi.Format(sorted))
+	fmt.Fprintf(&b, "--- requests received (%d, sorted)\n%s", len(reqs), formatSorted(reqs))
 	return b.String()
 }
 

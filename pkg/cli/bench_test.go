@@ -25,12 +25,7 @@ func benchServer(b *testing.B) *fakeapi.Server {
 	for action, steps := range healthyFacts() {
 		srv.Always(action, steps[0])
 	}
-	b.Setenv("HOME", b.TempDir())
-	b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-	b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
-	for _, s := range api.Services {
-		b.Setenv(api.EnvVar(s), "http://"+srv.Host())
-	}
+	testEnv(b, srv, false)
 	return srv
 }
 

@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,6 +63,8 @@ type cliCase struct {
 	noCreds           bool
 	// script queues fake API steps per action.
 	script map[string][]fakeapi.Step
+	// serve, when set, sets up models on the server (they answer after the script).
+	serve func(srv *fakeapi.Server)
 	// env sets extra environment variables for the run.
 	env map[string]string
 	// home holds files to write under the run's HOME (path -> content).
@@ -87,18 +89,12 @@ type runResult struct {
 
 // testEnv isolates a test: its own HOME, test credentials (or none), no
 // metadata service, and every endpoint on the fake server.
-func testEnv(t *testing.T, srv *fakeapi.Server, noCreds bool) {
+func testEnv(t testing.TB, srv *fakeapi.Server, noCreds bool) {
 	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache")) // completion's cache stays in the test
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	fakeapi.TestEnv(t)
 	if noCreds {
 		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
 		os.Unsetenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-	} else {
-		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
 	}
 	for _, s := range api.Services {
 		t.Setenv(api.EnvVar(s), "http://"+srv.Host())
@@ -111,7 +107,7 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	ios.SetStdinTTY(stdinTTY)
-	clock := &fakeClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	clock := fakeapi.NewClock()
 	f := &Factory{
 		IOStreams:      ios,
 		Getenv:         os.Getenv,
@@ -125,29 +121,6 @@ func newTestFactory(stdinTTY bool, stdin string) (*Factory, *bytes.Buffer, *byte
 	return f, out, errOut
 }
 
-// fakeClock is the time of a test run: it stands still except when Sleep
-// moves it forward, so elapsed times and timeouts are the same on every run.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-	return nil
-}
-
 // runGolden runs each case against a fresh fake server and compares args,
 // exit code, stdout, stderr and the requests received with
 // testdata/golden/<test>/<case>.golden.
@@ -158,6 +131,9 @@ func runGolden(t *testing.T, cases []cliCase) {
 			srv := fakeapi.New(t, filepath.Join(repoRoot, "testdata", "api"))
 			for action, steps := range c.script {
 				srv.On(action, steps...)
+			}
+			if c.serve != nil {
+				c.serve(srv)
 			}
 			testEnv(t, srv, c.noCreds)
 			for k, v := range c.env {
@@ -201,6 +177,39 @@ func runGolden(t *testing.T, cases []cliCase) {
 			}
 		})
 	}
+}
+
+// testdataDirs are the absolute paths of the recorded answers and of the
+// repository root, for runs that change directory.
+func testdataDirs(t *testing.T) (apiDir, root string) {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, "testdata", "api"), root
+}
+
+// requestsSince are the requests the server received from the sent-th on;
+// one with an invalid signature fails the test (run names the run).
+func requestsSince(t *testing.T, srv *fakeapi.Server, sent, run int) []fakeapi.Request {
+	t.Helper()
+	reqs := append([]fakeapi.Request(nil), srv.Requests()[sent:]...)
+	for _, r := range reqs {
+		if !r.SignatureOK {
+			t.Errorf("run %d: request %s had an invalid signature", run, r.Action)
+		}
+	}
+	return reqs
+}
+
+// formatSorted renders requests sorted by action, then parameters (retries
+// keep their order): the commands send them concurrently.
+func formatSorted(reqs []fakeapi.Request) string {
+	sorted := append([]fakeapi.Request(nil), reqs...)
+	key := func(r fakeapi.Request) string { return r.Action + "?" + r.Params.Encode() }
+	sort.SliceStable(sorted, func(i, j int) bool { return key(sorted[i]) < key(sorted[j]) })
+	return fakeapi.Format(sorted)
 }
 
 // cancelOnRead is a reader that cancels a context when it is first read:

@@ -16,7 +16,7 @@ var apiHints = map[string]string{
 		"An administrator creates it once: in the RAM console (Roles, create a service-linked role for Server Migration Center), " +
 		"or by accepting the authorization prompt of the SMC console; this needs ram:CreateServiceLinkedRole. Then repeat the command.",
 	"QuotaExceeded.ReplicationJob": "The account has as many replication jobs as its quota allows. Let running jobs finish " +
-		"(zonemove list), delete old ones in the SMC console, or submit a ticket to raise the quota.",
+		"(zonemove list), delete old ones that will not be resumed (zonemove delete JOB_ID), or submit a ticket to raise the quota.",
 	"SignatureDoesNotMatch": "The request signature was refused: check the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
 		"or the profile's) for typos or whitespace, and that this machine's clock is correct (the signature carries the time).",
 	"IncompleteSignature":          "The request signature was refused: check the AccessKey secret and this machine's clock.",
@@ -46,7 +46,7 @@ var apiHints = map[string]string{
 	"IdempotentParameterMismatch": "This ClientToken was sent before with other values, so the API refused to reuse it: " +
 		"the earlier create may have made a job ('zonemove list' shows it). To create this migration as well, repeat the command " +
 		"without --client-token (a new token is made); to finish the earlier one, repeat it with its own values.",
-	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; only a job InError can be retried.",
+	"ReplicationJob.InvalidStatus": "The job's status does not allow this (it may have changed meanwhile): 'zonemove status JOB_ID' shows it; retry resumes only Ready, Stopped and InError jobs, and delete removes any job that is not Running.",
 	apierr.CodeTimeout:             "No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout.",
 	apierr.CodeConnection:          "The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint.",
 	apierr.CodeUnexpectedResponse:  "The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID.",

@@ -114,6 +114,20 @@ that block every zone. Nothing is ever created. See docs/plan.md.`,
 	return cmd
 }
 
+// distinct checks each value of a repeatable flag and drops repeats, in order.
+func distinct(flag string, values []string, valid func(flag, value string) error) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		if err := valid(flag, v); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 func (o *PlanOptions) complete() error {
 	if err := requireRegion(o.Region); err != nil {
 		return err
@@ -128,31 +142,18 @@ func (o *PlanOptions) complete() error {
 	case len(o.TagFlags) > maxTags:
 		return cmdutil.UsageErrorf("at most %d --tag filters, not %d", maxTags, len(o.TagFlags))
 	}
-	var ids []string
-	for _, id := range o.InstanceIDs {
-		if err := migration.ValidateInstanceID("--instance-id", id); err != nil {
-			return err
-		}
-		if !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+	var err error
+	if o.InstanceIDs, err = distinct("--instance-id", o.InstanceIDs, migration.ValidateInstanceID); err != nil {
+		return err
 	}
-	o.InstanceIDs = ids
 	if o.FromZone != "" {
 		if err := o.validateZone("--from-zone", o.FromZone); err != nil {
 			return err
 		}
 	}
-	var zones []string
-	for _, z := range o.ToZones {
-		if err := o.validateZone("--to-zone", z); err != nil {
-			return err
-		}
-		if !slices.Contains(zones, z) {
-			zones = append(zones, z)
-		}
+	if o.ToZones, err = distinct("--to-zone", o.ToZones, o.validateZone); err != nil {
+		return err
 	}
-	o.ToZones = zones
 	for _, t := range o.TagFlags {
 		key, value, ok := strings.Cut(t, "=")
 		if !ok || strings.TrimSpace(key) == "" || value == "" {

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
@@ -50,12 +49,7 @@ func BenchmarkPlan(b *testing.B) {
 			srv := fakeapi.New(b, filepath.Join(repoRoot, "testdata", "api"))
 			srv.Delay = planBenchLatency
 			benchRegion(n).Serve(srv)
-			b.Setenv("HOME", b.TempDir())
-			b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-			b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
-			for _, s := range api.Services {
-				b.Setenv(api.EnvVar(s), "http://"+srv.Host())
-			}
+			testEnv(b, srv, false)
 			args := planArgs("--from-zone", "cn-hangzhou-h", "--tag", "env=prod", "-o", "json")
 			b.ResetTimer()
 			for range b.N {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -130,11 +129,7 @@ type planCase struct {
 // testdata/golden/<test>/<case>.golden.
 func runPlanGolden(t *testing.T, cases []planCase) {
 	t.Helper()
-	apiDir, err := filepath.Abs(filepath.Join(repoRoot, "testdata", "api"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, _ := filepath.Abs(repoRoot)
+	apiDir, root := testdataDirs(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, apiDir)
@@ -149,14 +144,7 @@ func runPlanGolden(t *testing.T, cases []planCase) {
 				sent := len(srv.Requests())
 				code := Run(context.Background(), f, run.args)
 				res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
-				reqs := append([]fakeapi.Request(nil), srv.Requests()[sent:]...)
-				for _, r := range reqs {
-					if !r.SignatureOK {
-						t.Errorf("run %d: request %s had an invalid signature", i+1, r.Action)
-					}
-				}
-				key := func(r fakeapi.Request) string { return r.Action + "?" + r.Params.Encode() }
-				sort.SliceStable(reqs, func(i, j int) bool { return key(reqs[i]) < key(reqs[j]) })
+				reqs := requestsSince(t, srv, sent, i+1)
 				manifest, err := os.ReadFile(filepath.Join(dir, "plan.yaml"))
 				if err != nil {
 					manifest = []byte("(none)\n")
@@ -165,7 +153,7 @@ func runPlanGolden(t *testing.T, cases []planCase) {
 					b.WriteString("\n")
 				}
 				fmt.Fprintf(&b, "=== run %d\n$ zonemove %s\n--- exit code\n%d\n--- stdout\n%s--- stderr\n%s--- manifest plan.yaml\n%s--- requests received (%d, sorted)\n%s",
-					i+1, strings.Join(run.args, " "), res.code, res.stdout, res.stderr, manifest, len(reqs), fakeapi.Format(reqs))
+					i+1, strings.Join(run.args, " "), res.code, res.stdout, res.stderr, manifest, len(reqs), formatSorted(reqs))
 				if run.check != nil {
 					run.check(t, dir, res)
 				}

@@ -311,7 +311,7 @@ func removeState(t *testing.T, dir string) {
 // ends with exactly one job per instance, and every resend carried the token
 // the state file recorded.
 func TestRecoveryRandomKillPoints(t *testing.T) {
-	apiDir, _ := filepath.Abs(filepath.Join(repoRoot, "testdata", "api"))
+	apiDir, _ := testdataDirs(t)
 	manifest, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "manifests", "batch.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -320,10 +320,7 @@ func TestRecoveryRandomKillPoints(t *testing.T) {
 		t.Run(fmt.Sprint("seed-", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 42))
 			srv := fakeapi.New(t, apiDir)
-			var ids []string
-			for n := 1; n <= fleetSize; n++ {
-				ids = append(ids, fakeapi.FleetInstance(n))
-			}
+			ids := fakeapi.FleetInstances(fleetSize)
 			fl := fakeapi.NewFleet(srv, ids...)
 			testEnv(t, srv, false)
 			dir := t.TempDir()

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,24 +21,30 @@ type RetryOptions struct {
 	SMC      func() (*smc.Client, error)
 	Commands cmdutil.Commands
 
-	JobID string
+	JobIDs []string
 }
 
 // NewCmdRetry builds zonemove retry.
 func NewCmdRetry(f *Factory, runF func(context.Context, *RetryOptions) error) *cobra.Command {
 	o := &RetryOptions{IO: f.IOStreams, Out: f.Output()}
 	cmd := &cobra.Command{
-		Use:   "retry JOB_ID",
-		Short: "Resume a migration job that is InError",
-		Long: `Resume a cross-zone migration job that ended InError, from where it stopped
-(StartReplicationJob, the console's "Retry Migration Job"). Fix what the job's
-error says first: 'zonemove status JOB_ID' shows it.
+		Use:   "retry JOB_ID...",
+		Short: "Resume migration jobs that are Ready, Stopped or InError",
+		Long: `Resume cross-zone migration jobs from where they stopped (StartReplicationJob,
+the console's "Retry Migration Job"): jobs that are Ready, Stopped or InError.
+Fix what an InError job's error says first: 'zonemove status JOB_ID' shows it.
 
-The job is read first; a job in any other status is refused and nothing is
-sent.`,
+The jobs are read first; a job in any other status is refused with what fits
+it instead (zonemove wait for a running job, zonemove delete for one that can
+no longer run), and nothing is sent for it. Each job has its own result.
+
+StartReplicationJob is not idempotent. When an answer is lost and the repeated
+attempt finds the job no longer resumable, the job is read back: Running means
+the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
 		Example: `  zonemove retry j-bp17bclvg344jlyt0000 --region cn-hangzhou
+  zonemove retry j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --region cn-hangzhou -o json
   zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou`,
-		Args:              cmdutil.ExactArgs(1),
+		Args:              cmdutil.MinimumNArgs(1),
 		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
@@ -49,7 +56,7 @@ sent.`,
 			if err != nil {
 				return err
 			}
-			o.JobID = ids[0]
+			o.JobIDs = ids
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -59,64 +66,119 @@ sent.`,
 	return cmd
 }
 
-// retryDocument is retry's JSON document.
-type retryDocument struct {
-	JobID     string `json:"job_id"`
-	RequestID string `json:"request_id,omitempty"`
-	errorField
-}
-
 func (o *RetryOptions) run(ctx context.Context) error {
-	requestID, err := o.retry(ctx)
-	return o.Out.Render(&retryDocument{JobID: o.JobID, RequestID: requestID}, err, func() {
-		if err != nil {
-			return
-		}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}}
+	err := o.retry(ctx, doc)
+	if err == nil {
+		err = outcomesError("resumed", doc.Jobs)
+	}
+	return o.Out.Render(doc, err, func() {
 		cs := o.IO.ColorScheme()
-		fmt.Fprintf(o.IO.Out, "%s Resumed migration job %s from where it stopped\n  RequestId  %s\n\nNext:\n  %s\n",
-			cs.Green("✓"), cs.Bold(o.JobID), requestID, o.Commands.Line("wait", []string{o.JobID}))
+		var resumed []string
+		for _, j := range doc.Jobs {
+			if j.err != nil {
+				continue
+			}
+			resumed = append(resumed, j.JobID)
+			fmt.Fprintf(o.IO.Out, "%s Resumed migration job %s from where it stopped\n", cs.Green("✓"), cs.Bold(j.JobID))
+			if j.Note != "" {
+				fmt.Fprintf(o.IO.Out, "  %s\n", j.Note)
+			}
+			if j.RequestID != "" {
+				fmt.Fprintf(o.IO.Out, "  RequestId  %s\n", j.RequestID)
+			}
+		}
+		printFailures(o.IO.ErrOut, cs, doc.Jobs)
+		if len(resumed) > 0 {
+			fmt.Fprintf(o.IO.Out, "\nNext:\n  %s\n", o.Commands.Line("wait", resumed))
+		}
 	})
 }
 
-// retry reads the job and, when it is InError, resumes it.
-func (o *RetryOptions) retry(ctx context.Context) (string, error) {
+// retry reads the jobs and resumes each one that may be resumed, one after
+// the other; the outcomes go into doc. The error is one that stops them all.
+func (o *RetryOptions) retry(ctx context.Context, doc *jobControlDocument) error {
 	client, err := o.SMC()
 	if err != nil {
-		return "", err
+		return err
 	}
 	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, []string{o.JobID})
+	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
 	if err != nil {
-		return "", err
+		return err
 	}
-	j, ok := found[o.JobID]
-	if !ok {
-		return "", follow.NotFoundError([]string{o.JobID}, region)
+	for _, id := range o.JobIDs {
+		out := &jobOutcome{JobID: id}
+		doc.Jobs = append(doc.Jobs, out)
+		j, ok := found[id]
+		switch {
+		case !ok:
+			out.settle("", follow.NotFoundError([]string{id}, region))
+		case !facts.Resumable(j.Status):
+			out.Status = j.Status
+			out.settle("", o.refusal(j.Status, id, "nothing was sent"))
+		default:
+			o.start(ctx, client, out)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 	}
-	if j.Status != facts.JobInError {
-		return "", o.refusal(follow.ViewOf(j))
-	}
-	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: o.JobID})
-	if err != nil {
-		return "", err
-	}
-	return resp.RequestId, nil
+	return nil
 }
 
-// refusal is the error of a retry of a job that is not InError: the same code
-// the API would answer, and what to do instead.
-func (o *RetryOptions) refusal(j follow.JobView) error {
-	var hint string
-	switch j.Status {
-	case facts.JobFinished:
-		hint = "the job has finished: there is nothing to retry ('" + o.Commands.Line("wait", []string{j.JobID}) + "' reads the instance back)"
-	case facts.JobStopped, facts.JobExpired:
-		hint = follow.NextStep(o.Commands, j)
-	case facts.JobDeleting:
-		hint = "the job is being deleted"
-	default:
-		hint = "the job is still in progress; follow it with: " + o.Commands.Line("wait", []string{j.JobID})
+// start resumes one job. A failure that may hide a lost answer is settled by
+// reading the job back.
+func (o *RetryOptions) start(ctx context.Context, client *smc.Client, out *jobOutcome) {
+	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: out.JobID})
+	if err == nil {
+		out.Status = facts.JobRunning
+		out.settle(resp.RequestId, nil)
+		return
 	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ReplicationJob.InvalidStatus", Hint: hint,
-		Err: fmt.Errorf("job %s is %s, not InError: only a job InError can be retried; nothing was sent", j.JobID, j.Status)}
+	ae, open := mayHaveApplied(err)
+	if ae == nil || (!open && ae.Code != codeInvalidStatus) {
+		out.settle("", err)
+		return
+	}
+	j, rerr := readBack(ctx, client, o.Commands.Region, out.JobID)
+	switch {
+	case rerr != nil:
+		out.settle("", unknownOutcome(o.Commands, "resumed", "retry", out.JobID, err, rerr))
+	case j == nil:
+		out.settle("", follow.NotFoundError([]string{out.JobID}, o.Commands.Region))
+	case open && (j.Status == facts.JobRunning || j.Status == facts.JobFinished):
+		// Our lost attempt started it: the job runs (or already ran) on.
+		out.Status = j.Status
+		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, the job is %s (%s), so that attempt resumed it",
+			lastAnswer(ae), j.Status, follow.Dash(j.BusinessStatus))
+		out.settle("", nil)
+	case facts.Resumable(j.Status):
+		out.Status = j.Status
+		out.settle("", err) // nothing took effect: the error stands, and retry may be repeated
+	default:
+		out.Status = j.Status
+		out.settle("", o.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
+	}
+}
+
+// refusal is the error of a retry of a job that is not Ready, Stopped or
+// InError: the code the API would answer, and the command that fits.
+func (o *RetryOptions) refusal(status, id, detail string) error {
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: codeInvalidStatus, Hint: notResumableHint(o.Commands, status, id),
+		Err: fmt.Errorf("job %s is %s: only a job that is Ready, Stopped or InError can be resumed; %s", id, status, detail)}
+}
+
+// notResumableHint says what to do with a job retry cannot resume.
+func notResumableHint(cmds cmdutil.Commands, status, id string) string {
+	switch status {
+	case facts.JobFinished:
+		return "the job has finished: there is nothing to resume; '" + cmds.Line("wait", []string{id}) + "' reads the instance back"
+	case facts.JobExpired:
+		return "the job expired and can no longer run: remove it with '" + cmds.Line("delete", []string{id}) +
+			"', then create a new one (zonemove create --dry-run checks it first)"
+	case facts.JobDeleting:
+		return "the job is being deleted: '" + cmds.Line("status", []string{id}) + "' shows when it is gone"
+	}
+	return "the job is " + strings.ToLower(status) + " already; follow it with '" + cmds.Line("wait", []string{id}) + "'"
 }

@@ -68,6 +68,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdList(f, nil))
 	cmd.AddCommand(NewCmdWait(f, nil))
 	cmd.AddCommand(NewCmdRetry(f, nil))
+	cmd.AddCommand(NewCmdDelete(f, nil))
 	cmd.AddCommand(NewCmdTypes(f, nil))
 	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))

@@ -26,11 +26,7 @@ func BenchmarkPoll(b *testing.B) {
 				srv := fakeapi.New(b, repoRoot+"/testdata/api")
 				srv.Delay = latency
 				srv.Always(describeJobsAction, fakeapi.Step{Respond: runningJobs})
-				b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-				b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
-				for _, s := range api.Services {
-					b.Setenv(api.EnvVar(s), "http://"+srv.Host())
-				}
+				testEnv(b, srv, false)
 				f, _, _ := newTestFactory(false, "")
 				eps, err := api.ResolveEndpoints(nil, os.Getenv)
 				if err != nil {

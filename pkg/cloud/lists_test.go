@@ -22,10 +22,7 @@ var since = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 func newTestFleet(t *testing.T, n, pageLimit int) (*Fleet, *fakeapi.Server, *fakeapi.Fleet, []string) {
 	t.Helper()
 	g, srv := newTestGatherer(t)
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fakeapi.FleetInstance(i + 1)
-	}
+	ids := fakeapi.FleetInstances(n)
 	fl := fakeapi.NewFleet(srv, ids...)
 	fl.PageLimit = pageLimit
 	return g, srv, fl, ids

@@ -49,3 +49,18 @@ func IsTerminal(status string) bool {
 	}
 	return false
 }
+
+// Resumable reports whether StartReplicationJob accepts a job in this status.
+func Resumable(status string) bool {
+	switch status {
+	case JobReady, JobStopped, JobInError:
+		return true
+	}
+	return false
+}
+
+// Deletable reports whether DeleteReplicationJob accepts a job in this status:
+// any but Running (and Deleting, which is on its way out already).
+func Deletable(status string) bool {
+	return status != JobRunning && status != JobDeleting
+}

@@ -23,11 +23,12 @@ import (
 // family's types and the vSwitches are the recorded ones (zone cn-hangzhou-i,
 // vsw-bp1mxqnssl8nafltc0001, ecs.g7).
 //
-// Lists page as the API does: by MaxResults and NextToken (DescribeInstances
-// 1-100, DescribeDisks 10-500, DescribeSnapshots 1-100) or by PageNumber and
-// PageSize (DescribeReplicationJobs and DescribeVSwitches 1-50), 10 a page
-// unless asked otherwise; IDs lists are bounded (InstanceIds 100, DiskIds 100,
-// InstanceId.N and JobId.N 50); RegionId is required.
+// Lists page as the API does and as Region's do (paging.go): by MaxResults
+// and NextToken (DescribeInstances 1-100, DescribeDisks 10-500,
+// DescribeSnapshots 1-100) or by PageNumber and PageSize (DescribeReplicationJobs
+// and DescribeVSwitches 1-50), 10 a page unless asked otherwise; IDs lists
+// are bounded (InstanceIds 100, DiskIds 100, InstanceId.N and JobId.N 50);
+// RegionId is required.
 type Fleet struct {
 	srv *Server
 	// PageLimit, when set, caps every page below what was asked, as a service
@@ -82,6 +83,15 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 
 // FleetInstance is the ID of the fleet's instance number n (from 1).
 func FleetInstance(n int) string { return fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", n) }
+
+// FleetInstances are the IDs of the fleet's instances 1 to n.
+func FleetInstances(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = FleetInstance(i + 1)
+	}
+	return ids
+}
 
 // FleetDisk is the disk of an instance of the fleet.
 func FleetDisk(instanceID string) string { return "d-bp1eeplkn4j29wf7" + suffix(instanceID) }
@@ -217,10 +227,6 @@ func (f *Fleet) create(r *Request) (int, any) {
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
 }
 
-func apiError(requestID, code, message string) map[string]string {
-	return map[string]string{"RequestId": requestID, "Code": code, "Message": message}
-}
-
 // body reads a recorded response body with the instance's IDs in it; the
 // files are read once.
 func (f *Fleet) body(file, instanceID string) (map[string]any, error) {
@@ -264,70 +270,10 @@ func (f *Fleet) known(id string) bool {
 	return f.instances[id]
 }
 
-// page is one page of a list and what to say about the rest.
-type page struct {
-	items []any
-	next  string // NextToken, "" at the end
-	total int
-}
-
-// byToken pages items by MaxResults (min-max, default 10) and NextToken.
-func (f *Fleet) byToken(r *Request, n int, minSize, maxSize int, item func(i int) (any, error)) (page, map[string]string, error) {
-	size := 10
-	if v := r.Params.Get("MaxResults"); v != "" {
-		var err error
-		if size, err = strconv.Atoi(v); err != nil || size < minSize || size > maxSize {
-			return page{}, apiError("FLEET-PAGE", "InvalidParameter.MaxResults", fmt.Sprintf("MaxResults must be %d to %d, not %q", minSize, maxSize, v)), nil
-		}
-	}
-	if f.PageLimit > 0 {
-		size = min(size, f.PageLimit)
-	}
-	start := 0
-	if tok := r.Params.Get("NextToken"); tok != "" {
-		var err error
-		if start, err = strconv.Atoi(strings.TrimPrefix(tok, "fleet-")); err != nil || start < 0 || start > n {
-			return page{}, apiError("FLEET-PAGE", "InvalidParameter.NextToken", "unknown NextToken "+tok), nil
-		}
-	}
-	p := page{total: n}
-	for i := start; i < min(start+size, n); i++ {
-		v, err := item(i)
-		if err != nil {
-			return page{}, nil, err
-		}
-		p.items = append(p.items, v)
-	}
-	if start+size < n {
-		p.next = fmt.Sprintf("fleet-%d", start+size)
-	}
-	return p, nil, nil
-}
-
-// byNumber pages items by PageNumber (from 1) and PageSize (1-maxSize, default 10).
-func (f *Fleet) byNumber(r *Request, items []any, maxSize int) (page, map[string]string, int, int) {
-	size, number := 10, 1
-	if v := r.Params.Get("PageSize"); v != "" {
-		var err error
-		if size, err = strconv.Atoi(v); err != nil || size < 1 || size > maxSize {
-			return page{}, apiError("FLEET-PAGE", "InvalidParameter.PageSize", fmt.Sprintf("PageSize must be 1 to %d, not %q", maxSize, v)), 0, 0
-		}
-	}
-	if v := r.Params.Get("PageNumber"); v != "" {
-		var err error
-		if number, err = strconv.Atoi(v); err != nil || number < 1 {
-			return page{}, apiError("FLEET-PAGE", "InvalidParameter.PageNumber", "PageNumber must be at least 1, not "+v), 0, 0
-		}
-	}
-	if f.PageLimit > 0 {
-		size = min(size, f.PageLimit) // the answer's PageSize says so
-	}
-	start := (number - 1) * size
-	p := page{total: len(items)}
-	if start < len(items) {
-		p.items = items[start:min(start+size, len(items))]
-	}
-	return p, nil, number, size
+// paged is the paging of a list action as the fleet answers it: capped at PageLimit.
+func (f *Fleet) paged(p paging) paging {
+	p.limit = f.PageLimit
+	return p
 }
 
 func missingRegion(r *Request) map[string]string {
@@ -337,56 +283,32 @@ func missingRegion(r *Request) map[string]string {
 	return nil
 }
 
-func misconfigured(err error) (int, any) {
-	return 500, apiError("FLEET", "FleetMisconfigured", err.Error())
-}
-
 func (f *Fleet) describeInstances(r *Request) (int, any) {
 	if e := missingRegion(r); e != nil {
 		return 400, e
 	}
-	var ids []string
-	if v := r.Params.Get("InstanceIds"); v != "" {
-		if err := json.Unmarshal([]byte(v), &ids); err != nil {
-			return 400, apiError("FLEET-INSTANCES", "InvalidInstanceIds.Malformed", "InstanceIds is not a JSON array of strings")
-		}
-		if len(ids) > 100 {
-			return 400, apiError("FLEET-INSTANCES", "InvalidInstanceIds.ValueNotSupported", fmt.Sprintf("InstanceIds takes at most 100 IDs, not %d", len(ids)))
-		}
-	} else {
+	ids, bad := jsonIDs(r, "InstanceIds", 100)
+	if bad != nil {
+		return bad.answer()
+	}
+	if ids == nil {
 		ids = f.instanceIDs()
 	}
-	zone := r.Params.Get("ZoneId")
+	zone, tags := r.Params.Get("ZoneId"), tagFilter(r)
 	var match []string
 	for _, id := range ids {
-		if f.known(id) && (zone == "" || f.zoneOf(id) == zone) && f.hasTags(id, r) {
+		if f.known(id) && (zone == "" || f.zoneOf(id) == zone) && f.hasTags(id, tags) {
 			match = append(match, id)
 		}
 	}
-	p, bad, err := f.byToken(r, len(match), 1, 100, func(i int) (any, error) { return f.instance(match[i]) })
-	if err != nil {
-		return misconfigured(err)
-	}
-	if bad != nil {
-		return 400, bad
-	}
-	return 200, map[string]any{"RequestId": "FLEET-INSTANCES", "TotalCount": p.total, "NextToken": p.next,
-		"Instances": map[string]any{"Instance": nonNil(p.items)}}
+	return listAnswer(r, "FLEET-INSTANCES", match, f.paged(paging{token: sizes{10, 1, 100}, number: sizes{10, 1, 100}}),
+		"Instances", "Instance", f.instance)
 }
 
-func (f *Fleet) hasTags(id string, r *Request) bool {
+func (f *Fleet) hasTags(id string, want map[string]string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for n := 1; ; n++ {
-		key := r.Params.Get(fmt.Sprintf("Tag.%d.Key", n))
-		if key == "" {
-			return true
-		}
-		v, ok := f.tags[id][key]
-		if want := r.Params.Get(fmt.Sprintf("Tag.%d.Value", n)); !ok || (want != "" && v != want) {
-			return false
-		}
-	}
+	return hasTags(f.tags[id], want)
 }
 
 // zoneOf is where the instance is now: its job's target zone once the job ended well.
@@ -435,9 +357,9 @@ func (f *Fleet) describeDisks(r *Request) (int, any) {
 			owners = []string{id}
 		}
 	case r.Params.Get("DiskIds") != "":
-		var ids []string
-		if err := json.Unmarshal([]byte(r.Params.Get("DiskIds")), &ids); err != nil || len(ids) > 100 {
-			return 400, apiError("FLEET-DISKS", "InvalidDiskIds.ValueNotSupported", "DiskIds must be a JSON array of at most 100 IDs")
+		ids, bad := jsonIDs(r, "DiskIds", 100)
+		if bad != nil {
+			return bad.answer()
 		}
 		for _, inst := range f.instanceIDs() {
 			if slices.Contains(ids, FleetDisk(inst)) {
@@ -452,20 +374,14 @@ func (f *Fleet) describeDisks(r *Request) (int, any) {
 			}
 		}
 	}
-	p, bad, err := f.byToken(r, len(owners), 10, 500, func(i int) (any, error) {
-		list, err := f.items("ecs/DescribeDisks.healthy.http", owners[i], "Disks", "Disk")
-		if err != nil || len(list) != 1 {
-			return nil, fmt.Errorf("want one disk in the recorded answer: %v", err)
-		}
-		return list[0], nil
-	})
-	if err != nil {
-		return misconfigured(err)
-	}
-	if bad != nil {
-		return 400, bad
-	}
-	return 200, map[string]any{"RequestId": "FLEET-DISKS", "TotalCount": p.total, "NextToken": p.next, "Disks": map[string]any{"Disk": nonNil(p.items)}}
+	return listAnswer(r, "FLEET-DISKS", owners, f.paged(paging{token: sizes{10, 10, 500}, number: sizes{10, 1, 100}}),
+		"Disks", "Disk", func(owner string) (any, error) {
+			list, err := f.items("ecs/DescribeDisks.healthy.http", owner, "Disks", "Disk")
+			if err != nil || len(list) != 1 {
+				return nil, fmt.Errorf("want one disk in the recorded answer: %v", err)
+			}
+			return list[0], nil
+		})
 }
 
 func (f *Fleet) describeSnapshots(r *Request) (int, any) {
@@ -479,17 +395,9 @@ func (f *Fleet) describeSnapshots(r *Request) (int, any) {
 			owners = []string{id}
 		}
 	}
-	var since time.Time
-	for n := 1; r.Params.Get(fmt.Sprintf("Filter.%d.Key", n)) != ""; n++ {
-		if r.Params.Get(fmt.Sprintf("Filter.%d.Key", n)) != "CreationStartTime" {
-			continue
-		}
-		v := r.Params.Get(fmt.Sprintf("Filter.%d.Value", n))
-		t, err := time.Parse("2006-01-02T15:04Z", v)
-		if err != nil {
-			return 400, apiError("FLEET-SNAPSHOTS", "InvalidParameter.Filter", "Filter value must be yyyy-MM-ddTHH:mmZ, not "+v)
-		}
-		since = t
+	since, bad := createdSince(r)
+	if bad != nil {
+		return bad.answer()
 	}
 	// Every instance has the recorded snapshots under its own disk: which of
 	// them pass the filter is read off the recording once, and only the
@@ -515,29 +423,14 @@ func (f *Fleet) describeSnapshots(r *Request) (int, any) {
 			all = append(all, ref{id, k})
 		}
 	}
-	p, bad, err := f.byToken(r, len(all), 1, 100, func(i int) (any, error) {
-		list, err := f.items("ecs/DescribeSnapshots.recent.http", all[i].owner, "Snapshots", "Snapshot")
-		if err != nil {
-			return nil, err
-		}
-		return list[all[i].k], nil
-	})
-	if err != nil {
-		return misconfigured(err)
-	}
-	if bad != nil {
-		return 400, bad
-	}
-	return 200, map[string]any{"RequestId": "FLEET-SNAPSHOTS", "TotalCount": p.total, "NextToken": p.next, "Snapshots": map[string]any{"Snapshot": nonNil(p.items)}}
-}
-
-// listParams returns the values of a 1-based list parameter (JobId.1 ...).
-func listParams(r *Request, name string) []string {
-	var out []string
-	for i := 1; r.Params.Get(fmt.Sprintf("%s.%d", name, i)) != ""; i++ {
-		out = append(out, r.Params.Get(fmt.Sprintf("%s.%d", name, i)))
-	}
-	return out
+	return listAnswer(r, "FLEET-SNAPSHOTS", all, f.paged(paging{token: sizes{10, 1, 100}, number: sizes{10, 1, 100}}),
+		"Snapshots", "Snapshot", func(s ref) (any, error) {
+			list, err := f.items("ecs/DescribeSnapshots.recent.http", s.owner, "Snapshots", "Snapshot")
+			if err != nil {
+				return nil, err
+			}
+			return list[s.k], nil
+		})
 }
 
 // describeJobs filters as DescribeReplicationJobs does (JobId.N, InstanceId.N,
@@ -546,9 +439,13 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	if e := missingRegion(r); e != nil {
 		return 400, e
 	}
-	jobIDs, instIDs := listParams(r, "JobId"), listParams(r, "InstanceId")
-	if len(jobIDs) > 50 || len(instIDs) > 50 {
-		return 400, apiError("FLEET-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 values")
+	jobIDs, bad := repeatList(r, "JobId", 50)
+	if bad != nil {
+		return bad.answer()
+	}
+	instIDs, bad := repeatList(r, "InstanceId", 50)
+	if bad != nil {
+		return bad.answer()
 	}
 	f.mu.Lock()
 	owners := f.order
@@ -571,12 +468,7 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		list = append(list, v)
 	}
 	f.mu.Unlock()
-	p, bad, number, size := f.byNumber(r, list, 50)
-	if bad != nil {
-		return 400, bad
-	}
-	return 200, map[string]any{"RequestId": "FLEET-JOBS", "TotalCount": p.total, "PageNumber": number, "PageSize": size,
-		"ReplicationJobs": map[string]any{"ReplicationJob": nonNil(p.items)}}
+	return listAnswer(r, "FLEET-JOBS", list, f.paged(paging{number: sizes{10, 1, 50}}), "ReplicationJobs", "ReplicationJob", asIs)
 }
 
 func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
@@ -625,17 +517,5 @@ func (f *Fleet) describeVSwitches(r *Request) (int, any) {
 			}
 		}
 	}
-	p, bad, number, size := f.byNumber(r, all, 50)
-	if bad != nil {
-		return 400, bad
-	}
-	return 200, map[string]any{"RequestId": "FLEET-VSWITCHES", "TotalCount": p.total, "PageNumber": number, "PageSize": size,
-		"VSwitches": map[string]any{"VSwitch": nonNil(p.items)}}
-}
-
-func nonNil(items []any) []any {
-	if items == nil {
-		return []any{}
-	}
-	return items
+	return listAnswer(r, "FLEET-VSWITCHES", all, f.paged(paging{number: sizes{10, 1, 50}}), "VSwitches", "VSwitch", asIs)
 }

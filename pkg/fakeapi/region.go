@@ -1,8 +1,6 @@
 package fakeapi
 
 import (
-	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -80,96 +78,6 @@ func (g *Region) Serve(srv *Server) {
 // suffix after i-.
 func RegionDisk(instanceID string) string { return "d-" + strings.TrimPrefix(instanceID, "i-") }
 
-func invalidParam(name, format string, args ...any) (int, any) {
-	return 400, map[string]string{"RequestId": "REGION-INVALID", "Code": "InvalidParameter." + name,
-		"Message": fmt.Sprintf(format, args...)}
-}
-
-// tokenPage cuts a page by MaxResults (def when absent, at most max) and
-// NextToken, as the newer ECS lists do; "" when the list ends.
-func tokenPage[T any](r *Request, items []T, def, lo, hi int) ([]T, string, *errorAnswer) {
-	size := def
-	if v := r.Params.Get("MaxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < lo || n > hi {
-			return nil, "", &errorAnswer{"MaxResults", fmt.Sprintf("MaxResults %q must be %d to %d", v, lo, hi)}
-		}
-		size = n
-	}
-	from := 0
-	if t := r.Params.Get("NextToken"); t != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(t, "tok-"))
-		if err != nil || !strings.HasPrefix(t, "tok-") || n > len(items) {
-			return nil, "", &errorAnswer{"NextToken", "NextToken " + t + " is not valid"}
-		}
-		from = n
-	}
-	to := min(from+size, len(items))
-	next := ""
-	if to < len(items) {
-		next = "tok-" + strconv.Itoa(to)
-	}
-	return items[from:to], next, nil
-}
-
-// numberPage cuts a page by PageNumber (from 1) and PageSize (def when
-// absent, at most max).
-func numberPage[T any](r *Request, items []T, def, hi int) ([]T, int, int, *errorAnswer) {
-	size, page := def, 1
-	if v := r.Params.Get("PageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > hi {
-			return nil, 0, 0, &errorAnswer{"PageSize", fmt.Sprintf("PageSize %q must be 1 to %d", v, hi)}
-		}
-		size = n
-	}
-	if v := r.Params.Get("PageNumber"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, 0, 0, &errorAnswer{"PageNumber", fmt.Sprintf("PageNumber %q must be at least 1", v)}
-		}
-		page = n
-	}
-	from := min((page-1)*size, len(items))
-	return items[from:min(from+size, len(items))], page, size, nil
-}
-
-type errorAnswer struct{ param, msg string }
-
-func (e *errorAnswer) answer() (int, any) { return invalidParam(e.param, "%s", e.msg) }
-
-// repeatList reads a RepeatList parameter: Name.1, Name.2, ... (at most max).
-func repeatList(r *Request, name string, max int) ([]string, *errorAnswer) {
-	var out []string
-	for i := 1; ; i++ {
-		v := r.Params.Get(name + "." + strconv.Itoa(i))
-		if v == "" {
-			break
-		}
-		out = append(out, v)
-	}
-	if len(out) > max {
-		return nil, &errorAnswer{name, fmt.Sprintf("%s takes at most %d items, not %d", name, max, len(out))}
-	}
-	return out, nil
-}
-
-// jsonIDs reads a parameter holding a JSON array of IDs (at most max).
-func jsonIDs(r *Request, name string, max int) ([]string, *errorAnswer) {
-	v := r.Params.Get(name)
-	if v == "" {
-		return nil, nil
-	}
-	var ids []string
-	if err := json.Unmarshal([]byte(v), &ids); err != nil {
-		return nil, &errorAnswer{name, name + " is not a JSON array of strings"}
-	}
-	if len(ids) > max {
-		return nil, &errorAnswer{name, fmt.Sprintf("%s takes at most %d IDs, not %d", name, max, len(ids))}
-	}
-	return ids, nil
-}
-
 func (g *Region) instanceType(id string) RegionType {
 	for _, t := range g.Types {
 		if t.ID == id {
@@ -193,74 +101,45 @@ func (g *Region) describeInstances(r *Request) (int, any) {
 	if bad != nil {
 		return bad.answer()
 	}
-	tags := map[string]string{}
-	for i := 1; i <= 20; i++ {
-		if k := r.Params.Get(fmt.Sprintf("Tag.%d.Key", i)); k != "" {
-			tags[k] = r.Params.Get(fmt.Sprintf("Tag.%d.Value", i))
-		}
-	}
+	tags := tagFilter(r)
 	var match []RegionInstance
 	for _, in := range g.Instances {
 		if ids != nil && !slices.Contains(ids, in.InstanceID) ||
 			r.Params.Get("ZoneId") != "" && in.ZoneID != r.Params.Get("ZoneId") ||
-			r.Params.Get("VpcId") != "" && in.VpcID != r.Params.Get("VpcId") {
+			r.Params.Get("VpcId") != "" && in.VpcID != r.Params.Get("VpcId") ||
+			!hasTags(in.Tags, tags) {
 			continue
 		}
-		ok := true
-		for k, v := range tags {
-			if got, has := in.Tags[k]; !has || v != "" && got != v {
-				ok = false
-			}
-		}
-		if ok {
-			match = append(match, in)
-		}
+		match = append(match, in)
 	}
-	out := map[string]any{"RequestId": "REGION-INSTANCES", "TotalCount": len(match)}
-	var page []RegionInstance
-	if r.Params.Get("PageSize") != "" || r.Params.Get("PageNumber") != "" {
-		var n, size int
-		var bad *errorAnswer
-		if page, n, size, bad = numberPage(r, match, 10, 100); bad != nil {
-			return bad.answer()
-		}
-		out["PageNumber"], out["PageSize"] = n, size
-	} else {
-		var next string
-		var bad *errorAnswer
-		if page, next, bad = tokenPage(r, match, 10, 1, 100); bad != nil {
-			return bad.answer()
-		}
-		out["NextToken"] = next
+	return listAnswer(r, "REGION-INSTANCES", match, paging{token: sizes{10, 1, 100}, number: sizes{10, 1, 100}},
+		"Instances", "Instance", g.instance)
+}
+
+func (g *Region) instance(in RegionInstance) (any, error) {
+	t := g.instanceType(in.InstanceType)
+	var tagList []any
+	for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
+		tagList = append(tagList, map[string]string{"TagKey": k, "TagValue": in.Tags[k]})
 	}
-	list := []any{}
-	for _, in := range page {
-		t := g.instanceType(in.InstanceType)
-		var tagList []any
-		for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
-			tagList = append(tagList, map[string]string{"TagKey": k, "TagValue": in.Tags[k]})
-		}
-		network := or(in.NetworkType, "vpc")
-		vpc := map[string]any{"VpcId": in.VpcID, "VSwitchId": in.VSwitchID, "PrivateIpAddress": map[string]any{"IpAddress": []string{}}}
-		if network == "vpc" {
-			vpc["PrivateIpAddress"] = map[string]any{"IpAddress": []string{"172.16.0." + strconv.Itoa(len(in.InstanceID)%250+2)}}
-		}
-		list = append(list, map[string]any{
-			"InstanceId": in.InstanceID, "RegionId": g.ID, "ZoneId": in.ZoneID, "Status": or(in.Status, "Running"),
-			"InstanceType": in.InstanceType, "InstanceTypeFamily": t.Family, "Cpu": t.CPU, "Memory": int(t.MemoryGiB * 1024),
-			"InstanceChargeType": or(in.ChargeType, "PostPaid"), "SpotStrategy": or(in.SpotStrategy, "NoSpot"),
-			"InstanceNetworkType": network, "VpcAttributes": vpc,
-			"PublicIpAddress": map[string]any{"IpAddress": []string{}},
-			"EipAddress":      map[string]any{"AllocationId": "", "IpAddress": ""},
-			"OperationLocks":  map[string]any{"LockReason": []any{}},
-			"NetworkInterfaces": map[string]any{"NetworkInterface": []any{map[string]any{
-				"NetworkInterfaceId": "eni-" + strings.TrimPrefix(in.InstanceID, "i-"), "Type": "Primary",
-				"Ipv6Sets": map[string]any{"Ipv6Set": []any{}}}}},
-			"Tags": map[string]any{"Tag": tagList},
-		})
+	network := or(in.NetworkType, "vpc")
+	vpc := map[string]any{"VpcId": in.VpcID, "VSwitchId": in.VSwitchID, "PrivateIpAddress": map[string]any{"IpAddress": []string{}}}
+	if network == "vpc" {
+		vpc["PrivateIpAddress"] = map[string]any{"IpAddress": []string{"172.16.0." + strconv.Itoa(len(in.InstanceID)%250+2)}}
 	}
-	out["Instances"] = map[string]any{"Instance": list}
-	return 200, out
+	return map[string]any{
+		"InstanceId": in.InstanceID, "RegionId": g.ID, "ZoneId": in.ZoneID, "Status": or(in.Status, "Running"),
+		"InstanceType": in.InstanceType, "InstanceTypeFamily": t.Family, "Cpu": t.CPU, "Memory": int(t.MemoryGiB * 1024),
+		"InstanceChargeType": or(in.ChargeType, "PostPaid"), "SpotStrategy": or(in.SpotStrategy, "NoSpot"),
+		"InstanceNetworkType": network, "VpcAttributes": vpc,
+		"PublicIpAddress": map[string]any{"IpAddress": []string{}},
+		"EipAddress":      map[string]any{"AllocationId": "", "IpAddress": ""},
+		"OperationLocks":  map[string]any{"LockReason": []any{}},
+		"NetworkInterfaces": map[string]any{"NetworkInterface": []any{map[string]any{
+			"NetworkInterfaceId": "eni-" + strings.TrimPrefix(in.InstanceID, "i-"), "Type": "Primary",
+			"Ipv6Sets": map[string]any{"Ipv6Set": []any{}}}}},
+		"Tags": map[string]any{"Tag": tagList},
+	}, nil
 }
 
 type regionDisk struct{ id, instance, zone string }
@@ -289,78 +168,35 @@ func (g *Region) describeDisks(r *Request) (int, any) {
 		}
 		match = append(match, d)
 	}
-	out := map[string]any{"RequestId": "REGION-DISKS", "TotalCount": len(match)}
-	var page []regionDisk
-	if r.Params.Get("MaxResults") != "" || r.Params.Get("NextToken") != "" {
-		var next string
-		if page, next, bad = tokenPage(r, match, 10, 10, 500); bad != nil {
-			return bad.answer()
-		}
-		out["NextToken"] = next
-	} else {
-		var n, size int
-		if page, n, size, bad = numberPage(r, match, 10, 100); bad != nil {
-			return bad.answer()
-		}
-		out["PageNumber"], out["PageSize"] = n, size
-	}
-	list := []any{}
-	for _, d := range page {
-		list = append(list, map[string]any{"DiskId": d.id, "InstanceId": d.instance, "ZoneId": d.zone, "Type": "system",
-			"Category": "cloud_essd", "PerformanceLevel": "PL0", "Size": 40, "Status": "In_use"})
-	}
-	out["Disks"] = map[string]any{"Disk": list}
-	return 200, out
+	return listAnswer(r, "REGION-DISKS", match, paging{token: sizes{10, 10, 500}, number: sizes{10, 1, 100}},
+		"Disks", "Disk", func(d regionDisk) (any, error) {
+			return map[string]any{"DiskId": d.id, "InstanceId": d.instance, "ZoneId": d.zone, "Type": "system",
+				"Category": "cloud_essd", "PerformanceLevel": "PL0", "Size": 40, "Status": "In_use"}, nil
+		})
 }
 
 func (g *Region) describeSnapshots(r *Request) (int, any) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	taken := g.Now.Add(-2 * time.Hour).UTC()
-	for i := 1; i <= 10; i++ {
-		key, value := r.Params.Get(fmt.Sprintf("Filter.%d.Key", i)), r.Params.Get(fmt.Sprintf("Filter.%d.Value", i))
-		if key == "CreationStartTime" {
-			from, err := time.Parse("2006-01-02T15:04Z", value)
-			if err != nil {
-				return invalidParam("Filter", "CreationStartTime %q is not yyyy-MM-ddTHH:mmZ", value)
-			}
-			if taken.Before(from) {
-				taken = time.Time{} // older than asked: none match
-			}
-		}
+	since, bad := createdSince(r)
+	if bad != nil {
+		return bad.answer()
 	}
+	taken := g.Now.Add(-2 * time.Hour).UTC()
 	var match []regionDisk
 	for _, d := range g.disks() {
-		if taken.IsZero() ||
+		if taken.Before(since) ||
 			r.Params.Get("InstanceId") != "" && d.instance != r.Params.Get("InstanceId") ||
 			r.Params.Get("DiskId") != "" && d.id != r.Params.Get("DiskId") {
 			continue
 		}
 		match = append(match, d)
 	}
-	out := map[string]any{"RequestId": "REGION-SNAPSHOTS", "TotalCount": len(match)}
-	var page []regionDisk
-	var bad *errorAnswer
-	if r.Params.Get("MaxResults") != "" || r.Params.Get("NextToken") != "" {
-		var next string
-		if page, next, bad = tokenPage(r, match, 10, 1, 100); bad != nil {
-			return bad.answer()
-		}
-		out["NextToken"] = next
-	} else {
-		var n, size int
-		if page, n, size, bad = numberPage(r, match, 10, 100); bad != nil {
-			return bad.answer()
-		}
-		out["PageNumber"], out["PageSize"] = n, size
-	}
-	list := []any{}
-	for _, d := range page {
-		list = append(list, map[string]any{"SnapshotId": "s-" + strings.TrimPrefix(d.id, "d-"), "SourceDiskId": d.id,
-			"Status": "accomplished", "CreationTime": taken.Format(time.RFC3339)})
-	}
-	out["Snapshots"] = map[string]any{"Snapshot": list}
-	return 200, out
+	return listAnswer(r, "REGION-SNAPSHOTS", match, paging{token: sizes{10, 1, 100}, number: sizes{10, 1, 100}},
+		"Snapshots", "Snapshot", func(d regionDisk) (any, error) {
+			return map[string]any{"SnapshotId": "s-" + strings.TrimPrefix(d.id, "d-"), "SourceDiskId": d.id,
+				"Status": "accomplished", "CreationTime": taken.Format(time.RFC3339)}, nil
+		})
 }
 
 func (g *Region) describeAvailableResource(r *Request) (int, any) {
@@ -418,15 +254,14 @@ func (g *Region) describeInstanceTypes(r *Request) (int, any) {
 		}
 		match = append(match, t)
 	}
-	page, next, bad := tokenPage(r, match, 100, 1, 100)
-	if bad != nil {
-		return bad.answer()
+	status, out := listAnswer(r, "REGION-TYPES", match, paging{token: sizes{100, 1, 100}},
+		"InstanceTypes", "InstanceType", func(t RegionType) (any, error) {
+			return map[string]any{"InstanceTypeId": t.ID, "InstanceTypeFamily": t.Family, "CpuCoreCount": t.CPU, "MemorySize": t.MemoryGiB}, nil
+		})
+	if m, ok := out.(map[string]any); ok {
+		delete(m, "TotalCount") // DescribeInstanceTypes answers none
 	}
-	list := []any{}
-	for _, t := range page {
-		list = append(list, map[string]any{"InstanceTypeId": t.ID, "InstanceTypeFamily": t.Family, "CpuCoreCount": t.CPU, "MemorySize": t.MemoryGiB})
-	}
-	return 200, map[string]any{"RequestId": "REGION-TYPES", "NextToken": next, "InstanceTypes": map[string]any{"InstanceType": list}}
+	return status, out
 }
 
 func (g *Region) describeVSwitches(r *Request) (int, any) {
@@ -441,17 +276,11 @@ func (g *Region) describeVSwitches(r *Request) (int, any) {
 		}
 		match = append(match, v)
 	}
-	page, n, size, bad := numberPage(r, match, 10, 50)
-	if bad != nil {
-		return bad.answer()
-	}
-	list := []any{}
-	for _, v := range page {
-		list = append(list, map[string]any{"VSwitchId": v.VSwitchID, "VSwitchName": "", "VpcId": v.VpcID, "ZoneId": v.ZoneID,
-			"Status": or(v.Status, "Available"), "CidrBlock": or(v.CidrBlock, "172.16.0.0/24"), "AvailableIpAddressCount": v.FreeIPs})
-	}
-	return 200, map[string]any{"RequestId": "REGION-VSWITCHES", "TotalCount": len(match), "PageNumber": n, "PageSize": size,
-		"VSwitches": map[string]any{"VSwitch": list}}
+	return listAnswer(r, "REGION-VSWITCHES", match, paging{number: sizes{10, 1, 50}},
+		"VSwitches", "VSwitch", func(v RegionVSwitch) (any, error) {
+			return map[string]any{"VSwitchId": v.VSwitchID, "VSwitchName": "", "VpcId": v.VpcID, "ZoneId": v.ZoneID,
+				"Status": or(v.Status, "Available"), "CidrBlock": or(v.CidrBlock, "172.16.0.0/24"), "AvailableIpAddressCount": v.FreeIPs}, nil
+		})
 }
 
 func (g *Region) describeJobs(r *Request) (int, any) {
@@ -472,16 +301,10 @@ func (g *Region) describeJobs(r *Request) (int, any) {
 		}
 		match = append(match, job{id, g.Jobs[id]})
 	}
-	page, n, size, bad := numberPage(r, match, 10, 50)
-	if bad != nil {
-		return bad.answer()
-	}
-	list := []any{}
-	for _, j := range page {
-		list = append(list, map[string]any{"JobId": "j-" + strings.TrimPrefix(j.instance, "i-"), "JobType": 2, "Status": j.status,
-			"BusinessStatus": "Syncing", "Progress": 10, "InstanceId": j.instance, "RegionId": g.ID,
-			"CreationTime": g.Now.Add(-time.Hour).UTC().Format(time.RFC3339)})
-	}
-	return 200, map[string]any{"RequestId": "REGION-JOBS", "TotalCount": len(match), "PageNumber": n, "PageSize": size,
-		"ReplicationJobs": map[string]any{"ReplicationJob": list}}
+	return listAnswer(r, "REGION-JOBS", match, paging{number: sizes{10, 1, 50}},
+		"ReplicationJobs", "ReplicationJob", func(j job) (any, error) {
+			return map[string]any{"JobId": "j-" + strings.TrimPrefix(j.instance, "i-"), "JobType": 2, "Status": j.status,
+				"BusinessStatus": "Syncing", "Progress": 10, "InstanceId": j.instance, "RegionId": g.ID,
+				"CreationTime": g.Now.Add(-time.Hour).UTC().Format(time.RFC3339)}, nil
+		})
 }

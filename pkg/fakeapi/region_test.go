@@ -92,6 +92,8 @@ func TestRegionRefusesWhatTheAPIRefuses(t *testing.T) {
 		{"MaxResults over 100", g.describeInstances, req("MaxResults", "101")},
 		{"PageSize over 50", g.describeVSwitches, req("PageSize", "51")},
 		{"a bad token", g.describeInstances, req("NextToken", "x")},
+		{"a token before the list", g.describeInstances, req("NextToken", "tok--1")},
+		{"PageNumber 0", g.describeDisks, req("PageNumber", "0")},
 		{"InstanceIds not JSON", g.describeInstances, req("InstanceIds", ids)},
 		{"disks MaxResults under 10", g.describeDisks, req("MaxResults", "5")},
 		{"51 instance IDs for jobs", g.describeJobs, func() *Request {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,37 +21,12 @@ const (
 	testInstance = "i-bp1ff25rzvnul6kr0000"
 )
 
-// clock stands still except when Sleep moves it forward.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-	return nil
-}
-
 // newFollower is a Follower on the fake server, its progress in a buffer off
 // a terminal, on a clock that Sleep advances at once.
-func newFollower(t *testing.T, srv *fakeapi.Server, profile string) (*Follower, *clock, *strings.Builder) {
+func newFollower(t *testing.T, srv *fakeapi.Server, profile string) (*Follower, *fakeapi.Clock, *strings.Builder) {
 	t.Helper()
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", fakeapi.AccessKeyID)
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fakeapi.AccessKeySecret)
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	fakeapi.TestEnv(t)
 	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	t.Setenv("HOME", t.TempDir())
 	cred, err := api.LoadCredential("")
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +40,7 @@ func newFollower(t *testing.T, srv *fakeapi.Server, profile string) (*Follower, 
 	ios, _, _, _ := iostreams.Test()
 	var progress strings.Builder
 	ios.ErrOut = &progress
-	c := &clock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	c := fakeapi.NewClock()
 	return &Follower{
 		IO:       ios,
 		SMC:      func() (*smc.Client, error) { return smc.NewClient(session) },

@@ -97,7 +97,7 @@ func NextStep(cmds cmdutil.Commands, j JobView) string {
 	case facts.JobInError:
 		return "fix the cause, then run: " + cmds.Line("retry", []string{j.JobID})
 	case facts.JobStopped:
-		return "the job was stopped in the SMC console or by the API; start it there again (retry resumes InError jobs only)"
+		return "resume it with: " + cmds.Line("retry", []string{j.JobID}) + " (or, to give it up: " + cmds.Line("delete", []string{j.JobID}) + ")"
 	case facts.JobExpired:
 		return "the job can no longer run; create a new one (zonemove create --dry-run checks it first)"
 	}

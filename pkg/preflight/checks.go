@@ -609,7 +609,8 @@ func checkActiveJob(in *Input) Result {
 		ids = append(ids, j.JobId+" ("+j.Status+")")
 		switch j.Status {
 		case facts.JobInError, facts.JobStopped, facts.JobReady:
-			hints = append(hints, fmt.Sprintf("%s: resume it with 'zonemove retry %s --region %s', or delete it in the SMC console to start over", j.JobId, j.JobId, s.Region))
+			hints = append(hints, fmt.Sprintf("%s: resume it with 'zonemove retry %s --region %s', or delete it with 'zonemove delete %s --region %s' to start over",
+				j.JobId, j.JobId, s.Region, j.JobId, s.Region))
 		case facts.JobDeleting:
 			hints = append(hints, fmt.Sprintf("%s: it is being deleted; repeat the dry run when it is gone", j.JobId))
 		default:

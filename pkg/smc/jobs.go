@@ -85,3 +85,21 @@ func (c *Client) StartReplicationJob(ctx context.Context, req *StartReplicationJ
 	out := &StartReplicationJobResponseBody{}
 	return out, c.call(ctx, "StartReplicationJob", req, out)
 }
+
+// DeleteReplicationJobRequest deletes a job. Like StartReplicationJob, the API
+// takes the JobId alone.
+type DeleteReplicationJobRequest struct {
+	JobId string `json:"JobId"`
+}
+
+// DeleteReplicationJobResponseBody is the answer of DeleteReplicationJob.
+type DeleteReplicationJobResponseBody struct {
+	RequestId string `json:"RequestId"`
+}
+
+// DeleteReplicationJob deletes a job that is not Running; it cannot be undone
+// (SMC releases the job's intermediate resources).
+func (c *Client) DeleteReplicationJob(ctx context.Context, req *DeleteReplicationJobRequest) (*DeleteReplicationJobResponseBody, error) {
+	out := &DeleteReplicationJobResponseBody{}
+	return out, c.call(ctx, "DeleteReplicationJob", req, out)
+}

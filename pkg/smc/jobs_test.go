@@ -41,6 +41,7 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
 	srv.On("DescribeReplicationJobs", fakeapi.Step{File: "smc/DescribeReplicationJobs.inerror.http"})
 	srv.On("StartReplicationJob", fakeapi.Step{File: "smc/StartReplicationJob.ok.http"})
+	srv.On("DeleteReplicationJob", fakeapi.Step{File: "smc/DeleteReplicationJob.ok.http"})
 	c := newTestClient(t, srv)
 	ctx := context.Background()
 
@@ -54,16 +55,25 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 	if _, err := c.StartReplicationJob(ctx, &StartReplicationJobRequest{JobId: "j-bp17bclvg344jlyt0001"}); err != nil {
 		t.Fatal(err)
 	}
+	deleted, err := c.DeleteReplicationJob(ctx, &DeleteReplicationJobRequest{JobId: "j-bp17bclvg344jlyt0002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted.RequestId != "5B4E2C1D-7A3F-4E8B-9C0D-1E2F3A4B0003" {
+		t.Errorf("DeleteReplicationJob's RequestId %q", deleted.RequestId)
+	}
 
 	reqs := srv.Requests()
-	if len(reqs) != 2 {
-		t.Fatalf("%d requests; want 2", len(reqs))
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests; want 3", len(reqs))
 	}
 	want := []url.Values{{
 		"RegionId": {"cn-hangzhou"}, "JobId.1": {"j-bp17bclvg344jlyt0001"}, "JobId.2": {"j-bp17bclvg344jlyt0002"},
 		"JobId.3": {"j-bp17bclvg344jlyt0003"}, "JobType": {"2"}, "Status": {"InError"}, "PageNumber": {"1"}, "PageSize": {"50"},
 	}, {
 		"JobId": {"j-bp17bclvg344jlyt0001"},
+	}, {
+		"JobId": {"j-bp17bclvg344jlyt0002"},
 	}}
 	for i, r := range reqs {
 		if r.Method != "POST" || r.Version != Version || !r.SignatureOK {

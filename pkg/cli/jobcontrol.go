@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/smc"
+)
+
+// codeInvalidStatus is SMC's answer to a job-control action on a job whose
+// status does not allow it.
+const codeInvalidStatus = "ReplicationJob.InvalidStatus"
+
+// jobOutcome is what retry or delete did to one job: its entry of
+// {"jobs": [{"job_id", "request_id", "error"}]}.
+type jobOutcome struct {
+	JobID     string     `json:"job_id"`
+	RequestID string     `json:"request_id"`
+	Status    string     `json:"status,omitempty"` // the job's status when this run last read it
+	Note      string     `json:"note,omitempty"`   // how a lost answer was settled
+	Error     *ErrorBody `json:"error"`
+
+	err error
+}
+
+// jobControlDocument is the JSON document of retry and delete.
+type jobControlDocument struct {
+	Jobs []*jobOutcome `json:"jobs"`
+	errorField
+}
+
+// outcomesError is the run's error: nil when every job went through; the
+// job's own error for one job; else a summary whose exit code is the jobs'
+// common one (1 when they differ).
+func outcomesError(verb string, outcomes []*jobOutcome) error {
+	var failed []*jobOutcome
+	for _, o := range outcomes {
+		if o.err != nil {
+			failed = append(failed, o)
+		}
+	}
+	switch {
+	case len(failed) == 0:
+		return nil
+	case len(outcomes) == 1:
+		return failed[0].err
+	}
+	code := ExitCode(failed[0].err)
+	var ids []string
+	for _, o := range failed {
+		ids = append(ids, o.JobID)
+		if ExitCode(o.err) != code {
+			code = cmdutil.ExitFailure
+		}
+	}
+	return &cmdutil.ExitError{Code: code, ErrCode: "JobsFailed",
+		Err:  fmt.Errorf("%d of %d jobs could not be %s: %s", len(failed), len(outcomes), verb, strings.Join(ids, ", ")),
+		Hint: "each job's own error says why and what to do (text: the lines above; JSON: jobs[].error)"}
+}
+
+// printFailures writes, for several jobs, each one's failure and hint on
+// stderr (for one job, the run's error says it all).
+func printFailures(w io.Writer, cs *iostreams.ColorScheme, outcomes []*jobOutcome) {
+	if len(outcomes) < 2 {
+		return
+	}
+	for _, o := range outcomes {
+		if o.err == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", cs.Red("✗"), o.JobID, o.err)
+		if h := hintFor(o.err); h != "" {
+			fmt.Fprintf(w, "  Hint: %s\n", h)
+		}
+	}
+}
+
+// settle finishes an outcome with the call's result.
+func (o *jobOutcome) settle(requestID string, err error) {
+	o.RequestID, o.err, o.Error = requestID, err, errorBody(err)
+	if o.RequestID == "" {
+		var ae *apierr.Error
+		if errors.As(err, &ae) {
+			o.RequestID = ae.RequestID
+		}
+	}
+}
+
+// mayHaveApplied tells whether a failed job-control call may still have taken
+// effect: some attempt reached SMC and was not refused (its answer was lost,
+// or was a 5xx), so a later attempt may meet the job's new status.
+func mayHaveApplied(err error) (*apierr.Error, bool) {
+	var ae *apierr.Error
+	if !errors.As(err, &ae) {
+		return nil, false
+	}
+	return ae, ae.Uncertain
+}
+
+// readBack reads one job again after an answer that leaves its fate open;
+// nil when the job no longer exists.
+func readBack(ctx context.Context, client *smc.Client, region, id string) (*facts.Job, error) {
+	found, err := follow.DescribeJobs(ctx, client, region, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return found[id], nil
+}
+
+// unknownOutcome is the error of a call whose effect could not be read back.
+func unknownOutcome(cmds cmdutil.Commands, verb, command, id string, callErr, readErr error) error {
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: apiCode(callErr),
+		Err: fmt.Errorf("%w; whether job %s was %s is unknown: reading it back failed too (%v)", callErr, id, verb, readErr),
+		Hint: fmt.Sprintf("'%s' shows the job; '%s' is safe to repeat (it reads the job first)",
+			cmds.Line("status", []string{id}), cmds.Line(command, []string{id}))}
+}
+
+// apiCode is the API's error code of err, if any.
+func apiCode(err error) string {
+	var ae *apierr.Error
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return ""
+}
+
+// lastAnswer is how the last attempt of a call ended, for a note.
+func lastAnswer(ae *apierr.Error) string {
+	if ae.RequestID != "" {
+		return ae.Code + ", request " + ae.RequestID
+	}
+	return ae.Code
+}
