@@ -156,12 +156,30 @@ func entryOf(id string, e *batch.Entry) stateEntry {
 		TokenRecordedAt: e.TokenRecordedAt.UTC().Format("2006-01-02T15:04:05Z")}
 }
 
+// missingState is the error of a state file that is not there (nil when it is).
+func (o *StateOptions) missingState() error {
+	_, err := os.Stat(o.StatePath)
+	if err == nil {
+		return nil
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "StateFileNotFound",
+		Err:  fmt.Errorf("no state file %s: %w", o.StatePath, errors.Unwrap(err)),
+		Hint: "apply writes it next to the manifest once it sends a create; pass --state PATH if the batch used another"}
+}
+
+// commandFile is the manifest and state flags of a command that names this
+// state file again.
+func (o *StateOptions) commandFile() string {
+	if o.StatePath != batch.DefaultStatePath(o.File) {
+		return o.File + " --state " + o.StatePath
+	}
+	return o.File
+}
+
 func (o *StateOptions) show() error {
 	doc := &stateDocument{StateFile: o.StatePath, Migrations: []stateEntry{}}
-	if _, err := os.Stat(o.StatePath); err != nil {
-		return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "StateFileNotFound",
-			Err:  fmt.Errorf("no state file %s: %w", o.StatePath, errors.Unwrap(err)),
-			Hint: "apply writes it next to the manifest once it sends a create; pass --state PATH if the batch used another"}, func() {})
+	if err := o.missingState(); err != nil {
+		return o.Out.Render(doc, err, func() {})
 	}
 	st, err := batch.ReadState(o.StatePath)
 	if err != nil {
@@ -200,6 +218,10 @@ func sortedIDs(st *batch.State) []string {
 
 func (o *StateOptions) forget(ctx context.Context) error {
 	doc := &forgetDocument{StateFile: o.StatePath, Forgotten: []stateEntry{}}
+	// Nothing to forget, and no lock file left behind where no batch ran.
+	if err := o.missingState(); err != nil {
+		return o.Out.Render(doc, err, func() {})
+	}
 	store, err := batch.OpenStore(o.StatePath, filepath.Base(o.File))
 	if err != nil {
 		return o.Out.Render(doc, stateError(err), func() {})
@@ -214,7 +236,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	if len(missing) > 0 {
 		return o.Out.Render(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
-			strings.Join(missing, ", "), o.StatePath, o.File), func() {})
+			strings.Join(missing, ", "), o.StatePath, o.commandFile()), func() {})
 	}
 	statuses, err := o.jobStatuses(ctx, st)
 	if err != nil {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,6 +30,18 @@ func TestState(t *testing.T) {
 				})},
 			{args: []string{"state", "forget", "-f", "migrations.yaml", second, "--yes"}, check: exits(0)},
 			{args: yes, check: exits(0, jobsCreated(4))},
+		}},
+		// Without a state file, forget says so as show does (not that the
+		// instance is missing from it) and leaves no lock file behind.
+		{name: "forget-without-state-file", manifest: "batch.yaml", runs: []applyRun{
+			{args: []string{"state", "forget", "-f", "migrations.yaml", first}, check: exits(1, func(t *testing.T, _ *fakeapi.Server, dir string, res runResult) {
+				if !strings.Contains(res.stderr, "no state file migrations.yaml.state.json") {
+					t.Errorf("forget does not say the state file is missing:\n%s", res.stderr)
+				}
+				if _, err := os.Stat(filepath.Join(dir, "migrations.yaml.state.json.lock")); err == nil {
+					t.Error("forget left a lock file where no batch ran")
+				}
+			})},
 		}},
 		{name: "show-and-forget", manifest: "batch.yaml", runs: []applyRun{
 			{args: show, check: exits(1)}, // no state file yet
