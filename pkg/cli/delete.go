@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -141,7 +140,7 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 		}
 	}
 	for _, out := range pending {
-		o.deleteOne(ctx, client, out)
+		o.remove().apply(ctx, client, o.Commands, out)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -153,11 +152,11 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 func (o *DeleteOptions) confirm(ctx context.Context, jobs []*facts.Job) error {
 	w := o.IO.ErrOut
 	fmt.Fprintln(w, "About to delete (this cannot be undone):")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	t := newTable(w, "  ")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", j.JobId, j.InstanceId, j.Status, follow.FormatProgress(j.Progress))
+		t.row(j.JobId, j.InstanceId, j.Status, follow.FormatProgress(j.Progress))
 	}
-	tw.Flush()
+	t.flush()
 	question := "Delete this migration job?"
 	if len(jobs) > 1 {
 		question = fmt.Sprintf("Delete these %d migration jobs?", len(jobs))
@@ -172,41 +171,19 @@ func (o *DeleteOptions) confirm(ctx context.Context, jobs []*facts.Job) error {
 	return nil
 }
 
-// deleteOne deletes one job. A failure that may hide a lost answer is settled
-// by reading the job back.
-func (o *DeleteOptions) deleteOne(ctx context.Context, client *smc.Client, out *jobOutcome) {
-	resp, err := client.DeleteReplicationJob(ctx, &smc.DeleteReplicationJobRequest{JobId: out.JobID})
-	if err == nil {
-		out.Status = ""
-		out.settle(resp.RequestId, nil)
-		return
-	}
-	ae, open := mayHaveApplied(err)
-	if ae == nil || (!open && ae.Code != codeInvalidStatus) {
-		out.settle("", err)
-		return
-	}
-	j, rerr := readBack(ctx, client, o.Commands.Region, out.JobID)
-	switch {
-	case rerr != nil:
-		out.settle("", unknownOutcome(o.Commands, "deleted", "delete", out.JobID, err, rerr))
-	case open && (j == nil || j.Status == facts.JobDeleting):
-		out.Status = ""
-		if j != nil {
-			out.Status = j.Status
-		}
-		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, the job is gone or going, so that attempt deleted it",
-			lastAnswer(ae))
-		out.settle("", nil)
-	case j == nil:
-		out.settle("", follow.NotFoundError([]string{out.JobID}, o.Commands.Region))
-	case facts.Deletable(j.Status):
-		out.Status = j.Status
-		out.settle("", err)
-	default:
-		out.Status = j.Status
-		out.settle("", o.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
-	}
+// remove is DeleteReplicationJob as delete sends it.
+func (o *DeleteOptions) remove() jobAction {
+	return jobAction{verb: "deleted", command: "delete", allowed: facts.Deletable, refusal: o.refusal,
+		send: func(ctx context.Context, client *smc.Client, id string) (string, error) {
+			resp, err := client.DeleteReplicationJob(ctx, &smc.DeleteReplicationJobRequest{JobId: id})
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		},
+		tookEffect: func(j *facts.Job) (string, bool) {
+			return "the job is gone or going, so that attempt deleted it", j == nil || j.Status == facts.JobDeleting
+		}}
 }
 
 // refusal is the error of a delete of a Running job.

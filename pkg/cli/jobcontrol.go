@@ -139,3 +139,59 @@ func lastAnswer(ae *apierr.Error) string {
 	}
 	return ae.Code
 }
+
+// jobAction is one job-control call of SMC (StartReplicationJob for retry,
+// DeleteReplicationJob for delete). Neither is idempotent, so a failure that
+// may hide a lost answer is settled by reading the job back.
+type jobAction struct {
+	verb, command string // "resumed", "retry": for the message of an unknown outcome
+	send          func(ctx context.Context, client *smc.Client, id string) (requestID string, err error)
+	// sentStatus is the job's status once the call was answered.
+	sentStatus string
+	// allowed reports whether the call may still be made on a job in status.
+	allowed func(status string) bool
+	// tookEffect reports whether the job read back (nil: gone) shows that a
+	// lost attempt took effect, and says how.
+	tookEffect func(j *facts.Job) (note string, ok bool)
+	// refusal is the error for a job whose status no longer allows the call.
+	refusal func(status, id, detail string) error
+}
+
+// apply makes the call for one job and settles its outcome.
+func (a jobAction) apply(ctx context.Context, client *smc.Client, cmds cmdutil.Commands, out *jobOutcome) {
+	requestID, err := a.send(ctx, client, out.JobID)
+	if err == nil {
+		out.Status = a.sentStatus
+		out.settle(requestID, nil)
+		return
+	}
+	ae, open := mayHaveApplied(err)
+	if ae == nil || (!open && ae.Code != codeInvalidStatus) {
+		out.settle("", err)
+		return
+	}
+	j, rerr := readBack(ctx, client, cmds.Region, out.JobID)
+	if rerr != nil {
+		out.settle("", unknownOutcome(cmds, a.verb, a.command, out.JobID, err, rerr))
+		return
+	}
+	if j != nil {
+		out.Status = j.Status
+	}
+	if note, ok := a.tookEffect(j); open && ok {
+		if j == nil {
+			out.Status = "" // gone
+		}
+		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, %s", lastAnswer(ae), note)
+		out.settle("", nil)
+		return
+	}
+	switch {
+	case j == nil:
+		out.settle("", follow.NotFoundError([]string{out.JobID}, cmds.Region))
+	case a.allowed(j.Status):
+		out.settle("", err) // nothing took effect: the error stands, and the command may be repeated
+	default:
+		out.settle("", a.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
+	}
+}

@@ -118,7 +118,7 @@ func (o *RetryOptions) retry(ctx context.Context, doc *jobControlDocument) error
 			out.Status = j.Status
 			out.settle("", o.refusal(j.Status, id, "nothing was sent"))
 		default:
-			o.start(ctx, client, out)
+			o.resume().apply(ctx, client, o.Commands, out)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -127,39 +127,23 @@ func (o *RetryOptions) retry(ctx context.Context, doc *jobControlDocument) error
 	return nil
 }
 
-// start resumes one job. A failure that may hide a lost answer is settled by
-// reading the job back.
-func (o *RetryOptions) start(ctx context.Context, client *smc.Client, out *jobOutcome) {
-	resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: out.JobID})
-	if err == nil {
-		out.Status = facts.JobRunning
-		out.settle(resp.RequestId, nil)
-		return
-	}
-	ae, open := mayHaveApplied(err)
-	if ae == nil || (!open && ae.Code != codeInvalidStatus) {
-		out.settle("", err)
-		return
-	}
-	j, rerr := readBack(ctx, client, o.Commands.Region, out.JobID)
-	switch {
-	case rerr != nil:
-		out.settle("", unknownOutcome(o.Commands, "resumed", "retry", out.JobID, err, rerr))
-	case j == nil:
-		out.settle("", follow.NotFoundError([]string{out.JobID}, o.Commands.Region))
-	case open && (j.Status == facts.JobRunning || j.Status == facts.JobFinished):
-		// Our lost attempt started it: the job runs (or already ran) on.
-		out.Status = j.Status
-		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, the job is %s (%s), so that attempt resumed it",
-			lastAnswer(ae), j.Status, follow.Dash(j.BusinessStatus))
-		out.settle("", nil)
-	case facts.Resumable(j.Status):
-		out.Status = j.Status
-		out.settle("", err) // nothing took effect: the error stands, and retry may be repeated
-	default:
-		out.Status = j.Status
-		out.settle("", o.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
-	}
+// resume is StartReplicationJob as retry sends it.
+func (o *RetryOptions) resume() jobAction {
+	return jobAction{verb: "resumed", command: "retry", sentStatus: facts.JobRunning, allowed: facts.Resumable, refusal: o.refusal,
+		send: func(ctx context.Context, client *smc.Client, id string) (string, error) {
+			resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: id})
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		},
+		tookEffect: func(j *facts.Job) (string, bool) {
+			// Our lost attempt started it: the job runs (or already ran) on.
+			if j == nil || (j.Status != facts.JobRunning && j.Status != facts.JobFinished) {
+				return "", false
+			}
+			return fmt.Sprintf("the job is %s (%s), so that attempt resumed it", j.Status, follow.Dash(j.BusinessStatus)), true
+		}}
 }
 
 // refusal is the error of a retry of a job that is not Ready, Stopped or

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -190,8 +189,8 @@ func (o *StateOptions) show() error {
 		doc.Migrations = append(doc.Migrations, entryOf(id, st.Migrations[id]))
 	}
 	return o.Out.Render(doc, nil, func() {
-		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "INSTANCE\tJOB ID\tCLIENT TOKEN\tRECORDED")
+		t := newTable(o.IO.Out, "")
+		t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
 		for _, e := range doc.Migrations {
 			job := follow.Dash(e.JobID)
 			if e.Adopted {
@@ -200,9 +199,9 @@ func (o *StateOptions) show() error {
 			if e.JobID == "" {
 				job = "- (outcome unknown)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
+			t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
 		}
-		tw.Flush()
+		t.flush()
 		fmt.Fprintf(o.IO.Out, "\n%d instances in %s.\n", len(doc.Migrations), o.StatePath)
 	})
 }
