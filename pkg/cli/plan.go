@@ -78,7 +78,8 @@ Each instance gets the first feasible zone by: keeps its type, most free
 addresses, fewest warnings, zone ID. Instances with the fewest feasible zones
 are placed first, so that no vSwitch is given more instances than it has free
 addresses. --manifest writes an apply manifest for every instance that has a
-zone, each entry with a comment that says why.
+zone, each entry with a comment that says why. It writes a new file only: an
+existing one (it may be a running batch's) is refused, and nothing is read.
 
 Exit status 3 when some instance has no zone: each is named with the checks
 that block every zone. Nothing is ever created. See docs/plan.md.`,
@@ -163,6 +164,10 @@ func (o *PlanOptions) complete() error {
 	}
 	if o.Manifest != "" && strings.TrimSpace(o.Manifest) == "" {
 		return cmdutil.UsageErrorf("--manifest: the file name is empty")
+	}
+	// A manifest may be a running batch's: a plan never replaces one.
+	if _, err := os.Lstat(o.Manifest); o.Manifest != "" && err == nil {
+		return cmdutil.UsageErrorf("--manifest %s exists: plan writes a new manifest and never replaces one; name another file, or remove this one first", o.Manifest)
 	}
 	return nil
 }

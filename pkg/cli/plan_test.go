@@ -228,6 +228,8 @@ func TestPlan(t *testing.T) {
 			{args: append(one, "--to-zone", "cn-hangzhou-j", "--to-zone", "cn-hangzhou-k"), check: wantExit(3)},
 			{args: append(one, "--manifest", "plan.yaml"), check: wantExit(0)},
 			{args: []string{"apply", "-f", "plan.yaml", "--dry-run"}, check: wantExit(0)},
+			// The manifest now exists (it could be a running batch's): a new plan does not replace it.
+			{args: append(one, "--manifest", "plan.yaml"), check: wantExit(2)},
 		}},
 		{name: "spot-and-classic", region: severalZonesRegion, runs: []planRun{
 			{args: planArgs("--instance-id", planInstance(2), "--instance-id", planInstance(3), "--instance-id", planInstance(4), "--instance-id", planInstance(9), "--manifest", "plan.yaml"),
