@@ -10,24 +10,18 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
-	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // DeleteOptions are the values of zonemove delete and what it needs.
 type DeleteOptions struct {
-	IO       *iostreams.IOStreams
-	Out      *Output
-	SMC      func() (*smc.Client, error)
-	Commands cmdutil.Commands
-
-	JobIDs []string
-	Yes    bool
+	jobOptions
+	Yes bool
 }
 
 // NewCmdDelete builds zonemove delete.
 func NewCmdDelete(f *Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
-	o := &DeleteOptions{IO: f.IOStreams, Out: f.Output()}
+	o := &DeleteOptions{jobOptions: jobOptions{IO: f.IOStreams, Out: f.Output()}}
 	cmd := &cobra.Command{
 		Use:   "delete JOB_ID...",
 		Short: "Delete migration jobs that are not running",
@@ -47,16 +41,9 @@ it needs --yes, else it refuses (exit 2) and sends nothing.`,
 		Args:              cmdutil.MinimumNArgs(1),
 		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Commands = f.Global.commands()
-			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
-			if err := requireRegion(o.Commands.Region); err != nil {
+			if err := o.fromArgs(f, args); err != nil {
 				return err
 			}
-			ids, err := parseJobIDs(args)
-			if err != nil {
-				return err
-			}
-			o.JobIDs = ids
 			if !o.Yes && !o.IO.IsStdinTTY() {
 				return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 					Err:  errors.New("refusing to delete migration jobs without confirmation: stdin is not a terminal; nothing was sent"),

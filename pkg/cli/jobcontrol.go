@@ -195,3 +195,29 @@ func (a jobAction) apply(ctx context.Context, client *smc.Client, cmds cmdutil.C
 		out.settle("", a.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
 	}
 }
+
+// jobOptions are what status, retry and delete share: the streams, an SMC
+// client of the run's region, the command lines hints print, and the job IDs.
+type jobOptions struct {
+	IO       *iostreams.IOStreams
+	Out      *Output
+	SMC      func() (*smc.Client, error)
+	Commands cmdutil.Commands
+
+	JobIDs []string
+}
+
+// fromArgs fills the options from the run's global flags and arguments.
+func (o *jobOptions) fromArgs(f *Factory, args []string) error {
+	o.Commands = f.Global.commands()
+	o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
+	if err := requireRegion(o.Commands.Region); err != nil {
+		return err
+	}
+	ids, err := parseJobIDs(args)
+	if err != nil {
+		return err
+	}
+	o.JobIDs = ids
+	return nil
+}

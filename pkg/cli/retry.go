@@ -10,23 +10,17 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
-	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // RetryOptions are the values of zonemove retry and what it needs.
 type RetryOptions struct {
-	IO       *iostreams.IOStreams
-	Out      *Output
-	SMC      func() (*smc.Client, error)
-	Commands cmdutil.Commands
-
-	JobIDs []string
+	jobOptions
 }
 
 // NewCmdRetry builds zonemove retry.
 func NewCmdRetry(f *Factory, runF func(context.Context, *RetryOptions) error) *cobra.Command {
-	o := &RetryOptions{IO: f.IOStreams, Out: f.Output()}
+	o := &RetryOptions{jobOptions: jobOptions{IO: f.IOStreams, Out: f.Output()}}
 	cmd := &cobra.Command{
 		Use:   "retry JOB_ID...",
 		Short: "Resume migration jobs that are Ready, Stopped or InError",
@@ -47,16 +41,9 @@ the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
 		Args:              cmdutil.MinimumNArgs(1),
 		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Commands = f.Global.commands()
-			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
-			if err := requireRegion(o.Commands.Region); err != nil {
+			if err := o.fromArgs(f, args); err != nil {
 				return err
 			}
-			ids, err := parseJobIDs(args)
-			if err != nil {
-				return err
-			}
-			o.JobIDs = ids
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

@@ -7,23 +7,16 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
-	"github.com/zonemove/zonemove/pkg/iostreams"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // StatusOptions are the values of zonemove status and what it needs.
 type StatusOptions struct {
-	IO       *iostreams.IOStreams
-	Out      *Output
-	SMC      func() (*smc.Client, error)
-	Commands cmdutil.Commands
-
-	JobIDs []string
+	jobOptions
 }
 
 // NewCmdStatus builds zonemove status.
 func NewCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
-	o := &StatusOptions{IO: f.IOStreams, Out: f.Output()}
+	o := &StatusOptions{jobOptions: jobOptions{IO: f.IOStreams, Out: f.Output()}}
 	cmd := &cobra.Command{
 		Use:   "status JOB_ID...",
 		Short: "Show migration jobs",
@@ -39,16 +32,9 @@ status_info, creation_time, end_time.`,
 		Args:              cmdutil.MinimumNArgs(1),
 		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Commands = f.Global.commands()
-			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
-			if err := requireRegion(o.Commands.Region); err != nil {
+			if err := o.fromArgs(f, args); err != nil {
 				return err
 			}
-			ids, err := parseJobIDs(args)
-			if err != nil {
-				return err
-			}
-			o.JobIDs = ids
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
