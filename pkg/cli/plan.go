@@ -107,7 +107,7 @@ that block every zone. Nothing is ever created. See docs/plan.md.`,
 	fl.StringVar(&o.FromZone, "from-zone", "", "place every instance of this zone")
 	fl.StringArrayVar(&o.TagFlags, "tag", nil, "with --from-zone: only instances with this tag, KEY=VALUE (repeatable: all of them)")
 	fl.StringArrayVar(&o.ToZones, "to-zone", nil, "only this zone is a candidate (repeatable); default: every zone of the region but the instance's own")
-	fl.StringVar(&o.Manifest, "manifest", "", "write an apply manifest for every instance that has a zone to this file")
+	fl.StringVar(&o.Manifest, "manifest", "", "write an apply manifest for every instance that has a zone to this new file (an existing one is refused)")
 	comp := newCompleter(f)
 	_ = cmd.RegisterFlagCompletionFunc("instance-id", comp.instanceIDs)
 	_ = cmd.RegisterFlagCompletionFunc("from-zone", comp.zones)
