@@ -185,3 +185,34 @@ func compareGolden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
 	}
 }
+
+// Numbers sent as strings are read as the official modules' models read
+// them, not refused.
+func TestLenientNumbers(t *testing.T) {
+	g, srv := newTestGatherer(t)
+	srv.Always("DescribeDisks", fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "Disks": map[string]any{"Disk": []any{
+			map[string]any{"DiskId": "d-1", "Size": "40", "Type": "system"}}}}
+	}})
+	srv.Always("DescribeVSwitches", fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "TotalCount": "1", "VSwitches": map[string]any{"VSwitch": []any{
+			map[string]any{"VSwitchId": "vsw-1", "AvailableIpAddressCount": "252"}}}}
+	}})
+	srv.Always("DescribeInstanceTypes", fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "InstanceTypes": map[string]any{"InstanceType": []any{
+			map[string]any{"InstanceTypeId": "ecs.g7.large", "CpuCoreCount": "2", "MemorySize": "8.0"}}}}
+	}})
+	ctx := context.Background()
+	disks, err := g.cloud.Disks(ctx, "i-1")
+	if err != nil || len(disks) != 1 || disks[0].SizeGiB != 40 {
+		t.Errorf("disks %+v, %v; want one of 40 GiB", disks, err)
+	}
+	vsws, err := g.cloud.VSwitchesOfVPC(ctx, "vpc-1")
+	if err != nil || len(vsws) != 1 || vsws[0].AvailableIPs != 252 {
+		t.Errorf("vSwitches %+v, %v; want one with 252 free addresses", vsws, err)
+	}
+	types, err := g.cloud.InstanceTypesOfFamily(ctx, "ecs.g7")
+	if err != nil || len(types) != 1 || types[0].CPU != 2 || types[0].MemoryGiB != 8 {
+		t.Errorf("types %+v, %v; want 2 CPUs and 8 GiB", types, err)
+	}
+}
