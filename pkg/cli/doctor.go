@@ -123,10 +123,7 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 	if err != nil {
 		return err
 	}
-	eps, err := client.Endpoints()
-	if err != nil {
-		return err
-	}
+	eps := client.Endpoints()
 	for _, s := range api.Services {
 		if eps[s] == "" { // a service this build does not call yet
 			continue
