@@ -185,7 +185,8 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 
 // Text writes the batch for people: the table, the details, what to prepare,
 // with --wait how the jobs ended, and the summary line.
-func (d *applyDocument) Text(w io.Writer, cs *iostreams.ColorScheme) {
+func (d *applyDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
 	d.preview(w, cs)
 	fmt.Fprintln(w)
 	if d.wait != nil {
