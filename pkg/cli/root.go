@@ -75,6 +75,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdState(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
+	cmd.AddCommand(NewCmdReport(f, nil))
 	return cmd
 }
 

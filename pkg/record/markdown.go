@@ -116,7 +116,7 @@ func (b *Batch) facts() []string {
 // Summary counts the entries by status, in one sentence.
 func (b *Batch) Summary() string {
 	var parts []string
-	for _, s := range []Status{Moved, Reverted, Running, Reverting, Sent, Failed, RevertFailed} {
+	for _, s := range []Status{Moved, Reverted, Running, Reverting, Sent, NotStarted, Failed, RevertFailed} {
 		if n := b.Count(s); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
@@ -134,12 +134,14 @@ type Failure struct {
 	Job        *Job
 }
 
-// Failures are the jobs that failed, in entry order.
+// Failures are the jobs that failed, in entry order: not a move whose
+// instance arrived (its job deleted after it Finished) or was reverted since.
 func (b *Batch) Failures() []Failure {
 	var out []Failure
 	for _, e := range b.Entries {
 		for _, j := range e.Jobs() {
-			if j.Failure() != "" {
+			arrived := (j == e.Job && e.Status != Failed) || (j == e.Revert && e.Status == Reverted)
+			if j.Failure() != "" && !arrived {
 				out = append(out, Failure{InstanceID: e.InstanceID, Kind: e.kind(j), Job: j})
 			}
 		}

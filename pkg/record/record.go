@@ -34,6 +34,9 @@ type Status string
 
 // The statuses of an entry.
 const (
+	// NotStarted: the state file knows the instance (where it was) but no
+	// create was sent for it (held, deferred, or stopped before).
+	NotStarted Status = "not-started"
 	// Sent: a create was sent (its ClientToken is recorded) and its job is
 	// not known yet; a re-run of apply re-sends it and learns the job.
 	Sent Status = "sent"
