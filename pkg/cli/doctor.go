@@ -108,7 +108,7 @@ type doctorAction struct {
 func (o *DoctorOptions) run(ctx context.Context) error {
 	doc := &doctorDocument{Region: o.Region, RegionFrom: o.RegionFrom, Endpoints: []doctorEndpoint{}, Actions: []doctorAction{}}
 	err := o.diagnose(ctx, doc)
-	return o.Out.Render(doc, err, func() { o.printText(doc) })
+	return o.Out.renderWith(doc, err, func() { o.printText(doc) })
 }
 
 // diagnose fills doc and returns what ends the command: missing credentials,
