@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -13,11 +14,25 @@ import (
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// batchDocument is the JSON document of status -f and report -o json: the
-// record of the batch.
+// batchDocument is the one output of status -f (and report -o json): the
+// record of the batch. Its text is a table aligned on a terminal (tty), one
+// tab-separated line per instance off it.
 type batchDocument struct {
 	*record.Batch
 	errorField
+
+	tty bool
+}
+
+// Text writes the record for people.
+func (d *batchDocument) Text(w io.Writer, cs *iostreams.ColorScheme) {
+	if d.Entries == nil || d.ReadAt.IsZero() {
+		return // nothing was read
+	}
+	printBatch(w, cs, d.tty, d.Batch)
+	if d.tty {
+		fmt.Fprintf(w, "\n%s State: %s\n", d.Summary(), d.StateFile)
+	}
 }
 
 // batchReads are what a command that reads a batch needs: clients of the
@@ -64,9 +79,8 @@ func (r batchReads) record(ctx context.Context, b *batchFile, runRegion string, 
 // and off it one tab-separated line per instance with every field: instance,
 // status, job, job status, progress, old zone, new zone, old type, new type,
 // old IP, new IP.
-func printBatch(ios *iostreams.IOStreams, b *record.Batch) {
-	w := ios.Out
-	if !ios.IsStdoutTTY() {
+func printBatch(w io.Writer, cs *iostreams.ColorScheme, tty bool, b *record.Batch) {
+	if !tty {
 		for _, e := range b.Entries {
 			j := shownJob(e)
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.InstanceID, e.Status, j.JobID, j.Status,
@@ -75,7 +89,6 @@ func printBatch(ios *iostreams.IOStreams, b *record.Batch) {
 		}
 		return
 	}
-	cs := ios.ColorScheme()
 	t := newTable(w, "")
 	t.row("INSTANCE", "STATUS", "JOB ID", "JOB STATUS", "PROGRESS", "ZONE", "TYPE", "PRIVATE IP")
 	for _, e := range b.Entries {
@@ -139,8 +152,7 @@ func colorEntry(cs *iostreams.ColorScheme, s record.Status) string {
 
 // printBatchNext says on stderr what to do next about a batch: follow the
 // jobs not ended, read why the failed ones failed.
-func printBatchNext(ios *iostreams.IOStreams, b *record.Batch, file *batchFile, region string) {
-	w := ios.ErrOut
+func printBatchNext(w io.Writer, b *record.Batch, file *batchFile, region string) {
 	running := 0
 	for _, e := range b.Entries {
 		if j := shownJob(e); j.JobID != "" && j.Outcome() == record.OutcomeRunning {
@@ -159,12 +171,9 @@ func printBatchNext(ios *iostreams.IOStreams, b *record.Batch, file *batchFile, 
 
 func (o *StatusOptions) runBatch(ctx context.Context) error {
 	doc, err := o.Reads.record(ctx, &o.Batch, o.Commands.Region, nil)
-	return o.Out.Render(doc, err, func() {
-		if err != nil {
-			return
-		}
-		printBatch(o.IO, doc.Batch)
-		fmt.Fprintf(o.IO.Out, "\n%s State: %s\n", doc.Summary(), o.Batch.StatePath)
-		printBatchNext(o.IO, doc.Batch, &o.Batch, doc.Region)
-	})
+	doc.tty = o.IO.IsStdoutTTY()
+	if err == nil && !o.Out.JSON() {
+		defer printBatchNext(o.IO.ErrOut, doc.Batch, &o.Batch, doc.Region)
+	}
+	return o.Out.Render(doc, err)
 }

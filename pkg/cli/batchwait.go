@@ -52,7 +52,7 @@ func batchTargets(st *batch.State, r record.Reading) (targets []follow.Target, g
 func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 	st, err := o.Batch.readState()
 	if err != nil {
-		return o.Out.Render(&jobsDocument{Jobs: []*follow.Result{}}, err, nil)
+		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, err, func() {})
 	}
 	o.Commands.Region = stateRegion(st, o.Commands.Region)
 	if err := requireRegion(o.Commands.Region); err != nil {
@@ -60,7 +60,7 @@ func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 	}
 	reading, err := readBatch(ctx, o.Reads.SMC, o.Reads.Cloud, o.Commands.Region, st, []string{})
 	if err != nil {
-		return o.Out.Render(&jobsDocument{Jobs: []*follow.Result{}}, err, nil)
+		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, err, func() {})
 	}
 	targets, gone, unknown := batchTargets(st, reading)
 	w := o.IO.ErrOut
@@ -71,7 +71,7 @@ func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 		fmt.Fprintf(w, "Not followed: %s (the job no longer exists).\n", strings.Join(gone, ", "))
 	}
 	if len(targets) == 0 {
-		return o.Out.Render(&jobsDocument{Jobs: []*follow.Result{}}, nil, func() {
+		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, nil, func() {
 			fmt.Fprintf(o.IO.Out, "No job of %s to follow.\n", o.Batch.StatePath)
 		})
 	}
@@ -79,9 +79,9 @@ func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 	if err == nil {
 		err = report.Err()
 	}
-	return o.Out.Render(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
+	return o.Out.renderWith(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO, report, o.Now())
+			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), report, o.Now())
 			fmt.Fprintln(o.IO.Out)
 			printAddressMap(o.IO.Out, report.Jobs)
 		}

@@ -92,7 +92,7 @@ func (o *ReportOptions) complete() error {
 func (o *ReportOptions) run(ctx context.Context) error {
 	doc, err := o.Reads.record(ctx, &o.Batch, o.Commands.Region, nil)
 	if err != nil || o.Out.JSON() {
-		return o.Out.Render(doc, err, nil)
+		return o.Out.Render(doc, err)
 	}
 	var b bytes.Buffer
 	if o.Format == "html" {
