@@ -69,7 +69,10 @@ type Result struct {
 	CurrentInstanceType string
 	// Instance is the instance as its preflight read it, before the move.
 	Instance *facts.Instance
-	Err      error
+	// Before is where the preflight found the instance, to record at its
+	// first sight; nil when it was not read or has already moved.
+	Before *Place
+	Err    error
 }
 
 // NotSentError is a create that this run did not send.
@@ -166,7 +169,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		res := &Result{Migration: mig, Status: Planned}
 		plan.Results[i] = res
 		e := st.Migrations[mig.Spec.InstanceID]
-		if e == nil {
+		if e == nil || !e.HasCreate() {
 			toCheck = append(toCheck, res)
 			continue
 		}
@@ -209,6 +212,9 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 			checks = preflight.Repeat(checks, res.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
 		}
 		res.Checks = checks
+		if rep.CurrentZone != "" && rep.CurrentZone != res.Migration.Spec.TargetZone {
+			res.Before = PlaceOf(rep.Instance, rep.Disks)
+		}
 		if !res.Resumed && found(res, rep) {
 			return
 		}
@@ -343,6 +349,7 @@ func (r *Runner) changedFinding(manifest string, mig *Migration, e *Entry, req *
 // ClientToken of a create is durable in the state file before the create is
 // sent, and its job as soon as it is known.
 func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
+	r.recordBefore(plan, store)
 	var todo []*Result
 	for _, res := range plan.Results {
 		if res.Adopted {
@@ -362,6 +369,29 @@ func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	a := &applying{Runner: r, store: store, total: len(todo)}
 	r.each(ctx, todo, func(res *Result) { a.create(ctx, res) })
 	a.recording.Wait()
+}
+
+// recordBefore records, in one write before anything is sent, where the
+// checked instances are (the first sight is kept: see Store.RecordBefore).
+// Without that record nothing of theirs is sent: a revert would not know the
+// way back.
+func (r *Runner) recordBefore(plan *Plan, store *Store) {
+	places := map[string]*Place{}
+	for _, res := range plan.Results {
+		if res.Before != nil && (res.Status == Planned || res.Adopted) {
+			places[res.Migration.Spec.InstanceID] = res.Before
+		}
+	}
+	if len(places) == 0 {
+		return
+	}
+	if err := store.RecordBefore(places); err != nil {
+		for _, res := range plan.Results {
+			if places[res.Migration.Spec.InstanceID] != nil && res.Status == Planned {
+				res.Status, res.Err = Failed, fmt.Errorf("recording where %s is before its move failed, so nothing of it was sent: %w", res.Migration.Spec.InstanceID, err)
+			}
+		}
+	}
 }
 
 type applying struct {

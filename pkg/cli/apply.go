@@ -271,7 +271,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if o.Wait && ctx.Err() == nil {
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
-		err = worse(err, o.wait(ctx, plan))
+		err = worse(err, o.wait(ctx, plan, store))
 	}
 	if ctx.Err() == nil {
 		err = worse(err, jobStatusError(plan, o.commandFile()))
@@ -281,7 +281,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
-func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
 	var targets []follow.Target
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
@@ -302,7 +302,14 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout,
+		ReadBack: func(found map[string]*facts.Instance) error {
+			places := make(map[string]*batch.Place, len(found))
+			for id, in := range found {
+				places[id] = batch.PlaceOf(in, nil)
+			}
+			return store.RecordInstance(places)
+		}})
 	o.report = report
 	if err != nil {
 		return err

@@ -128,6 +128,9 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 		return err
 	}
 	for _, s := range api.Services {
+		if eps[s] == "" { // a service this build does not call yet
+			continue
+		}
 		_, overridden := o.Overridden[s]
 		doc.Endpoints = append(doc.Endpoints, doctorEndpoint{Service: s, URL: eps[s], Overridden: overridden})
 	}

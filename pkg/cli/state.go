@@ -206,10 +206,14 @@ func (o *StateOptions) show() error {
 	})
 }
 
+// sortedIDs are the instances with a create recorded (an entry may hold
+// only where its instance was).
 func sortedIDs(st *batch.State) []string {
 	ids := make([]string, 0, len(st.Migrations))
-	for id := range st.Migrations {
-		ids = append(ids, id)
+	for id, e := range st.Migrations {
+		if e.HasCreate() {
+			ids = append(ids, id)
+		}
 	}
 	sort.Strings(ids)
 	return ids
@@ -229,7 +233,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	st := store.Snapshot()
 	var missing []string
 	for _, id := range o.Forget {
-		if st.Migrations[id] == nil {
+		if e := st.Migrations[id]; e == nil || !e.HasCreate() {
 			missing = append(missing, id)
 		}
 	}
