@@ -129,4 +129,6 @@ func TestReportHTMLFile(t *testing.T) {
 	}}})
 }
 
-func sentNothing(t *testing.T, srv *fakeapi.Server, _ string, res runResult) { nothingSent(t, srv, res) }
+func sentNothing(t *testing.T, srv *fakeapi.Server, _ string, res runResult) {
+	nothingSent(t, srv, res)
+}
