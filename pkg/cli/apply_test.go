@@ -534,6 +534,13 @@ func TestApplyBadInput(t *testing.T) {
 		applyCase{name: "concurrency-too-high", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "51"), check: nothing}}},
 		applyCase{name: "wait-with-dry-run", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--wait"), check: nothing}}},
 		applyCase{name: "state-in-missing-folder", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--state", "nowhere/s.json"), check: nothing}}},
+		// Hostile input ends fast, with no call: an endless file and one nested
+		// 100,000 deep (issue 18.16).
+		applyCase{name: "endless-manifest", runs: []applyRun{{args: []string{"apply", "-f", "/dev/zero", "--dry-run"}, check: nothing}}},
+		applyCase{name: "deep-manifest", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing,
+			before: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "migrations.yaml"), []byte("migrations:\n  - "+strings.Repeat("[", 100000)), 0o644)
+			}}}},
 		applyCase{name: "corrupt-state", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing,
 			before: func(t *testing.T, dir string) {
 				os.WriteFile(filepath.Join(dir, "migrations.yaml.state.json"), []byte("{\"version\": 1, \"migr"), 0o644)
