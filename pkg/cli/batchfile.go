@@ -61,10 +61,7 @@ func jobsOrFile(b *batchFile) cobra.PositionalArgs {
 			}
 			return nil
 		}
-		if len(args) == 0 {
-			return cmdutil.UsageErrorf("name the jobs (JOB_ID...) or a batch (-f FILE)")
-		}
-		return nil
+		return cmdutil.MinimumNArgs(1)(cmd, args)
 	}
 }
 
