@@ -292,7 +292,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "status-not-found", world: jobWorld(""), args: walkArgs("status", walkJob),
 			sites: []hintSite{"pkg/follow/job.go NotFoundError list"}},
 		hintWalk{name: "list-attention", world: jobWorld("InError"), args: walkArgs("list"),
-			sites: []hintSite{"pkg/cli/jobs.go printAttentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
+			sites: []hintSite{"pkg/cli/jobs.go attentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
 	)
 	walks = append(walks,
 		hintWalk{name: "no-credentials", world: jobWorld("Running"), args: walkArgs("status", walkJob), noCreds: true,
@@ -300,7 +300,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "create-dry-run", world: jobWorld(""), args: walkCreateArgs("--dry-run"),
 			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-created", world: jobWorld(""), args: walkCreateArgs("--yes"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).printText wait"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).finish wait"}},
 		// Every answer of the create is lost; the job was made. The hint's
 		// repeat, with the same ClientToken, must take the job SMC returns.
 		hintWalk{name: "create-answers-lost", world: func(srv *fakeapi.Server) *fakeapi.Jobs {

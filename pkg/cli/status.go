@@ -91,8 +91,5 @@ func (o *StatusOptions) run(ctx context.Context) error {
 	if len(missing) > 0 {
 		err = follow.NotFoundError(missing, region)
 	}
-	return o.Out.renderWith(&jobsDocument{Jobs: jobs}, err, func() {
-		printJobs(o.IO, jobs)
-		printJobProblems(o.IO.ErrOut, o.Commands, jobs)
-	})
+	return o.Out.Render(&jobsDocument{Jobs: jobs, problems: jobProblems(o.Commands, jobs)}, err)
 }

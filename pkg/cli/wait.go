@@ -126,9 +126,9 @@ func (o *WaitCmdOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = report.Err()
 	}
-	return o.Out.renderWith(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
-		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), report, o.Now())
-		}
-	})
+	doc := &waitDocument{Jobs: report.SeenJobs()}
+	if waitEnded(err) {
+		doc.report, doc.now = report, o.Now()
+	}
+	return o.Out.Render(doc, err)
 }
