@@ -15,23 +15,27 @@ import (
 )
 
 // batchDocument is the one output of status -f (and report -o json): the
-// record of the batch. Its text is a table aligned on a terminal (tty), one
-// tab-separated line per instance off it.
+// record of the batch. Its text is a table aligned on a terminal, one
+// tab-separated line per instance off it, and on stderr what to do next.
 type batchDocument struct {
 	*record.Batch
 	errorField
 
-	tty bool
+	read bool     // the API was read: there is a record to show
+	next []string // what to do next, for people
 }
 
 // Text writes the record for people.
-func (d *batchDocument) Text(w io.Writer, cs *iostreams.ColorScheme) {
-	if d.Entries == nil || d.ReadAt.IsZero() {
-		return // nothing was read
+func (d *batchDocument) Text(ios *iostreams.IOStreams) {
+	if !d.read {
+		return
 	}
-	printBatch(w, cs, d.tty, d.Batch)
-	if d.tty {
-		fmt.Fprintf(w, "\n%s State: %s\n", d.Summary(), d.StateFile)
+	printBatch(ios.Out, ios.ColorScheme(), ios.IsStdoutTTY(), d.Batch)
+	if ios.IsStdoutTTY() {
+		fmt.Fprintf(ios.Out, "\n%s State: %s\n", d.Summary(), d.StateFile)
+	}
+	for _, line := range d.next {
+		fmt.Fprintln(ios.ErrOut, line)
 	}
 }
 
@@ -72,6 +76,7 @@ func (r batchReads) record(ctx context.Context, b *batchFile, runRegion string, 
 	reading.At = r.Now().UTC()
 	doc.ReadAt = reading.At
 	doc.Entries = record.Build(st, reading, only)
+	doc.read = true
 	return doc, nil
 }
 
@@ -150,9 +155,10 @@ func colorEntry(cs *iostreams.ColorScheme, s record.Status) string {
 	return string(s)
 }
 
-// printBatchNext says on stderr what to do next about a batch: follow the
-// jobs not ended, read why the failed ones failed.
-func printBatchNext(w io.Writer, b *record.Batch, file *batchFile, region string) {
+// batchNext is what to do next about a batch: follow the jobs not ended,
+// read why the failed ones failed.
+func batchNext(b *record.Batch, file *batchFile) []string {
+	var lines []string
 	running := 0
 	for _, e := range b.Entries {
 		if j := shownJob(e); j.JobID != "" && j.Outcome() == record.OutcomeRunning {
@@ -160,20 +166,20 @@ func printBatchNext(w io.Writer, b *record.Batch, file *batchFile, region string
 		}
 	}
 	if running > 0 {
-		fmt.Fprintf(w, "%d job(s) not ended; follow them with: zonemove wait -f %s --region %s\n", running, file.commandFile(), region)
+		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: zonemove wait -f %s --region %s", running, file.commandFile(), b.Region))
 	}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {
-			fmt.Fprintf(w, "%s of %s: %s; read it with: zonemove status %s --region %s\n", f.Kind, f.InstanceID, f.Job.Failure(), f.Job.JobID, region)
+			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: zonemove status %s --region %s", f.Kind, f.InstanceID, f.Job.Failure(), f.Job.JobID, b.Region))
 		}
 	}
+	return lines
 }
 
 func (o *StatusOptions) runBatch(ctx context.Context) error {
 	doc, err := o.Reads.record(ctx, &o.Batch, o.Commands.Region, nil)
-	doc.tty = o.IO.IsStdoutTTY()
-	if err == nil && !o.Out.JSON() {
-		defer printBatchNext(o.IO.ErrOut, doc.Batch, &o.Batch, doc.Region)
+	if err == nil {
+		doc.next = batchNext(doc.Batch, &o.Batch)
 	}
 	return o.Out.Render(doc, err)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/zonemove/zonemove/pkg/batch"
-	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/record"
 )
@@ -50,9 +49,10 @@ func batchTargets(st *batch.State, r record.Reading) (targets []follow.Target, g
 }
 
 func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
+	doc := &waitDocument{Jobs: []*follow.Result{}, addresses: true}
 	st, err := o.Batch.readState()
 	if err != nil {
-		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	o.Commands.Region = stateRegion(st, o.Commands.Region)
 	if err := requireRegion(o.Commands.Region); err != nil {
@@ -60,32 +60,28 @@ func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 	}
 	reading, err := readBatch(ctx, o.Reads.SMC, o.Reads.Cloud, o.Commands.Region, st, []string{})
 	if err != nil {
-		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	targets, gone, unknown := batchTargets(st, reading)
-	w := o.IO.ErrOut
 	if len(unknown) > 0 {
-		fmt.Fprintf(w, "Not followed: %s (a create was sent and its job is not known; the same apply run again learns it).\n", strings.Join(unknown, ", "))
+		doc.notes = append(doc.notes, fmt.Sprintf("Not followed: %s (a create was sent and its job is not known; the same apply run again learns it).", strings.Join(unknown, ", ")))
 	}
 	if len(gone) > 0 {
-		fmt.Fprintf(w, "Not followed: %s (the job no longer exists).\n", strings.Join(gone, ", "))
+		doc.notes = append(doc.notes, fmt.Sprintf("Not followed: %s (the job no longer exists).", strings.Join(gone, ", ")))
 	}
 	if len(targets) == 0 {
-		return o.Out.renderWith(&jobsDocument{Jobs: []*follow.Result{}}, nil, func() {
-			fmt.Fprintf(o.IO.Out, "No job of %s to follow.\n", o.Batch.StatePath)
-		})
+		doc.notes = append(doc.notes, fmt.Sprintf("No job of %s to follow.", o.Batch.StatePath))
+		return o.Out.Render(doc, nil)
 	}
 	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
 	if err == nil {
 		err = report.Err()
 	}
-	return o.Out.renderWith(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
-		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), report, o.Now())
-			fmt.Fprintln(o.IO.Out)
-			printAddressMap(o.IO.Out, report.Jobs)
-		}
-	})
+	doc.Jobs = report.SeenJobs()
+	if waitEnded(err) {
+		doc.report, doc.now = report, o.Now()
+	}
+	return o.Out.Render(doc, err)
 }
 
 // printAddressMap maps each instance read back after its job to its old

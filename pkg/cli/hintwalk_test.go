@@ -417,10 +417,10 @@ func hintWalks() []hintWalk {
 		// status -f of a batch whose job runs, or ended InError.
 		hintWalk{name: "status-f-running", world: movingWorld, args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
-			sites: []hintSite{"pkg/cli/batchstatus.go printBatchNext wait"}},
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext wait"}},
 		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
-			sites: []hintSite{"pkg/cli/batchstatus.go printBatchNext status"}},
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
