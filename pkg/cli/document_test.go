@@ -2,6 +2,11 @@ package cli
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,7 +21,7 @@ import (
 // TestTextFollowsTheDocument: each command's text is written from its
 // document, the same one that -o json encodes. A value set in the document
 // after it was built (and nowhere else) shows in both renderings, and each
-// rendering writes only itself.
+// rendering writes only itself. Every type with a Text method has a case.
 func TestTextFollowsTheDocument(t *testing.T) {
 	const mark = "MARK-7f3a"
 	spec := migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i"}
@@ -24,7 +29,7 @@ func TestTextFollowsTheDocument(t *testing.T) {
 		{Migration: &batch.Migration{Spec: spec, Line: 3}, Status: batch.Created, JobID: "j-1", JobStatus: "Running"},
 	}}
 	applyOpts := &ApplyOptions{File: "m.yaml", StatePath: "m.yaml.state.json", applied: true}
-	for name, build := range map[string]func() document{
+	cases := map[string]func() document{
 		"apply": func() document {
 			d := applyOpts.document(applyPlan)
 			d.Results[0].JobStatus = mark // the plan says Running
@@ -62,7 +67,27 @@ func TestTextFollowsTheDocument(t *testing.T) {
 			return &doctorDocument{Region: mark, Endpoints: []doctorEndpoint{}, Actions: []doctorAction{}}
 		},
 		"version": func() document { return &versionDocument{Version: mark} },
-	} {
+		"list": func() document {
+			return &jobsDocument{Jobs: []follow.JobView{{JobID: mark, Status: "InError"}}, none: "No jobs.", attention: "Needing attention: 1 InError."}
+		},
+		"state forget": func() document {
+			return &forgetDocument{StateFile: "s.json", Forgotten: []stateEntry{{InstanceID: mark}}, next: "The next apply ..."}
+		},
+		"wait": func() document {
+			jobs := []*follow.Result{{JobView: follow.JobView{JobID: "j-1", Status: mark}}}
+			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}}
+		},
+	}
+	covered := map[string]bool{}
+	for _, build := range cases {
+		covered[reflect.TypeOf(build()).Elem().Name()] = true
+	}
+	for _, typ := range documentTypes(t) {
+		if !covered[typ] {
+			t.Errorf("%s has a Text method but no case here", typ)
+		}
+	}
+	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
 			for _, format := range []string{"text", "json"} {
 				ios, _, stdout, stderr := iostreams.Test()
@@ -80,4 +105,34 @@ func TestTextFollowsTheDocument(t *testing.T) {
 			}
 		})
 	}
+}
+
+// documentTypes are the types of pkg/cli with a Text(*iostreams.IOStreams)
+// method: the commands' documents.
+func documentTypes(t *testing.T) []string {
+	t.Helper()
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, decl := range f.Decls {
+				fd, ok := decl.(*ast.FuncDecl)
+				if !ok || fd.Recv == nil || fd.Name.Name != "Text" || len(fd.Type.Params.List) != 1 {
+					continue
+				}
+				if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
+					if id, ok := star.X.(*ast.Ident); ok {
+						out = append(out, id.Name)
+					}
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no document type found: the scan is broken")
+	}
+	return out
 }

@@ -52,13 +52,24 @@ type waitDocument struct {
 
 	report *follow.Report // the text says how each job ended and what to do next
 	now    time.Time
+
+	// wait -f: what was not followed, and the map of old to new addresses.
+	notes     []string
+	addresses bool
 }
 
 // Text writes how each job ended, once the wait came to an end (all done, a
 // job failed, or the timeout); an error that stopped the wait says the rest.
 func (d *waitDocument) Text(ios *iostreams.IOStreams) {
+	for _, n := range d.notes {
+		fmt.Fprintln(ios.ErrOut, n)
+	}
 	if d.report != nil {
 		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now)
+		if d.addresses {
+			fmt.Fprintln(ios.Out)
+			printAddressMap(ios.Out, d.report.Jobs)
+		}
 	}
 }
 
