@@ -240,7 +240,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		// Everything a person should weigh comes before the question:
 		// the plan, each migration's warnings, and what to prepare.
 		w := o.IO.ErrOut
-		o.document(plan).preview(w, o.IO.StderrColorScheme())
+		o.document(plan).preview(w, o.IO.StderrColorScheme(), listTableOn(w, o.IO.IsStderrTTY(), o.IO.TerminalWidth()))
 		fmt.Fprintln(w)
 		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
 		if resume > 0 {
