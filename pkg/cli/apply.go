@@ -242,9 +242,9 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		w := o.IO.ErrOut
 		o.document(plan).preview(w, o.IO.StderrColorScheme(), listTableOn(w, o.IO.IsStderrTTY(), o.IO.TerminalWidth()))
 		fmt.Fprintln(w)
-		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
+		question := fmt.Sprintf("Create %s? Each instance is stopped and restarted in its target zone.", cmdutil.Count(plan.Count(batch.Planned), "migration job", "migration jobs"))
 		if resume > 0 {
-			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
+			question = fmt.Sprintf("Create %d and resume %s? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), cmdutil.Count(resume, "migration job", "migration jobs"))
 		}
 		ok, err := confirm(ctx, o.IO, question)
 		if err != nil {
@@ -375,7 +375,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 			where = "each failing check of results[].checks has a hint"
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
+			Err:  fmt.Errorf("%d of %s blocked by failing checks; nothing was created", n, cmdutil.Count(len(plan.Results), "migration", "migrations")),
 			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
 	}
 	return nil
@@ -387,7 +387,7 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s not created", cmdutil.Count(n, "migration was", "migrations were"))}
 	}
 	return nil
 }
@@ -420,7 +420,7 @@ func jobStatusError(plan *batch.Plan, file string) error {
 	}
 	hint := strings.Join(hints, "; ")
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
-		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
+		Err:  fmt.Errorf("%s of the batch %s attention: %s", cmdutil.Count(len(bad), "job", "jobs"), countNoun(len(bad), "needs", "need"), strings.Join(bad, ", ")),
 		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
 }
 
@@ -455,7 +455,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		return nil
 	}
 	code := ExitCode(worst.Err)
-	what := fmt.Sprintf("%d of %d migrations failed", failed, len(plan.Results))
+	what := fmt.Sprintf("%d of %s failed", failed, cmdutil.Count(len(plan.Results), "migration", "migrations"))
 	if notSent > 0 {
 		what += fmt.Sprintf(" and %d were not sent", notSent)
 	}

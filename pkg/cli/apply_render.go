@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -379,7 +380,7 @@ func (d *applyDocument) summaryLine() string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
 	}
-	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%s: %s", cmdutil.Count(s.Total, "migration", "migrations"), strings.Join(parts, ", "))
 	// Say which ones failed, so that the last line alone tells what to look at.
 	var failed []string
 	for _, r := range d.Results {

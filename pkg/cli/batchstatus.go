@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/record"
@@ -169,7 +170,7 @@ func batchNext(b *record.Batch, file *batchFile) []string {
 		}
 	}
 	if running > 0 {
-		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: zonemove wait -f %s --region %s", running, file.commandFile(), b.Region))
+		lines = append(lines, fmt.Sprintf("%s not ended; follow them with: zonemove wait -f %s --region %s", cmdutil.Count(running, "job", "jobs"), file.commandFile(), b.Region))
 	}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {

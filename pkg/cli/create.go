@@ -336,7 +336,7 @@ func checksFailedError(failed []preflight.Result) error {
 		ids[i] = r.ID
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
+		Err:  fmt.Errorf("%s failed: %s; nothing was created", cmdutil.Count(len(failed), "check", "checks"), strings.Join(ids, ", ")),
 		Hint: "fix what the failing checks say, or accept one with --skip-check ID"}
 }
 

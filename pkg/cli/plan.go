@@ -515,7 +515,7 @@ func (d *planDocument) printFleetSummary(ios *iostreams.IOStreams) {
 			changes++
 		}
 	}
-	fmt.Fprintf(w, "Plan for %d instances: %d placed (%d with a type change), %d without a zone\n\n", len(p.Plans), len(placed),
+	fmt.Fprintf(w, "Plan for %s: %d placed (%d with a type change), %d without a zone\n\n", cmdutil.Count(len(p.Plans), "instance", "instances"), len(placed),
 		changes, len(p.Plans)-len(placed))
 	tw := newListTable(ios) // on a terminal: fitted to it
 	tw.headers("INSTANCE", "TYPE", "FROM", "TO", "VSWITCH", "NEW TYPE")

@@ -106,9 +106,15 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 			}
 		}
 	}
+	// The instances' labels take the room of the widest, in display
+	// columns (a CJK name takes two a character), so that the bars align.
+	labelWidth := 0
+	for _, j := range shown {
+		labelWidth = max(labelWidth, iostreams.DisplayWidth(j.instanceLabel()))
+	}
 	lines := make([]string, 0, len(shown)+1)
 	for _, j := range shown {
-		lines = append(lines, d.jobLine(j, now))
+		lines = append(lines, d.jobLine(j, now, labelWidth))
 	}
 	done := 0
 	var failed []string
@@ -120,14 +126,14 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 			failed = append(failed, j.instanceID())
 		}
 	}
-	summary := fmt.Sprintf("%d of %d job(s) done", done, len(jobs))
+	summary := fmt.Sprintf("%d of %d %s done", done, len(jobs), plural(len(jobs), "job", "jobs"))
 	if n := len(failed); n > 0 {
 		summary += fmt.Sprintf(", %d failed", n)
 	}
 	if hidden := len(jobs) - len(shown); hidden > 0 {
 		summary += fmt.Sprintf(" (%d not shown)", hidden)
 	}
-	summary += " · waiting " + FormatElapsed(now.Sub(d.start))
+	summary += " · " + FormatElapsed(now.Sub(d.start)) + " elapsed"
 	if n := len(failed); n > 0 {
 		// The instances that failed, last: the first to be cut when narrow.
 		summary += " · failed: " + strings.Join(failed[:min(n, 3)], ", ")
@@ -140,8 +146,9 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	d.draw()
 }
 
-// jobLine is a job's line: mark, ID, bar, percent, status, stage, elapsed.
-func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
+// jobLine is a job's line: mark, instance (its label padded to labelWidth
+// columns), bar, status, stage, percent, elapsed, outcome, job ID.
+func (d *liveDisplay) jobLine(j *Result, now time.Time, labelWidth int) string {
 	mark := d.cs.Gray("·")
 	switch {
 	case j.Failed():
@@ -154,7 +161,9 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 	state, outcome := jobState(j)
 	// The instance first: it is what people know; the job ID last, the first
 	// to be cut on a narrow terminal.
-	text := fmt.Sprintf("%s  %s  %s  %5s", j.instanceLabel(), bar, state, FormatElapsed(j.elapsed(now, d.start)))
+	label := j.instanceLabel()
+	label += strings.Repeat(" ", max(labelWidth-iostreams.DisplayWidth(label), 0))
+	text := fmt.Sprintf("%s  %s  %s  %5s", label, bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
 		text += "  " + outcome
 	}
@@ -167,17 +176,18 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 
 func (d *liveDisplay) fit(s string) string { return d.fitWidth(s, d.width-1) }
 
-// fitWidth cuts s to n runes so that no line wraps (a wrapped line would
-// break the cursor movement of the redraw).
+// fitWidth cuts s to n display columns (a CJK character takes two) so that
+// no line wraps: a wrapped line would break the cursor movement of the redraw.
 func (d *liveDisplay) fitWidth(s string, n int) string {
-	if n < 1 {
-		n = 1
+	return iostreams.Truncate(s, max(n, 1))
+}
+
+// plural is one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+	return many
 }
 
 // draw moves the cursor back to the top of the block and writes it again.

@@ -49,7 +49,7 @@ func TestLiveDisplayFitsTheScreen(t *testing.T) {
 	if !strings.Contains(lines[0], "i-bp1batch0000"+leftPad(11)) {
 		t.Errorf("first line %q; want the instance of the first job not done, i-bp1batch0000%s", lines[0], leftPad(11))
 	}
-	if want := "10 of 25 job(s) done, 10 failed (5 not shown)"; !strings.Contains(lines[20], want) {
+	if want := "10 of 25 jobs done, 10 failed (5 not shown)"; !strings.Contains(lines[20], want) {
 		t.Errorf("summary %q; want %q", lines[20], want)
 	}
 }

@@ -174,10 +174,10 @@ func (r *Report) Err() error {
 			hint = "fix the cause, then resume the job: " + r.retry
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed", Hint: hint,
-			Err: fmt.Errorf("%d of %d job(s) did not finish as asked: %s", len(failed), len(r.Jobs), strings.Join(failed, "; "))}
+			Err: fmt.Errorf("%d of %s did not finish as asked: %s", len(failed), cmdutil.Count(len(r.Jobs), "job", "jobs"), strings.Join(failed, "; "))}
 	case cmdutil.ExitTimeout:
 		return &cmdutil.ExitError{Code: cmdutil.ExitTimeout, ErrCode: "WaitTimeout", Hint: "go on waiting with: " + r.resume,
-			Err: fmt.Errorf("timed out after %s with %d job(s) not done (%s); they keep running", FormatElapsed(r.Waited), len(pending), strings.Join(pending, ", "))}
+			Err: fmt.Errorf("timed out after %s with %s not done (%s); they keep running", FormatElapsed(r.Waited), cmdutil.Count(len(pending), "job", "jobs"), strings.Join(pending, ", "))}
 	}
 	return nil
 }
@@ -407,9 +407,11 @@ func (r *Result) instanceID() string {
 	return r.InstanceID
 }
 
-// instanceLabel is the instance's ID and, when known, its name.
+// instanceLabel is the instance's ID and, when known, its name; a name that
+// is the ID (ECS names an instance by its ID unless told otherwise) is not
+// said twice.
 func (r *Result) instanceLabel() string {
-	if r.Target.InstanceName == "" {
+	if name := r.Target.InstanceName; name == "" || name == r.instanceID() {
 		return r.instanceID()
 	}
 	return r.instanceID() + " " + r.Target.InstanceName
