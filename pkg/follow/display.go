@@ -108,13 +108,25 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	}
 	// The instances' labels take the room of the widest, in display
 	// columns (a CJK name takes two a character), so that the bars align.
-	labelWidth := 0
+	// A name is shown where the line has room for it after the ID, the bar,
+	// the status and the time; cut to that room, or left out.
+	idWidth := 0
 	for _, j := range shown {
-		labelWidth = max(labelWidth, iostreams.DisplayWidth(j.instanceLabel()))
+		idWidth = max(idWidth, iostreams.DisplayWidth(j.instanceID()))
+	}
+	nameRoom := d.width - 3 - idWidth - 1 - liveFixedWidth
+	labels := make([]string, len(shown))
+	labelWidth := 0
+	for i, j := range shown {
+		labels[i] = j.instanceID()
+		if name := j.name(); name != "" && nameRoom >= minLiveName {
+			labels[i] += " " + iostreams.Truncate(name, nameRoom)
+		}
+		labelWidth = max(labelWidth, iostreams.DisplayWidth(labels[i]))
 	}
 	lines := make([]string, 0, len(shown)+1)
-	for _, j := range shown {
-		lines = append(lines, d.jobLine(j, now, labelWidth))
+	for i, j := range shown {
+		lines = append(lines, d.jobLine(j, now, labels[i], labelWidth))
 	}
 	done := 0
 	var failed []string
@@ -146,9 +158,16 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	d.draw()
 }
 
-// jobLine is a job's line: mark, instance (its label padded to labelWidth
+// liveFixedWidth is what a job line takes after its label and before its
+// outcome: the bar, status, stage, percent and elapsed time, with their gaps.
+const liveFixedWidth = 2 + liveBarWidth + 2 + 26 + 2 + 5
+
+// minLiveName is the fewest columns worth giving an instance's name.
+const minLiveName = 8
+
+// jobLine is a job's line: mark, instance (label, padded to labelWidth
 // columns), bar, status, stage, percent, elapsed, outcome, job ID.
-func (d *liveDisplay) jobLine(j *Result, now time.Time, labelWidth int) string {
+func (d *liveDisplay) jobLine(j *Result, now time.Time, label string, labelWidth int) string {
 	mark := d.cs.Gray("·")
 	switch {
 	case j.Failed():
@@ -161,7 +180,6 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time, labelWidth int) string {
 	state, outcome := jobState(j)
 	// The instance first: it is what people know; the job ID last, the first
 	// to be cut on a narrow terminal.
-	label := j.instanceLabel()
 	label += strings.Repeat(" ", max(labelWidth-iostreams.DisplayWidth(label), 0))
 	text := fmt.Sprintf("%s  %s  %s  %5s", label, bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
@@ -169,7 +187,7 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time, labelWidth int) string {
 	}
 	text += "  " + j.JobID
 	if !j.seen {
-		text = strings.TrimSpace(j.instanceLabel()+"  "+j.JobID) + "  waiting for the first answer"
+		text = strings.TrimSpace(label) + "  " + j.JobID + "  waiting for the first answer"
 	}
 	return mark + " " + d.fitWidth(text, d.width-3)
 }

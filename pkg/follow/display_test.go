@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -42,7 +41,7 @@ func TestLiveDisplayFitsTheScreen(t *testing.T) {
 	}
 	for i, l := range lines {
 		l = strings.TrimPrefix(l, "\r\x1b[2K")
-		if w := utf8.RuneCountInString(l); w >= 60 {
+		if w := iostreams.DisplayWidth(l); w >= 60 {
 			t.Errorf("line %d is %d wide on a 60-column terminal: %q", i+1, w, l)
 		}
 	}

@@ -411,10 +411,18 @@ func (r *Result) instanceID() string {
 // is the ID (ECS names an instance by its ID unless told otherwise) is not
 // said twice.
 func (r *Result) instanceLabel() string {
-	if name := r.Target.InstanceName; name == "" || name == r.instanceID() {
-		return r.instanceID()
+	if name := r.name(); name != "" {
+		return r.instanceID() + " " + name
 	}
-	return r.instanceID() + " " + r.Target.InstanceName
+	return r.instanceID()
+}
+
+// name is the instance's name, "" when unknown or when it is its ID.
+func (r *Result) name() string {
+	if r.Target.InstanceName == r.instanceID() {
+		return ""
+	}
+	return r.Target.InstanceName
 }
 
 // addresses says where the instance's private address went: "private IP
