@@ -86,7 +86,10 @@ resumes the InError and Stopped ones. Two runs on the same state file (or on
 symlinks to it) at once are refused, --wait included.
 
 Without --dry-run, apply asks for confirmation once on a terminal; off a
-terminal it needs --yes.`,
+terminal it needs --yes.
+
+Off a terminal, the table is one tab-separated line per migration: instance,
+target zone, target type, status, job_id, failing checks, job status.`,
 		Example: `  # Check the whole batch; create nothing
   zonemove apply -f migrations.yaml --dry-run
 

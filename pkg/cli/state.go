@@ -74,7 +74,10 @@ func newCmdStateShow(f *Factory, runF func(context.Context, *StateOptions) error
 		Use:   "show -f FILE [--state PATH]",
 		Short: "Show what an apply's state file records",
 		Long: `Show each instance of the state file: its ClientToken, its job (if known), and
-whether the job was found on the instance (adopted). Nothing is sent.`,
+whether the job was found on the instance (adopted). Nothing is sent.
+
+Off a terminal, each instance is one tab-separated line: instance, job_id,
+adopted (true or false), client_token, token_recorded_at.`,
 		Example: `  zonemove state show -f migrations.yaml`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

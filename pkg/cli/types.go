@@ -41,7 +41,10 @@ the families that cannot change type across zones).
 
 It runs the checks of create that apply, with create's exit code: 3 when the
 zone is not in the region (region-zone), the instance does not exist there
-(instance-found), or the zone offers nothing to the instance (type-in-stock).`,
+(instance-found), or the zone offers nothing to the instance (type-in-stock).
+
+Off a terminal, each type is one tab-separated line: instance_type, cpu,
+memory_gib, current (true or false); what is said about them goes to stderr.`,
 		Example: `  zonemove types --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
