@@ -105,7 +105,7 @@ var Fields = []string{fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fiel
 var (
 	topFields     = []string{"region", "defaults", "rollout", "migrations"}
 	rolloutFields = []string{"max_unavailable", "canary", "max_failures", "not_before", "not_after"}
-	diskFields = []string{"id", "category", "performance_level"}
+	diskFields    = []string{"id", "category", "performance_level"}
 )
 
 // RegionSource is where a manifest without a region of its own takes it from.
