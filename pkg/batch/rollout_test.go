@@ -32,8 +32,14 @@ func rolloutRunner(end func(id string) error) (*Runner, func() []string) {
 		return facts.JobFinished, nil
 	}
 	r.Around = Around{
-		Before: func(ctx context.Context, res *Result) error { add("before " + res.Migration.Spec.InstanceID); return nil },
-		After:  func(ctx context.Context, res *Result) error { add("after " + res.Migration.Spec.InstanceID); return nil },
+		Before: func(ctx context.Context, res *Result) error {
+			add("before " + res.Migration.Spec.InstanceID)
+			return nil
+		},
+		After: func(ctx context.Context, res *Result) error {
+			add("after " + res.Migration.Spec.InstanceID)
+			return nil
+		},
 	}
 	return r, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(log) }
 }
@@ -120,9 +126,12 @@ func TestRolloutFollowsEarlierJobsAndCountsTheirFailures(t *testing.T) {
 func TestRolloutDefersOutsideTheWindow(t *testing.T) {
 	store, _ := openStore(t)
 	r, log := rolloutRunner(func(string) error { return nil })
+	var mu sync.Mutex
 	now := t0
-	r.Now = func() time.Time { return now }
+	r.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	r.Await = func(ctx context.Context, res *Result) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		now = now.Add(10 * time.Minute) // each job takes 10 minutes
 		return facts.JobFinished, nil
 	}
