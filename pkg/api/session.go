@@ -55,10 +55,10 @@ func NewSession(region string, cred credentials.Credential, eps Endpoints, polic
 	return s
 }
 
-// Config is the SDK configuration of one service: its endpoint (the override,
-// SMC's central one, or the SDK's own resolution from the region), the shared
-// credential and HTTP client. SDK-side retries stay off: Session.Do retries.
-func (s *Session) Config(service string) *openapi.Config {
+// baseConfig is the SDK configuration every product shares: the credential,
+// the HTTP client and the timeouts. SDK-side retries stay off: Session.Do
+// retries. The endpoint is the product's (NewClient).
+func (s *Session) baseConfig() *openapi.Config {
 	cfg := &openapi.Config{
 		Credential: s.Credential,
 		RegionId:   dara.String(s.Region),
@@ -68,6 +68,17 @@ func (s *Session) Config(service string) *openapi.Config {
 	if ms := int(s.Policy.Timeout / time.Millisecond); ms > 0 {
 		cfg.ReadTimeout, cfg.ConnectTimeout = dara.Int(ms), dara.Int(ms)
 	}
+	return cfg
+}
+
+// Config is the SDK configuration of one service for its official SDK
+// module: the override or SMC's central endpoint; otherwise no endpoint, so
+// that the module resolves its own from the region.
+//
+// Deprecated: only pkg/cloud's ECS and VPC module clients use it, until they
+// call through Client like the others.
+func (s *Session) Config(service string) *openapi.Config {
+	cfg := s.baseConfig()
 	if ep, ok := s.Endpoints[service]; ok {
 		cfg.Endpoint, cfg.Protocol = dara.String(ep.Host), dara.String(ep.Protocol)
 	} else if service == SMC {

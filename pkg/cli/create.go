@@ -254,7 +254,7 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		if err := o.verifyOwner(ctx, client, resp.JobId); err != nil {
 			// The job is not (known to be) this instance's: claim no creation.
 			doc.JobID, doc.RequestID = "", ""
-			return o.Out.Render(doc, err, func() {})
+			return o.Out.renderWith(doc, err, func() {})
 		}
 	}
 	if o.Wait {
@@ -287,10 +287,10 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
-	return o.Out.Render(doc, err, func() {
+	return o.Out.renderWith(doc, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
 			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO, waited, o.Now())
+			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), waited, o.Now())
 		}
 	})
 }
@@ -393,7 +393,7 @@ func (o *CreateOptions) specArgs() []string {
 
 // finish prints the document (JSON, or text for people) and returns err.
 func (o *CreateOptions) finish(doc *createDocument, err error) error {
-	return o.Out.Render(doc, err, func() {
+	return o.Out.renderWith(doc, err, func() {
 		// After a failed call the error says all (stderr); the plan was shown before.
 		var ae *apierr.Error
 		if err == nil || !errors.As(err, &ae) {

@@ -65,7 +65,7 @@ func (o *DeleteOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = outcomesError("deleted", doc.Jobs)
 	}
-	return o.Out.Render(doc, err, func() {
+	return o.Out.renderWith(doc, err, func() {
 		cs := o.IO.ColorScheme()
 		for _, j := range doc.Jobs {
 			if j.err != nil {

@@ -108,7 +108,7 @@ type doctorAction struct {
 func (o *DoctorOptions) run(ctx context.Context) error {
 	doc := &doctorDocument{Region: o.Region, RegionFrom: o.RegionFrom, Endpoints: []doctorEndpoint{}, Actions: []doctorAction{}}
 	err := o.diagnose(ctx, doc)
-	return o.Out.Render(doc, err, func() { o.printText(doc) })
+	return o.Out.renderWith(doc, err, func() { o.printText(doc) })
 }
 
 // diagnose fills doc and returns what ends the command: missing credentials,
@@ -128,6 +128,9 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 		return err
 	}
 	for _, s := range api.Services {
+		if eps[s] == "" { // a service this build does not call yet
+			continue
+		}
 		_, overridden := o.Overridden[s]
 		doc.Endpoints = append(doc.Endpoints, doctorEndpoint{Service: s, URL: eps[s], Overridden: overridden})
 	}

@@ -367,7 +367,7 @@ func hintWalks() []hintWalk {
 			accept: map[int]string{1: "the job is not listed yet in this situation (the hint says to follow it later): wait says so again"}},
 		hintWalk{name: "apply-dry-run-advice", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--dry-run"),
 			files: map[string]string{"m.yaml": walkManifest},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).printAdvice create"}},
+			sites: []hintSite{"pkg/cli/apply_render.go (*applyDocument).printAdvice create"}},
 		hintWalk{name: "apply-manifest-changed", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--dry-run"),
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
@@ -377,11 +377,11 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
 			fill: map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
 			sites: []hintSite{"pkg/cli/apply.go jobStatusError status", "pkg/cli/apply.go jobStatusError apply",
-				"pkg/cli/apply.go (*ApplyOptions).printDetails status", "pkg/cli/apply.go (*ApplyOptions).printDetails apply"}},
+				"pkg/cli/apply_render.go (*applyDocument).printDetails status", "pkg/cli/apply_render.go (*applyDocument).printDetails apply"}},
 		hintWalk{name: "apply-rerun-job-deleted", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen(""),
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
-			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply.go (*ApplyOptions).printDetails state"}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply_render.go (*applyDocument).printDetails state"}},
 		// The token apply gives the instance was used before for another instance's create.
 		hintWalk{name: "apply-token-reused", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest},
@@ -394,7 +394,7 @@ func hintWalks() []hintWalk {
 				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--max-attempts", "1")...)
 			},
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).resultHint status", "pkg/cli/apply.go (*ApplyOptions).resultHint state"}},
+			sites: []hintSite{"pkg/cli/apply_render.go (*ApplyOptions).resultHint status", "pkg/cli/apply_render.go (*ApplyOptions).resultHint state"}},
 		// A repeated create is answered, but its job cannot be read back to check whose it is.
 		hintWalk{name: "create-repeat-unverified", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			m := jobWorld("")(srv)

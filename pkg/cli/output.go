@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
 	"sync"
 
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -17,8 +18,16 @@ type Output struct {
 	wrote bool
 }
 
-// document is a command's JSON document: it carries the run's error.
-type document interface{ setError(*ErrorBody) }
+// document is a command's one output, built once from what the run found:
+// with -o json it is encoded (carrying the run's error), else Text writes it
+// for people. Both come from the same fields, so they cannot disagree.
+type document interface {
+	errorCarrier
+	Text(w io.Writer, cs *iostreams.ColorScheme)
+}
+
+// errorCarrier is a JSON document that carries the run's error.
+type errorCarrier interface{ setError(*ErrorBody) }
 
 // errorField is the "error" of a JSON document; documents embed it last.
 type errorField struct {
@@ -30,9 +39,14 @@ func (e *errorField) setError(b *ErrorBody) { e.Error = b }
 // JSON reports whether the run asked for JSON.
 func (o *Output) JSON() bool { return o.global.JSON() }
 
-// Render ends a command with err: the document with -o json, else what text
-// writes. It returns err (or the failure to write the document).
-func (o *Output) Render(doc document, err error, text func()) error {
+// Render ends a command with err: the document with -o json, else its text
+// on stdout. It returns err (or the failure to write the document).
+func (o *Output) Render(doc document, err error) error {
+	return o.renderWith(doc, err, func() { doc.Text(o.IO.Out, o.IO.ColorScheme()) })
+}
+
+// renderWith ends a command whose text is not yet its document's.
+func (o *Output) renderWith(doc errorCarrier, err error, text func()) error {
 	if o.JSON() {
 		doc.setError(errorBody(err))
 		if werr := o.WriteJSON(doc); werr != nil {

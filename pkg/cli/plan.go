@@ -194,7 +194,7 @@ func (o *PlanOptions) run(ctx context.Context) error {
 	doc := &planDocument{Plans: []*plan.InstancePlan{}}
 	p, in, err := o.plan(ctx)
 	if err != nil {
-		return o.Out.Render(doc, err, nil)
+		return o.Out.renderWith(doc, err, nil)
 	}
 	doc.Plans = p.Plans
 	if o.Manifest != "" {
@@ -206,7 +206,7 @@ func (o *PlanOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = unplacedError(p)
 	}
-	return o.Out.Render(doc, err, func() { o.printText(p, in) })
+	return o.Out.renderWith(doc, err, func() { o.printText(p, in) })
 }
 
 // plan reads the instances and what the plan needs of the region, and makes

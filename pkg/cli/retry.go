@@ -59,7 +59,7 @@ func (o *RetryOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = outcomesError("resumed", doc.Jobs)
 	}
-	return o.Out.Render(doc, err, func() {
+	return o.Out.renderWith(doc, err, func() {
 		cs := o.IO.ColorScheme()
 		var resumed []string
 		for _, j := range doc.Jobs {

@@ -52,7 +52,7 @@ without ever creating a duplicate job.`,
 	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID, else the profile's region_id)")
 	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json, for credentials and region (env ALIBABA_CLOUD_PROFILE)")
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
-	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs or vpc (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC)")
+	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs, vpc, slb, alb or nlb (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC, _SLB, _ALB, _NLB)")
 	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
 	pf.IntVar(&g.MaxAttempts, "max-attempts", 4, "attempts per API call including the first")
 	pf.BoolVar(&g.Debug, "debug", false, "trace every API call on stderr (never a secret)")

@@ -178,17 +178,17 @@ func (o *StateOptions) commandFile() string {
 func (o *StateOptions) show() error {
 	doc := &stateDocument{StateFile: o.StatePath, Migrations: []stateEntry{}}
 	if err := o.missingState(); err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.renderWith(doc, err, func() {})
 	}
 	st, err := batch.ReadState(o.StatePath)
 	if err != nil {
-		return o.Out.Render(doc, stateError(err), func() {})
+		return o.Out.renderWith(doc, stateError(err), func() {})
 	}
 	doc.Manifest = st.Manifest
 	for _, id := range sortedIDs(st) {
 		doc.Migrations = append(doc.Migrations, entryOf(id, st.Migrations[id]))
 	}
-	return o.Out.Render(doc, nil, func() {
+	return o.Out.renderWith(doc, nil, func() {
 		t := newTable(o.IO.Out, "")
 		t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
 		for _, e := range doc.Migrations {
@@ -219,11 +219,11 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	doc := &forgetDocument{StateFile: o.StatePath, Forgotten: []stateEntry{}}
 	// Nothing to forget, and no lock file left behind where no batch ran.
 	if err := o.missingState(); err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.renderWith(doc, err, func() {})
 	}
 	store, err := batch.OpenStore(o.StatePath, filepath.Base(o.File))
 	if err != nil {
-		return o.Out.Render(doc, stateError(err), func() {})
+		return o.Out.renderWith(doc, stateError(err), func() {})
 	}
 	defer store.Close()
 	st := store.Snapshot()
@@ -234,12 +234,12 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		}
 	}
 	if len(missing) > 0 {
-		return o.Out.Render(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
+		return o.Out.renderWith(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
 			strings.Join(missing, ", "), o.StatePath, o.commandFile()), func() {})
 	}
 	statuses, err := o.jobStatuses(ctx, st)
 	if err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.renderWith(doc, err, func() {})
 	}
 	var risky []string
 	for _, id := range o.Forget {
@@ -258,7 +258,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		msg := "forgetting these lets the next apply create a second job:\n  " + strings.Join(risky, "\n  ")
 		if !o.IO.IsStdinTTY() {
 			doc.Forgotten = []stateEntry{}
-			return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
+			return o.Out.renderWith(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
 				Hint: "check the jobs with 'zonemove status JOB_ID' (or 'zonemove list'), then pass --yes to forget them anyway"}, func() {})
 		}
 		fmt.Fprintln(o.IO.ErrOut, msg)
@@ -272,10 +272,10 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	for _, id := range o.Forget {
 		if err := store.Forget(id); err != nil {
-			return o.Out.Render(doc, stateError(err), func() {})
+			return o.Out.renderWith(doc, stateError(err), func() {})
 		}
 	}
-	return o.Out.Render(doc, nil, func() {
+	return o.Out.renderWith(doc, nil, func() {
 		for _, e := range doc.Forgotten {
 			fmt.Fprintf(o.IO.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
 		}

@@ -66,7 +66,7 @@ func (o *StatusOptions) run(ctx context.Context) error {
 	if len(missing) > 0 {
 		err = follow.NotFoundError(missing, region)
 	}
-	return o.Out.Render(&jobsDocument{Jobs: jobs}, err, func() {
+	return o.Out.renderWith(&jobsDocument{Jobs: jobs}, err, func() {
 		printJobs(o.IO, jobs)
 		printJobProblems(o.IO.ErrOut, o.Commands, jobs)
 	})

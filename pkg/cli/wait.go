@@ -103,9 +103,9 @@ func (o *WaitCmdOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = report.Err()
 	}
-	return o.Out.Render(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
+	return o.Out.renderWith(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO, report, o.Now())
+			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), report, o.Now())
 		}
 	})
 }

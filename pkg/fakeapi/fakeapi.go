@@ -36,7 +36,8 @@ const (
 )
 
 // Services by API version (the x-acs-version header).
-var services = map[string]string{"2019-06-01": "smc", "2014-05-26": "ecs", "2016-04-28": "vpc"}
+var services = map[string]string{"2019-06-01": "smc", "2014-05-26": "ecs", "2016-04-28": "vpc",
+	"2014-05-15": "slb", "2020-06-16": "alb", "2022-04-30": "nlb"}
 
 // Step is what the server does with one request of an action.
 type Step struct {

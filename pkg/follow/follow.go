@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -504,9 +505,7 @@ func (errWaitInterrupted) Error() string        { return "interrupted: stopped w
 func (errWaitInterrupted) Is(target error) bool { return target == context.Canceled }
 
 // PrintReport writes, for people, how each job ended and what to do next.
-func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time) {
-	w := ios.Out
-	cs := ios.ColorScheme()
+func PrintReport(w io.Writer, cs *iostreams.ColorScheme, r *Report, now time.Time) {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Status == facts.JobFinished && !j.Failed() && j.Done():
