@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/rollout"
@@ -80,4 +81,44 @@ func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rol
 		}
 	}
 	return rep
+}
+
+// ExecOptions say how Execute runs a batch's creates.
+type ExecOptions struct {
+	// RetryFailed also resumes the batch's InError and Stopped jobs.
+	RetryFailed bool
+	// Rollout are the bounds; paced bounds (rollout.Options.Paced) run the
+	// batch as a rollout, each migration followed to its return.
+	Rollout rollout.Options
+}
+
+// Execute runs a checked plan: as a rollout (Rollout) when its bounds pace
+// it, else every planned migration created at once (Apply) and, with
+// RetryFailed, the resumable jobs resumed (Resume). The caller has asked
+// for confirmation and waited for the not-before. The report is nil when
+// the batch was not paced.
+func (r *Runner) Execute(ctx context.Context, plan *Plan, store *Store, opts ExecOptions) *RolloutReport {
+	if opts.Rollout.Paced() {
+		return r.Rollout(ctx, plan, store, opts.Rollout, opts.RetryFailed)
+	}
+	r.Apply(ctx, plan, store)
+	if opts.RetryFailed {
+		r.Resume(ctx, plan)
+	}
+	return nil
+}
+
+// Open reads the state of a batch: with dryRun the file as it is, nothing
+// written (not even the lock); otherwise the store, locked for the run (the
+// caller closes it).
+func Open(statePath, manifestPath string, dryRun bool) (*State, *Store, error) {
+	if dryRun {
+		st, err := ReadState(statePath)
+		return st, nil, err
+	}
+	store, err := OpenStore(statePath, filepath.Base(manifestPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	return store.Snapshot(), store, nil
 }

@@ -448,6 +448,11 @@ const (
 func (a *applying) migrate(ctx context.Context, res *Result, start startKind, follow bool) rollout.Outcome {
 	switch start {
 	case startCreate:
+		if err := a.stopReason(); err != nil && a.Around.Before != nil {
+			res.Err = &NotSentError{Reason: stoppedReason(err)}
+			a.progress()
+			return rollout.Aborted
+		}
 		if a.Around.Before != nil {
 			if err := a.call(ctx, func() error { return a.Around.Before(ctx, res) }); err != nil {
 				res.Status, res.Err = Failed, err
@@ -460,6 +465,10 @@ func (a *applying) migrate(ctx context.Context, res *Result, start startKind, fo
 			return rollout.Aborted
 		}
 	case startResume:
+		if err := a.stopReason(); err != nil {
+			res.Err = &NotSentError{Reason: stoppedReason(err)}
+			return rollout.Aborted
+		}
 		_ = a.call(ctx, func() error { a.resume(ctx, res); return nil })
 		if res.Err != nil {
 			return rollout.Aborted
@@ -478,7 +487,9 @@ func (a *applying) migrate(ctx context.Context, res *Result, start startKind, fo
 		return rollout.Failed
 	case err != nil:
 		if ctx.Err() == nil {
+			// No job can be followed to its return: start no other.
 			res.Err = err
+			a.stop(err)
 		}
 		return rollout.Aborted
 	}
@@ -515,7 +526,7 @@ func (a *applying) create(ctx context.Context, res *Result) {
 		return
 	}
 	if err := a.stopReason(); err != nil {
-		res.Err = &NotSentError{Reason: "the batch stopped after an authorization error"}
+		res.Err = &NotSentError{Reason: stoppedReason(err)}
 		return
 	}
 	spec := res.Migration.Spec
@@ -557,8 +568,9 @@ func (a *applying) create(ctx context.Context, res *Result) {
 	res.Status, res.JobID = Created, resp.JobId
 	// Written while this worker goes on to its next create, whose token write
 	// usually carries it too; Apply returns only once it is durable.
+	answered := a.Now()
 	a.recording.Go(func() {
-		if err := a.store.RecordJob(id, resp.JobId, a.Now()); err != nil {
+		if err := a.store.RecordJob(id, resp.JobId, answered); err != nil {
 			res.Err = fmt.Errorf("job %s was created, but recording it failed: %w; a re-run re-sends the create with ClientToken %s and gets this job back", resp.JobId, err, res.ClientToken)
 		}
 	})
@@ -578,6 +590,15 @@ func (a *applying) verifyOwner(ctx context.Context, res *Result, jobID string) e
 		return &TokenReusedError{ClientToken: res.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: id}
 	}
 	return nil
+}
+
+// stoppedReason says why the batch stopped creating.
+func stoppedReason(err error) string {
+	var ae *apierr.Error
+	if errors.As(err, &ae) && ae.IsAuth() {
+		return "the batch stopped after an authorization error"
+	}
+	return "the batch stopped: its jobs could no longer be followed (" + err.Error() + ")"
 }
 
 func (a *applying) stop(err error) {

@@ -66,16 +66,25 @@ func (f *Fleet) MaxRunning() int {
 	return f.peakRunning
 }
 
-// countRunning updates the peak of Running jobs; f.mu is held.
-func (f *Fleet) countRunning() {
+// Running is how many jobs are Running now.
+func (f *Fleet) Running() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.running()
+}
+
+func (f *Fleet) running() int {
 	n := 0
 	for _, j := range f.jobs {
 		if !j.ended && j.status == "" {
 			n++
 		}
 	}
-	f.peakRunning = max(f.peakRunning, n)
+	return n
 }
+
+// countRunning updates the peak of Running jobs; f.mu is held.
+func (f *Fleet) countRunning() { f.peakRunning = max(f.peakRunning, f.running()) }
 
 // The IDs of the recorded instance, replaced by each instance's own.
 const (

@@ -13,6 +13,10 @@ import (
 // instances of Finished jobs read back and checked), so an awaiter goes on
 // right after the poll that saw its job end. Progress shows on stderr as
 // Wait shows it.
+//
+// Where the clock only moves when slept (tests), a rollout with one slot is
+// deterministic: the poll loop sleeps only while a job is followed, so the
+// next migration starts at the time of the poll that freed its slot.
 type Tracker struct {
 	f    *Follower
 	opts Options
@@ -122,6 +126,13 @@ func (t *Tracker) run(ctx context.Context) {
 				return
 			}
 		}
+		// A job is polled first one interval after it joined (or on the
+		// cadence of the jobs followed already): a job just created has not
+		// ended. And a slot freed at a poll is refilled before time moves on.
+		if err := t.f.Sleep(ctx, t.opts.Interval); err != nil || ctx.Err() != nil {
+			t.end(ErrTrackerStopped)
+			return
+		}
 		t.mu.Lock()
 		err := t.w.poll(ctx)
 		t.w.display.update(t.f.Now(), t.w.report.Jobs)
@@ -136,12 +147,11 @@ func (t *Tracker) run(ctx context.Context) {
 			}
 		}
 		t.mu.Unlock()
-		if err != nil && ctx.Err() == nil {
+		if err != nil {
+			if ctx.Err() != nil {
+				err = ErrTrackerStopped
+			}
 			t.end(err)
-			return
-		}
-		if err := t.f.Sleep(ctx, t.opts.Interval); err != nil || ctx.Err() != nil {
-			t.end(ErrTrackerStopped)
 			return
 		}
 	}
