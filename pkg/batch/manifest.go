@@ -116,11 +116,32 @@ type RegionSource struct {
 	Flag bool
 }
 
-// Load reads and parses the manifest at path.
+// MaxManifestBytes is the largest manifest read: a thousand migrations take
+// well under 1 MiB, and a larger file (or an endless one such as /dev/zero)
+// is refused before it is parsed.
+const MaxManifestBytes = 4 << 20
+
+// MaxManifestDepth is the deepest nesting of flow collections ([ and {) a
+// manifest may have; a real one has three or four. The YAML decoder's time
+// and memory grow fast with depth, so a deeper file is refused before it is
+// decoded.
+const MaxManifestDepth = 32
+
+// Load reads and parses the manifest at path, reading at most
+// MaxManifestBytes.
 func Load(path string, region RegionSource) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxManifestBytes {
+		return nil, &ManifestError{Path: path, Problems: []Problem{{Message: fmt.Sprintf(
+			"the manifest is larger than %d MiB; split the batch into several manifests", MaxManifestBytes>>20)}}}
 	}
 	return Parse(path, data, region)
 }
@@ -129,6 +150,10 @@ func Load(path string, region RegionSource) (*Manifest, error) {
 // each with its line, in a *ManifestError.
 func Parse(path string, data []byte, region RegionSource) (*Manifest, error) {
 	p := &parser{err: &ManifestError{Path: path}}
+	if line := tooDeep(data, MaxManifestDepth); line > 0 {
+		p.add(line, "", "nesting deeper than %d levels starts here; a manifest needs three or four", MaxManifestDepth)
+		return nil, p.err
+	}
 	m := p.parse(data, region)
 	if len(p.err.Problems) > 0 {
 		sort.SliceStable(p.err.Problems, func(i, j int) bool { return p.err.Problems[i].Line < p.err.Problems[j].Line })
@@ -668,4 +693,75 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// tooDeep returns the line where the collections of data nest deeper than
+// max, or 0: flow collections ([ and {), and block sequences or complex keys
+// opened on one line ("- - - x", which costs the decoder as much as "[[[").
+// Block nesting by indentation needs ever more bytes per level, so the size
+// cap bounds it. Brackets inside quoted scalars and comments do not count;
+// the scan is one pass, so a hostile file costs no more than its size.
+func tooDeep(data []byte, max int) int {
+	depth, line := 0, 1
+	var quote byte
+	comment := false
+	lineStart, indicators := true, 0 // at the start of a line: "- " and "? " seen
+	for i, c := range data {
+		if lineStart {
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case (c == '-' || c == '?') && (i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\t' || data[i+1] == '\n'):
+				if indicators++; depth+indicators > max {
+					return line
+				}
+				continue
+			case c != '\n':
+				lineStart = false
+			}
+		}
+		switch {
+		case c == '\n':
+			line++
+			comment, lineStart, indicators = false, true, 0
+			if quote == '\'' || quote == '"' {
+				lineStart = false
+				continue // a quoted scalar may span lines
+			}
+		case comment:
+		case quote != 0:
+			if c == quote && (quote == '\'' || i == 0 || data[i-1] != '\\') {
+				quote = 0
+			}
+		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t' || data[i-1] == '\n'):
+			comment = true
+		case (c == '"' || c == '\'') && startsScalar(data[:i]):
+			quote = c
+		case c == '[' || c == '{':
+			if depth++; depth+indicators > max {
+				return line
+			}
+		case c == ']' || c == '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return 0
+}
+
+// startsScalar says whether a quote after before opens a quoted scalar: only
+// at the start of a value (an apostrophe inside a plain scalar is text).
+func startsScalar(before []byte) bool {
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case ' ', '\t':
+			continue
+		case '\n', ':', '-', '[', '{', ',', '?':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }

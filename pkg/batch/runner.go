@@ -73,7 +73,10 @@ type Result struct {
 	CurrentInstanceType string
 	// Instance is the instance as its preflight read it, before the move.
 	Instance *facts.Instance
-	Err      error
+	// Before is where the preflight found the instance, to record at its
+	// first sight; nil when it was not read or has already moved.
+	Before *Place
+	Err    error
 }
 
 // NotSentError is a create that this run did not send.
@@ -205,7 +208,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		res := &Result{Migration: mig, Status: Planned}
 		plan.Results[i] = res
 		e := st.Migrations[mig.Spec.InstanceID]
-		if e == nil {
+		if e == nil || !e.HasCreate() {
 			toCheck = append(toCheck, res)
 			continue
 		}
@@ -248,6 +251,9 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 			checks = preflight.Repeat(checks, res.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
 		}
 		res.Checks = checks
+		if rep.CurrentZone != "" && rep.CurrentZone != res.Migration.Spec.TargetZone {
+			res.Before = PlaceOf(rep.Instance, rep.Disks)
+		}
 		if !res.Resumed && found(res, rep) {
 			return
 		}
@@ -391,9 +397,11 @@ func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 	a.recording.Wait()
 }
 
-// applying records the adopted jobs and gives every planned migration its
-// ClientToken, in manifest order; it returns the planned ones.
+// applying records where the checked instances are and the adopted jobs,
+// and gives every planned migration its ClientToken, in manifest order; it
+// returns the planned ones.
 func (r *Runner) applying(plan *Plan, store *Store) (*applying, []*Result) {
+	r.recordBefore(plan, store)
 	var todo []*Result
 	for _, res := range plan.Results {
 		if res.Adopted {
@@ -412,6 +420,29 @@ func (r *Runner) applying(plan *Plan, store *Store) (*applying, []*Result) {
 	}
 	n := max(r.Concurrency, 1)
 	return &applying{Runner: r, store: store, total: len(todo), calls: make(chan struct{}, n)}, todo
+}
+
+// recordBefore records, in one write before anything is sent, where the
+// checked instances are (the first sight is kept: see Store.RecordBefore).
+// Without that record nothing of theirs is sent: a revert would not know the
+// way back.
+func (r *Runner) recordBefore(plan *Plan, store *Store) {
+	places := map[string]*Place{}
+	for _, res := range plan.Results {
+		if res.Before != nil && (res.Status == Planned || res.Adopted) {
+			places[res.Migration.Spec.InstanceID] = res.Before
+		}
+	}
+	if len(places) == 0 {
+		return
+	}
+	if err := store.RecordBefore(places); err != nil {
+		for _, res := range plan.Results {
+			if places[res.Migration.Spec.InstanceID] != nil && res.Status == Planned {
+				res.Status, res.Err = Failed, fmt.Errorf("recording where %s is before its move failed, so nothing of it was sent: %w", res.Migration.Spec.InstanceID, err)
+			}
+		}
+	}
 }
 
 type applying struct {

@@ -277,7 +277,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		if tracker, err = o.NewFollower(o.Commands, o.Limiter).Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
 			return o.finish(plan, err)
 		}
-		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r) }
+		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
 	}
 	o.applied = true
 	o.rolled = runner.Execute(ctx, plan, store, batch.ExecOptions{RetryFailed: o.RetryFailed, Rollout: o.Rollout})
@@ -293,7 +293,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	case o.Wait && ctx.Err() == nil:
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
-		err = worse(err, o.wait(ctx, plan))
+		err = worse(err, o.wait(ctx, plan, store))
 	}
 	if ctx.Err() == nil {
 		err = worse(err, jobStatusError(plan, o.commandFile()))
@@ -335,25 +335,45 @@ func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
 }
 
 // target is what following a migration's job checks: where its instance must
-// end, and where it was.
-func target(r *batch.Result) follow.Target {
+// end, and where it was (before, the state file's first sight, else this run's).
+func target(r *batch.Result, before *batch.Place) follow.Target {
 	s := r.Migration.Spec
 	wantType := s.TargetInstanceType
 	if wantType == "" {
-		wantType = r.CurrentInstanceType // no type change asked: the type must stay
+		// No type change asked: the type must stay.
+		wantType = r.CurrentInstanceType
+		if wantType == "" && before != nil {
+			wantType = before.InstanceType
+		}
 	}
 	t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
 		TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
 	if r.Instance != nil {
 		t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
 	}
+	if before != nil {
+		// The first sight, not this run's: a resumed create's instance may
+		// have moved already.
+		t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
+	}
 	return t
+}
+
+// beforeOf is where the instance was at its first sight: the state file's
+// record (an earlier run's), else this run's preflight.
+func beforeOf(r *batch.Result, recorded *batch.State) *batch.Place {
+	if recorded != nil {
+		if e := recorded.Migrations[r.Migration.Spec.InstanceID]; e != nil && e.Before != nil {
+			return e.Before
+		}
+	}
+	return r.Before
 }
 
 // awaitReturn follows a migration's job until its instance is back, for a
 // rollout's slot: Finished and read back where asked, or a *batch.JobEndedError.
-func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result) (string, error) {
-	j, err := tracker.Await(ctx, target(r))
+func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result, recorded *batch.State) (string, error) {
+	j, err := tracker.Await(ctx, target(r, beforeOf(r, recorded)))
 	if err != nil {
 		return "", err
 	}
@@ -387,18 +407,28 @@ func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
 
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
-func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
 	var targets []follow.Target
+	// Where each instance was: the state file's record, kept from the run
+	// that first saw it, so that a re-run maps the old addresses too.
+	recorded := store.Snapshot()
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
-			targets = append(targets, target(r))
+			targets = append(targets, target(r, beforeOf(r, recorded)))
 		}
 	}
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout,
+		ReadBack: func(found map[string]*facts.Instance) error {
+			places := make(map[string]*batch.Place, len(found))
+			for id, in := range found {
+				places[id] = batch.PlaceOf(in, nil)
+			}
+			return store.RecordInstance(places)
+		}})
 	o.report = report
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ type doctorAction struct {
 func (o *DoctorOptions) run(ctx context.Context) error {
 	doc := &doctorDocument{Region: o.Region, RegionFrom: o.RegionFrom, Endpoints: []doctorEndpoint{}, Actions: []doctorAction{}}
 	err := o.diagnose(ctx, doc)
-	return o.Out.renderWith(doc, err, func() { o.printText(doc) })
+	return o.Out.Render(doc, err)
 }
 
 // diagnose fills doc and returns what ends the command: missing credentials,
@@ -123,10 +123,7 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 	if err != nil {
 		return err
 	}
-	eps, err := client.Endpoints()
-	if err != nil {
-		return err
-	}
+	eps := client.Endpoints()
 	for _, s := range api.Services {
 		if eps[s] == "" { // a service this build does not call yet
 			continue
@@ -174,8 +171,9 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 	return nil
 }
 
-func (o *DoctorOptions) printText(doc *doctorDocument) {
-	w, cs := o.IO.Out, o.IO.ColorScheme()
+// Text writes the credentials, region and endpoints, and each action's probe.
+func (doc *doctorDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
 	if c := doc.Credentials; c != nil {
 		kind := "AccessKey"
 		if c.STS {

@@ -75,6 +75,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdState(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
+	cmd.AddCommand(NewCmdReport(f, nil))
 	return cmd
 }
 
@@ -176,15 +177,15 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 
 // reportError writes the error for people on stderr: the message, the API's
 // request ID, and what to do next.
+// It writes the body that the JSON document's "error" carries.
 func reportError(f *Factory, err error) {
-	w := f.IOStreams.ErrOut
-	fmt.Fprintf(w, "Error: %s\n", err)
-	var ae *apierr.Error
-	if errors.As(err, &ae) && ae.RequestID != "" {
-		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
+	w, b := f.IOStreams.ErrOut, errorBody(err)
+	fmt.Fprintf(w, "Error: %s\n", b.Message)
+	if b.RequestID != "" {
+		fmt.Fprintf(w, "Request ID: %s\n", b.RequestID)
 	}
-	if h := hintFor(err); h != "" {
-		fmt.Fprintf(w, "Hint: %s\n", h)
+	if b.Hint != "" {
+		fmt.Fprintf(w, "Hint: %s\n", b.Hint)
 	}
 }
 
