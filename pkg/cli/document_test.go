@@ -16,6 +16,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/plan"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/record"
 )
 
 // TestTextFollowsTheDocument: each command's text is written from its
@@ -72,6 +73,14 @@ func TestTextFollowsTheDocument(t *testing.T) {
 		},
 		"state forget": func() document {
 			return &forgetDocument{StateFile: "s.json", Forgotten: []stateEntry{{InstanceID: mark}}, next: "The next apply ..."}
+		},
+		"status -f": func() document {
+			return &batchDocument{Batch: &record.Batch{Entries: []*record.Entry{{InstanceID: spec.InstanceID, Status: record.Moved,
+				Job: &record.Job{JobID: "j-1", Status: mark}}}}, read: true}
+		},
+		"wait -f": func() document {
+			jobs := []*follow.Result{{JobView: follow.JobView{JobID: mark, Status: "Finished"}, Instance: &follow.InstanceView{PrivateIP: "172.16.2.1"}}}
+			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}, notes: []string{"Not followed: ..."}, addresses: true}
 		},
 		"wait": func() document {
 			jobs := []*follow.Result{{JobView: follow.JobView{JobID: "j-1", Status: mark}}}

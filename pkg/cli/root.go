@@ -111,7 +111,13 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 	if g.Region == "" && g.Profile != "" {
 		// An unreadable config or an unknown profile is reported where the
 		// credentials are loaded, with exit 4 and how to fix it.
-		if region, err := api.ProfileRegion(g.Profile, f.Getenv); err == nil && region != "" {
+		region, err := api.ProfileRegion(g.Profile, f.Getenv)
+		switch {
+		case err != nil:
+			g.ProfileProblem = err
+		case region == "":
+			g.ProfileProblem = fmt.Errorf("profile %s sets no region_id", g.Profile)
+		default:
 			g.Region, g.RegionFrom = region, "profile "+g.Profile
 		}
 	}
@@ -137,9 +143,25 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 // requireRegion fails with a usage error when no region is known.
 func requireRegion(region string) error {
 	if region == "" {
-		return cmdutil.UsageErrorf("a region is required: pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
+		return regionRequired(nil)
 	}
 	return nil
+}
+
+// errRegionRequired marks the usage error of a command that needs a region
+// and has none; Run adds why a named profile gave none (ProfileProblem).
+var errRegionRequired = errors.New("a region is required: pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
+
+// regionRequired is the error of a missing region; when a profile was named
+// and could not give one, it says why (the config missing, unreadable or
+// malformed, the profile unknown, or no region_id in it).
+func regionRequired(profileProblem error) error {
+	if profileProblem != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "UsageError",
+			Err:  fmt.Errorf("a region is required, and the profile gave none: %w", profileProblem),
+			Hint: "fix the profile (aliyun configure --profile NAME), or pass --region or set ALIBABA_CLOUD_REGION_ID"}
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "UsageError", Err: errRegionRequired}
 }
 
 // Run executes zonemove with args and returns the process's exit code. Errors
@@ -154,6 +176,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	if errors.Is(err, errRegionRequired) && f.Global.ProfileProblem != nil {
+		err = regionRequired(f.Global.ProfileProblem)
 	}
 	if ctx.Err() != nil && ExitCode(err) != cmdutil.ExitInterrupted {
 		var ae *apierr.Error
