@@ -286,18 +286,34 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 // wait does, and checks that each instance ends where its entry asked.
 func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
 	var targets []follow.Target
+	// Where each instance was: the state file's record, kept from the run
+	// that first saw it, so that a re-run maps the old addresses too.
+	recorded := store.Snapshot()
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
 			s := r.Migration.Spec
+			var before *batch.Place
+			if e := recorded.Migrations[s.InstanceID]; e != nil {
+				before = e.Before
+			}
 			wantType := s.TargetInstanceType
 			if wantType == "" {
-				wantType = r.CurrentInstanceType // no type change asked: the type must stay
+				// No type change asked: the type must stay.
+				wantType = r.CurrentInstanceType
+				if wantType == "" && before != nil {
+					wantType = before.InstanceType
+				}
 			}
 			t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
 				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
 			if r.Instance != nil {
 				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
+			}
+			if before != nil {
+				// The first sight, not this run's: a resumed create's
+				// instance may have moved already.
+				t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
 			}
 			targets = append(targets, t)
 		}

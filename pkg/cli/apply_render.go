@@ -53,8 +53,11 @@ type applyResult struct {
 	// Job is, with --wait, the job as the wait left it.
 	Job *follow.Result `json:"job,omitempty"`
 
-	line      int    // the entry's line in the manifest
-	readState string // the job's status as read before any wait: what the details speak of
+	line int // the entry's line in the manifest
+	// readState is the job's status as read before any wait: a job that
+	// ended badly then is what the details (and exit 5) speak of; one that
+	// ends badly during the wait is the wait report's.
+	readState string
 }
 
 type applySummary struct {
@@ -185,7 +188,8 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 
 // Text writes the batch for people: the table, the details, what to prepare,
 // with --wait how the jobs ended, and the summary line.
-func (d *applyDocument) Text(w io.Writer, cs *iostreams.ColorScheme) {
+func (d *applyDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
 	d.preview(w, cs)
 	fmt.Fprintln(w)
 	if d.wait != nil {
@@ -263,7 +267,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
 		}
 		if r.Restarted {
-			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.readState)
+			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
 		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.readState) {
 			switch r.readState {
