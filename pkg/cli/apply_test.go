@@ -28,6 +28,9 @@ type applyRun struct {
 	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// setup, when set, adjusts the run's factory (its clock, say); cancel
+	// ends the run's context.
+	setup func(f *Factory, cancel context.CancelFunc)
 	// before runs in the case's folder before the run.
 	before func(t *testing.T, dir string)
 	// check runs extra assertions after the run.
@@ -107,6 +110,13 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				ctx, cancel := context.Background(), context.CancelFunc(func() {})
 				if run.ctx != nil {
 					ctx, cancel = run.ctx(srv)
+				}
+				if run.setup != nil {
+					var stop context.CancelFunc
+					ctx, stop = context.WithCancel(ctx)
+					outer := cancel
+					cancel = func() { stop(); outer() }
+					run.setup(f, stop)
 				}
 				sent := len(srv.Requests())
 				code := Run(ctx, f, run.args)

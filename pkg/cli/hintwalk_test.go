@@ -434,6 +434,17 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+		// A rollout whose canary's job (instance 2's) ends InError: the other
+		// migration (the walk's instance) is held; the hint's re-run resumes
+		// the canary, then starts the rest.
+		hintWalk{name: "apply-rollout-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2)).FailJob(fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("apply", "-f", "m.yaml", "--yes", "--canary", "1", "--max-unavailable", "1"),
+			files: map[string]string{"m.yaml": strings.Replace(walkManifest, "instance_id: "+walkInstance,
+				"instance_id: "+fakeapi.FleetInstance(2)+"\n  - instance_id: "+walkInstance, 1)},
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go (*ApplyOptions).rolloutError apply"}},
 	)
 	return walks
 }
