@@ -190,6 +190,9 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	}
 	// The checks and the API calls use the manifest's region.
 	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
+	if err := requireRegion(m.Region); err != nil {
+		return err
+	}
 	if o.StatePath == "" {
 		o.StatePath = batch.DefaultStatePath(o.File)
 	}
