@@ -23,6 +23,13 @@ func TestTrackerFollowsJobsThatJoin(t *testing.T) {
 		fleet.AddJob(id, facts.JobRunning)
 	}
 	f, _, _ := newFollower(t, srv, "")
+	// The first poll waits until both jobs were added (a barrier).
+	release := make(chan struct{})
+	sleep := f.Sleep
+	f.Sleep = func(ctx context.Context, d time.Duration) error {
+		<-release
+		return sleep(ctx, d)
+	}
 	tr, err := f.Track(context.Background(), Options{Interval: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -30,21 +37,20 @@ func TestTrackerFollowsJobsThatJoin(t *testing.T) {
 	target := func(id string) Target {
 		return Target{JobID: fakeapi.FleetJob(id), InstanceID: id, TargetZone: "cn-hangzhou-i"}
 	}
-	type answer struct {
-		r   *Result
-		err error
-	}
-	answers := make(chan answer)
+	var ends []<-chan struct{}
+	var results []*Result
 	for _, id := range ids[:2] {
-		go func() {
-			r, err := tr.Await(context.Background(), target(id))
-			answers <- answer{r, err}
-		}()
+		r, end, err := tr.Add(target(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		results, ends = append(results, r), append(ends, end)
 	}
-	for range 2 {
-		a := <-answers
-		if a.err != nil || a.r.Status != facts.JobFinished || a.r.Instance == nil || a.r.Instance.ZoneID != "cn-hangzhou-i" {
-			t.Fatalf("await: %+v, %v; want Finished and read back in cn-hangzhou-i", a.r, a.err)
+	close(release)
+	for i, end := range ends {
+		<-end
+		if r := results[i]; r.Status != facts.JobFinished || r.Instance == nil || r.Instance.ZoneID != "cn-hangzhou-i" {
+			t.Fatalf("job %d: %+v; want Finished and read back in cn-hangzhou-i", i, r)
 		}
 	}
 	r, err := tr.Await(context.Background(), target(ids[2]))
@@ -55,8 +61,8 @@ func TestTrackerFollowsJobsThatJoin(t *testing.T) {
 	if len(report.Jobs) != 3 || report.ExitCode != 0 || report.Err() != nil {
 		t.Errorf("report: %d jobs, exit %d, %v", len(report.Jobs), report.ExitCode, report.Err())
 	}
-	// Each poll read every job not done: the first two joined before the
-	// first poll and were read together.
+	// Each poll reads every job not done: the first two, added before the
+	// first poll, were read together.
 	together := false
 	for _, req := range srv.Requests() {
 		if req.Action == "DescribeReplicationJobs" && req.Params.Get("JobId.2") != "" {
