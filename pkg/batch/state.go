@@ -53,6 +53,11 @@ type Entry struct {
 	Before *Place `json:"before,omitempty"`
 	// Instance is where the instance was read back after its job Finished.
 	Instance *Place `json:"instance,omitempty"`
+
+	// Revert is the record of the create that moves the instance back to
+	// Before (zonemove revert): its own ClientToken, request and job, kept
+	// apart from the move's. Its Before, Instance and Revert are unused.
+	Revert *Entry `json:"revert,omitempty"`
 }
 
 // Place is where an instance is and as what.
@@ -174,6 +179,9 @@ func checkEntry(id string, e *Entry) error {
 	}
 	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
 		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
+	}
+	if r := e.Revert; r != nil && (!r.HasCreate() || r.Fingerprint == "") {
+		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
 	}
 	return nil
 }

@@ -147,6 +147,9 @@ func (st *State) clone() *State {
 func (e *Entry) clone() *Entry {
 	c := *e
 	c.Before, c.Instance = e.Before.clone(), e.Instance.clone()
+	if e.Revert != nil {
+		c.Revert = e.Revert.clone()
+	}
 	return &c
 }
 
