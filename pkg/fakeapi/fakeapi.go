@@ -92,11 +92,15 @@ func (b *Barrier) Wait(ctx context.Context, t testing.TB, what string) {
 
 // Request is one request as the server received it.
 type Request struct {
-	Service     string
-	Action      string
-	Version     string
-	Method      string
+	Service string
+	Action  string
+	Version string
+	Method  string
+	// Params are the query's and the body's parameters together (an action's
+	// model reads them alike); Body holds the body's alone, so that a test
+	// sees which went where.
 	Params      url.Values
+	Body        url.Values
 	SignatureOK bool
 	SecurityTok bool
 }
@@ -223,21 +227,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	io.Copy(io.Discard, r.Body)
+	raw, _ := io.ReadAll(r.Body)
+	form := url.Values{}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		form, _ = url.ParseQuery(string(raw))
+	}
+	params := r.URL.Query()
+	for k, vs := range form {
+		params[k] = append(params[k], vs...)
+	}
+	sigErr := verifySignature(r, raw)
 	req := Request{
 		Action:      r.Header.Get("x-acs-action"),
 		Version:     r.Header.Get("x-acs-version"),
 		Method:      r.Method,
-		Params:      r.URL.Query(),
-		SignatureOK: verifySignature(r) == nil,
+		Params:      params,
+		Body:        form,
+		SignatureOK: sigErr == nil,
 		SecurityTok: r.Header.Get("x-acs-security-token") != "",
 	}
 	req.Service = services[req.Version]
 	s.mu.Lock()
 	s.received = append(s.received, req)
 	s.mu.Unlock()
-	if err := verifySignature(r); err != nil {
-		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-SIGNATURE", "Code": "SignatureDoesNotMatch", "Message": err.Error()})
+	if sigErr != nil {
+		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-SIGNATURE", "Code": "SignatureDoesNotMatch", "Message": sigErr.Error()})
 		return
 	}
 	step, ok := s.next(req.Action)
@@ -361,8 +375,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // verifySignature recomputes the ACS3-HMAC-SHA256 signature with the test
-// secret, so every test proves the SDK core signed what was sent.
-func verifySignature(r *http.Request) error {
+// secret, and the hash of the body it signed, so every test proves the SDK
+// core signed what was sent.
+func verifySignature(r *http.Request, body []byte) error {
+	if sum := sha256.Sum256(body); r.Header.Get("x-acs-content-sha256") != hex.EncodeToString(sum[:]) {
+		return fmt.Errorf("fakeapi: x-acs-content-sha256 is not the hash of the body sent")
+	}
 	auth := r.Header.Get("Authorization")
 	const prefix = "ACS3-HMAC-SHA256 "
 	if !strings.HasPrefix(auth, prefix) {
@@ -419,7 +437,11 @@ func Format(reqs []Request) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "  %s=%s\n", k, strings.Join(r.Params[k], ","))
+			where := ""
+			if r.Body.Has(k) {
+				where = "[body] "
+			}
+			fmt.Fprintf(&b, "  %s%s=%s\n", where, k, strings.Join(r.Params[k], ","))
 		}
 	}
 	return b.String()
