@@ -96,13 +96,18 @@ type Request struct {
 	Action  string
 	Version string
 	Method  string
-	// Params are the query's and the body's parameters together (an action's
-	// model reads them alike); Body holds the body's alone, so that a test
-	// sees which went where.
+	// Params are the query's and the form body's parameters together (an
+	// action's model reads them alike); Form holds the body's alone, so that
+	// a test sees which went where.
 	Params      url.Values
-	Body        url.Values
+	Form        url.Values
 	SignatureOK bool
 	SecurityTok bool
+	// Path, Header and Body are the rest of the request as it arrived, for
+	// tests that prove the whole wire unchanged.
+	Path   string
+	Header http.Header
+	Body   string
 }
 
 // Server is the fake endpoint.
@@ -227,22 +232,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	raw, _ := io.ReadAll(r.Body)
+	body, _ := io.ReadAll(r.Body)
 	form := url.Values{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		form, _ = url.ParseQuery(string(raw))
+		form, _ = url.ParseQuery(string(body))
 	}
 	params := r.URL.Query()
 	for k, vs := range form {
 		params[k] = append(params[k], vs...)
 	}
-	sigErr := verifySignature(r, raw)
+	sigErr := verifySignature(r, body)
 	req := Request{
+		Path:        r.URL.Path,
+		Header:      r.Header.Clone(),
+		Body:        string(body),
 		Action:      r.Header.Get("x-acs-action"),
 		Version:     r.Header.Get("x-acs-version"),
 		Method:      r.Method,
 		Params:      params,
-		Body:        form,
+		Form:        form,
 		SignatureOK: sigErr == nil,
 		SecurityTok: r.Header.Get("x-acs-security-token") != "",
 	}
@@ -438,7 +446,7 @@ func Format(reqs []Request) string {
 		sort.Strings(keys)
 		for _, k := range keys {
 			where := ""
-			if r.Body.Has(k) {
+			if r.Form.Has(k) {
 				where = "[body] "
 			}
 			fmt.Fprintf(&b, "  %s%s=%s\n", where, k, strings.Join(r.Params[k], ","))

@@ -26,7 +26,7 @@ import (
 //     ListServerGroupServers 20 ServerIds, NLB 40 ServerIds and 40 ServerIps,
 //     ALB UpdateServerGroupServersAttribute 40 Servers, other writes 200;
 //   - parameter places: NLB reads its parameters from the form body, ALB the
-//     Servers of its Add and Update from the body (Request.Body shows them);
+//     Servers of its Add and Update from the body (Request.Form shows them);
 //   - ALB and NLB writes are asynchronous: they answer a JobId at once, the
 //     servers show Adding, Configuring or Removing, and the job ends (the
 //     servers Available, or gone) after JobPolls polls of it (ListAsynJobs,
@@ -831,7 +831,7 @@ func (l *LoadBalancers) serversWrite(r *Request) (int, any) {
 	// Where the official metadata puts Servers: NLB's in the body, ALB's in
 	// the body for Add and Update and in the query for Remove.
 	inBody := product == "nlb" || action != "RemoveServersFromServerGroup"
-	if r.Body.Has("Servers.1.ServerId") != inBody {
+	if r.Form.Has("Servers.1.ServerId") != inBody {
 		return invalidParam("Servers", "Servers were sent in the wrong place for %s %s", product, action)
 	}
 	t, err := l.template(product, action)

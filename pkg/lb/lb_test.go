@@ -148,20 +148,20 @@ func TestParametersGoWhereTheMetadataPutsThem(t *testing.T) {
 		}
 	}
 	albAdd := seen["alb UpdateServerGroupServersAttribute"]
-	if albAdd.Body.Get("Servers.1.Weight") != "0" || albAdd.Body.Has("ServerGroupId") || albAdd.Params.Get("ServerGroupId") == "" || albAdd.Params.Get("ClientToken") == "" {
-		t.Errorf("ALB update: body %v params %v; want Servers in the body, ServerGroupId and ClientToken in the query", albAdd.Body, albAdd.Params)
+	if albAdd.Form.Get("Servers.1.Weight") != "0" || albAdd.Form.Has("ServerGroupId") || albAdd.Params.Get("ServerGroupId") == "" || albAdd.Params.Get("ClientToken") == "" {
+		t.Errorf("ALB update: body %v params %v; want Servers in the body, ServerGroupId and ClientToken in the query", albAdd.Form, albAdd.Params)
 	}
 	for _, a := range []string{"nlb UpdateServerGroupServersAttribute", "nlb ListServerGroupServers"} {
 		r := seen[a]
-		if r.Body.Get("RegionId") != "cn-hangzhou" || r.Body.Get("ServerGroupId") == "" {
-			t.Errorf("%s: body %v; want every parameter in the body", a, r.Body)
+		if r.Form.Get("RegionId") != "cn-hangzhou" || r.Form.Get("ServerGroupId") == "" {
+			t.Errorf("%s: body %v; want every parameter in the body", a, r.Form)
 		}
 	}
-	if r := seen["nlb GetJobStatus"]; r.Params.Get("JobId") == "" || len(r.Body) != 0 {
-		t.Errorf("GetJobStatus: params %v body %v; want JobId in the query", r.Params, r.Body)
+	if r := seen["nlb GetJobStatus"]; r.Params.Get("JobId") == "" || len(r.Form) != 0 {
+		t.Errorf("GetJobStatus: params %v body %v; want JobId in the query", r.Params, r.Form)
 	}
 	set := seen["slb SetBackendServers"]
-	if want := `[{"ServerId":"` + inst + `","Type":"ecs","Weight":"0","Description":"web"}]`; set.Params.Get("BackendServers") != want || len(set.Body) != 0 {
+	if want := `[{"ServerId":"` + inst + `","Type":"ecs","Weight":"0","Description":"web"}]`; set.Params.Get("BackendServers") != want || len(set.Form) != 0 {
 		t.Errorf("SetBackendServers BackendServers %s; want %s in the query", set.Params.Get("BackendServers"), want)
 	}
 }
