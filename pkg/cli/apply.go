@@ -258,7 +258,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
-			return follow.DescribeJobs(ctx, client, region, ids)
+			return client.JobsByID(ctx, region, ids)
 		},
 		Start: func(ctx context.Context, jobID string) error {
 			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})

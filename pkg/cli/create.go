@@ -298,7 +298,7 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 // verifyOwner reads back the job a create with a given ClientToken answered
 // with: a token used before for another instance returns that instance's job.
 func (o *CreateOptions) verifyOwner(ctx context.Context, client *smc.Client, jobID string) error {
-	jobs, err := follow.DescribeJobs(ctx, client, o.Spec.Region, []string{jobID})
+	jobs, err := client.JobsByID(ctx, o.Spec.Region, []string{jobID})
 	if err != nil {
 		return &cmdutil.ExitError{Code: ExitCode(err), Err: fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w", jobID, o.Spec.InstanceID, err),
 			Hint: fmt.Sprintf("check it with 'zonemove status %s --region %s'", jobID, o.Spec.Region)}

@@ -91,7 +91,7 @@ func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) err
 		return err
 	}
 	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
+	found, err := client.JobsByID(ctx, region, o.JobIDs)
 	if err != nil {
 		return err
 	}

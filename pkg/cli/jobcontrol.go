@@ -108,7 +108,7 @@ func mayHaveApplied(err error) (*apierr.Error, bool) {
 // readBack reads one job again after an answer that leaves its fate open;
 // nil when the job no longer exists.
 func readBack(ctx context.Context, client *smc.Client, region, id string) (*facts.Job, error) {
-	found, err := follow.DescribeJobs(ctx, client, region, []string{id})
+	found, err := client.JobsByID(ctx, region, []string{id})
 	if err != nil {
 		return nil, err
 	}

@@ -90,7 +90,7 @@ func (o *RetryOptions) retry(ctx context.Context, doc *jobControlDocument) error
 		return err
 	}
 	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
+	found, err := client.JobsByID(ctx, region, o.JobIDs)
 	if err != nil {
 		return err
 	}

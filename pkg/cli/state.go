@@ -313,7 +313,7 @@ func (o *StateOptions) jobStatuses(ctx context.Context, st *batch.State) (map[st
 		if err != nil {
 			return nil, err
 		}
-		jobs, err := follow.DescribeJobs(ctx, client, region, ids)
+		jobs, err := client.JobsByID(ctx, region, ids)
 		if err != nil {
 			return nil, err
 		}

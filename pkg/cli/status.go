@@ -50,7 +50,7 @@ func (o *StatusOptions) run(ctx context.Context) error {
 		return err
 	}
 	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
+	found, err := client.JobsByID(ctx, region, o.JobIDs)
 	if err != nil {
 		return err
 	}

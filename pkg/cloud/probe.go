@@ -32,8 +32,7 @@ func (c *Client) Probe(ctx context.Context, action string) error {
 	var err error
 	switch action {
 	case "DescribeReplicationJobs":
-		_, err = c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: c.session.Region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: 1})
+		_, err = c.smc.DescribeReplicationJobs(ctx, smc.JobQuery{Region: c.session.Region}.Page(1, 1))
 	case "DescribeInstances":
 		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
 			return e.DescribeInstancesWithContext(ctx, &ecs.DescribeInstancesRequest{RegionId: region, MaxResults: dara.Int32(1)}, api.Runtime())

@@ -291,7 +291,7 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 	}
 	if len(pending) > 0 {
-		jobs, err := DescribeJobs(ctx, w.smc, r.cmds.Region, pending)
+		jobs, err := w.smc.JobsByID(ctx, r.cmds.Region, pending)
 		if err != nil {
 			if IsFatalPollError(err) {
 				return err

@@ -1,7 +1,6 @@
 package follow
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -11,7 +10,6 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
-	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // JobView is one job in the JSON documents of status, list and wait.
@@ -36,30 +34,6 @@ func ViewOf(j *facts.Job) JobView {
 		Progress: j.Progress, ErrorCode: j.ErrorCode, StatusInfo: j.StatusInfo,
 		CreationTime: j.CreationTime, EndTime: j.EndTime, startTime: j.StartTime,
 	}
-}
-
-// DescribeJobs reads cross-zone jobs by ID: one DescribeReplicationJobs per
-// smc.MaxJobIDs IDs, sent one after the other. Jobs that do not exist (in this
-// region, as cross-zone jobs) are absent from the result.
-func DescribeJobs(ctx context.Context, c *smc.Client, region string, ids []string) (map[string]*facts.Job, error) {
-	out := make(map[string]*facts.Job, len(ids))
-	for start := 0; start < len(ids); start += smc.MaxJobIDs {
-		batch := ids[start:min(start+smc.MaxJobIDs, len(ids))]
-		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobId: batch, JobType: smc.JobTypeCrossZone,
-			// The API's PageSize defaults to 10, whatever JobId.N names.
-			PageNumber: 1, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, j := range page.ReplicationJobs.ReplicationJob {
-			if j != nil {
-				out[j.JobId] = j
-			}
-		}
-	}
-	return out, nil
 }
 
 // NotFoundError says which jobs do not exist where they were looked for.
