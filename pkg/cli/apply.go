@@ -20,7 +20,9 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -56,6 +58,7 @@ type ApplyOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 
 	manifest *batch.Manifest
 	applied  bool           // the creates were started
@@ -97,9 +100,11 @@ terminal it needs --yes.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
+			o.Commands = f.Global.commands()
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			f.Global.ManifestRegion = o.Commands.Region
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -116,6 +121,7 @@ terminal it needs --yes.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
 	return cmd
@@ -135,8 +141,8 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
-	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout") || o.FailFast) && !o.Wait {
+		return cmdutil.UsageErrorf("--interval, --timeout and --fail-fast go with --wait")
 	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
@@ -153,7 +159,7 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	}
 	o.manifest = m
 	// The checks and the API calls use the manifest's region.
-	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
+	o.Commands.Region = m.Region
 	if o.StatePath == "" {
 		o.StatePath = batch.DefaultStatePath(o.File)
 	}
@@ -260,23 +266,29 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
 			return client.JobsByID(ctx, region, ids)
 		},
-		Start: func(ctx context.Context, jobID string) error {
-			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
-			return err
+		Start: func(ctx context.Context, jobID string) (string, error) {
+			resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
 		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
-		StatePath:      o.StatePath,
+		Region:         region,
 	}
 	if o.NewPrefetcher != nil {
 		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
+	for _, r := range plan.Results {
+		r.Checks = renderChecks(r.Checks, o.Commands)
+	}
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan, o.commandFile()))
+			err = worse(err, jobStatusError(plan))
 		}
 		return o.finish(plan, err)
 	}
@@ -326,7 +338,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		err = worse(err, o.wait(ctx, plan))
 	}
 	if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan, o.commandFile()))
+		err = worse(err, jobStatusError(plan))
 	}
 	return o.finish(plan, err)
 }
@@ -354,7 +366,9 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	follower := o.NewFollower(o.Commands, o.Limiter)
+	follower.Batch = true // what to do next is the batch's recovery
+	report, err := follower.Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
 	o.report = report
 	if err != nil {
 		return err
@@ -403,9 +417,17 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 		if o.Out.JSON() {
 			where = "each failing check of results[].checks has a hint"
 		}
+		var failed []preflight.Result
+		for _, r := range plan.Results {
+			failed = append(failed, preflight.Failed(r.Checks)...)
+		}
+		hint := "fix what the failing checks say (" + where + ")"
+		if skippable := skippableOf(failed); len(skippable) > 0 {
+			hint += ", or accept one on purpose with skip_checks in the manifest (" + strings.Join(skippable, ", ") + " may be skipped)"
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
+			Hint: hint}
 	}
 	return nil
 }
@@ -423,8 +445,10 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
-func jobStatusError(plan *batch.Plan, file string) error {
-	var bad, resumable, gone []string
+// Its hint is the batch's one recovery story (docs/batch.md): resume with
+// apply --retry-failed, or forget what cannot go on and apply again.
+func jobStatusError(plan *batch.Plan) error {
+	var bad, resumable, badJobs, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
 			continue
@@ -432,7 +456,7 @@ func jobStatusError(plan *batch.Plan, file string) error {
 		id := r.Migration.Spec.InstanceID
 		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
 		if batch.Resumable(r.JobStatus) {
-			resumable = append(resumable, id)
+			resumable, badJobs = append(resumable, id), append(badJobs, r.JobID)
 		} else {
 			gone = append(gone, id)
 		}
@@ -440,17 +464,18 @@ func jobStatusError(plan *batch.Plan, file string) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	var hints []string
+	var hints []next.Hint
 	if len(resumable) > 0 {
-		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
+		hints = append(hints, next.Hintf("read why with '%s'; once the cause is fixed, resume the InError and Stopped jobs with '%s'",
+			next.Cmd("status", badJobs...), next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 	}
 	if len(gone) > 0 {
-		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
+		hints = append(hints, next.Hintf("a job that expired or was deleted cannot go on: '%s', then run the same apply again (it creates a new one)",
+			next.Cmd("state forget", gone...).OfBatch().Confirmed()))
 	}
-	hint := strings.Join(hints, "; ")
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
-		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
+		Next: next.Hintf("%s (docs/batch.md, \"A job of the batch ended badly\")", next.Join(hints, "; "))}
 }
 
 // exitRank orders exit codes from the least to the most severe.
@@ -495,8 +520,6 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	}
 	if code != cmdutil.ExitAuth {
 		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
-	} else {
-		ee.Hint = hintFor(worst.Err)
 	}
 	return ee
 }
@@ -511,7 +534,7 @@ func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 		o.printAdvice(w, plan)
 		fmt.Fprintln(w)
 		if o.report != nil {
-			follow.PrintReport(o.IO, o.report, o.Now())
+			follow.PrintReport(o.IO, o.report, o.Now(), o.Commands.Step)
 			fmt.Fprintln(w)
 			o.printAddresses(w, plan)
 		}
@@ -557,15 +580,6 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	return doc
 }
 
-// commandFile is the manifest and state flags of a command that names this
-// batch again.
-func (o *ApplyOptions) commandFile() string {
-	if o.StatePath != batch.DefaultStatePath(o.File) {
-		return o.File + " --state " + o.StatePath
-	}
-	return o.File
-}
-
 // waitStatus is the status a followed job ended in: a job that failed in a
 // status that is not an end was deleted while it was followed.
 func waitStatus(j *follow.Result) string {
@@ -598,7 +612,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 	if r.Err == nil {
 		return nil
 	}
-	b := errorBody(r.Err)
+	b := errorBody(r.Err, o.Commands)
 	if h := o.resultHint(r); h != "" {
 		b.Hint = h
 	}
@@ -610,23 +624,26 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ns *batch.NotSentError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it"
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed())
 	case r.Status == batch.Created:
-		return hintFor(r.Err)
-	case errors.As(r.Err, new(*batch.TokenReusedError)):
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, new(*jobcontrol.TokenReusedError)):
+		var tr *jobcontrol.TokenReusedError
+		errors.As(r.Err, &tr)
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
-		h := hintFor(r.Err)
+		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
 		return h + "No job was created; once the cause is fixed, run the same apply again."
 	}
-	return hintFor(r.Err)
+	return hintFor(r.Err, o.Commands)
 }
 
 // printTable writes one line per migration.
@@ -701,11 +718,11 @@ func (o *ApplyOptions) printDetails(w io.Writer, cs *iostreams.ColorScheme, plan
 				if r.JobStatus == batch.JobNotFound {
 					what = "no longer exists (deleted)"
 				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, what, r.Migration.Spec.InstanceID, o.commandFile(), r.Migration.Spec.InstanceID)
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
+					r.JobID, what, r.Migration.Spec.InstanceID, o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
-					r.JobID, r.JobStatus, r.JobID, o.commandFile())
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.JobStatus, o.Commands.Line("status", []string{r.JobID}), o.Commands.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -750,7 +767,7 @@ func (o *ApplyOptions) printAdvice(w io.Writer, plan *batch.Plan) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
 	t := newTable(w, "  ")
 	for _, id := range ids {
 		list := who[id]

@@ -12,6 +12,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // jobsDocument is the JSON document of status, list and wait.
@@ -62,8 +63,8 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 // went wrong and the next step.
 func printJobProblems(w io.Writer, cmds cmdutil.Commands, jobs []follow.JobView) {
 	for _, j := range jobs {
-		if next := follow.NextStep(cmds, j); next != "" {
-			fmt.Fprintf(w, "%s %s: %s\n  Next: %s\n", j.JobID, j.Status, follow.Problem(j), next)
+		if h := follow.NextStep(j); !h.IsZero() {
+			fmt.Fprintf(w, "%s %s: %s\n  Next: %s\n", j.JobID, j.Status, follow.Problem(j), cmds.Hint(h))
 		}
 	}
 }
@@ -73,7 +74,7 @@ func printJobProblems(w io.Writer, cmds cmdutil.Commands, jobs []follow.JobView)
 func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.JobView) {
 	counts := map[string]int{}
 	for _, j := range jobs {
-		if follow.NextStep(cmds, j) != "" {
+		if !follow.NextStep(j).IsZero() {
 			counts[j.Status]++
 		}
 	}
@@ -84,8 +85,8 @@ func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.Job
 		}
 	}
 	if len(parts) > 0 {
-		fmt.Fprintf(w, "Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.\n",
-			strings.Join(parts, ", "), cmds.Region)
+		fmt.Fprintf(w, "Needing attention: %s. '%s' shows why and what to do.\n",
+			strings.Join(parts, ", "), cmds.Step(next.Cmd("status", "JOB_ID")))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
@@ -34,7 +35,7 @@ func (o *Output) JSON() bool { return o.global.JSON() }
 // writes. It returns err (or the failure to write the document).
 func (o *Output) Render(doc document, err error, text func()) error {
 	if o.JSON() {
-		doc.setError(errorBody(err))
+		doc.setError(errorBody(err, o.global.commands()))
 		if werr := o.WriteJSON(doc); werr != nil {
 			return werr
 		}
@@ -76,3 +77,6 @@ func (o *Output) RenderData(doc any, text func()) error {
 	text()
 	return nil
 }
+
+// commands renders the hints of this run (its region, profile, batch, --yes).
+func (o *Output) commands() cmdutil.Commands { return o.global.commands() }

@@ -130,6 +130,17 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError"}
 	}
 	g.Endpoints = eps
+	g.StdinTTY = f.IOStreams.IsStdinTTY()
+	fl := cmd.Flags()
+	if yes := fl.Lookup("yes"); yes != nil && yes.Changed {
+		g.Yes = yes.Value.String() == "true"
+	}
+	if file := fl.Lookup("file"); file != nil {
+		g.File = file.Value.String()
+	}
+	if state := fl.Lookup("state"); state != nil && state.Changed {
+		g.State = state.Value.String()
+	}
 	return nil
 }
 
@@ -168,7 +179,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	code := ExitCode(err)
 	if out := f.Output(); wantsJSON(f, args) && !out.wroteJSON() {
-		_ = out.WriteJSON(map[string]any{"error": errorBody(err)})
+		_ = out.WriteJSON(map[string]any{"error": errorBody(err, f.Global.commands())})
 	}
 	reportError(f, err)
 	return code
@@ -183,7 +194,7 @@ func reportError(f *Factory, err error) {
 	if errors.As(err, &ae) && ae.RequestID != "" {
 		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
 	}
-	if h := hintFor(err); h != "" {
+	if h := hintFor(err, f.Global.commands()); h != "" {
 		fmt.Fprintf(w, "Hint: %s\n", h)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 )
 
 // StatusOptions are the values of zonemove status and what it needs.
@@ -64,7 +65,7 @@ func (o *StatusOptions) run(ctx context.Context) error {
 		}
 	}
 	if len(missing) > 0 {
-		err = follow.NotFoundError(missing, region)
+		err = &jobcontrol.NotFoundError{JobIDs: missing, Region: region}
 	}
 	return o.Out.Render(&jobsDocument{Jobs: jobs}, err, func() {
 		printJobs(o.IO, jobs)

@@ -23,6 +23,7 @@ type WaitCmdOptions struct {
 	JobIDs   []string
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 }
 
 // NewCmdWait builds zonemove wait.
@@ -45,9 +46,13 @@ On a terminal the jobs are shown live on stderr, by instance; off a terminal
 time (RFC 3339). With -o json, stdout holds only the final
 document.
 
+A job that fails is shown the moment it fails, with its error and what to do.
+With --fail-fast the wait stops there (exit 5), as 'gh run watch
+--exit-status' does; the other jobs keep running.
+
 Exit status: 0 when every job Finished, 5 when any ended InError, Stopped or
 Expired, 6 when --timeout came first, 130 on Ctrl-C (the jobs keep running; the
-command that resumes waiting is printed).`,
+jobs that failed and the command that resumes waiting are printed).`,
 		Example: `  zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove wait j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --interval 5m --timeout 8h -o json`,
 		Args:              cmdutil.MinimumNArgs(1),
@@ -65,6 +70,7 @@ command that resumes waiting is printed).`,
 	}
 	cmd.Flags().DurationVar(&o.Interval, "interval", 30*time.Second, "time between polls")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "give up waiting after this long (0: no limit)")
+	cmd.Flags().BoolVar(&o.FailFast, "fail-fast", false, "stop waiting at the first job that fails (exit 5), as soon as it fails; the others keep running")
 	return cmd
 }
 
@@ -99,13 +105,13 @@ func (o *WaitCmdOptions) run(ctx context.Context) error {
 	for i, id := range o.JobIDs {
 		targets[i] = follow.Target{JobID: id}
 	}
-	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
 	if err == nil {
 		err = report.Err()
 	}
 	return o.Out.Render(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
 		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO, report, o.Now())
+			follow.PrintReport(o.IO, report, o.Now(), o.Commands.Step)
 		}
 	})
 }

@@ -18,10 +18,13 @@ import (
 type Jobs struct {
 	srv *Server
 
-	mu     sync.Mutex
-	jobs   map[string]*ModelJob
-	ids    []string // in the order added
-	finish bool     // a read by JobId.N finds a Running or Waiting job Finished
+	mu   sync.Mutex
+	jobs map[string]*ModelJob
+	ids  []string // in the order added
+	end  string   // a read by JobId.N finds a Running or Waiting job in this status
+	// OnEnd, when set, is told of each job that EndWhenPolled ended (a
+	// Fleet moves the instance of a Finished one, say).
+	OnEnd func(instanceID, status string)
 }
 
 // ModelJob is one job of the model.
@@ -74,7 +77,15 @@ func (m *Jobs) Status(id string) (string, bool) {
 func (m *Jobs) FinishWhenPolled() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.finish = true
+	m.end = "Finished"
+}
+
+// EndWhenPolled makes a read by JobId.N find a Running or Waiting job ended
+// in status (InError with an error code, Stopped, Expired, Finished).
+func (m *Jobs) EndWhenPolled(status string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.end = status
 }
 
 // Remove deletes a job from the model behind the client's back (in the
@@ -137,8 +148,18 @@ func (m *Jobs) describe(r *Request) (int, any) {
 			(r.Params.Get("Status") != "" && r.Params.Get("Status") != j.Status) {
 			continue
 		}
-		if m.finish && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
-			j.Status, j.BusinessStatus, j.Progress = "Finished", "Cleaning", 100
+		if m.end != "" && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
+			if m.OnEnd != nil {
+				defer m.OnEnd(j.InstanceID, m.end)
+			}
+			switch j.Status = m.end; m.end {
+			case "Finished":
+				j.BusinessStatus, j.Progress = "Cleaning", 100
+			case "InError":
+				j.BusinessStatus, j.Progress, j.ErrorCode, j.StatusInfo = "Syncing", 40, "S2.DISK_BUSY", "a disk of the intermediate instance did not attach"
+			default:
+				j.BusinessStatus, j.Progress = "Syncing", 40
+			}
 		}
 		list = append(list, j.view())
 	}
