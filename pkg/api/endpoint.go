@@ -16,10 +16,13 @@ const (
 	SMC = "smc"
 	ECS = "ecs"
 	VPC = "vpc"
+	SLB = "slb" // Classic Load Balancer (CLB)
+	ALB = "alb"
+	NLB = "nlb"
 )
 
 // Services lists the services whose endpoint can be overridden.
-var Services = []string{SMC, ECS, VPC}
+var Services = []string{SMC, ECS, VPC, SLB, ALB, NLB}
 
 // Endpoint is where one service's API is reached.
 type Endpoint struct {

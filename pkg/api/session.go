@@ -55,10 +55,10 @@ func NewSession(region string, cred credentials.Credential, eps Endpoints, polic
 	return s
 }
 
-// Config is the SDK configuration of one service: its endpoint (the override,
-// SMC's central one, or the SDK's own resolution from the region), the shared
-// credential and HTTP client. SDK-side retries stay off: Session.Do retries.
-func (s *Session) Config(service string) *openapi.Config {
+// baseConfig is the SDK configuration every product shares: the credential,
+// the HTTP client and the timeouts. SDK-side retries stay off: Session.Do
+// retries. The endpoint is the product's (NewClient).
+func (s *Session) baseConfig() *openapi.Config {
 	cfg := &openapi.Config{
 		Credential: s.Credential,
 		RegionId:   dara.String(s.Region),
@@ -67,11 +67,6 @@ func (s *Session) Config(service string) *openapi.Config {
 	}
 	if ms := int(s.Policy.Timeout / time.Millisecond); ms > 0 {
 		cfg.ReadTimeout, cfg.ConnectTimeout = dara.Int(ms), dara.Int(ms)
-	}
-	if ep, ok := s.Endpoints[service]; ok {
-		cfg.Endpoint, cfg.Protocol = dara.String(ep.Host), dara.String(ep.Protocol)
-	} else if service == SMC {
-		cfg.Endpoint = dara.String(DefaultSMCEndpoint)
 	}
 	return cfg
 }

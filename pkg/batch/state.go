@@ -7,19 +7,24 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
 
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
-// StateVersion is the version of the state file's format.
-const StateVersion = 1
+// StateVersion is the version of the state file's format. Version 1 (before
+// the record of where each instance was and went) is read and upgraded.
+const StateVersion = 2
 
 // State is what the state file records: per instance, the ClientToken of its
 // create and, once known, the job it made.
@@ -33,20 +38,83 @@ type State struct {
 type Entry struct {
 	// ClientToken is written before the create is sent: an entry with a token
 	// and no JobID is a create whose outcome is unknown.
-	ClientToken string `json:"client_token"`
+	ClientToken string `json:"client_token,omitzero"`
 	// Fingerprint identifies the request the token was made for (every
 	// parameter but the token), so that a changed manifest entry is noticed.
-	Fingerprint string `json:"fingerprint"`
+	Fingerprint string `json:"fingerprint,omitzero"`
 	// Request is the request the token was made for, to show what changed.
-	Request *migration.Request `json:"request"`
+	Request *migration.Request `json:"request,omitzero"`
 	JobID   string             `json:"job_id,omitempty"`
 
 	// Adopted: the job was found on the instance by a run that had no record
 	// of it (the state file was lost); no token of this batch made it.
 	Adopted bool `json:"adopted,omitempty"`
 
-	TokenRecordedAt time.Time  `json:"token_recorded_at"`
+	TokenRecordedAt time.Time  `json:"token_recorded_at,omitzero"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
+
+	// Before is where the instance was when a run first saw it (its
+	// preflight), recorded once and never replaced: the way back.
+	Before *Place `json:"before,omitempty"`
+	// Instance is where the instance was read back after its job Finished.
+	Instance *Place `json:"instance,omitempty"`
+
+	// Revert is the record of the create that moves the instance back to
+	// Before (zonemove revert): its own ClientToken, request and job, kept
+	// apart from the move's. Its Before, Instance and Revert are unused.
+	Revert *Entry `json:"revert,omitempty"`
+}
+
+// Place is where an instance is and as what.
+type Place struct {
+	ZoneID       string      `json:"zone_id"`
+	VSwitchID    string      `json:"vswitch_id,omitempty"`
+	InstanceType string      `json:"instance_type"`
+	PrivateIP    string      `json:"private_ip,omitempty"`
+	Disks        []PlaceDisk `json:"disks,omitempty"`
+}
+
+// PlaceDisk is one disk of a Place.
+type PlaceDisk struct {
+	DiskID           string `json:"disk_id"`
+	Category         string `json:"category"`
+	PerformanceLevel string `json:"performance_level,omitempty"`
+}
+
+// PlaceOf is the place of an instance as ECS describes it, with its disks
+// (none when they were not read).
+func PlaceOf(in *facts.Instance, disks []facts.Disk) *Place {
+	if in == nil {
+		return nil
+	}
+	p := &Place{ZoneID: in.ZoneID, VSwitchID: in.VSwitchID, InstanceType: in.InstanceType}
+	if len(in.PrivateIPs) > 0 {
+		p.PrivateIP = in.PrivateIPs[0]
+	}
+	for _, d := range disks {
+		p.Disks = append(p.Disks, PlaceDisk{DiskID: d.DiskID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
+	}
+	return p
+}
+
+func (p *Place) clone() *Place {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Disks = slices.Clone(p.Disks)
+	return &c
+}
+
+// HasCreate reports whether the entry records a create: a ClientToken sent
+// (or about to be), or a job. An entry without one holds only what was
+// recorded around it (Before, or what a step before the create needs).
+func (e *Entry) HasCreate() bool { return e.ClientToken != "" || e.JobID != "" }
+
+// clearCreate removes the record of the create, keeping the rest.
+func (e *Entry) clearCreate() {
+	e.ClientToken, e.Fingerprint, e.Request, e.JobID, e.Adopted = "", "", nil, "", false
+	e.TokenRecordedAt, e.JobRecordedAt = time.Time{}, nil
 }
 
 // Fingerprint is the SHA-256 of a request without its ClientToken.
@@ -104,21 +172,35 @@ func decodeState(data []byte) (*State, error) {
 	if err := json.Unmarshal(data, st); err != nil {
 		return nil, fmt.Errorf("not a zonemove state file (%v)", err)
 	}
-	if st.Version != StateVersion {
-		return nil, fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)
+	if st.Version < 1 || st.Version > StateVersion {
+		return nil, fmt.Errorf("format version %d; this zonemove reads versions 1 to %d", st.Version, StateVersion)
 	}
+	// Version 1 is version 2 without the record (before, instance): upgraded as read.
+	st.Version = StateVersion
 	if st.Migrations == nil {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
-		if err := migration.ValidateInstanceID("instance", id); err != nil {
-			return nil, fmt.Errorf("an entry is keyed %q, not an instance ID", id)
-		}
-		if e == nil || (e.ClientToken == "" && e.JobID == "") || e.Fingerprint == "" {
-			return nil, fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
+		if err := checkEntry(id, e); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// checkEntry checks what a run relies on in one entry: a create is recorded
+// with its fingerprint; an entry without a create has none.
+func checkEntry(id string, e *Entry) error {
+	if err := migration.ValidateInstanceID("instance", id); err != nil {
+		return fmt.Errorf("an entry is keyed %q, not an instance ID", id)
+	}
+	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
+		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
+	}
+	if r := e.Revert; r != nil && (!r.HasCreate() || r.Fingerprint == "") {
+		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
+	}
+	return nil
 }
 
 // RealPath resolves the symlinks of a state file's path, the file's own
@@ -204,40 +286,46 @@ func (s *Store) Snapshot() *State {
 func (st *State) clone() *State {
 	c := &State{Version: st.Version, Manifest: st.Manifest, Migrations: make(map[string]*Entry, len(st.Migrations))}
 	for id, e := range st.Migrations {
-		ec := *e
-		c.Migrations[id] = &ec
+		c.Migrations[id] = e.clone()
 	}
 	return c
 }
 
+// clone copies an entry; its fields are values or replaced whole, never
+// changed in place, so a copy of the struct with its places is deep enough.
+func (e *Entry) clone() *Entry {
+	c := *e
+	c.Before, c.Instance = e.Before.clone(), e.Instance.clone()
+	if e.Revert != nil {
+		c.Revert = e.Revert.clone()
+	}
+	return &c
+}
+
 // RecordToken records, durably, the token of the create about to be sent for
-// the instance. It returns once the state file holds it.
+// the instance. It returns once the state file holds it. What the entry held
+// besides an earlier create (Before, the records of the steps around the
+// job) is kept.
 func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
 	r := *req
 	r.ClientToken = ""
-	var prev *Entry
-	return s.change(func(st *State) {
-		prev = st.Migrations[instanceID]
-		st.Migrations[instanceID] = &Entry{ClientToken: token, Fingerprint: Fingerprint(req), Request: &r, TokenRecordedAt: at.UTC()}
-	}, func(st *State) {
-		// Not durable, so the create is not sent: keep no trace of the token.
-		if prev != nil {
-			st.Migrations[instanceID] = prev
-		} else {
-			delete(st.Migrations, instanceID)
-		}
+	return s.Update(instanceID, func(e *Entry) {
+		e.clearCreate()
+		e.ClientToken, e.Fingerprint, e.Request, e.TokenRecordedAt = token, Fingerprint(req), &r, at.UTC()
 	})
 }
 
 // RecordJob records, durably, the job a create answered with.
 func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
-	return s.change(func(st *State) {
+	return s.change([]string{instanceID}, func(st *State) {
 		e := st.Migrations[instanceID]
 		if e == nil {
 			return
 		}
+		e = e.clone()
 		t := at.UTC()
 		e.JobID, e.JobRecordedAt = jobID, &t
+		st.Migrations[instanceID] = e
 	}, nil)
 }
 
@@ -247,23 +335,96 @@ func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.
 	r := *req
 	r.ClientToken = ""
 	t := at.UTC()
-	return s.change(func(st *State) {
-		st.Migrations[instanceID] = &Entry{Fingerprint: Fingerprint(req), Request: &r, JobID: jobID, Adopted: true,
-			TokenRecordedAt: t, JobRecordedAt: &t}
-	}, nil)
+	return s.Update(instanceID, func(e *Entry) {
+		e.clearCreate()
+		e.Fingerprint, e.Request, e.JobID, e.Adopted, e.TokenRecordedAt, e.JobRecordedAt = Fingerprint(req), &r, jobID, true, t, &t
+	})
+}
+
+// RecordBefore records, durably and in one write, where each instance is
+// before its move, for those whose entry has no Before yet: the first sight
+// is kept, never replaced.
+func (s *Store) RecordBefore(places map[string]*Place) error {
+	ids := slices.Sorted(maps.Keys(places))
+	return s.UpdateMany(ids, func(id string, e *Entry) {
+		if e.Before == nil {
+			e.Before = places[id].clone()
+		}
+	})
+}
+
+// RecordInstance records, durably and in one write, where each instance was
+// read back after its job Finished.
+func (s *Store) RecordInstance(places map[string]*Place) error {
+	ids := slices.Sorted(maps.Keys(places))
+	return s.UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
 }
 
 // Forget removes the record of a create the API is known not to have carried
-// out, so that a re-run checks it fully and makes a new token.
+// out, so that a re-run checks it fully and makes a new token. What the entry
+// holds besides (Before, the steps around the job) stays; an entry left empty
+// goes.
 func (s *Store) Forget(instanceID string) error {
-	return s.change(func(st *State) { delete(st.Migrations, instanceID) }, nil)
+	return s.Update(instanceID, func(e *Entry) { e.clearCreate() })
 }
 
-// change applies fn and returns once a write that includes it is durable.
-// Concurrent changes share writes: while one write runs, the changes made
-// meanwhile are all written by the next one. When no write including the
-// change succeeds, undo (if any) takes it back from memory.
-func (s *Store) change(fn, undo func(*State)) (err error) {
+// Update changes the entry of one instance and returns once the change is
+// durable in the state file: the way to record anything a re-run needs
+// before the cloud request that needs it is sent (a ClientToken, an original
+// weight), with the crash safety of the create's token. fn gets a copy of
+// the entry (an empty one when there is none) to change; it must replace
+// pointer, slice and map fields rather than change what they point to, since
+// copies handed out by Snapshot may share them. An entry that fn leaves
+// empty is removed. When the write fails, the change is taken back from
+// memory and the error returned: the request must then not be sent.
+//
+// A field added to Entry for a step around the job is kept by every other
+// change (a new create's token, Forget) and read back by ReadState.
+func (s *Store) Update(instanceID string, fn func(*Entry)) error {
+	return s.UpdateMany([]string{instanceID}, func(_ string, e *Entry) { fn(e) })
+}
+
+// UpdateMany is Update of several instances in one durable write.
+func (s *Store) UpdateMany(instanceIDs []string, fn func(id string, e *Entry)) error {
+	for _, id := range instanceIDs {
+		if err := migration.ValidateInstanceID("instance", id); err != nil {
+			return &StateError{Path: s.path, Err: fmt.Errorf("an entry for %q: %w", id, err)}
+		}
+	}
+	prev := make(map[string]*Entry, len(instanceIDs))
+	return s.change(instanceIDs, func(st *State) {
+		for _, id := range instanceIDs {
+			old := st.Migrations[id]
+			prev[id] = old
+			e := &Entry{}
+			if old != nil {
+				e = old.clone()
+			}
+			fn(id, e)
+			if reflect.ValueOf(*e).IsZero() {
+				delete(st.Migrations, id)
+			} else {
+				st.Migrations[id] = e
+			}
+		}
+	}, func(st *State) {
+		// Not durable, so the request is not sent: keep no trace of the change.
+		for id, old := range prev {
+			if old != nil {
+				st.Migrations[id] = old
+			} else {
+				delete(st.Migrations, id)
+			}
+		}
+	})
+}
+
+// change applies fn, which changes the entries of ids, and returns once a
+// write that includes it is durable. Concurrent changes share writes: while
+// one write runs, the changes made meanwhile are all written by the next
+// one. When no write including the change succeeds, undo (if any) takes it
+// back from memory.
+func (s *Store) change(ids []string, fn, undo func(*State)) (err error) {
 	s.mu.Lock()
 	fn(s.state)
 	s.gen++

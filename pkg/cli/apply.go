@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +18,10 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
-	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -60,23 +58,47 @@ type ApplyOptions struct {
 	Timeout  time.Duration
 	FailFast bool
 
-	manifest *batch.Manifest
-	applied  bool           // the creates were started
-	report   *follow.Report // with --wait, how the jobs ended
+	// RolloutFlags are the flags of the rollout; Rollout is what they and
+	// the manifest's rollout: section resolve to.
+	RolloutFlags RolloutFlags
+	Rollout      rollout.Options
+	// Sleep waits (the not-before countdown); tests move a fake clock.
+	Sleep func(context.Context, time.Duration) error
+
+	manifest    *batch.Manifest
+	rolloutArgs string               // the rollout's count flags as given, for a re-run's command line
+	applied     bool                 // the creates were started
+	report      *follow.Report       // with --wait or a paced rollout, how the jobs ended
+	rolled      *batch.RolloutReport // a paced rollout's account
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Limiter: f.Policy.Limiter}
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
 		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
 		Long: `Run the migrations of a YAML manifest (see docs/batch.md) as one batch.
 
 Every migration is checked first, concurrently; if any check fails, nothing is
-created (exit 3). Then the jobs are created, --concurrency at a time.
+created (exit 3). Then the jobs are created: by default all at once, every
+instance of the batch stopped together (--concurrency bounds the API calls in
+flight, not how many instances are down).
+
+A rollout bounds that: --max-unavailable N keeps at most N instances away at
+once, from their create until they are back in their target zone (their jobs
+are followed, as --wait does, and a slot freed by a return is refilled at the
+next poll); --canary N moves the first N before any other starts;
+--max-failures N (default 0) starts no new migration once more than N failed:
+the rest are held, exit 5. --not-before TIME waits with a countdown (Ctrl-C
+creates nothing); --not-after TIME starts a migration only if it can be back
+(about 15 minutes) before TIME: the rest are deferred, exit 7, and the same
+command run in the next window goes on. TIME is RFC 3339, or HH:MM in local
+time: the occurrence nearest to now, so a run started inside its window starts
+at once. The manifest's rollout: section gives the same values; a flag
+overrides it.
 
 The state file (default FILE.state.json) records each migration's ClientToken
 before its create is sent, and its job as soon as it is known. Running apply
@@ -96,7 +118,10 @@ terminal it needs --yes.`,
   zonemove apply -f migrations.yaml --dry-run
 
   # Create the jobs and follow them to the end
-  zonemove apply -f migrations.yaml --yes --wait`,
+  zonemove apply -f migrations.yaml --yes --wait
+
+  # A rollout in tonight's window: one canary, then at most 2 instances away at once
+  zonemove apply -f migrations.yaml --yes --canary 1 --max-unavailable 2 --not-before 02:00 --not-after 04:00`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
@@ -116,12 +141,13 @@ terminal it needs --yes.`,
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
 	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
-	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("checks and creates in flight at once (1 to %d)", batch.MaxConcurrency))
+	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("API calls (checks, creates) in flight at once (1 to %d); how many instances are down at once is --max-unavailable", batch.MaxConcurrency))
 	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
-	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
+	o.RolloutFlags.Register(fl)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
 	return cmd
@@ -141,9 +167,6 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
-	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout") || o.FailFast) && !o.Wait {
-		return cmdutil.UsageErrorf("--interval, --timeout and --fail-fast go with --wait")
-	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
@@ -158,6 +181,20 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
 	}
 	o.manifest = m
+	if o.Rollout, err = o.RolloutFlags.Resolve(cmd, m.Rollout, o.File, o.Now()); err != nil {
+		return err
+	}
+	o.rolloutArgs = o.RolloutFlags.Args(cmd)
+	switch {
+	case o.Rollout.Paced() && cmd.Flags().Changed("timeout"):
+		return cmdutil.UsageErrorf("--timeout cannot go with --max-unavailable, --canary or --not-after: a rollout follows every job to its return; its bound in time is --not-after")
+	case cmd.Flags().Changed("interval") && !o.Wait && !o.Rollout.Paced():
+		return cmdutil.UsageErrorf("--interval goes with --wait, or with a rollout (--max-unavailable, --canary, --not-after), which follows its jobs")
+	case cmd.Flags().Changed("timeout") && !o.Wait:
+		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	case o.FailFast && !o.Wait:
+		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
+	}
 	// The checks and the API calls use the manifest's region.
 	o.Commands.Region = m.Region
 	if o.StatePath == "" {
@@ -180,78 +217,19 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	return nil
 }
 
-// applyDocument is apply's JSON document.
-type applyDocument struct {
-	DryRun    bool          `json:"dry_run"`
-	Manifest  string        `json:"manifest"`
-	StateFile string        `json:"state_file"`
-	Results   []applyResult `json:"results"`
-	Summary   applySummary  `json:"summary"`
-	errorField
-}
-
-type applyResult struct {
-	InstanceID         string       `json:"instance_id"`
-	TargetZone         string       `json:"target_zone"`
-	TargetInstanceType string       `json:"target_instance_type"`
-	Status             batch.Status `json:"status"`
-	JobID              string       `json:"job_id"`
-	ClientToken        string       `json:"client_token"`
-	Resumed            bool         `json:"resumed"`
-	Adopted            bool         `json:"adopted,omitempty"`
-	Restarted          bool         `json:"restarted,omitempty"`
-	// JobStatus is the job's status as read in this run (with --wait, where
-	// the wait left it).
-	JobStatus string             `json:"job_status"`
-	Checks    []preflight.Result `json:"checks"`
-	Error     *ErrorBody         `json:"error"`
-	// Job is, with --wait, the job as the wait left it.
-	Job *follow.Result `json:"job,omitempty"`
-}
-
-type applySummary struct {
-	Total   int `json:"total"`
-	Planned int `json:"planned"`
-	Created int `json:"created"`
-	Exists  int `json:"exists"`
-	Done    int `json:"done"`
-	Blocked int `json:"blocked"`
-	Failed  int `json:"failed"`
-	// Jobs counts, with --wait, how the jobs ended.
-	Jobs *applyJobsSummary `json:"jobs,omitempty"`
-}
-
-type applyJobsSummary struct {
-	Finished int  `json:"finished"`
-	Failed   int  `json:"failed"`
-	NotDone  int  `json:"not_done"`
-	TimedOut bool `json:"timed_out"`
-}
-
 func (o *ApplyOptions) run(ctx context.Context) error {
 	region := o.Commands.Region
-	var (
-		st    *batch.State
-		store *batch.Store
-		err   error
-	)
 	// Safe for concurrent calls: every worker shares it.
 	client, err := o.SMC(region, o.Limiter)
 	if err != nil {
 		return err
 	}
-	if o.DryRun {
-		// A dry run writes nothing, not even the lock.
-		st, err = batch.ReadState(o.StatePath)
-	} else {
-		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
-		if err == nil {
-			defer store.Close()
-			st = store.Snapshot()
-		}
-	}
+	st, store, err := batch.Open(o.StatePath, o.File, o.DryRun)
 	if err != nil {
 		return stateError(err)
+	}
+	if store != nil {
+		defer store.Close()
 	}
 
 	check := o.NewChecker(region, o.Limiter)
@@ -292,33 +270,13 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		}
 		return o.finish(plan, err)
 	}
-	resume := 0
-	for _, r := range plan.Results {
-		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
-			resume++
-		}
+	if err := o.confirm(ctx, plan); err != nil {
+		return err
 	}
-	if (plan.Count(batch.Planned) > 0 || resume > 0) && !o.Yes {
-		// Everything a person should weigh comes before the question:
-		// the plan, each migration's warnings, and what to prepare.
-		w, cs := o.IO.ErrOut, o.IO.StderrColorScheme()
-		o.printTable(w, cs, plan)
-		o.printDetails(w, cs, plan)
-		o.printAdvice(w, plan)
-		fmt.Fprintln(w)
-		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
-		if resume > 0 {
-			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
-		}
-		ok, err := confirm(ctx, o.IO, question)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
-		}
+	if err := countdown(ctx, o.IO, o.Rollout, o.Now, o.Sleep); err != nil {
+		return o.finish(plan, err)
 	}
-	if o.IO.IsStderrTTY() && !o.Out.JSON() {
+	if o.IO.IsStderrTTY() && !o.Out.JSON() && !o.Rollout.Paced() {
 		runner.Progress = func(done, total int) {
 			fmt.Fprintf(o.IO.ErrOut, "\rCreating jobs: %d/%d", done, total)
 			if done == total {
@@ -326,16 +284,29 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			}
 		}
 	}
-	o.applied = true
-	runner.Apply(ctx, plan, store)
-	if o.RetryFailed {
-		runner.Resume(ctx, plan)
+	var tracker *follow.Tracker
+	if o.Rollout.Paced() {
+		// Every job is followed to its return, which frees its slot.
+		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
+			return o.finish(plan, err)
+		}
+		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
 	}
+	o.applied = true
+	o.rolled = runner.Execute(ctx, plan, store, batch.ExecOptions{RetryFailed: o.RetryFailed, Rollout: o.Rollout})
 	err = o.applyError(ctx, plan)
-	if o.Wait && ctx.Err() == nil {
+	switch {
+	case tracker != nil:
+		o.report = tracker.Stop()
+		if ctx.Err() == nil {
+			// The held or deferred migrations first: their hint goes on with the rollout.
+			err = worse(err, o.rolloutError(plan))
+			err = worse(err, o.report.Err())
+		}
+	case o.Wait && ctx.Err() == nil:
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
-		err = worse(err, o.wait(ctx, plan))
+		err = worse(err, o.wait(ctx, plan, store))
 	}
 	if ctx.Err() == nil {
 		err = worse(err, jobStatusError(plan))
@@ -343,32 +314,150 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	return o.finish(plan, err)
 }
 
+// confirm asks, on a terminal without --yes, whether to create the batch's
+// jobs: everything a person should weigh comes before the question (the
+// plan, each migration's warnings, what to prepare), and the question says
+// how many instances stop together.
+func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
+	resume := 0
+	for _, r := range plan.Results {
+		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+			resume++
+		}
+	}
+	planned := plan.Count(batch.Planned)
+	if (planned == 0 && resume == 0) || o.Yes {
+		return nil
+	}
+	w := o.IO.ErrOut
+	o.document(plan).preview(w, o.IO.StderrColorScheme())
+	fmt.Fprintln(w)
+	question := fmt.Sprintf("Create %d migration job(s)?", planned)
+	if resume > 0 {
+		question = fmt.Sprintf("Create %d and resume %d migration job(s)?", planned, resume)
+	}
+	question += fmt.Sprintf(" Each instance is stopped and restarted in its target zone: %s.", together(o.Rollout, planned+resume))
+	ok, err := confirm(ctx, o.IO, question)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+	}
+	return nil
+}
+
+// target is what following a migration's job checks: where its instance must
+// end, and where it was (before, the state file's first sight, else this run's).
+func target(r *batch.Result, before *batch.Place) follow.Target {
+	s := r.Migration.Spec
+	wantType := s.TargetInstanceType
+	if wantType == "" {
+		// No type change asked: the type must stay.
+		wantType = r.CurrentInstanceType
+		if wantType == "" && before != nil {
+			wantType = before.InstanceType
+		}
+	}
+	t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+		TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
+	if r.Instance != nil {
+		t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
+	}
+	if before != nil {
+		// The first sight, not this run's: a resumed create's instance may
+		// have moved already.
+		t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
+	}
+	return t
+}
+
+// beforeOf is where the instance was at its first sight: the state file's
+// record (an earlier run's), else this run's preflight.
+func beforeOf(r *batch.Result, recorded *batch.State) *batch.Place {
+	if recorded != nil {
+		if e := recorded.Migrations[r.Migration.Spec.InstanceID]; e != nil && e.Before != nil {
+			return e.Before
+		}
+	}
+	return r.Before
+}
+
+// awaitReturn follows a migration's job until its instance is back, for a
+// rollout's slot: Finished and read back where asked, or a *batch.JobEndedError.
+func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result, recorded *batch.State) (string, error) {
+	j, err := tracker.Await(ctx, target(r, beforeOf(r, recorded)))
+	if err != nil {
+		return "", err
+	}
+	status := waitStatus(j)
+	if j.Failed() {
+		return status, &batch.JobEndedError{JobID: j.JobID, Status: status, Problem: j.Brief()}
+	}
+	return status, nil
+}
+
+// rolloutError is what a rollout's migrations that did not start mean: held
+// (the failure budget was spent, exit 5) or deferred (the window closed,
+// exit 7).
+func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
+	rep := o.rolled
+	if rep == nil {
+		return nil
+	}
+	switch {
+	case rep.Held > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
+			Err: fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
+			Next: next.Hintf("find why with '%s'; once the cause is fixed, run '%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")",
+				next.Cmd("status", failedJobs(plan)...), next.Cmd("apply", append([]string{"--retry-failed"}, strings.Fields(o.rolloutArgs)...)...).OfBatch().Confirmed())}
+	case rep.Deferred > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitDeferred, ErrCode: "Deferred",
+			Err:  fmt.Errorf("the window closed: %d migration(s) deferred (none could be back before %s)", rep.Deferred, rep.Options.NotAfter.Format(time.RFC3339)),
+			Hint: "run the same command in the next window: the deferred migrations start, nothing done is repeated (docs/batch.md, \"Held and deferred\")"}
+	}
+	return nil
+}
+
+// failedJobs are the jobs of the migrations that failed (JOB_ID when none
+// is known).
+func failedJobs(plan *batch.Plan) []string {
+	var ids []string
+	for _, r := range plan.Results {
+		if r.JobID != "" && (r.Err != nil || batch.EndedBadly(r.JobStatus)) {
+			ids = append(ids, r.JobID)
+		}
+	}
+	if len(ids) == 0 {
+		return []string{"JOB_ID"}
+	}
+	return ids
+}
+
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
-func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
 	var targets []follow.Target
+	// Where each instance was: the state file's record, kept from the run
+	// that first saw it, so that a re-run maps the old addresses too.
+	recorded := store.Snapshot()
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
-			s := r.Migration.Spec
-			wantType := s.TargetInstanceType
-			if wantType == "" {
-				wantType = r.CurrentInstanceType // no type change asked: the type must stay
-			}
-			t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
-				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
-			if r.Instance != nil {
-				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
-			}
-			targets = append(targets, t)
+			targets = append(targets, target(r, beforeOf(r, recorded)))
 		}
 	}
 	if len(targets) == 0 {
 		return nil
 	}
-	follower := o.NewFollower(o.Commands, o.Limiter)
-	follower.Batch = true // what to do next is the batch's recovery
-	report, err := follower.Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
+	report, err := o.follower().Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast,
+		ReadBack: func(found map[string]*facts.Instance) error {
+			places := make(map[string]*batch.Place, len(found))
+			for id, in := range found {
+				places[id] = batch.PlaceOf(in, nil)
+			}
+			return store.RecordInstance(places)
+		}})
 	o.report = report
 	if err != nil {
 		return err
@@ -479,7 +568,8 @@ func jobStatusError(plan *batch.Plan) error {
 }
 
 // exitRank orders exit codes from the least to the most severe.
-var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitTimeout: 1, cmdutil.ExitJobFailed: 2, cmdutil.ExitCheckFailed: 3, cmdutil.ExitFailure: 4, cmdutil.ExitAuth: 5, cmdutil.ExitInterrupted: 6}
+// A deferred migration (7) is the least: it waits for the next window.
+var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitDeferred: 1, cmdutil.ExitTimeout: 2, cmdutil.ExitJobFailed: 3, cmdutil.ExitCheckFailed: 4, cmdutil.ExitFailure: 5, cmdutil.ExitAuth: 6, cmdutil.ExitInterrupted: 7}
 
 // worstError sums up the failed migrations: how many, and the most severe
 // error with its instance (its exit code is the run's).
@@ -524,345 +614,15 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	return ee
 }
 
-// finish prints the document (JSON, or the table for people) and returns err.
+// follower follows the batch's jobs: what to do next about them is the
+// batch's recovery, and the same apply with --wait goes on following them.
+func (o *ApplyOptions) follower() *follow.Follower {
+	f := o.NewFollower(o.Commands, o.Limiter)
+	f.Batch, f.Resume = true, next.Cmd("apply", "--wait").OfBatch().Confirmed()
+	return f
+}
+
+// finish ends the run with the batch's document and returns err.
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
-	return o.Out.Render(o.document(plan), err, func() {
-		w := o.IO.Out
-		cs := o.IO.ColorScheme()
-		o.printTable(w, cs, plan)
-		o.printDetails(w, cs, plan)
-		o.printAdvice(w, plan)
-		fmt.Fprintln(w)
-		if o.report != nil {
-			follow.PrintReport(o.IO, o.report, o.Now(), o.Commands.Step)
-			fmt.Fprintln(w)
-			o.printAddresses(w, plan)
-		}
-		fmt.Fprintln(w, o.summaryLine(plan))
-	})
-}
-
-func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
-	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{}}
-	for _, r := range plan.Results {
-		s := r.Migration.Spec
-		checks := r.Checks
-		if checks == nil {
-			checks = []preflight.Result{}
-		}
-		doc.Results = append(doc.Results, applyResult{
-			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
-			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, Restarted: r.Restarted, JobStatus: r.JobStatus,
-			Checks: checks, Error: o.resultErrorBody(r),
-		})
-	}
-	doc.Summary = summarize(plan)
-	if o.report != nil {
-		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
-		for i, r := range plan.Results {
-			j := o.waitResult(r)
-			if j == nil {
-				continue
-			}
-			doc.Results[i].Job = j
-			doc.Results[i].JobStatus = waitStatus(j)
-			switch {
-			case j.Failed():
-				jobs.Failed++
-			case j.Done():
-				jobs.Finished++
-			default:
-				jobs.NotDone++
-			}
-		}
-		doc.Summary.Jobs = jobs
-	}
-	return doc
-}
-
-// waitStatus is the status a followed job ended in: a job that failed in a
-// status that is not an end was deleted while it was followed.
-func waitStatus(j *follow.Result) string {
-	if j.Failed() && !facts.IsTerminal(j.Status) {
-		return batch.JobNotFound
-	}
-	return j.Status
-}
-
-// waitResult is the job of a migration as the wait left it, if it was followed.
-func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
-	if o.report == nil || r.JobID == "" {
-		return nil
-	}
-	for _, j := range o.report.Jobs {
-		if j.JobID == r.JobID {
-			return j
-		}
-	}
-	return nil
-}
-
-func summarize(plan *batch.Plan) applySummary {
-	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
-}
-
-// resultErrorBody describes a migration's error, with what a re-run does about it.
-func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
-	if r.Err == nil {
-		return nil
-	}
-	b := errorBody(r.Err, o.Commands)
-	if h := o.resultHint(r); h != "" {
-		b.Hint = h
-	}
-	return b
-}
-
-func (o *ApplyOptions) resultHint(r *batch.Result) string {
-	var ae *apierr.Error
-	var ns *batch.NotSentError
-	switch {
-	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed())
-	case r.Status == batch.Created:
-		return hintFor(r.Err, o.Commands)
-	case errors.As(r.Err, new(*jobcontrol.TokenReusedError)):
-		var tr *jobcontrol.TokenReusedError
-		errors.As(r.Err, &tr)
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
-			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
-	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
-		if migration.MayHaveCreated(r.Resumed, r.Err) {
-			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
-		}
-		h := hintFor(r.Err, o.Commands)
-		if h != "" {
-			h += " "
-		}
-		return h + "No job was created; once the cause is fixed, run the same apply again."
-	}
-	return hintFor(r.Err, o.Commands)
-}
-
-// printTable writes one line per migration.
-func (o *ApplyOptions) printTable(w io.Writer, cs *iostreams.ColorScheme, plan *batch.Plan) {
-	t := newTable(w, "")
-	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
-	jobColumn := o.report != nil
-	for _, r := range plan.Results {
-		jobColumn = jobColumn || r.JobStatus != ""
-	}
-	if jobColumn {
-		header = append(header, "JOB STATUS")
-	}
-	t.row(header...)
-	for _, r := range plan.Results {
-		s := r.Migration.Spec
-		status := string(r.Status)
-		switch r.Status {
-		case batch.Created, batch.Exists, batch.Done:
-			status = cs.Green(status)
-		case batch.Blocked, batch.Failed:
-			status = cs.Red(status)
-		}
-		var failing []string
-		for _, c := range preflight.Failed(r.Checks) {
-			failing = append(failing, c.ID)
-		}
-		row := []string{s.InstanceID, s.TargetZone, follow.Dash(s.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
-		if jobColumn {
-			js := follow.Dash(r.JobStatus)
-			if r.JobStatus != "" {
-				js = follow.ColorStatus(cs, js)
-			}
-			if j := o.waitResult(r); j != nil {
-				js = follow.ColorStatus(cs, waitStatus(j))
-				if j.Failed() && j.Status == facts.JobFinished {
-					js = cs.Red(j.Status + " (not as asked)")
-				}
-			}
-			row = append(row, js)
-		}
-		t.row(row...)
-	}
-	t.flush()
-}
-
-// printDetails explains each migration that needs a word: failing and
-// skipped checks, errors, and creates resumed from an earlier run.
-func (o *ApplyOptions) printDetails(w io.Writer, cs *iostreams.ColorScheme, plan *batch.Plan) {
-	for _, r := range plan.Results {
-		var notable []preflight.Result
-		for _, c := range r.Checks {
-			if c.Status == preflight.Fail || (c.Status == preflight.Warn && !advisory[c.ID]) {
-				notable = append(notable, c)
-			}
-		}
-		if len(notable) == 0 && r.Err == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.JobStatus) {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.Migration.Spec.InstanceID), o.File, r.Migration.Line, r.Status)
-		if r.Resumed {
-			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
-				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
-		}
-		if r.Restarted {
-			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
-		}
-		if r.Status == batch.Exists && batch.EndedBadly(r.JobStatus) {
-			switch r.JobStatus {
-			case batch.JobNotFound, facts.JobExpired:
-				what := "expired"
-				if r.JobStatus == batch.JobNotFound {
-					what = "no longer exists (deleted)"
-				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
-					r.JobID, what, r.Migration.Spec.InstanceID, o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
-			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
-					r.JobID, r.JobStatus, o.Commands.Line("status", []string{r.JobID}), o.Commands.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
-			}
-		}
-		if len(notable) > 0 {
-			var b bytes.Buffer
-			printChecks(&b, cs, notable)
-			_, rows, _ := strings.Cut(b.String(), "\n") // without the "Checks" title
-			for _, line := range strings.SplitAfter(rows, "\n") {
-				if line != "" {
-					fmt.Fprint(w, "  "+line)
-				}
-			}
-		}
-		if r.Err != nil {
-			fmt.Fprintf(w, "  Error: %s\n", r.Err)
-			if h := o.resultHint(r); h != "" {
-				fmt.Fprintf(w, "  Hint: %s\n", h)
-			}
-		}
-	}
-}
-
-// advisory are the checks that only warn, about what to prepare. In a batch
-// they would repeat for most migrations, so they are summed up by check.
-var advisory = map[string]bool{preflight.RecentSnapshot: true, preflight.InstanceStop: true,
-	preflight.BillingChange: true, preflight.PrivateIPChange: true}
-
-// printAdvice sums up the advisory warnings: each check, and which migrations
-// it warns for.
-func (o *ApplyOptions) printAdvice(w io.Writer, plan *batch.Plan) {
-	var ids []string
-	who := map[string][]string{}
-	for _, r := range plan.Results {
-		for _, c := range r.Checks {
-			if c.Status == preflight.Warn && advisory[c.ID] {
-				if who[c.ID] == nil {
-					ids = append(ids, c.ID)
-				}
-				who[c.ID] = append(who[c.ID], r.Migration.Spec.InstanceID)
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
-	t := newTable(w, "  ")
-	for _, id := range ids {
-		list := who[id]
-		shown := strings.Join(list[:min(len(list), 3)], ", ")
-		if len(list) > 3 {
-			shown += fmt.Sprintf(" and %d more", len(list)-3)
-		}
-		t.row(id, fmt.Sprintf("%d of %d", len(list), len(plan.Results)), shown)
-	}
-	t.flush()
-}
-
-func (o *ApplyOptions) summaryLine(plan *batch.Plan) string {
-	s := summarize(plan)
-	var parts []string
-	for _, p := range []struct {
-		n    int
-		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
-		}
-	}
-	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
-	// Say which ones failed, so that the last line alone tells what to look at.
-	var failed []string
-	for _, r := range plan.Results {
-		if r.Status == batch.Failed {
-			failed = append(failed, r.Migration.Spec.InstanceID)
-		}
-	}
-	if len(failed) > 0 {
-		line += " (" + strings.Join(failed, ", ") + ")"
-	}
-	line += "."
-	if o.report != nil {
-		line += " " + o.jobsLine(plan)
-	}
-	switch {
-	case o.DryRun:
-		line = "Dry run, " + line + " Nothing was created."
-	case !o.applied && s.Planned+s.Blocked+s.Failed > 0:
-		line += " Nothing was created."
-	}
-	if !o.DryRun {
-		line += " State: " + o.StatePath
-	}
-	return line
-}
-
-// jobsLine sums up, after --wait, how the jobs ended, naming those that failed.
-func (o *ApplyOptions) jobsLine(plan *batch.Plan) string {
-	finished, notDone := 0, 0
-	var failed []string
-	for _, r := range plan.Results {
-		j := o.waitResult(r)
-		switch {
-		case j == nil:
-		case j.Failed():
-			failed = append(failed, r.Migration.Spec.InstanceID+" "+j.Brief())
-		case j.Done():
-			finished++
-		default:
-			notDone++
-		}
-	}
-	parts := []string{fmt.Sprintf("%d finished", finished)}
-	if len(failed) > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), strings.Join(failed, ", ")))
-	}
-	if notDone > 0 {
-		parts = append(parts, fmt.Sprintf("%d not done", notDone))
-	}
-	return "Jobs: " + strings.Join(parts, ", ") + "."
-}
-
-// printAddresses maps, after --wait, each moved instance's old private IP to
-// its new one: what DNS records and allow-lists must follow.
-func (o *ApplyOptions) printAddresses(w io.Writer, plan *batch.Plan) {
-	t := newTable(w, "  ")
-	for _, r := range plan.Results {
-		j := o.waitResult(r)
-		if j == nil || j.Instance == nil || j.Instance.PrivateIP == "" {
-			continue
-		}
-		old := "-"
-		if j.Before != nil && j.Before.PrivateIP != "" {
-			old = j.Before.PrivateIP
-		}
-		t.row(r.Migration.Spec.InstanceID, old, "→", j.Instance.PrivateIP)
-	}
-	if len(t.rows) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "Private IP addresses, old → new (update DNS records and allow-lists):")
-	t.flush()
-	fmt.Fprintln(w)
+	return o.Out.Render(o.document(plan), err)
 }

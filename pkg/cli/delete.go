@@ -64,31 +64,12 @@ it needs --yes, else it refuses (exit 2) and sends nothing.`,
 }
 
 func (o *DeleteOptions) run(ctx context.Context) error {
-	doc := &jobControlDocument{Jobs: []*jobOutcome{}}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Deleted migration job %s", already: "Migration job %s is gone or going already"}
 	err := o.delete(ctx, doc)
 	if err == nil {
 		err = outcomesError("deleted", doc.Jobs)
 	}
-	return o.Out.Render(doc, err, func() {
-		cs := o.IO.ColorScheme()
-		for _, j := range doc.Jobs {
-			if j.err != nil {
-				continue
-			}
-			if !j.Already {
-				fmt.Fprintf(o.IO.Out, "%s Deleted migration job %s\n", cs.Green("✓"), cs.Bold(j.JobID))
-			} else {
-				fmt.Fprintf(o.IO.Out, "%s Migration job %s is gone or going already\n", cs.Green("✓"), cs.Bold(j.JobID))
-			}
-			if j.Note != "" {
-				fmt.Fprintf(o.IO.Out, "  %s\n", j.Note)
-			}
-			if j.RequestID != "" {
-				fmt.Fprintf(o.IO.Out, "  RequestId  %s\n", j.RequestID)
-			}
-		}
-		printFailures(o.IO.ErrOut, cs, o.Commands, doc.Jobs)
-	})
+	return o.Out.Render(doc, err)
 }
 
 // delete reads the jobs, asks once for those it will send a delete for

@@ -248,11 +248,6 @@ func newWalkWorld(srv *fakeapi.Server, status string) (*fakeapi.Fleet, *fakeapi.
 	fleet := fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
 	m := fakeapi.NewJobs(srv)
 	srv.Always("CreateCrossZoneMigrationJob", m.Track(fleet.Created()))
-	m.OnEnd = func(instanceID, status string) {
-		if status == "Finished" {
-			fleet.Move(instanceID, "cn-hangzhou-i", "") // where the walk's creates send it
-		}
-	}
 	if status != "" {
 		m.Add(walkJob, walkInstance, status)
 	}
@@ -304,13 +299,13 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "status-not-found", world: jobWorld(""), args: walkArgs("status", walkJob),
 			sites: []hintSite{"pkg/jobcontrol/jobcontrol.go (*NotFoundError).NextHint list"}},
 		hintWalk{name: "list-attention", world: jobWorld("InError"), args: walkArgs("list"),
-			sites: []hintSite{"pkg/cli/jobs.go printAttentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
+			sites: []hintSite{"pkg/cli/jobs.go attentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
 	)
 	walks = append(walks,
 		hintWalk{name: "create-dry-run", world: jobWorld(""), args: walkCreateArgs("--dry-run"),
 			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-created", world: jobWorld(""), args: walkCreateArgs("--yes"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).printText wait"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).finish wait"}},
 		// Every answer of the create is lost; the job was made. The hint's
 		// repeat, with the same ClientToken, must take the job SMC returns.
 		hintWalk{name: "create-answers-lost", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
@@ -349,19 +344,23 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "wait-timeout", world: jobWorld("Running"), args: walkArgs("wait", walkJob, "--timeout", "1m"),
 			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep wait"}},
 		// apply --wait: the timeout, and Ctrl-C, say to run the same apply again.
-		hintWalk{name: "apply-wait-timeout", world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--timeout", "1m"},
-			files: map[string]string{"m.yaml": walkManifest}, sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep apply"}},
-		hintWalk{name: "apply-wait-interrupted", world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--state", "other.json"},
+		hintWalk{name: "apply-wait-timeout", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--timeout", "1m"},
+			files: map[string]string{"m.yaml": walkManifest}, sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+		// wait -f: the timeout says to go on with wait -f.
+		hintWalk{name: "wait-f-timeout", world: movingWorld, args: []string{"wait", "-f", "m.yaml", "--timeout", "1m"},
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/batchwait.go (*WaitCmdOptions).runBatch wait"}},
+		hintWalk{name: "apply-wait-interrupted", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--state", "other.json"},
 			files: map[string]string{"m.yaml": walkManifest},
 			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
-			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep apply"}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
 		// The first create of a batch is denied: the batch stops, and the
 		// creates not sent are sent by the same apply run again.
 		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),
 			args: []string{"apply", "-f", "m.yaml", "--yes", "--concurrency", "1"}, files: map[string]string{"m.yaml": walkManifest2},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).resultHint apply"}},
+			sites: []hintSite{"pkg/cli/apply_render.go (*ApplyOptions).resultHint apply"}},
 		// A batch's job deleted while it is followed.
 		hintWalk{name: "apply-wait-job-deleted", world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait"},
 			files: map[string]string{"m.yaml": walkManifest},
@@ -405,11 +404,11 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
 			fill: map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
 			sites: []hintSite{"pkg/cli/apply.go jobStatusError status", "pkg/cli/apply.go jobStatusError apply",
-				"pkg/cli/apply.go (*ApplyOptions).printDetails status", "pkg/cli/apply.go (*ApplyOptions).printDetails apply"}},
+				"pkg/cli/apply_render.go (*applyDocument).printDetails status", "pkg/cli/apply_render.go (*applyDocument).printDetails apply"}},
 		hintWalk{name: "apply-rerun-job-deleted", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen(""),
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
-			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply.go (*ApplyOptions).printDetails state"}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply_render.go (*applyDocument).printDetails state"}},
 		// The token apply gives the instance was used before for another instance's create.
 		hintWalk{name: "apply-token-reused", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest},
@@ -422,7 +421,7 @@ func hintWalks() []hintWalk {
 				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--max-attempts", "1")...)
 			},
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).resultHint status", "pkg/cli/apply.go (*ApplyOptions).resultHint state"}},
+			sites: []hintSite{"pkg/cli/apply_render.go (*ApplyOptions).resultHint status", "pkg/cli/apply_render.go (*ApplyOptions).resultHint state"}},
 		// A repeated create is answered, but its job cannot be read back to check whose it is.
 		hintWalk{name: "create-repeat-unverified", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			m := jobWorld("")(srv)
@@ -447,6 +446,13 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
 			sites: []hintSite{"pkg/cli/state.go (*StateOptions).checkJobsHint list", "pkg/cli/state.go (*StateOptions).checkJobsHint state"}},
+		// status -f of a batch whose job runs, or ended InError.
+		hintWalk{name: "status-f-running", world: movingWorld, args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext wait"}},
+		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
@@ -460,8 +466,27 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+		// A rollout whose canary's job (instance 2's) ends InError: the other
+		// migration (the walk's instance) is held; the hint's re-run resumes
+		// the canary, then starts the rest.
+		hintWalk{name: "apply-rollout-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2)).FailJob(fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("apply", "-f", "m.yaml", "--yes", "--canary", "1", "--max-unavailable", "1"),
+			files: map[string]string{"m.yaml": strings.Replace(walkManifest, "instance_id: "+walkInstance,
+				"instance_id: "+fakeapi.FleetInstance(2)+"\n  - instance_id: "+walkInstance, 1)},
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go (*ApplyOptions).rolloutError apply"}},
 	)
 	return walks
+}
+
+// movingWorld is jobWorld("") whose instances arrive in the walk's target
+// zone when their job finishes.
+func movingWorld(srv *fakeapi.Server) *fakeapi.Jobs {
+	fleet, m := newWalkWorld(srv, "")
+	m.Finished = func(j fakeapi.ModelJob) { fleet.Move(j.InstanceID, "cn-hangzhou-i", "") }
+	return m
 }
 
 // applyThen runs the walk's manifest once (its job is made and recorded),

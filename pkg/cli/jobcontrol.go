@@ -26,10 +26,41 @@ type jobOutcome struct {
 	err error
 }
 
-// jobControlDocument is the JSON document of retry and delete.
+// jobControlDocument is the document of retry and delete: what was done to
+// each job.
 type jobControlDocument struct {
 	Jobs []*jobOutcome `json:"jobs"`
 	errorField
+
+	done    string // the line of a job that went through: "Resumed migration job %s ..."
+	already string // the line of a job that was there already: "Migration job %s is running already"
+	next string // what to run next for the jobs that went through ("" when nothing)
+}
+
+// Text writes a line per job that went through on stdout, each failure on
+// stderr (for several jobs), and what to run next.
+func (d *jobControlDocument) Text(ios *iostreams.IOStreams) {
+	cs := ios.ColorScheme()
+	for _, j := range d.Jobs {
+		if j.Error != nil {
+			continue
+		}
+		line := d.done
+		if j.Already && d.already != "" {
+			line = d.already
+		}
+		fmt.Fprintf(ios.Out, "%s "+line+"\n", cs.Green("✓"), cs.Bold(j.JobID))
+		if j.Note != "" {
+			fmt.Fprintf(ios.Out, "  %s\n", j.Note)
+		}
+		if j.RequestID != "" {
+			fmt.Fprintf(ios.Out, "  RequestId  %s\n", j.RequestID)
+		}
+	}
+	printFailures(ios.ErrOut, cs, d.Jobs)
+	if d.next != "" {
+		fmt.Fprintf(ios.Out, "\nNext:\n  %s\n", d.next)
+	}
 }
 
 // outcomesError is the run's error: nil when every job went through; the
@@ -63,17 +94,17 @@ func outcomesError(verb string, outcomes []*jobOutcome) error {
 
 // printFailures writes, for several jobs, each one's failure and hint on
 // stderr (for one job, the run's error says it all).
-func printFailures(w io.Writer, cs *iostreams.ColorScheme, cmds cmdutil.Commands, outcomes []*jobOutcome) {
+func printFailures(w io.Writer, cs *iostreams.ColorScheme, outcomes []*jobOutcome) {
 	if len(outcomes) < 2 {
 		return
 	}
 	for _, o := range outcomes {
-		if o.err == nil {
+		if o.Error == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%s %s: %s\n", cs.Red("✗"), o.JobID, o.err)
-		if h := hintFor(o.err, cmds); h != "" {
-			fmt.Fprintf(w, "  Hint: %s\n", h)
+		fmt.Fprintf(w, "%s %s: %s\n", cs.Red("✗"), o.JobID, o.Error.Message)
+		if o.Error.Hint != "" {
+			fmt.Fprintf(w, "  Hint: %s\n", o.Error.Hint)
 		}
 	}
 }

@@ -18,8 +18,15 @@ type Output struct {
 	wrote bool
 }
 
-// document is a command's JSON document: it carries the run's error.
-type document interface{ setError(*ErrorBody) }
+// document is a command's one output, built once from what the run found
+// (hcloud's one schema, doctl's Displayable): with -o json it is encoded on
+// stdout, the run's error in its "error"; else Text writes it for people,
+// data on stdout and what is not data on stderr. Both come from the same
+// fields, so they cannot disagree. Text-only data are unexported fields.
+type document interface {
+	setError(*ErrorBody)
+	Text(ios *iostreams.IOStreams)
+}
 
 // errorField is the "error" of a JSON document; documents embed it last.
 type errorField struct {
@@ -31,9 +38,9 @@ func (e *errorField) setError(b *ErrorBody) { e.Error = b }
 // JSON reports whether the run asked for JSON.
 func (o *Output) JSON() bool { return o.global.JSON() }
 
-// Render ends a command with err: the document with -o json, else what text
-// writes. It returns err (or the failure to write the document).
-func (o *Output) Render(doc document, err error, text func()) error {
+// Render ends a command with err: the document with -o json, else its text.
+// It returns err (or the failure to write the document).
+func (o *Output) Render(doc document, err error) error {
 	if o.JSON() {
 		doc.setError(errorBody(err, o.global.commands()))
 		if werr := o.WriteJSON(doc); werr != nil {
@@ -41,9 +48,7 @@ func (o *Output) Render(doc document, err error, text func()) error {
 		}
 		return err
 	}
-	if text != nil {
-		text()
-	}
+	doc.Text(o.IO)
 	return err
 }
 
@@ -66,16 +71,6 @@ func (o *Output) wroteJSON() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.wrote
-}
-
-// RenderData ends a command that succeeded with a document that has no error
-// to carry (a failure ends before it, and Run reports it).
-func (o *Output) RenderData(doc any, text func()) error {
-	if o.JSON() {
-		return o.WriteJSON(doc)
-	}
-	text()
-	return nil
 }
 
 // commands renders the hints of this run (its region, profile, batch, --yes).

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -54,36 +53,22 @@ the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
 }
 
 func (o *RetryOptions) run(ctx context.Context) error {
-	doc := &jobControlDocument{Jobs: []*jobOutcome{}}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Resumed migration job %s from where it stopped",
+		already: "Migration job %s is running already"}
 	err := o.retry(ctx, doc)
 	if err == nil {
 		err = outcomesError("resumed", doc.Jobs)
 	}
-	return o.Out.Render(doc, err, func() {
-		cs := o.IO.ColorScheme()
-		var running []string
-		for _, j := range doc.Jobs {
-			if j.err != nil {
-				continue
-			}
-			running = append(running, j.JobID)
-			if !j.Already {
-				fmt.Fprintf(o.IO.Out, "%s Resumed migration job %s from where it stopped\n", cs.Green("✓"), cs.Bold(j.JobID))
-			} else {
-				fmt.Fprintf(o.IO.Out, "%s Migration job %s is running already\n", cs.Green("✓"), cs.Bold(j.JobID))
-			}
-			if j.Note != "" {
-				fmt.Fprintf(o.IO.Out, "  %s\n", j.Note)
-			}
-			if j.RequestID != "" {
-				fmt.Fprintf(o.IO.Out, "  RequestId  %s\n", j.RequestID)
-			}
+	var resumed []string
+	for _, j := range doc.Jobs {
+		if j.err == nil {
+			resumed = append(resumed, j.JobID)
 		}
-		printFailures(o.IO.ErrOut, cs, o.Commands, doc.Jobs)
-		if len(running) > 0 {
-			fmt.Fprintf(o.IO.Out, "\nNext:\n  %s\n", o.Commands.Line("wait", running))
-		}
-	})
+	}
+	if len(resumed) > 0 {
+		doc.next = o.Commands.Line("wait", resumed)
+	}
+	return o.Out.Render(doc, err)
 }
 
 // retry reads the jobs and resumes each one that may be resumed, one after

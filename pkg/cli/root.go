@@ -52,7 +52,7 @@ without ever creating a duplicate job.`,
 	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID, else the profile's region_id)")
 	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json, for credentials and region (env ALIBABA_CLOUD_PROFILE)")
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
-	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs or vpc (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC)")
+	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs, vpc, slb, alb or nlb (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC, _SLB, _ALB, _NLB)")
 	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
 	pf.IntVar(&g.MaxAttempts, "max-attempts", 4, "attempts per API call including the first")
 	pf.BoolVar(&g.Debug, "debug", false, "trace every API call on stderr (never a secret)")
@@ -75,6 +75,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdState(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
+	cmd.AddCommand(NewCmdReport(f, nil))
 	return cmd
 }
 
@@ -110,7 +111,13 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 	if g.Region == "" && g.Profile != "" {
 		// An unreadable config or an unknown profile is reported where the
 		// credentials are loaded, with exit 4 and how to fix it.
-		if region, err := api.ProfileRegion(g.Profile, f.Getenv); err == nil && region != "" {
+		region, err := api.ProfileRegion(g.Profile, f.Getenv)
+		switch {
+		case err != nil:
+			g.ProfileProblem = err
+		case region == "":
+			g.ProfileProblem = fmt.Errorf("profile %s sets no region_id", g.Profile)
+		default:
 			g.Region, g.RegionFrom = region, "profile "+g.Profile
 		}
 	}
@@ -147,9 +154,25 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 // requireRegion fails with a usage error when no region is known.
 func requireRegion(region string) error {
 	if region == "" {
-		return cmdutil.UsageErrorf("a region is required: pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
+		return regionRequired(nil)
 	}
 	return nil
+}
+
+// errRegionRequired marks the usage error of a command that needs a region
+// and has none; Run adds why a named profile gave none (ProfileProblem).
+var errRegionRequired = errors.New("a region is required: pass --region, set ALIBABA_CLOUD_REGION_ID, or name a --profile that has a region_id")
+
+// regionRequired is the error of a missing region; when a profile was named
+// and could not give one, it says why (the config missing, unreadable or
+// malformed, the profile unknown, or no region_id in it).
+func regionRequired(profileProblem error) error {
+	if profileProblem != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "UsageError",
+			Err:  fmt.Errorf("a region is required, and the profile gave none: %w", profileProblem),
+			Hint: "fix the profile (aliyun configure --profile NAME), or pass --region or set ALIBABA_CLOUD_REGION_ID"}
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "UsageError", Err: errRegionRequired}
 }
 
 // Run executes zonemove with args and returns the process's exit code. Errors
@@ -164,6 +187,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	if errors.Is(err, errRegionRequired) && f.Global.ProfileProblem != nil {
+		err = regionRequired(f.Global.ProfileProblem)
 	}
 	if ctx.Err() != nil && ExitCode(err) != cmdutil.ExitInterrupted {
 		var ae *apierr.Error
@@ -187,15 +213,15 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 
 // reportError writes the error for people on stderr: the message, the API's
 // request ID, and what to do next.
+// It writes the body that the JSON document's "error" carries.
 func reportError(f *Factory, err error) {
-	w := f.IOStreams.ErrOut
-	fmt.Fprintf(w, "Error: %s\n", err)
-	var ae *apierr.Error
-	if errors.As(err, &ae) && ae.RequestID != "" {
-		fmt.Fprintf(w, "Request ID: %s\n", ae.RequestID)
+	w, b := f.IOStreams.ErrOut, errorBody(err, f.Global.commands())
+	fmt.Fprintf(w, "Error: %s\n", b.Message)
+	if b.RequestID != "" {
+		fmt.Fprintf(w, "Request ID: %s\n", b.RequestID)
 	}
-	if h := hintFor(err, f.Global.commands()); h != "" {
-		fmt.Fprintf(w, "Hint: %s\n", h)
+	if b.Hint != "" {
+		fmt.Fprintf(w, "Hint: %s\n", b.Hint)
 	}
 }
 

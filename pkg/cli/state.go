@@ -139,13 +139,38 @@ type stateEntry struct {
 	TokenRecordedAt string `json:"token_recorded_at"`
 }
 
+// stateDocument is the document of state show: the entries of a state file.
 type stateDocument struct {
 	StateFile  string       `json:"state_file"`
 	Manifest   string       `json:"manifest"`
 	Migrations []stateEntry `json:"migrations"`
 	errorField
+
+	read bool // the state file was read; else the error says why not
 }
 
+// Text writes an entry per instance, and how many there are.
+func (d *stateDocument) Text(ios *iostreams.IOStreams) {
+	if !d.read {
+		return
+	}
+	t := newTable(ios.Out, "")
+	t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	for _, e := range d.Migrations {
+		job := follow.Dash(e.JobID)
+		if e.Adopted {
+			job += " (adopted)"
+		}
+		if e.JobID == "" {
+			job = "- (outcome unknown)"
+		}
+		t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
+	}
+	t.flush()
+	fmt.Fprintf(ios.Out, "\n%d instances in %s.\n", len(d.Migrations), d.StateFile)
+}
+
+// forgetDocument is the document of state forget: the entries dropped.
 type forgetDocument struct {
 	StateFile string       `json:"state_file"`
 	Forgotten []stateEntry `json:"forgotten"`
@@ -153,6 +178,22 @@ type forgetDocument struct {
 	// holds (a killed run forgot them, or an earlier forget): nothing to do.
 	AlreadyForgotten []string `json:"already_forgotten,omitempty"`
 	errorField
+
+	next string // once forgotten: what the next apply does with them
+}
+
+// Text writes each entry forgotten, and what the next apply does.
+func (d *forgetDocument) Text(ios *iostreams.IOStreams) {
+	if d.next == "" {
+		return
+	}
+	for _, e := range d.Forgotten {
+		fmt.Fprintf(ios.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
+	}
+	if len(d.AlreadyForgotten) > 0 {
+		fmt.Fprintf(ios.Out, "Not in %s, so forgotten already: %s; nothing to do for them\n", d.StateFile, strings.Join(d.AlreadyForgotten, ", "))
+	}
+	fmt.Fprintf(ios.Out, "\n%s\n", d.next)
 }
 
 func entryOf(id string, e *batch.Entry) stateEntry {
@@ -174,38 +215,28 @@ func (o *StateOptions) missingState() error {
 func (o *StateOptions) show() error {
 	doc := &stateDocument{StateFile: o.StatePath, Migrations: []stateEntry{}}
 	if err := o.missingState(); err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	st, err := batch.ReadState(o.StatePath)
 	if err != nil {
-		return o.Out.Render(doc, stateError(err), func() {})
+		return o.Out.Render(doc, stateError(err))
 	}
 	doc.Manifest = st.Manifest
 	for _, id := range sortedIDs(st) {
 		doc.Migrations = append(doc.Migrations, entryOf(id, st.Migrations[id]))
 	}
-	return o.Out.Render(doc, nil, func() {
-		t := newTable(o.IO.Out, "")
-		t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
-		for _, e := range doc.Migrations {
-			job := follow.Dash(e.JobID)
-			if e.Adopted {
-				job += " (adopted)"
-			}
-			if e.JobID == "" {
-				job = "- (outcome unknown)"
-			}
-			t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
-		}
-		t.flush()
-		fmt.Fprintf(o.IO.Out, "\n%d instances in %s.\n", len(doc.Migrations), o.StatePath)
-	})
+	doc.read = true
+	return o.Out.Render(doc, nil)
 }
 
+// sortedIDs are the instances with a create recorded (an entry may hold
+// only where its instance was).
 func sortedIDs(st *batch.State) []string {
 	ids := make([]string, 0, len(st.Migrations))
-	for id := range st.Migrations {
-		ids = append(ids, id)
+	for id, e := range st.Migrations {
+		if e.HasCreate() {
+			ids = append(ids, id)
+		}
 	}
 	sort.Strings(ids)
 	return ids
@@ -215,11 +246,11 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	doc := &forgetDocument{StateFile: o.StatePath, Forgotten: []stateEntry{}}
 	// Nothing to forget, and no lock file left behind where no batch ran.
 	if err := o.missingState(); err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	store, err := batch.OpenStore(o.StatePath, filepath.Base(o.File))
 	if err != nil {
-		return o.Out.Render(doc, stateError(err), func() {})
+		return o.Out.Render(doc, stateError(err))
 	}
 	defer store.Close()
 	st := store.Snapshot()
@@ -227,7 +258,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	// run, or of an earlier forget, succeeds.
 	var present []string
 	for _, id := range o.Forget {
-		if st.Migrations[id] == nil {
+		if e := st.Migrations[id]; e == nil || !e.HasCreate() {
 			doc.AlreadyForgotten = append(doc.AlreadyForgotten, id)
 		} else {
 			present = append(present, id)
@@ -245,7 +276,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	statuses, err := o.jobStatuses(ctx, st)
 	if err != nil {
-		return o.Out.Render(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	var risky []string
 	for _, id := range o.Forget {
@@ -265,7 +296,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		if !o.IO.IsStdinTTY() {
 			doc.Forgotten = []stateEntry{}
 			return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
-				Next: o.checkJobsHint(st)}, func() {})
+				Next: o.checkJobsHint(st)})
 		}
 		fmt.Fprintln(o.IO.ErrOut, msg)
 		ok, err := confirm(ctx, o.IO, "Forget them anyway?")
@@ -278,19 +309,12 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	for _, id := range o.Forget {
 		if err := store.Forget(id); err != nil {
-			return o.Out.Render(doc, stateError(err), func() {})
+			return o.Out.Render(doc, stateError(err))
 		}
 	}
-	return o.Out.Render(doc, nil, func() {
-		for _, e := range doc.Forgotten {
-			fmt.Fprintf(o.IO.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
-		}
-		if len(doc.AlreadyForgotten) > 0 {
-			fmt.Fprintf(o.IO.Out, "Not in %s, so forgotten already: %s; nothing to do for them\n", o.StatePath, strings.Join(doc.AlreadyForgotten, ", "))
-		}
-		fmt.Fprintf(o.IO.Out, "\nThe next '%s' checks them in full and creates them with new ClientTokens.\n",
-			o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed()))
-	})
+	doc.next = fmt.Sprintf("The next '%s' checks them in full and creates them with new ClientTokens.",
+		o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed()))
+	return o.Out.Render(doc, nil)
 }
 
 // checkJobsHint says how to check the jobs of the entries about to go

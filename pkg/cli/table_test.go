@@ -63,7 +63,7 @@ func TestColoredTablesAlign(t *testing.T) {
 	for name, render := range map[string]func(cs *iostreams.ColorScheme) string{
 		"apply": func(cs *iostreams.ColorScheme) string {
 			var b bytes.Buffer
-			o.printTable(&b, cs, plan)
+			o.document(plan).printTable(&b, cs)
 			return b.String()
 		},
 		"checks": func(cs *iostreams.ColorScheme) string {

@@ -36,7 +36,8 @@ const (
 )
 
 // Services by API version (the x-acs-version header).
-var services = map[string]string{"2019-06-01": "smc", "2014-05-26": "ecs", "2016-04-28": "vpc"}
+var services = map[string]string{"2019-06-01": "smc", "2014-05-26": "ecs", "2016-04-28": "vpc",
+	"2014-05-15": "slb", "2020-06-16": "alb", "2022-04-30": "nlb"}
 
 // Step is what the server does with one request of an action.
 type Step struct {
@@ -98,6 +99,11 @@ type Request struct {
 	Params      url.Values
 	SignatureOK bool
 	SecurityTok bool
+	// Path, Header and Body are the rest of the request as it arrived, for
+	// tests that prove the whole wire unchanged.
+	Path   string
+	Header http.Header
+	Body   string
 }
 
 // Server is the fake endpoint.
@@ -222,8 +228,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
 	req := Request{
+		Path:        r.URL.Path,
+		Header:      r.Header.Clone(),
+		Body:        string(body),
 		Action:      r.Header.Get("x-acs-action"),
 		Version:     r.Header.Get("x-acs-version"),
 		Method:      r.Method,

@@ -22,9 +22,11 @@ type Jobs struct {
 	jobs map[string]*ModelJob
 	ids  []string // in the order added
 	end  string   // a read by JobId.N finds a Running or Waiting job in this status
-	// OnEnd, when set, is told of each job that EndWhenPolled ended (a
-	// Fleet moves the instance of a Finished one, say).
-	OnEnd func(instanceID, status string)
+
+	// Finished, when set, is told (under no lock) of each job a read by ID
+	// finished (FinishWhenPolled): a world that models the instances too
+	// moves its instance there.
+	Finished func(j ModelJob)
 }
 
 // ModelJob is one job of the model.
@@ -139,6 +141,14 @@ func (m *Jobs) describe(r *Request) (int, any) {
 	if len(ids) > 50 || len(insts) > 50 {
 		return 400, apiError("FAKE-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 items")
 	}
+	var finished []ModelJob
+	defer func() {
+		for _, j := range finished {
+			if m.Finished != nil {
+				m.Finished(j)
+			}
+		}
+	}()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	list := []any{}
@@ -149,12 +159,10 @@ func (m *Jobs) describe(r *Request) (int, any) {
 			continue
 		}
 		if m.end != "" && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
-			if m.OnEnd != nil {
-				defer m.OnEnd(j.InstanceID, m.end)
-			}
 			switch j.Status = m.end; m.end {
 			case "Finished":
 				j.BusinessStatus, j.Progress = "Cleaning", 100
+				finished = append(finished, *j)
 			case "InError":
 				j.BusinessStatus, j.Progress, j.ErrorCode, j.StatusInfo = "Syncing", 40, "S2.DISK_BUSY", "a disk of the intermediate instance did not attach"
 			default:

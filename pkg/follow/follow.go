@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type Follower struct {
 	// is the batch's recovery (apply again, --retry-failed), not a command
 	// per job.
 	Batch bool
+	// Resume, when set, is the command that goes on following the jobs not
+	// done (the same apply --wait, wait -f); else wait with their IDs.
+	Resume next.Step
 	// Line writes a step as a command line, for the lines the wait prints
 	// as it goes (a failure when it happens); nil prints no step.
 	Line func(next.Step) string
@@ -70,6 +74,10 @@ type Options struct {
 	// FailFast stops waiting at the first job that fails; the others keep
 	// running.
 	FailFast bool
+	// ReadBack, when set, is given the instances of Finished jobs as they
+	// are read back (by instance ID), to record them; its error is reported
+	// as a warning and ends nothing.
+	ReadBack func(instances map[string]*facts.Instance) error
 }
 
 // InstanceView is an instance as read from ECS: where it is, as what, and
@@ -109,6 +117,7 @@ type Result struct {
 	gone      bool // found, then no longer
 	checked   bool // the instance of a Finished job was read back
 	announced bool // its failure was shown
+	missed    int  // polls that did not list it yet (a job may join a Tracker late)
 }
 
 // Done reports whether the job will not change any more and, if it Finished,
@@ -143,6 +152,7 @@ type Report struct {
 	Stopped bool
 
 	batch       bool
+	resumeWith  next.Step
 	region      string
 	start       time.Time
 	resume      next.Step // the command that goes on waiting for the jobs not done
@@ -272,12 +282,12 @@ func (r *Result) outcome() string {
 // permissions, bad requests) end the wait with that error, and Ctrl-C with an
 // exit-130 error naming the command that resumes waiting; the report then holds
 // what was known. A job ID not found at the first poll is an error; a job that
-// disappears later fails. The report's ExitCode (and Err) tell the outcome.
+// disappears later fails. The report's Failed, TimedOut (and Err) tell the outcome.
 func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*Report, error) {
 	if opts.Interval <= 0 {
 		return nil, fmt.Errorf("wait: the poll interval must be positive, not %s", opts.Interval)
 	}
-	report := &Report{batch: f.Batch, region: f.Region}
+	report := &Report{batch: f.Batch, resumeWith: f.Resume, region: f.Region}
 	byID := map[string]*Result{}
 	for _, t := range targets {
 		if byID[t.JobID] != nil {
@@ -292,7 +302,7 @@ func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*R
 		return report, err
 	}
 	report.start = f.Now()
-	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start}
+	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start, readBack: opts.ReadBack}
 	w.display = newDisplay(f.IO, w.start)
 	var deadline time.Time
 	if opts.Timeout > 0 {
@@ -341,6 +351,8 @@ type waiter struct {
 	display jobDisplay
 	start   time.Time
 	warning string // a transient failure of the last poll, to report
+
+	readBack func(map[string]*facts.Instance) error
 }
 
 // poll reads the jobs not done and reads back the instances of those that
@@ -373,7 +385,8 @@ func (w *waiter) poll(ctx context.Context) error {
 			case res.seen:
 				res.gone = true
 				res.Problem = "the job no longer exists (deleted while waiting?)"
-			case res.Target.JustCreated && r.Polls < newJobGracePolls:
+			case res.Target.JustCreated && res.missed+1 < newJobGracePolls:
+				res.missed++
 				notYet = append(notYet, id)
 			default:
 				missing = append(missing, id)
@@ -436,8 +449,18 @@ func (w *waiter) verify(ctx context.Context) error {
 			w.warning = "reading back the migrated instances failed: " + err.Error()
 			return nil
 		}
+		read := map[string]*facts.Instance{}
 		for _, j := range batch {
-			j.check(found[j.instanceID()], w.report.region)
+			in := found[j.instanceID()]
+			j.check(in, w.report.region)
+			if in != nil {
+				read[j.instanceID()] = in
+			}
+		}
+		if w.readBack != nil && len(read) > 0 {
+			if err := w.readBack(read); err != nil {
+				w.warning = "recording the migrated instances failed: " + err.Error()
+			}
 		}
 	}
 	return nil
@@ -552,11 +575,12 @@ func (w *waiter) finish() {
 	r.resume = r.resumeStep(pending)
 }
 
-// resumeStep is the command that goes on following the jobs not done: in a
-// batch, the same apply again (it follows every job of the batch).
+// resumeStep is the command that goes on following the jobs not done: the
+// follower's (in a batch, the same apply --wait again, or wait -f), else
+// wait with their IDs.
 func (r *Report) resumeStep(pending []string) next.Step {
-	if r.batch {
-		return next.Cmd("apply", "--wait").OfBatch().Confirmed()
+	if len(r.resumeWith.Command) > 0 {
+		return r.resumeWith
 	}
 	return next.Cmd("wait", pending...)
 }
@@ -589,9 +613,7 @@ func (w *waiter) abort(ctx context.Context, err error) error {
 
 // PrintReport writes, for people, how each job ended and what to do next;
 // line writes a step as a command line.
-func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time, line func(next.Step) string) {
-	w := ios.Out
-	cs := ios.ColorScheme()
+func PrintReport(w io.Writer, cs *iostreams.ColorScheme, r *Report, now time.Time, line func(next.Step) string) {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Status == facts.JobFinished && !j.Failed() && j.Done():
@@ -605,14 +627,14 @@ func PrintReport(ios *iostreams.IOStreams, r *Report, now time.Time, line func(n
 			fmt.Fprintf(w, "%s %s (%s) %s\n", cs.Red("✗"), j.JobID, j.instanceLabel(), j.failureText())
 		case j.Failed():
 			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
-			if h := j.hint(r); !h.IsZero() && !j.gone {
+			if h := j.hint(r); !h.IsZero() && !j.gone && line != nil {
 				fmt.Fprintf(w, "  Next: %s\n", h.Render(line))
 			}
 		default:
 			fmt.Fprintf(w, "%s %s still %s (%s, %s)\n", cs.Yellow("…"), j.JobID, j.Status, Dash(j.BusinessStatus), FormatProgress(j.Progress))
 		}
 	}
-	if (r.TimedOut || r.Stopped) && len(r.pending()) > 0 {
+	if (r.TimedOut || r.Stopped) && len(r.pending()) > 0 && line != nil {
 		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", line(r.resume))
 	}
 }

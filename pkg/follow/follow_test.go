@@ -127,9 +127,19 @@ func TestWaitFollowsAJobToItsEnd(t *testing.T) {
 	f, c, progress := newFollower(t, srv, "")
 	start := c.Now()
 
-	r, err := f.Wait(context.Background(), []Target{target()}, Options{Interval: time.Minute})
+	var readBack []string
+	r, err := f.Wait(context.Background(), []Target{target()}, Options{Interval: time.Minute,
+		ReadBack: func(found map[string]*facts.Instance) error {
+			for id, in := range found {
+				readBack = append(readBack, id+" "+in.ZoneID)
+			}
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(readBack) != 1 || readBack[0] != testInstance+" cn-hangzhou-i" {
+		t.Errorf("read back %q; want the instance once, in cn-hangzhou-i", readBack)
 	}
 	if r.Failed || r.Err() != nil || r.Polls != 2 {
 		t.Fatalf("failed %v, err %v after %d polls; want nil after 2", r.Failed, r.Err(), r.Polls)
@@ -184,7 +194,9 @@ func TestWaitOutcomes(t *testing.T) {
 				srv.On("DescribeInstances", c.read)
 			}
 			f, _, _ := newFollower(t, srv, c.profile)
-			f.Batch = c.batch
+			if f.Batch = c.batch; c.batch {
+				f.Resume = next.Cmd("apply", "--wait").OfBatch().Confirmed()
+			}
 			r, err := f.Wait(context.Background(), []Target{target()}, c.opts)
 			if err != nil {
 				t.Fatal(err)

@@ -1,0 +1,464 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
+	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
+	"github.com/zonemove/zonemove/pkg/preflight"
+)
+
+// applyDocument is apply's one output: built once from the batch's plan (and,
+// with --wait, the wait's report), it encodes as the JSON document and
+// renders as the text for people. The unexported fields are what only the
+// text shows.
+type applyDocument struct {
+	DryRun    bool          `json:"dry_run"`
+	Manifest  string        `json:"manifest"`
+	StateFile string        `json:"state_file"`
+	Results   []applyResult `json:"results"`
+	Summary   applySummary  `json:"summary"`
+	errorField
+
+	cmds    cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	applied bool             // the creates were started
+	wait    *follow.Report   // with --wait, how the jobs ended
+	now     time.Time        // when the document was made, for the report's elapsed times
+}
+
+type applyResult struct {
+	InstanceID         string       `json:"instance_id"`
+	TargetZone         string       `json:"target_zone"`
+	TargetInstanceType string       `json:"target_instance_type"`
+	Status             batch.Status `json:"status"`
+	JobID              string       `json:"job_id"`
+	ClientToken        string       `json:"client_token"`
+	Resumed            bool         `json:"resumed"`
+	Adopted            bool         `json:"adopted,omitempty"`
+	Restarted          bool         `json:"restarted,omitempty"`
+	// JobStatus is the job's status as read in this run (with --wait, where
+	// the wait left it).
+	JobStatus string             `json:"job_status"`
+	Checks    []preflight.Result `json:"checks"`
+	Error     *ErrorBody         `json:"error"`
+	// Job is, with --wait, the job as the wait left it.
+	Job *follow.Result `json:"job,omitempty"`
+
+	line int // the entry's line in the manifest
+	// readState is the job's status as read before any wait: a job that
+	// ended badly then is what the details (and exit 5) speak of; one that
+	// ends badly during the wait is the wait report's.
+	readState string
+}
+
+type applySummary struct {
+	Total   int `json:"total"`
+	Planned int `json:"planned"`
+	Created int `json:"created"`
+	Exists  int `json:"exists"`
+	Done    int `json:"done"`
+	Blocked int `json:"blocked"`
+	Failed  int `json:"failed"`
+	// Held and Deferred are a rollout's migrations that did not start
+	// (absent when none).
+	Held     int `json:"held,omitempty"`
+	Deferred int `json:"deferred,omitempty"`
+	// Rollout is, for a paced rollout, its bounds and how it went.
+	Rollout *applyRollout `json:"rollout,omitempty"`
+	// Jobs counts, with --wait, how the jobs ended.
+	Jobs *applyJobsSummary `json:"jobs,omitempty"`
+}
+
+// applyRollout is a paced rollout: its bounds and the most instances that
+// were away at once.
+type applyRollout struct {
+	MaxUnavailable int        `json:"max_unavailable"` // 0: all at once
+	Canary         int        `json:"canary"`
+	MaxFailures    int        `json:"max_failures"`
+	NotBefore      *time.Time `json:"not_before"`
+	NotAfter       *time.Time `json:"not_after"`
+	PeakAway       int        `json:"peak_away"`
+	Failures       int        `json:"failures"`
+}
+
+type applyJobsSummary struct {
+	Finished int  `json:"finished"`
+	Failed   int  `json:"failed"`
+	NotDone  int  `json:"not_done"`
+	TimedOut bool `json:"timed_out"`
+}
+
+// document is the batch as it stands: the plan and, with --wait, the report.
+func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
+	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
+		cmds: o.Commands, applied: o.applied, wait: o.report}
+	if o.Now != nil {
+		doc.now = o.Now()
+	}
+	for _, r := range plan.Results {
+		s := r.Migration.Spec
+		checks := r.Checks
+		if checks == nil {
+			checks = []preflight.Result{}
+		}
+		doc.Results = append(doc.Results, applyResult{
+			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
+			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, Restarted: r.Restarted, JobStatus: r.JobStatus,
+			Checks: checks, Error: o.resultErrorBody(r),
+			line: r.Migration.Line, readState: r.JobStatus,
+		})
+	}
+	doc.Summary = summarize(plan)
+	if rep := o.rolled; rep != nil {
+		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
+			PeakAway: rep.Peak, Failures: rep.Failures}
+		if t := rep.Options.NotBefore; !t.IsZero() {
+			ro.NotBefore = &t
+		}
+		if t := rep.Options.NotAfter; !t.IsZero() {
+			ro.NotAfter = &t
+		}
+		doc.Summary.Rollout = ro
+	}
+	if o.report != nil {
+		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
+		for i, r := range plan.Results {
+			j := o.waitResult(r)
+			if j == nil {
+				continue
+			}
+			doc.Results[i].Job = j
+			doc.Results[i].JobStatus = waitStatus(j)
+			switch {
+			case j.Failed():
+				jobs.Failed++
+			case j.Done():
+				jobs.Finished++
+			default:
+				jobs.NotDone++
+			}
+		}
+		doc.Summary.Jobs = jobs
+	}
+	return doc
+}
+
+// waitStatus is the status a followed job ended in: a job that failed in a
+// status that is not an end was deleted while it was followed.
+func waitStatus(j *follow.Result) string {
+	if j.Failed() && !facts.IsTerminal(j.Status) {
+		return batch.JobNotFound
+	}
+	return j.Status
+}
+
+// waitResult is the job of a migration as the wait left it, if it was followed.
+func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
+	if o.report == nil || r.JobID == "" {
+		return nil
+	}
+	for _, j := range o.report.Jobs {
+		if j.JobID == r.JobID {
+			return j
+		}
+	}
+	return nil
+}
+
+func summarize(plan *batch.Plan) applySummary {
+	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed),
+		Held: plan.Count(batch.Held), Deferred: plan.Count(batch.Deferred)}
+}
+
+// resultErrorBody describes a migration's error, with what a re-run does about it.
+func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
+	if r.Err == nil {
+		return nil
+	}
+	b := errorBody(r.Err, o.Commands)
+	if h := o.resultHint(r); h != "" {
+		b.Hint = h
+	}
+	return b
+}
+
+func (o *ApplyOptions) resultHint(r *batch.Result) string {
+	var ae *apierr.Error
+	var ns *batch.NotSentError
+	var tr *jobcontrol.TokenReusedError
+	switch {
+	case errors.As(r.Err, &ns):
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed())
+	case r.Status == batch.Created:
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, &tr):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
+	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
+		if migration.MayHaveCreated(r.Resumed, r.Err) {
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+		}
+		h := hintFor(r.Err, o.Commands)
+		if h != "" {
+			h += " "
+		}
+		return h + "No job was created; once the cause is fixed, run the same apply again."
+	}
+	return hintFor(r.Err, o.Commands)
+}
+
+// Text writes the batch for people: the table, the details, what to prepare,
+// with --wait how the jobs ended, and the summary line.
+func (d *applyDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
+	d.preview(w, cs)
+	fmt.Fprintln(w)
+	if d.wait != nil {
+		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
+		fmt.Fprintln(w)
+		d.printAddresses(w)
+	}
+	fmt.Fprintln(w, d.summaryLine())
+}
+
+// preview is what a person weighs before the creates, and the body of the
+// text: the table, each migration's details, and what to prepare.
+func (d *applyDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
+	d.printTable(w, cs)
+	d.printDetails(w, cs)
+	d.printAdvice(w)
+}
+
+// printTable writes one line per migration.
+func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
+	t := newTable(w, "")
+	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
+	jobColumn := d.wait != nil
+	for _, r := range d.Results {
+		jobColumn = jobColumn || r.JobStatus != ""
+	}
+	if jobColumn {
+		header = append(header, "JOB STATUS")
+	}
+	t.row(header...)
+	for _, r := range d.Results {
+		status := string(r.Status)
+		switch r.Status {
+		case batch.Created, batch.Exists, batch.Done:
+			status = cs.Green(status)
+		case batch.Blocked, batch.Failed:
+			status = cs.Red(status)
+		case batch.Held, batch.Deferred:
+			status = cs.Yellow(status)
+		}
+		var failing []string
+		for _, c := range preflight.Failed(r.Checks) {
+			failing = append(failing, c.ID)
+		}
+		row := []string{r.InstanceID, r.TargetZone, follow.Dash(r.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
+		if jobColumn {
+			js := follow.Dash(r.JobStatus)
+			if r.JobStatus != "" {
+				js = follow.ColorStatus(cs, js)
+			}
+			if j := r.Job; j != nil && j.Failed() && j.Status == facts.JobFinished {
+				js = cs.Red(j.Status + " (not as asked)")
+			}
+			row = append(row, js)
+		}
+		t.row(row...)
+	}
+	t.flush()
+}
+
+// printDetails explains each migration that needs a word: failing and
+// skipped checks, errors, and creates resumed from an earlier run.
+func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
+	for _, r := range d.Results {
+		var notable []preflight.Result
+		for _, c := range r.Checks {
+			if c.Status == preflight.Fail || (c.Status == preflight.Warn && !advisory[c.ID]) {
+				notable = append(notable, c)
+			}
+		}
+		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !(r.Status == batch.Exists && batch.EndedBadly(r.readState)) {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.InstanceID), d.Manifest, r.line, r.Status)
+		if r.Resumed {
+			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
+				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
+		}
+		if r.Restarted {
+			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
+		}
+		if r.Status == batch.Exists && batch.EndedBadly(r.readState) {
+			switch r.readState {
+			case batch.JobNotFound, facts.JobExpired:
+				what := "expired"
+				if r.readState == batch.JobNotFound {
+					what = "no longer exists (deleted)"
+				}
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
+					r.JobID, what, r.InstanceID, d.cmds.Step(next.Cmd("state forget", r.InstanceID).OfBatch().Confirmed()))
+			default:
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
+			}
+		}
+		if len(notable) > 0 {
+			var b bytes.Buffer
+			printChecks(&b, cs, notable)
+			_, rows, _ := strings.Cut(b.String(), "\n") // without the "Checks" title
+			for _, line := range strings.SplitAfter(rows, "\n") {
+				if line != "" {
+					fmt.Fprint(w, "  "+line)
+				}
+			}
+		}
+		if r.Error != nil {
+			fmt.Fprintf(w, "  Error: %s\n", r.Error.Message)
+			if r.Error.Hint != "" {
+				fmt.Fprintf(w, "  Hint: %s\n", r.Error.Hint)
+			}
+		}
+	}
+}
+
+// advisory are the checks that only warn, about what to prepare. In a batch
+// they would repeat for most migrations, so they are summed up by check.
+var advisory = map[string]bool{preflight.RecentSnapshot: true, preflight.InstanceStop: true,
+	preflight.BillingChange: true, preflight.PrivateIPChange: true}
+
+// printAdvice sums up the advisory warnings: each check, and which migrations
+// it warns for.
+func (d *applyDocument) printAdvice(w io.Writer) {
+	var ids []string
+	who := map[string][]string{}
+	for _, r := range d.Results {
+		for _, c := range r.Checks {
+			if c.Status == preflight.Warn && advisory[c.ID] {
+				if who[c.ID] == nil {
+					ids = append(ids, c.ID)
+				}
+				who[c.ID] = append(who[c.ID], r.InstanceID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
+	t := newTable(w, "  ")
+	for _, id := range ids {
+		list := who[id]
+		shown := strings.Join(list[:min(len(list), 3)], ", ")
+		if len(list) > 3 {
+			shown += fmt.Sprintf(" and %d more", len(list)-3)
+		}
+		t.row(id, fmt.Sprintf("%d of %d", len(list), len(d.Results)), shown)
+	}
+	t.flush()
+}
+
+func (d *applyDocument) summaryLine() string {
+	s := d.Summary
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"},
+		{s.Held, "held"}, {s.Deferred, "deferred"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
+		}
+	}
+	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	// Say which ones failed, so that the last line alone tells what to look at.
+	var failed []string
+	for _, r := range d.Results {
+		if r.Status == batch.Failed {
+			failed = append(failed, r.InstanceID)
+		}
+	}
+	if len(failed) > 0 {
+		line += " (" + strings.Join(failed, ", ") + ")"
+	}
+	line += "."
+	if d.wait != nil {
+		line += " " + d.jobsLine()
+	}
+	if ro := s.Rollout; ro != nil {
+		line += fmt.Sprintf(" At most %d away at once", ro.PeakAway)
+		if ro.MaxUnavailable > 0 {
+			line += fmt.Sprintf(" (--max-unavailable %d)", ro.MaxUnavailable)
+		}
+		line += "."
+	}
+	switch {
+	case d.DryRun:
+		line = "Dry run, " + line + " Nothing was created."
+	case !d.applied && s.Planned+s.Blocked+s.Failed > 0:
+		line += " Nothing was created."
+	}
+	if !d.DryRun {
+		line += " State: " + d.StateFile
+	}
+	return line
+}
+
+// jobsLine sums up, after --wait, how the jobs ended, naming those that failed.
+func (d *applyDocument) jobsLine() string {
+	var failed []string
+	for _, r := range d.Results {
+		if j := r.Job; j != nil && j.Failed() {
+			failed = append(failed, r.InstanceID+" "+j.Brief())
+		}
+	}
+	jobs := d.Summary.Jobs
+	parts := []string{fmt.Sprintf("%d finished", jobs.Finished)}
+	if len(failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), strings.Join(failed, ", ")))
+	}
+	if jobs.NotDone > 0 {
+		parts = append(parts, fmt.Sprintf("%d not done", jobs.NotDone))
+	}
+	return "Jobs: " + strings.Join(parts, ", ") + "."
+}
+
+// printAddresses maps, after --wait, each moved instance's old private IP to
+// its new one: what DNS records and allow-lists must follow.
+func (d *applyDocument) printAddresses(w io.Writer) {
+	t := newTable(w, "  ")
+	for _, r := range d.Results {
+		j := r.Job
+		if j == nil || j.Instance == nil || j.Instance.PrivateIP == "" {
+			continue
+		}
+		old := "-"
+		if j.Before != nil && j.Before.PrivateIP != "" {
+			old = j.Before.PrivateIP
+		}
+		t.row(r.InstanceID, old, "→", j.Instance.PrivateIP)
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Private IP addresses, old → new (update DNS records and allow-lists):")
+	t.flush()
+	fmt.Fprintln(w)
+}

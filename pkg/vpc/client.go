@@ -1,0 +1,38 @@
+// Package vpc is the typed client of the VPC API (2016-04-28) that zonemove
+// uses, through api.Client over the SDK core as the official SDK module does
+// (why not the module: docs/decisions.md). Request and response types are
+// named like the official SDK's, with only the fields zonemove reads, decoded
+// as leniently as the SDK's models.
+package vpc
+
+import (
+	"context"
+
+	"github.com/zonemove/zonemove/pkg/api"
+)
+
+// Client calls VPC through the session's retry policy. It is safe for
+// concurrent use.
+type Client struct {
+	api *api.Client
+}
+
+// NewClient builds a VPC client over the SDK core; its endpoint is the
+// override or the official module's for the session's region.
+func NewClient(s *api.Session) (*Client, error) {
+	c, err := api.NewClient(s, api.VPCProduct)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: c}, nil
+}
+
+// Endpoint is the URL VPC's calls go to.
+func (c *Client) Endpoint() string { return c.api.Endpoint() }
+
+// Region is the region of the session the client calls through.
+func (c *Client) Region() string { return c.api.Session().Region }
+
+func (c *Client) call(ctx context.Context, action string, request any, out any) error {
+	return c.api.Call(ctx, action, request, out)
+}
