@@ -197,6 +197,9 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	}
 	// The checks and the API calls use the manifest's region.
 	o.Commands.Region = m.Region
+	if err := requireRegion(m.Region); err != nil {
+		return err
+	}
 	if o.StatePath == "" {
 		o.StatePath = batch.DefaultStatePath(o.File)
 	}

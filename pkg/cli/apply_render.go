@@ -201,7 +201,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed())
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply", strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
 		return hintFor(r.Err, o.Commands)
 	case errors.As(r.Err, &tr):

@@ -538,6 +538,7 @@ func TestApplyBadInput(t *testing.T) {
 	cases = append(cases,
 		applyCase{name: "no-region-json", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing}}},
 		applyCase{name: "region-conflict", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-shanghai"), check: nothing}}},
+		applyCase{name: "region-not-served", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-qingdao"), check: nothing}}},
 		applyCase{name: "no-file-flag", runs: []applyRun{{args: []string{"apply", "--dry-run"}, check: nothing}}},
 		applyCase{name: "missing-file", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
 		applyCase{name: "concurrency-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "0"), check: nothing}}},

@@ -34,7 +34,7 @@ type jobControlDocument struct {
 
 	done    string // the line of a job that went through: "Resumed migration job %s ..."
 	already string // the line of a job that was there already: "Migration job %s is running already"
-	next string // what to run next for the jobs that went through ("" when nothing)
+	next    string // what to run next for the jobs that went through ("" when nothing)
 }
 
 // Text writes a line per job that went through on stdout, each failure on

@@ -16,6 +16,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/smc"
 )
 
 // NewCmdRoot builds the zonemove command tree.
@@ -151,10 +152,15 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 	return nil
 }
 
-// requireRegion fails with a usage error when no region is known.
+// requireRegion fails with a usage error, before anything is sent, when no
+// region is known or SMC does not serve it.
 func requireRegion(region string) error {
 	if region == "" {
 		return regionRequired(nil)
+	}
+	if !smc.Serves(region) {
+		return cmdutil.UsageErrorf("SMC does not serve region %s; nothing was sent. Regions it serves (API metadata of %s): %s",
+			region, smc.RegionsAsOf, strings.Join(smc.Regions, ", "))
 	}
 	return nil
 }
