@@ -18,6 +18,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // applyDocument is apply's one output: built once from the batch's plan (and,
@@ -32,10 +33,11 @@ type applyDocument struct {
 	Summary   applySummary  `json:"summary"`
 	errorField
 
-	cmds    cmdutil.Commands // writes the command lines of the next steps, with the run's flags
-	applied bool             // the creates were started
-	wait    *follow.Report   // with --wait, how the jobs ended
-	now     time.Time        // when the document was made, for the report's elapsed times
+	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
+	applied  bool             // the creates were started
+	wait     *follow.Report   // with --wait, how the jobs ended
+	now      time.Time        // when the document was made, for the report's elapsed times
 }
 
 type applyResult struct {
@@ -104,6 +106,9 @@ type applyJobsSummary struct {
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
 		cmds: o.Commands, applied: o.applied, wait: o.report}
+	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
+		doc.together = together(o.Rollout, n)
+	}
 	if o.Now != nil {
 		doc.now = o.Now()
 	}
@@ -412,6 +417,9 @@ func (d *applyDocument) summaryLine() string {
 	switch {
 	case d.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
+		if d.together != "" {
+			line += " Applied, the planned ones would stop " + d.together + "."
+		}
 	case !d.applied && s.Planned+s.Blocked+s.Failed > 0:
 		line += " Nothing was created."
 	}

@@ -64,15 +64,6 @@ func jobsOrFile(b *batchFile) cobra.PositionalArgs {
 	}
 }
 
-// commandFile is the manifest and state flags of a command that names this
-// batch again.
-func (b *batchFile) commandFile() string {
-	if b.StatePath != batch.DefaultStatePath(b.File) {
-		return b.File + " --state " + b.StatePath
-	}
-	return b.File
-}
-
 // readState reads the state file without locking it: a run may hold the
 // lock, and reading changes nothing. A missing file is an error here (a
 // batch that never sent anything has no record).
