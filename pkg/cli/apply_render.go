@@ -14,8 +14,11 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // applyDocument is apply's one output: built once from the batch's plan (and,
@@ -30,10 +33,11 @@ type applyDocument struct {
 	Summary   applySummary  `json:"summary"`
 	errorField
 
-	commandFile string         // the manifest and state flags of a command that names this batch again
-	applied     bool           // the creates were started
-	wait        *follow.Report // with --wait, how the jobs ended
-	now         time.Time      // when the document was made, for the report's elapsed times
+	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
+	applied  bool             // the creates were started
+	wait     *follow.Report   // with --wait, how the jobs ended
+	now      time.Time        // when the document was made, for the report's elapsed times
 }
 
 type applyResult struct {
@@ -69,8 +73,26 @@ type applySummary struct {
 	Done    int `json:"done"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
+	// Held and Deferred are a rollout's migrations that did not start
+	// (absent when none).
+	Held     int `json:"held,omitempty"`
+	Deferred int `json:"deferred,omitempty"`
+	// Rollout is, for a paced rollout, its bounds and how it went.
+	Rollout *applyRollout `json:"rollout,omitempty"`
 	// Jobs counts, with --wait, how the jobs ended.
 	Jobs *applyJobsSummary `json:"jobs,omitempty"`
+}
+
+// applyRollout is a paced rollout: its bounds and the most instances that
+// were away at once.
+type applyRollout struct {
+	MaxUnavailable int        `json:"max_unavailable"` // 0: all at once
+	Canary         int        `json:"canary"`
+	MaxFailures    int        `json:"max_failures"`
+	NotBefore      *time.Time `json:"not_before"`
+	NotAfter       *time.Time `json:"not_after"`
+	PeakAway       int        `json:"peak_away"`
+	Failures       int        `json:"failures"`
 }
 
 type applyJobsSummary struct {
@@ -83,7 +105,10 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		commandFile: o.commandFile(), applied: o.applied, wait: o.report}
+		cmds: o.Commands, applied: o.applied, wait: o.report}
+	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
+		doc.together = together(o.Rollout, n)
+	}
 	if o.Now != nil {
 		doc.now = o.Now()
 	}
@@ -101,6 +126,17 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		})
 	}
 	doc.Summary = summarize(plan)
+	if rep := o.rolled; rep != nil {
+		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
+			PeakAway: rep.Peak, Failures: rep.Failures}
+		if t := rep.Options.NotBefore; !t.IsZero() {
+			ro.NotBefore = &t
+		}
+		if t := rep.Options.NotAfter; !t.IsZero() {
+			ro.NotAfter = &t
+		}
+		doc.Summary.Rollout = ro
+	}
 	if o.report != nil {
 		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
 		for i, r := range plan.Results {
@@ -148,7 +184,8 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 
 func summarize(plan *batch.Plan) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed),
+		Held: plan.Count(batch.Held), Deferred: plan.Count(batch.Deferred)}
 }
 
 // resultErrorBody describes a migration's error, with what a re-run does about it.
@@ -156,7 +193,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 	if r.Err == nil {
 		return nil
 	}
-	b := errorBody(r.Err)
+	b := errorBody(r.Err, o.Commands)
 	if h := o.resultHint(r); h != "" {
 		b.Hint = h
 	}
@@ -166,25 +203,27 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ae *apierr.Error
 	var ns *batch.NotSentError
+	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it"
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply", strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
-		return hintFor(r.Err)
-	case errors.As(r.Err, new(*batch.TokenReusedError)):
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, &tr):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
-		h := hintFor(r.Err)
+		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
 		return h + "No job was created; once the cause is fixed, run the same apply again."
 	}
-	return hintFor(r.Err)
+	return hintFor(r.Err, o.Commands)
 }
 
 // Text writes the batch for people: the table, the details, what to prepare,
@@ -194,7 +233,7 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	d.preview(w, cs, newListTable(ios))
 	fmt.Fprintln(w)
 	if d.wait != nil {
-		follow.PrintReport(w, cs, d.wait, d.now)
+		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
 		fmt.Fprintln(w)
 		d.printAddresses(w)
 	}
@@ -243,6 +282,8 @@ func (d *applyDocument) printTable(t *table, cs *iostreams.ColorScheme) {
 			status = cs.Green(status)
 		case batch.Blocked, batch.Failed:
 			status = cs.Red(status)
+		case batch.Held, batch.Deferred:
+			status = cs.Yellow(status)
 		}
 		js := follow.Dash(r.JobStatus)
 		if r.JobStatus != "" {
@@ -284,7 +325,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.readState) {
+		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !(r.Status == batch.Exists && batch.EndedBadly(r.readState)) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.InstanceID), d.Manifest, r.line, r.Status)
@@ -302,11 +343,11 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				if r.readState == batch.JobNotFound {
 					what = "no longer exists (deleted)"
 				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
+					r.JobID, what, r.InstanceID, d.cmds.Step(next.Cmd("state forget", r.InstanceID).OfBatch().Confirmed()))
 			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
-					r.JobID, r.readState, r.JobID, d.commandFile)
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -351,7 +392,7 @@ func (d *applyDocument) printAdvice(w io.Writer, width int) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
 	t := newTable(w, "  ")
 	idWidth, countWidth := 0, 0
 	for _, id := range ids {
@@ -375,7 +416,8 @@ func (d *applyDocument) summaryLine() string {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"},
+		{s.Held, "held"}, {s.Deferred, "deferred"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
@@ -395,9 +437,19 @@ func (d *applyDocument) summaryLine() string {
 	if d.wait != nil {
 		line += " " + d.jobsLine()
 	}
+	if ro := s.Rollout; ro != nil {
+		line += fmt.Sprintf(" At most %d away at once", ro.PeakAway)
+		if ro.MaxUnavailable > 0 {
+			line += fmt.Sprintf(" (--max-unavailable %d)", ro.MaxUnavailable)
+		}
+		line += "."
+	}
 	switch {
 	case d.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
+		if d.together != "" {
+			line += " Applied, the planned ones would stop " + d.together + "."
+		}
 	case !d.applied && s.Planned+s.Blocked+s.Failed > 0:
 		line += " Nothing was created."
 	}

@@ -234,3 +234,6 @@ func (d *liveDisplay) message(text string) {
 		d.draw()
 	}
 }
+
+// count is n with its noun: "1 job", "2 jobs".
+func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
