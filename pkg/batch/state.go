@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
@@ -47,6 +48,11 @@ type Entry struct {
 
 	TokenRecordedAt time.Time  `json:"token_recorded_at"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
+
+	// Around is the record of the steps around the job (snapshot, drain,
+	// verify, restore): what a re-run needs, written before each request.
+	// It is replaced whole on every change, never changed in place.
+	Around *around.Record `json:"around,omitempty"`
 }
 
 // Fingerprint is the SHA-256 of a request without its ClientToken.
@@ -114,7 +120,8 @@ func decodeState(data []byte) (*State, error) {
 		if err := migration.ValidateInstanceID("instance", id); err != nil {
 			return nil, fmt.Errorf("an entry is keyed %q, not an instance ID", id)
 		}
-		if e == nil || (e.ClientToken == "" && e.JobID == "") || e.Fingerprint == "" {
+		// An entry without a create holds only the steps before it (Around).
+		if e == nil || ((e.ClientToken != "" || e.JobID != "") != (e.Fingerprint != "")) || (e.Fingerprint == "" && e.Around == nil) {
 			return nil, fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 		}
 	}

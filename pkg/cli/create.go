@@ -14,8 +14,10 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -52,12 +54,22 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+
+	// The steps around the job (create_around.go).
+	Around    aroundFlags
+	StatePath string
+	ECS       func() (*ecs.Client, error)
+	LB        func() (around.LoadBalancers, error)
+	Sleep     func(ctx context.Context, d time.Duration) error
+	Getenv    func(string) string
+	steps     *createSteps
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
-	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now}
+	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now,
+		Sleep: f.Sleep, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "create --instance-id ID --target-zone ZONE [flags]",
 		Short: "Check and submit one cross-zone migration job",
@@ -80,6 +92,8 @@ always printed, so a failed run can be repeated safely with the same token.`,
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
 			o.Check = f.Checker(o.Commands.Region, nil)
+			o.ECS = func() (*ecs.Client, error) { return f.ECS(o.Commands.Region, nil) }
+			o.LB = func() (around.LoadBalancers, error) { return f.LoadBalancers(o.Commands.Region, nil) }
 			o.autoPaySet = cmd.Flags().Changed("auto-pay")
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -108,6 +122,10 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	addAroundFlags(fl, &o.Around)
+	fl.StringVar(&o.StatePath, "state", "", "with --snapshot, --backends restore|drain or --verify: the state file that makes a re-run safe (default: one per region and instance under $XDG_STATE_HOME/zonemove/create)")
+	_ = cmd.RegisterFlagCompletionFunc("backends", fixedCompletion(around.Modes...))
+	_ = cmd.MarkFlagFilename("state", "json")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
 	comp := newCompleter(f)
@@ -172,6 +190,13 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
+	// A dry run follows no job: what the steps after it need is not asked of it.
+	if err := o.Around.complete(cmd, o.Wait || o.DryRun); err != nil {
+		return err
+	}
+	if err := o.completeState(cmd); err != nil {
+		return err
+	}
 	if !o.DryRun && !o.Yes && !o.IO.IsStdinTTY() {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 			Err:  errors.New("refusing to create a migration job without confirmation: stdin is not a terminal"),
@@ -197,6 +222,11 @@ type createDocument struct {
 	JobID       string             `json:"job_id,omitempty"`
 	RequestID   string             `json:"request_id,omitempty"`
 	Job         *follow.Result     `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
+	// The steps around the job: on a dry run the requests they would send,
+	// else the state file and what each step did.
+	Steps     []plannedRequest `json:"steps,omitempty"`
+	StateFile string           `json:"state_file,omitempty"`
+	aroundDoc
 	errorField
 }
 
@@ -211,6 +241,14 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	if o.repeat && !o.DryRun {
 		// The job or the move it finds may be this token's own.
 		doc.Checks = preflight.Repeat(doc.Checks, o.Spec.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
+	}
+	if err := o.stepChecks(ctx, doc, report); err != nil {
+		return o.finish(doc, err)
+	}
+	if o.steps != nil && o.steps.jobID != "" {
+		// An earlier run of this create made the job: it is followed, and
+		// the steps after it run; nothing is checked or created again.
+		return o.resumeSteps(ctx, doc, report)
 	}
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
@@ -234,6 +272,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		if !ok {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
 		}
+	}
+	if o.steps != nil {
+		return o.runSteps(ctx, doc, report)
 	}
 	client, err := o.SMC()
 	if err != nil {
@@ -264,19 +305,30 @@ func (o *CreateOptions) run(ctx context.Context) error {
 }
 
 // waitForJob follows the created job to its end as zonemove wait does, and
-// checks that the instance ends up in the target zone (and type). report is
-// the preflight's: the instance before the move.
+// checks that the instance ends up in the target zone (and type).
 func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	if !o.Out.JSON() {
 		o.printText(doc)
 	}
+	waited, err := o.follow(ctx, doc, report, true)
+	return o.Out.renderWith(doc, err, func() {
+		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
+			fmt.Fprintln(o.IO.Out)
+			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), waited, o.Now())
+		}
+	})
+}
+
+// follow follows doc's job to its end; report is the preflight's: the
+// instance before the move. The job's end goes into doc.
+func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report *preflight.Report, justCreated bool) (*follow.Report, error) {
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
 		wantType = report.CurrentInstanceType
 	}
 	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
-		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: justCreated}
 	if in := report.Instance; in != nil {
 		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
@@ -287,12 +339,7 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
-	return o.Out.renderWith(doc, err, func() {
-		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), waited, o.Now())
-		}
-	})
+	return waited, err
 }
 
 // verifyOwner reads back the job a create with a given ClientToken answered
@@ -354,6 +401,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 // same ClientToken.
 func (o *CreateOptions) repeatCommand() string {
 	parts := append(o.specArgs(), "--client-token", cmdutil.ShellQuote(o.Spec.ClientToken), "--yes")
+	if o.Around.Options.NeedsWait() {
+		parts = append(parts, "--wait")
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -388,7 +438,7 @@ func (o *CreateOptions) specArgs() []string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	return parts
+	return append(parts, o.stepArgs(true)...)
 }
 
 // finish prints the document (JSON, or text for people) and returns err.
@@ -406,6 +456,10 @@ func (o *CreateOptions) printText(doc *createDocument) {
 	w := o.IO.Out
 	cs := o.IO.ColorScheme()
 	switch {
+	case doc.JobID != "" && doc.RequestID == "":
+		fmt.Fprintf(w, "Migration job %s: %s to %s (created by an earlier run; state file %s)\n", cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone, doc.StateFile)
+		fmt.Fprintf(w, "  ClientToken  %s\n", doc.ClientToken)
+		return
 	case doc.JobID != "":
 		fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone)
 		fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", doc.ClientToken, doc.RequestID)
@@ -427,6 +481,7 @@ func (o *CreateOptions) printText(doc *createDocument) {
 	printImpact(w, doc.Impact)
 	fmt.Fprintln(w)
 	printRequest(w, doc.Request)
+	printPlannedRequests(w, doc.Steps)
 	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
 	switch {
 	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
@@ -448,7 +503,12 @@ func (o *CreateOptions) printPlan(doc *createDocument) {
 	printImpact(w, doc.Impact)
 	fmt.Fprintln(w)
 	printRequest(w, doc.Request)
-	fmt.Fprintf(w, "\nClientToken: %s\n\n", doc.ClientToken)
+	printPlannedRequests(w, doc.Steps)
+	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
+	if doc.StateFile != "" {
+		fmt.Fprintf(w, "State file:  %s\n", doc.StateFile)
+	}
+	fmt.Fprintln(w)
 }
 
 // printChecks shows the checks as a table a person scans in seconds: a mark

@@ -43,6 +43,8 @@ type Fleet struct {
 	failing   map[string]bool      // instances whose job ends InError
 	endTypes  map[string]string    // instances that end with a type nobody asked for
 	recorded  map[string]string    // recorded bodies by file
+
+	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
 
 type fleetJob struct {
@@ -78,6 +80,10 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
+	f.registerAround()
+	srv.mu.Lock()
+	srv.fleet = f
+	srv.mu.Unlock()
 	return f
 }
 
