@@ -5,10 +5,9 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/zonemove/zonemove/pkg/cli"
+	"github.com/zonemove/zonemove/pkg/interrupt"
 )
 
 // Set by the release build (-ldflags -X).
@@ -19,13 +18,9 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// After the first Ctrl-C the command winds down and says how to resume;
-		// a second one ends the process at once.
-		<-ctx.Done()
-		stop()
-	}()
+	// The signal handler was installed by interrupt's init, before the
+	// packages that take time to start.
+	ctx, stop := interrupt.Context(context.Background())
 	code := cli.Run(ctx, cli.NewFactory(cli.BuildInfo{Version: version, Commit: commit, Date: date}), os.Args[1:])
 	stop()
 	os.Exit(code)

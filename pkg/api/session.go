@@ -71,21 +71,5 @@ func (s *Session) baseConfig() *openapi.Config {
 	return cfg
 }
 
-// Config is the SDK configuration of one service for its official SDK
-// module: the override or SMC's central endpoint; otherwise no endpoint, so
-// that the module resolves its own from the region.
-//
-// Deprecated: only pkg/cloud's ECS and VPC module clients use it, until they
-// call through Client like the others.
-func (s *Session) Config(service string) *openapi.Config {
-	cfg := s.baseConfig()
-	if ep, ok := s.Endpoints[service]; ok {
-		cfg.Endpoint, cfg.Protocol = dara.String(ep.Host), dara.String(ep.Protocol)
-	} else if service == SMC {
-		cfg.Endpoint = dara.String(DefaultSMCEndpoint)
-	}
-	return cfg
-}
-
 // Runtime is the per-call runtime options handed to every SDK call.
 func Runtime() *dara.RuntimeOptions { return &dara.RuntimeOptions{} }

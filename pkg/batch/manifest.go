@@ -21,6 +21,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // Migration is one entry of the manifest with the defaults merged in.
@@ -36,6 +37,19 @@ type Manifest struct {
 	Path       string
 	Region     string
 	Migrations []*Migration
+	// Rollout is the manifest's rollout: section; the zero value when it has none.
+	Rollout Rollout
+}
+
+// Rollout is a manifest's rollout: section, as written: a field not given is
+// nil (or a zero Moment), so that a flag or the default fills it. The times
+// become instants against the time of the run (rollout.Moment.At).
+type Rollout struct {
+	MaxUnavailable, Canary, MaxFailures *int
+	NotBefore, NotAfter                 rollout.Moment
+	// Lines of the fields given, by field name, for errors found later (a
+	// not_after in the past).
+	Lines map[string]int
 }
 
 // Problem is one thing wrong with a manifest, at a line (0 when the problem
@@ -89,8 +103,9 @@ var Fields = []string{fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fiel
 	fieldDisks, fieldAutoPay, fieldResourceGroupID, fieldSkipChecks}
 
 var (
-	topFields  = []string{"region", "defaults", "migrations"}
-	diskFields = []string{"id", "category", "performance_level"}
+	topFields     = []string{"region", "defaults", "rollout", "migrations"}
+	rolloutFields = []string{"max_unavailable", "canary", "max_failures", "not_before", "not_after"}
+	diskFields    = []string{"id", "category", "performance_level"}
 )
 
 // RegionSource is where a manifest without a region of its own takes it from.
@@ -101,11 +116,32 @@ type RegionSource struct {
 	Flag bool
 }
 
-// Load reads and parses the manifest at path.
+// MaxManifestBytes is the largest manifest read: a thousand migrations take
+// well under 1 MiB, and a larger file (or an endless one such as /dev/zero)
+// is refused before it is parsed.
+const MaxManifestBytes = 4 << 20
+
+// MaxManifestDepth is the deepest nesting of flow collections ([ and {) a
+// manifest may have; a real one has three or four. The YAML decoder's time
+// and memory grow fast with depth, so a deeper file is refused before it is
+// decoded.
+const MaxManifestDepth = 32
+
+// Load reads and parses the manifest at path, reading at most
+// MaxManifestBytes.
 func Load(path string, region RegionSource) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxManifestBytes {
+		return nil, &ManifestError{Path: path, Problems: []Problem{{Message: fmt.Sprintf(
+			"the manifest is larger than %d MiB; split the batch into several manifests", MaxManifestBytes>>20)}}}
 	}
 	return Parse(path, data, region)
 }
@@ -114,6 +150,10 @@ func Load(path string, region RegionSource) (*Manifest, error) {
 // each with its line, in a *ManifestError.
 func Parse(path string, data []byte, region RegionSource) (*Manifest, error) {
 	p := &parser{err: &ManifestError{Path: path}}
+	if line := tooDeep(data, MaxManifestDepth); line > 0 {
+		p.add(line, "", "nesting deeper than %d levels starts here; a manifest needs three or four", MaxManifestDepth)
+		return nil, p.err
+	}
 	m := p.parse(data, region)
 	if len(p.err.Problems) > 0 {
 		sort.SliceStable(p.err.Problems, func(i, j int) bool { return p.err.Problems[i].Line < p.err.Problems[j].Line })
@@ -198,6 +238,9 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 		}
 	}
 
+	if n := top["rollout"]; n != nil {
+		m.Rollout = p.rollout(n)
+	}
 	var defaults *entry
 	if n := top["defaults"]; n != nil {
 		if n.Kind != yaml.MappingNode {
@@ -247,6 +290,62 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 		m.Migrations = append(m.Migrations, mig)
 	}
 	return m
+}
+
+// rollout reads the rollout: section: counts are whole numbers (max_unavailable
+// from 1), times RFC 3339 or HH:MM. Whether a time is past is decided against
+// the time of the run, by the command.
+func (p *parser) rollout(n *yaml.Node) Rollout {
+	r := Rollout{Lines: map[string]int{}}
+	if n.Kind != yaml.MappingNode {
+		if !isNull(n) {
+			p.add(n.Line, "rollout", "want a mapping of %s, not %s", strings.Join(rolloutFields, ", "), kindName(n))
+		}
+		return r
+	}
+	for name, v := range p.mapping(n, "rollout", rolloutFields) {
+		path := "rollout." + name
+		if isNull(v) {
+			continue
+		}
+		r.Lines[name] = v.Line
+		switch name {
+		case "max_unavailable", "canary", "max_failures":
+			least := 0
+			if name == "max_unavailable" {
+				least = 1
+			}
+			var i int
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&i) != nil || i < least {
+				p.add(v.Line, path, "want a whole number from %d, not %s", least, kindName(v))
+				continue
+			}
+			switch name {
+			case "max_unavailable":
+				r.MaxUnavailable = &i
+			case "canary":
+				r.Canary = &i
+			case "max_failures":
+				r.MaxFailures = &i
+			}
+		case "not_before", "not_after":
+			text, ok := p.scalar(v, path)
+			if !ok {
+				continue
+			}
+			t, err := rollout.ParseMoment(text)
+			if err != nil {
+				p.add(v.Line, path, "%s", err)
+				continue
+			}
+			if name == "not_before" {
+				r.NotBefore = t
+			} else {
+				r.NotAfter = t
+			}
+		}
+	}
+	return r
 }
 
 // validateSpec reports the bad values of a migration at the line of the field
@@ -594,4 +693,75 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// tooDeep returns the line where the collections of data nest deeper than
+// max, or 0: flow collections ([ and {), and block sequences or complex keys
+// opened on one line ("- - - x", which costs the decoder as much as "[[[").
+// Block nesting by indentation needs ever more bytes per level, so the size
+// cap bounds it. Brackets inside quoted scalars and comments do not count;
+// the scan is one pass, so a hostile file costs no more than its size.
+func tooDeep(data []byte, max int) int {
+	depth, line := 0, 1
+	var quote byte
+	comment := false
+	lineStart, indicators := true, 0 // at the start of a line: "- " and "? " seen
+	for i, c := range data {
+		if lineStart {
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case (c == '-' || c == '?') && (i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\t' || data[i+1] == '\n'):
+				if indicators++; depth+indicators > max {
+					return line
+				}
+				continue
+			case c != '\n':
+				lineStart = false
+			}
+		}
+		switch {
+		case c == '\n':
+			line++
+			comment, lineStart, indicators = false, true, 0
+			if quote == '\'' || quote == '"' {
+				lineStart = false
+				continue // a quoted scalar may span lines
+			}
+		case comment:
+		case quote != 0:
+			if c == quote && (quote == '\'' || i == 0 || data[i-1] != '\\') {
+				quote = 0
+			}
+		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t' || data[i-1] == '\n'):
+			comment = true
+		case (c == '"' || c == '\'') && startsScalar(data[:i]):
+			quote = c
+		case c == '[' || c == '{':
+			if depth++; depth+indicators > max {
+				return line
+			}
+		case c == ']' || c == '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return 0
+}
+
+// startsScalar says whether a quote after before opens a quoted scalar: only
+// at the start of a value (an apostrophe inside a plain scalar is text).
+func startsScalar(before []byte) bool {
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case ' ', '\t':
+			continue
+		case '\n', ':', '-', '[', '{', ',', '?':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }

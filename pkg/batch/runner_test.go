@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -350,5 +351,45 @@ func TestOpenStoreFollowsSymlinks(t *testing.T) {
 	}
 	if st, err := ReadState(real); err != nil || st.Migrations[mig.Spec.InstanceID] == nil {
 		t.Errorf("the real file does not hold the token: %v", err)
+	}
+}
+
+// The preflight's facts become each checked instance's Before, in the state
+// file before any create is sent; an instance already moved has none.
+func TestApplyRecordsBefore(t *testing.T) {
+	store, path := openStore(t)
+	m := manifestOf(3)
+	check := func(_ context.Context, mig *Migration) (*preflight.Report, error) {
+		id := mig.Spec.InstanceID
+		zone := "cn-hangzhou-h"
+		if id == "i-bp1ff25rzvnul6kr0003" {
+			zone = "cn-hangzhou-i" // already where the manifest puts it
+		}
+		in := &facts.Instance{InstanceID: id, ZoneID: zone, VSwitchID: "vsw-" + id[2:], InstanceType: "ecs.g6.large", PrivateIPs: []string{"172.16.0." + id[len(id)-1:]}}
+		return &preflight.Report{Checks: []preflight.Result{{ID: preflight.RegionZone, Status: preflight.Pass}}, Instance: in, CurrentZone: zone,
+			CurrentInstanceType: in.InstanceType, Disks: []facts.Disk{{DiskID: "d-" + id[2:], Category: "cloud_essd", PerformanceLevel: "PL1"}}}, nil
+	}
+	r := newRunner(check, func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
+		st, err := ReadState(path)
+		if err != nil {
+			return nil, err
+		}
+		if e := st.Migrations[req.InstanceId]; e == nil || e.Before == nil {
+			t.Errorf("create of %s sent before its Before was in the state file", req.InstanceId)
+		}
+		return &migration.Response{JobId: "j-" + req.InstanceId[2:], RequestId: "r"}, nil
+	})
+	plan := r.Preflight(context.Background(), m, store.Snapshot())
+	r.Apply(context.Background(), plan, store)
+	st, _ := ReadState(path)
+	for _, id := range []string{"i-bp1ff25rzvnul6kr0001", "i-bp1ff25rzvnul6kr0002"} {
+		want := &Place{ZoneID: "cn-hangzhou-h", VSwitchID: "vsw-" + id[2:], InstanceType: "ecs.g6.large", PrivateIP: "172.16.0." + id[len(id)-1:],
+			Disks: []PlaceDisk{{DiskID: "d-" + id[2:], Category: "cloud_essd", PerformanceLevel: "PL1"}}}
+		if e := st.Migrations[id]; e == nil || !reflect.DeepEqual(e.Before, want) || e.JobID == "" {
+			t.Errorf("%s: %+v; want Before %+v and its job", id, e, want)
+		}
+	}
+	if e := st.Migrations["i-bp1ff25rzvnul6kr0003"]; e != nil {
+		t.Errorf("an instance already moved got an entry: %+v", e)
 	}
 }

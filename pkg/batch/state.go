@@ -9,18 +9,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
-	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/zonemove/zonemove/pkg/around"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
-// StateVersion is the version of the state file's format.
-const StateVersion = 1
+// StateVersion is the version of the state file's format. Version 1 (before
+// the record of where each instance was and went) is read and upgraded.
+const StateVersion = 2
 
 // State is what the state file records: per instance, the ClientToken of its
 // create and, once known, the job it made.
@@ -34,25 +34,88 @@ type State struct {
 type Entry struct {
 	// ClientToken is written before the create is sent: an entry with a token
 	// and no JobID is a create whose outcome is unknown.
-	ClientToken string `json:"client_token"`
+	ClientToken string `json:"client_token,omitzero"`
 	// Fingerprint identifies the request the token was made for (every
 	// parameter but the token), so that a changed manifest entry is noticed.
-	Fingerprint string `json:"fingerprint"`
+	Fingerprint string `json:"fingerprint,omitzero"`
 	// Request is the request the token was made for, to show what changed.
-	Request *migration.Request `json:"request"`
+	Request *migration.Request `json:"request,omitzero"`
 	JobID   string             `json:"job_id,omitempty"`
 
 	// Adopted: the job was found on the instance by a run that had no record
 	// of it (the state file was lost); no token of this batch made it.
 	Adopted bool `json:"adopted,omitempty"`
 
-	TokenRecordedAt time.Time  `json:"token_recorded_at"`
+	TokenRecordedAt time.Time  `json:"token_recorded_at,omitzero"`
 	JobRecordedAt   *time.Time `json:"job_recorded_at,omitempty"`
+
+	// Before is where the instance was when a run first saw it (its
+	// preflight), recorded once and never replaced: the way back.
+	Before *Place `json:"before,omitempty"`
+	// Instance is where the instance was read back after its job Finished.
+	Instance *Place `json:"instance,omitempty"`
 
 	// Around is the record of the steps around the job (snapshot, drain,
 	// verify, restore): what a re-run needs, written before each request.
 	// It is replaced whole on every change, never changed in place.
 	Around *around.Record `json:"around,omitempty"`
+
+	// Revert is the record of the create that moves the instance back to
+	// Before (zonemove revert): its own ClientToken, request and job, kept
+	// apart from the move's. Its Before, Instance and Revert are unused.
+	Revert *Entry `json:"revert,omitempty"`
+}
+
+// Place is where an instance is and as what.
+type Place struct {
+	ZoneID       string      `json:"zone_id"`
+	VSwitchID    string      `json:"vswitch_id,omitempty"`
+	InstanceType string      `json:"instance_type"`
+	PrivateIP    string      `json:"private_ip,omitempty"`
+	Disks        []PlaceDisk `json:"disks,omitempty"`
+}
+
+// PlaceDisk is one disk of a Place.
+type PlaceDisk struct {
+	DiskID           string `json:"disk_id"`
+	Category         string `json:"category"`
+	PerformanceLevel string `json:"performance_level,omitempty"`
+}
+
+// PlaceOf is the place of an instance as ECS describes it, with its disks
+// (none when they were not read).
+func PlaceOf(in *facts.Instance, disks []facts.Disk) *Place {
+	if in == nil {
+		return nil
+	}
+	p := &Place{ZoneID: in.ZoneID, VSwitchID: in.VSwitchID, InstanceType: in.InstanceType}
+	if len(in.PrivateIPs) > 0 {
+		p.PrivateIP = in.PrivateIPs[0]
+	}
+	for _, d := range disks {
+		p.Disks = append(p.Disks, PlaceDisk{DiskID: d.DiskID, Category: d.Category, PerformanceLevel: d.PerformanceLevel})
+	}
+	return p
+}
+
+func (p *Place) clone() *Place {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Disks = slices.Clone(p.Disks)
+	return &c
+}
+
+// HasCreate reports whether the entry records a create: a ClientToken sent
+// (or about to be), or a job. An entry without one holds only what was
+// recorded around it (Before, or what a step before the create needs).
+func (e *Entry) HasCreate() bool { return e.ClientToken != "" || e.JobID != "" }
+
+// clearCreate removes the record of the create, keeping the rest.
+func (e *Entry) clearCreate() {
+	e.ClientToken, e.Fingerprint, e.Request, e.JobID, e.Adopted = "", "", nil, "", false
+	e.TokenRecordedAt, e.JobRecordedAt = time.Time{}, nil
 }
 
 // Fingerprint is the SHA-256 of a request without its ClientToken.
@@ -88,21 +151,9 @@ func DefaultStatePath(manifest string) string { return manifest + ".state.json" 
 // LockPath is the lock file of a state file.
 func LockPath(state string) string { return state + ".lock" }
 
-// ReadState reads a state file; a missing file is an empty state.
-func ReadState(path string) (*State, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &State{Version: StateVersion, Migrations: map[string]*Entry{}}, nil
-	}
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	st, err := decodeState(data)
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	return st, nil
-}
+// JournalPath is the journal of a state file: the changes made since the
+// state file was last written whole (docs/batch.md, "The state file").
+func JournalPath(state string) string { return state + ".journal" }
 
 // decodeState parses the content of a state file and checks what a run relies on.
 func decodeState(data []byte) (*State, error) {
@@ -110,22 +161,36 @@ func decodeState(data []byte) (*State, error) {
 	if err := json.Unmarshal(data, st); err != nil {
 		return nil, fmt.Errorf("not a zonemove state file (%v)", err)
 	}
-	if st.Version != StateVersion {
-		return nil, fmt.Errorf("format version %d; this zonemove reads version %d", st.Version, StateVersion)
+	if st.Version < 1 || st.Version > StateVersion {
+		return nil, fmt.Errorf("format version %d; this zonemove reads versions 1 to %d", st.Version, StateVersion)
 	}
+	// Version 1 is version 2 without the record (before, instance): upgraded as read.
+	st.Version = StateVersion
 	if st.Migrations == nil {
 		st.Migrations = map[string]*Entry{}
 	}
 	for id, e := range st.Migrations {
-		if err := migration.ValidateInstanceID("instance", id); err != nil {
-			return nil, fmt.Errorf("an entry is keyed %q, not an instance ID", id)
-		}
-		// An entry without a create holds only the steps before it (Around).
-		if e == nil || ((e.ClientToken != "" || e.JobID != "") != (e.Fingerprint != "")) || (e.Fingerprint == "" && e.Around == nil) {
-			return nil, fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
+		if err := checkEntry(id, e); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// checkEntry checks what a run relies on in one entry: a create is recorded
+// with its fingerprint; an entry without a create has none.
+func checkEntry(id string, e *Entry) error {
+	if err := migration.ValidateInstanceID("instance", id); err != nil {
+		return fmt.Errorf("an entry is keyed %q, not an instance ID", id)
+	}
+	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
+		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
+	}
+	// A revert may hold only the record of its steps before its create.
+	if r := e.Revert; r != nil && (r.HasCreate() != (r.Fingerprint != "") || (!r.HasCreate() && r.Around == nil)) {
+		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
+	}
+	return nil
 }
 
 // RealPath resolves the symlinks of a state file's path, the file's own
@@ -154,195 +219,6 @@ func RealPath(path string) (string, error) {
 		path = target
 	}
 	return "", fmt.Errorf("too many levels of symbolic links in %s", path)
-}
-
-// Store is a state file opened for a run: locked against other runs, and
-// written durably on every change.
-type Store struct {
-	path string
-	lock *flock.Flock
-
-	mu    sync.Mutex // guards state and gen
-	state *State
-	gen   uint64 // count of changes made
-
-	wmu     sync.Mutex // serializes writes
-	written uint64     // gen of the last durable write
-
-	// writeFile replaces the file; tests inject failures.
-	writeFile func(path string, data []byte) error
-}
-
-// OpenStore locks the state file at path (through its .lock) and reads it.
-// Symlinks are followed first, so that two names of one file share one lock
-// and the writes replace the file, not the link. A second run on the same
-// state file gets a *LockedError.
-func OpenStore(path, manifest string) (*Store, error) {
-	path, err := RealPath(path)
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	lk := flock.New(LockPath(path))
-	ok, err := lk.TryLock()
-	if err != nil {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("locking %s: %w", LockPath(path), err)}
-	}
-	if !ok {
-		return nil, &LockedError{StatePath: path, LockPath: LockPath(path)}
-	}
-	st, err := ReadState(path)
-	if err != nil {
-		lk.Unlock()
-		return nil, err
-	}
-	if st.Manifest == "" {
-		st.Manifest = manifest
-	}
-	return &Store{path: path, lock: lk, state: st, writeFile: writeFileAtomic}, nil
-}
-
-// Snapshot returns a copy of the state.
-func (s *Store) Snapshot() *State {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.state.clone()
-}
-
-func (st *State) clone() *State {
-	c := &State{Version: st.Version, Manifest: st.Manifest, Migrations: make(map[string]*Entry, len(st.Migrations))}
-	for id, e := range st.Migrations {
-		ec := *e
-		c.Migrations[id] = &ec
-	}
-	return c
-}
-
-// RecordToken records, durably, the token of the create about to be sent for
-// the instance. It returns once the state file holds it.
-func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
-	r := *req
-	r.ClientToken = ""
-	var prev *Entry
-	return s.change(func(st *State) {
-		prev = st.Migrations[instanceID]
-		st.Migrations[instanceID] = &Entry{ClientToken: token, Fingerprint: Fingerprint(req), Request: &r, TokenRecordedAt: at.UTC()}
-	}, func(st *State) {
-		// Not durable, so the create is not sent: keep no trace of the token.
-		if prev != nil {
-			st.Migrations[instanceID] = prev
-		} else {
-			delete(st.Migrations, instanceID)
-		}
-	})
-}
-
-// RecordJob records, durably, the job a create answered with.
-func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
-	return s.change(func(st *State) {
-		e := st.Migrations[instanceID]
-		if e == nil {
-			return
-		}
-		t := at.UTC()
-		e.JobID, e.JobRecordedAt = jobID, &t
-	}, nil)
-}
-
-// Adopt records, durably, a job found on the instance that no run of this
-// state file recorded (the state file was lost), so that later runs follow it.
-func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.Time) error {
-	r := *req
-	r.ClientToken = ""
-	t := at.UTC()
-	return s.change(func(st *State) {
-		st.Migrations[instanceID] = &Entry{Fingerprint: Fingerprint(req), Request: &r, JobID: jobID, Adopted: true,
-			TokenRecordedAt: t, JobRecordedAt: &t}
-	}, nil)
-}
-
-// Forget removes the record of a create the API is known not to have carried
-// out, so that a re-run checks it fully and makes a new token.
-func (s *Store) Forget(instanceID string) error {
-	return s.change(func(st *State) { delete(st.Migrations, instanceID) }, nil)
-}
-
-// change applies fn and returns once a write that includes it is durable.
-// Concurrent changes share writes: while one write runs, the changes made
-// meanwhile are all written by the next one. When no write including the
-// change succeeds, undo (if any) takes it back from memory.
-func (s *Store) change(fn, undo func(*State)) (err error) {
-	s.mu.Lock()
-	fn(s.state)
-	s.gen++
-	mine := s.gen
-	s.mu.Unlock()
-
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.written >= mine {
-		return nil
-	}
-	defer func() {
-		if err != nil && undo != nil {
-			s.mu.Lock()
-			undo(s.state)
-			s.mu.Unlock()
-		}
-	}()
-	s.mu.Lock()
-	data, err := json.MarshalIndent(s.state, "", "  ")
-	gen := s.gen
-	s.mu.Unlock()
-	if err != nil {
-		return &StateError{Path: s.path, Err: err}
-	}
-	if err := s.writeFile(s.path, append(data, '\n')); err != nil {
-		return &StateError{Path: s.path, Err: err}
-	}
-	s.written = gen
-	return nil
-}
-
-// Close releases the lock. The lock file stays: removing it could let two
-// runs hold locks on different files of the same name.
-func (s *Store) Close() error { return s.lock.Unlock() }
-
-// writeFileAtomic replaces path with data so that a crash at any moment leaves
-// either the old file or the new one: a temporary file in the same folder,
-// synced, renamed over path, and the folder synced so the rename is durable.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Changes lists the parameters of req that differ from the recorded request,

@@ -53,8 +53,11 @@ type applyResult struct {
 	// Job is, with --wait, the job as the wait left it.
 	Job *follow.Result `json:"job,omitempty"`
 
-	line      int    // the entry's line in the manifest
-	readState string // the job's status as read before any wait: what the details speak of
+	line int // the entry's line in the manifest
+	// readState is the job's status as read before any wait: a job that
+	// ended badly then is what the details (and exit 5) speak of; one that
+	// ends badly during the wait is the wait report's.
+	readState string
 }
 
 type applySummary struct {
@@ -65,8 +68,26 @@ type applySummary struct {
 	Done    int `json:"done"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
+	// Held and Deferred are a rollout's migrations that did not start
+	// (absent when none).
+	Held     int `json:"held,omitempty"`
+	Deferred int `json:"deferred,omitempty"`
+	// Rollout is, for a paced rollout, its bounds and how it went.
+	Rollout *applyRollout `json:"rollout,omitempty"`
 	// Jobs counts, with --wait, how the jobs ended.
 	Jobs *applyJobsSummary `json:"jobs,omitempty"`
+}
+
+// applyRollout is a paced rollout: its bounds and the most instances that
+// were away at once.
+type applyRollout struct {
+	MaxUnavailable int        `json:"max_unavailable"` // 0: all at once
+	Canary         int        `json:"canary"`
+	MaxFailures    int        `json:"max_failures"`
+	NotBefore      *time.Time `json:"not_before"`
+	NotAfter       *time.Time `json:"not_after"`
+	PeakAway       int        `json:"peak_away"`
+	Failures       int        `json:"failures"`
 }
 
 type applyJobsSummary struct {
@@ -97,6 +118,17 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		})
 	}
 	doc.Summary = summarize(plan)
+	if rep := o.rolled; rep != nil {
+		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
+			PeakAway: rep.Peak, Failures: rep.Failures}
+		if t := rep.Options.NotBefore; !t.IsZero() {
+			ro.NotBefore = &t
+		}
+		if t := rep.Options.NotAfter; !t.IsZero() {
+			ro.NotAfter = &t
+		}
+		doc.Summary.Rollout = ro
+	}
 	if o.report != nil {
 		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
 		for i, r := range plan.Results {
@@ -144,7 +176,8 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 
 func summarize(plan *batch.Plan) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed),
+		Held: plan.Count(batch.Held), Deferred: plan.Count(batch.Deferred)}
 }
 
 // resultErrorBody describes a migration's error, with what a re-run does about it.
@@ -185,7 +218,8 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 
 // Text writes the batch for people: the table, the details, what to prepare,
 // with --wait how the jobs ended, and the summary line.
-func (d *applyDocument) Text(w io.Writer, cs *iostreams.ColorScheme) {
+func (d *applyDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
 	d.preview(w, cs)
 	fmt.Fprintln(w)
 	if d.wait != nil {
@@ -223,6 +257,8 @@ func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
 			status = cs.Green(status)
 		case batch.Blocked, batch.Failed:
 			status = cs.Red(status)
+		case batch.Held, batch.Deferred:
+			status = cs.Yellow(status)
 		}
 		var failing []string
 		for _, c := range preflight.Failed(r.Checks) {
@@ -254,7 +290,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.readState) {
+		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !(r.Status == batch.Exists && batch.EndedBadly(r.readState)) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.InstanceID), d.Manifest, r.line, r.Status)
@@ -263,7 +299,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
 		}
 		if r.Restarted {
-			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.readState)
+			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
 		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.readState) {
 			switch r.readState {
@@ -340,7 +376,8 @@ func (d *applyDocument) summaryLine() string {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"},
+		{s.Held, "held"}, {s.Deferred, "deferred"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
@@ -359,6 +396,13 @@ func (d *applyDocument) summaryLine() string {
 	line += "."
 	if d.wait != nil {
 		line += " " + d.jobsLine()
+	}
+	if ro := s.Rollout; ro != nil {
+		line += fmt.Sprintf(" At most %d away at once", ro.PeakAway)
+		if ro.MaxUnavailable > 0 {
+			line += fmt.Sprintf(" (--max-unavailable %d)", ro.MaxUnavailable)
+		}
+		line += "."
 	}
 	switch {
 	case d.DryRun:

@@ -28,6 +28,9 @@ type applyRun struct {
 	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// setup, when set, adjusts the run's factory (its clock, say); cancel
+	// ends the run's context.
+	setup func(f *Factory, cancel context.CancelFunc)
 	// before runs in the case's folder before the run.
 	before func(t *testing.T, dir string)
 	// check runs extra assertions after the run.
@@ -107,6 +110,13 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				ctx, cancel := context.Background(), context.CancelFunc(func() {})
 				if run.ctx != nil {
 					ctx, cancel = run.ctx(srv)
+				}
+				if run.setup != nil {
+					var stop context.CancelFunc
+					ctx, stop = context.WithCancel(ctx)
+					outer := cancel
+					cancel = func() { stop(); outer() }
+					run.setup(f, stop)
 				}
 				sent := len(srv.Requests())
 				code := Run(ctx, f, run.args)
@@ -296,8 +306,8 @@ func TestApply(t *testing.T) {
 				}}
 			}, check: func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 				st := readState(t, dir)
-				if st.Migrations["i-bp1ff25rzvnul6kr0002"] != nil {
-					t.Error("the refused create's token stayed in the state: a re-run would skip its active-job check")
+				if e := st.Migrations["i-bp1ff25rzvnul6kr0002"]; e == nil || e.HasCreate() || e.Before == nil {
+					t.Errorf("the refused create: state %+v; want where it was and no token (a re-run would skip its active-job check)", e)
 				}
 				if e := st.Migrations["i-bp1ff25rzvnul6kr0003"]; e == nil || e.JobID != "" {
 					t.Errorf("the create of unknown outcome: state %+v; want its token and no job", e)
@@ -313,8 +323,10 @@ func TestApply(t *testing.T) {
 				if n := len(creates(srv)); n != 1 {
 					t.Errorf("%d instances got a create after access was denied; want 1", n)
 				}
-				if n := len(readState(t, dir).Migrations); n != 0 {
-					t.Errorf("%d tokens in the state; want none", n)
+				for id, e := range readState(t, dir).Migrations {
+					if e.HasCreate() {
+						t.Errorf("%s: a token in the state (%+v); want none", id, e)
+					}
 				}
 			}},
 		}},
@@ -482,12 +494,30 @@ func TestApplyLocked(t *testing.T) {
 	}}})
 }
 
+// recordsBothPlaces checks the record of every instance of the batch: where
+// it was before (with its disks) and where it was read back.
+func recordsBothPlaces(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+	t.Helper()
+	st := readState(t, dir)
+	for _, id := range batchInstances {
+		e := st.Migrations[id]
+		if e == nil || e.Before == nil || e.Instance == nil {
+			t.Errorf("%s: entry %+v; want before and instance", id, e)
+			continue
+		}
+		if e.Before.ZoneID == "" || e.Before.ZoneID == e.Instance.ZoneID || e.Instance.ZoneID != "cn-hangzhou-i" ||
+			e.Before.PrivateIP == "" || e.Instance.PrivateIP == "" || e.Before.VSwitchID == "" || len(e.Before.Disks) == 0 {
+			t.Errorf("%s: before %+v, instance %+v", id, e.Before, e.Instance)
+		}
+	}
+}
+
 // TestApplyWait follows the jobs of the batch: the exit code is the worst
 // outcome.
 func TestApplyWait(t *testing.T) {
 	hangThird, interruptAtThird := hangOn(3)
 	runApplyGolden(t, []applyCase{
-		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
+		{name: "all-finished", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: recordsBothPlaces}}},
 		// i-...0003 asked for no type change, so it must keep ecs.g7.large: exit 5.
 		{name: "type-changed-unasked", manifest: "batch.yaml", fleet: func(fl *fakeapi.Fleet) { fl.EndAs("i-bp1ff25rzvnul6kr0003", "ecs.g7.2xlarge") },
 			runs: []applyRun{{args: applyArgs("--yes", "--wait", "--interval", "1s")}}},
@@ -508,12 +538,20 @@ func TestApplyBadInput(t *testing.T) {
 	cases = append(cases,
 		applyCase{name: "no-region-json", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing}}},
 		applyCase{name: "region-conflict", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-shanghai"), check: nothing}}},
+		applyCase{name: "region-not-served", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-qingdao"), check: nothing}}},
 		applyCase{name: "no-file-flag", runs: []applyRun{{args: []string{"apply", "--dry-run"}, check: nothing}}},
 		applyCase{name: "missing-file", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
 		applyCase{name: "concurrency-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "0"), check: nothing}}},
 		applyCase{name: "concurrency-too-high", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "51"), check: nothing}}},
 		applyCase{name: "wait-with-dry-run", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--wait"), check: nothing}}},
 		applyCase{name: "state-in-missing-folder", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--state", "nowhere/s.json"), check: nothing}}},
+		// Hostile input ends fast, with no call: an endless file and one nested
+		// 100,000 deep (issue 18.16).
+		applyCase{name: "endless-manifest", runs: []applyRun{{args: []string{"apply", "-f", "/dev/zero", "--dry-run"}, check: nothing}}},
+		applyCase{name: "deep-manifest", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing,
+			before: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "migrations.yaml"), []byte("migrations:\n  - "+strings.Repeat("[", 100000)), 0o644)
+			}}}},
 		applyCase{name: "corrupt-state", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing,
 			before: func(t *testing.T, dir string) {
 				os.WriteFile(filepath.Join(dir, "migrations.yaml.state.json"), []byte("{\"version\": 1, \"migr"), 0o644)

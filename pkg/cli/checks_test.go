@@ -173,7 +173,9 @@ func TestChecks(t *testing.T) {
 		{name: "recent-snapshot-warn", id: preflight.RecentSnapshot, want: preflight.Warn, facts: facts("DescribeSnapshots", "old")},
 		{name: "instance-stop-pass", id: preflight.InstanceStop, want: preflight.Pass, facts: facts("DescribeInstances", "stopped")},
 		{name: "instance-stop-warn", id: preflight.InstanceStop, want: preflight.Warn},
-		{name: "billing-change-pass", id: preflight.BillingChange, want: preflight.Pass},
+		{name: "billing-change-pass", id: preflight.BillingChange, want: preflight.Pass, set: map[string]string{"--target-instance-type": ""}},
+		// ecs.g7.large to ecs.g7.xlarge, pay-as-you-go: an upgrade at twice the price.
+		{name: "billing-change-warn-upgrade", id: preflight.BillingChange, want: preflight.Warn},
 		{name: "billing-change-warn", id: preflight.BillingChange, want: preflight.Warn, facts: facts("DescribeInstances", "prepaid"),
 			check: func(t *testing.T, srv *fakeapi.Server, doc *createDocument) {
 				// The stock asked about is the subscription one.

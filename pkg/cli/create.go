@@ -212,7 +212,8 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	return nil
 }
 
-// createDocument is create's JSON document.
+// createDocument is create's document: the request, its checks and impact,
+// and the job it made.
 type createDocument struct {
 	DryRun      bool               `json:"dry_run"`
 	ClientToken string             `json:"client_token"`
@@ -228,6 +229,23 @@ type createDocument struct {
 	StateFile string           `json:"state_file,omitempty"`
 	aroundDoc
 	errorField
+
+	// resumed: the job is an earlier run's, followed by this one.
+	resumed bool
+
+	offline bool
+	// quiet: the run's error says it all (a failed call, a job that is not
+	// this instance's); the plan was shown before the call.
+	quiet bool
+	// next is what to run after this run: wait for a job created without
+	// --wait, the create of a dry run that passed, or the online dry run of
+	// an offline one without --target-vswitch (with nextWhy, why).
+	next, nextWhy string
+	// waited: the job was followed; its created lines were shown before the
+	// wait, and report (when the wait came to an end) says how it ended.
+	waited bool
+	report *follow.Report
+	now    time.Time
 }
 
 func (o *CreateOptions) run(ctx context.Context) error {
@@ -264,7 +282,8 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		fmt.Fprintln(o.IO.ErrOut)
 	}
 	if !o.Yes {
-		o.printPlan(doc)
+		doc.preview(o.IO.ErrOut, o.IO.StderrColorScheme())
+		fmt.Fprintln(o.IO.ErrOut)
 		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
 		if err != nil {
 			return err
@@ -295,7 +314,8 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		if err := o.verifyOwner(ctx, client, resp.JobId); err != nil {
 			// The job is not (known to be) this instance's: claim no creation.
 			doc.JobID, doc.RequestID = "", ""
-			return o.Out.renderWith(doc, err, func() {})
+			doc.quiet = true
+			return o.Out.Render(doc, err)
 		}
 	}
 	if o.Wait {
@@ -305,22 +325,19 @@ func (o *CreateOptions) run(ctx context.Context) error {
 }
 
 // waitForJob follows the created job to its end as zonemove wait does, and
-// checks that the instance ends up in the target zone (and type).
+// checks that the instance ends up in the target zone (and type). report is
+// the preflight's: the instance before the move.
 func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	if !o.Out.JSON() {
-		o.printText(doc)
+		// The job is shown at once: the wait may take hours.
+		doc.printCreated(o.IO.Out, o.IO.ColorScheme())
 	}
 	waited, err := o.follow(ctx, doc, report, true)
-	return o.Out.renderWith(doc, err, func() {
-		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), waited, o.Now())
-		}
-	})
+	o.waitedFor(doc, waited, err)
+	return o.Out.Render(doc, err)
 }
 
-// follow follows doc's job to its end; report is the preflight's: the
-// instance before the move. The job's end goes into doc.
+// follow follows doc's job to its end; the job's end goes into doc.
 func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report *preflight.Report, justCreated bool) (*follow.Report, error) {
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
@@ -340,6 +357,15 @@ func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report 
 		doc.Job = jobs[0]
 	}
 	return waited, err
+}
+
+// waitedFor marks doc as followed, with the report of a wait that came to
+// an end with err.
+func (o *CreateOptions) waitedFor(doc *createDocument, waited *follow.Report, err error) {
+	doc.waited = true
+	if waitEnded(err) {
+		doc.report, doc.now = waited, o.Now()
+	}
 }
 
 // verifyOwner reads back the job a create with a given ClientToken answered
@@ -441,74 +467,93 @@ func (o *CreateOptions) specArgs() []string {
 	return append(parts, o.stepArgs(true)...)
 }
 
-// finish prints the document (JSON, or text for people) and returns err.
+// finish ends the run with the document and returns err.
 func (o *CreateOptions) finish(doc *createDocument, err error) error {
-	return o.Out.renderWith(doc, err, func() {
-		// After a failed call the error says all (stderr); the plan was shown before.
-		var ae *apierr.Error
-		if err == nil || !errors.As(err, &ae) {
-			o.printText(doc)
-		}
-	})
-}
-
-func (o *CreateOptions) printText(doc *createDocument) {
-	w := o.IO.Out
-	cs := o.IO.ColorScheme()
+	var ae *apierr.Error
+	doc.quiet = err != nil && errors.As(err, &ae)
+	doc.offline = o.Offline
 	switch {
-	case doc.JobID != "" && doc.RequestID == "":
-		fmt.Fprintf(w, "Migration job %s: %s to %s (created by an earlier run; state file %s)\n", cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone, doc.StateFile)
-		fmt.Fprintf(w, "  ClientToken  %s\n", doc.ClientToken)
-		return
 	case doc.JobID != "":
-		fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(doc.JobID), o.Spec.InstanceID, o.Spec.TargetZone)
-		fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", doc.ClientToken, doc.RequestID)
 		if !o.Wait {
-			fmt.Fprintf(w, "\nNext:\n  zonemove wait %s --region %s\n", doc.JobID, o.Spec.Region)
+			doc.next = fmt.Sprintf("zonemove wait %s --region %s", doc.JobID, o.Spec.Region)
 		}
-		return
-	case doc.DryRun:
-		mode := "dry run"
-		if o.Offline {
-			mode = "offline dry run"
-		}
-		fmt.Fprintf(w, "Migration of %s to %s (%s: nothing is created)\n\n", o.Spec.InstanceID, o.Spec.TargetZone, mode)
-	default:
-		fmt.Fprintf(w, "Migration of %s to %s\n\n", o.Spec.InstanceID, o.Spec.TargetZone)
-	}
-	printChecks(w, cs, doc.Checks)
-	fmt.Fprintln(w)
-	printImpact(w, doc.Impact)
-	fmt.Fprintln(w)
-	printRequest(w, doc.Request)
-	printPlannedRequests(w, doc.Steps)
-	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
-	switch {
 	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
 	case o.Offline && o.Spec.TargetVSwitch == "":
 		// vswitch-zone would fail online: a create without a vSwitch cannot work.
-		fmt.Fprintf(w, "\nAn online run needs --target-vswitch, a vSwitch of the instance's VPC in %s. The online dry run lists them:\n  %s\n",
-			o.Spec.TargetZone, o.onlineDryRunCommand())
+		doc.next = o.onlineDryRunCommand()
+		doc.nextWhy = fmt.Sprintf("An online run needs --target-vswitch, a vSwitch of the instance's VPC in %s. The online dry run lists them:", o.Spec.TargetZone)
 	default:
-		fmt.Fprintf(w, "\nTo create it:\n  %s\n", o.repeatCommand())
+		doc.next = o.repeatCommand()
+		doc.nextWhy = "To create it:"
+	}
+	return o.Out.Render(doc, err)
+}
+
+// Text writes the migration for people: its checks, impact and request
+// before a create (or in a dry run), the job once created, and with --wait
+// how the job ended.
+func (d *createDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
+	switch {
+	case d.quiet:
+	case d.waited:
+		if d.report != nil {
+			fmt.Fprintln(w)
+			follow.PrintReport(w, cs, d.report, d.now)
+		}
+		printAround(w, cs, d.aroundDoc)
+	case d.JobID != "":
+		d.printCreated(w, cs)
+	default:
+		d.printPlan(w, cs)
 	}
 }
 
-// printPlan shows, before the confirmation prompt, what will be sent.
-func (o *CreateOptions) printPlan(doc *createDocument) {
-	w := o.IO.ErrOut
-	cs := o.IO.StderrColorScheme()
-	printChecks(w, cs, doc.Checks)
-	fmt.Fprintln(w)
-	printImpact(w, doc.Impact)
-	fmt.Fprintln(w)
-	printRequest(w, doc.Request)
-	printPlannedRequests(w, doc.Steps)
-	fmt.Fprintf(w, "\nClientToken: %s\n", doc.ClientToken)
-	if doc.StateFile != "" {
-		fmt.Fprintf(w, "State file:  %s\n", doc.StateFile)
+// printCreated writes the job that was created.
+func (d *createDocument) printCreated(w io.Writer, cs *iostreams.ColorScheme) {
+	if d.resumed {
+		fmt.Fprintf(w, "Migration job %s: %s to %s (created by an earlier run; state file %s)\n", cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId, d.StateFile)
+		fmt.Fprintf(w, "  ClientToken  %s\n", d.ClientToken)
+		return
 	}
+	fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId)
+	fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", d.ClientToken, d.RequestID)
+	if d.next != "" {
+		fmt.Fprintf(w, "\nNext:\n  %s\n", d.next)
+	}
+}
+
+// printPlan writes what a create sends and what it does, and what to run next.
+func (d *createDocument) printPlan(w io.Writer, cs *iostreams.ColorScheme) {
+	switch {
+	case d.DryRun:
+		mode := "dry run"
+		if d.offline {
+			mode = "offline dry run"
+		}
+		fmt.Fprintf(w, "Migration of %s to %s (%s: nothing is created)\n\n", d.Request.InstanceId, d.Request.TargetZoneId, mode)
+	default:
+		fmt.Fprintf(w, "Migration of %s to %s\n\n", d.Request.InstanceId, d.Request.TargetZoneId)
+	}
+	d.preview(w, cs)
+	if d.next != "" {
+		fmt.Fprintf(w, "\n%s\n  %s\n", d.nextWhy, d.next)
+	}
+}
+
+// preview is what will be sent: the checks, the impact, the request and its
+// ClientToken; shown before the confirmation prompt too.
+func (d *createDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
+	printChecks(w, cs, d.Checks)
 	fmt.Fprintln(w)
+	printImpact(w, d.Impact)
+	fmt.Fprintln(w)
+	printRequest(w, d.Request)
+	printPlannedRequests(w, d.Steps)
+	fmt.Fprintf(w, "\nClientToken: %s\n", d.ClientToken)
+	if d.StateFile != "" {
+		fmt.Fprintf(w, "State file:  %s\n", d.StateFile)
+	}
 }
 
 // printChecks shows the checks as a table a person scans in seconds: a mark

@@ -14,7 +14,6 @@ import (
 	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
-	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -256,8 +255,8 @@ func (o *CreateOptions) runSteps(ctx context.Context, doc *createDocument, repor
 	}
 	if o.repeat {
 		if err := o.verifyOwner(ctx, client, resp.JobId); err != nil {
-			doc.JobID, doc.RequestID = "", ""
-			return o.Out.renderWith(doc, err, func() {})
+			doc.JobID, doc.RequestID, doc.quiet = "", "", true
+			return o.Out.Render(doc, err)
 		}
 	}
 	if err := cs.store.RecordJob(id, resp.JobId, o.Now()); err != nil {
@@ -270,7 +269,7 @@ func (o *CreateOptions) runSteps(ctx context.Context, doc *createDocument, repor
 // and runs the steps after it that have not run.
 func (o *CreateOptions) resumeSteps(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	defer o.steps.store.Close()
-	doc.JobID = o.steps.jobID
+	doc.JobID, doc.resumed = o.steps.jobID, true
 	if _, err := o.stepsRunner(); err != nil {
 		return o.finish(doc, err)
 	}
@@ -281,9 +280,10 @@ func (o *CreateOptions) resumeSteps(ctx context.Context, doc *createDocument, re
 func (o *CreateOptions) followSteps(ctx context.Context, doc *createDocument, report *preflight.Report) error {
 	cs := o.steps
 	if !o.Out.JSON() {
-		o.printText(doc)
+		doc.printCreated(o.IO.Out, o.IO.ColorScheme())
 	}
 	waited, err := o.follow(ctx, doc, report, cs.jobID == "")
+	o.waitedFor(doc, waited, err)
 	newIP := cs.in.PrivateIP
 	if doc.Job != nil && doc.Job.Instance != nil && doc.Job.Instance.PrivateIP != "" {
 		newIP = doc.Job.Instance.PrivateIP
@@ -300,13 +300,7 @@ func (o *CreateOptions) followSteps(ctx context.Context, doc *createDocument, re
 		o.undrain(ctx, newIP)
 	}
 	doc.aroundDoc = aroundDocOf(cs.rec)
-	return o.Out.renderWith(doc, err, func() {
-		if code := ExitCode(err); waited != nil && (code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout) {
-			fmt.Fprintln(o.IO.Out)
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), waited, o.Now())
-		}
-		printAround(o.IO.Out, o.IO.ColorScheme(), doc.aroundDoc)
-	})
+	return o.Out.Render(doc, err)
 }
 
 // undrain brings back the weights of a drain that the run will not restore

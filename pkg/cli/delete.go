@@ -60,27 +60,12 @@ it needs --yes, else it refuses (exit 2) and sends nothing.`,
 }
 
 func (o *DeleteOptions) run(ctx context.Context) error {
-	doc := &jobControlDocument{Jobs: []*jobOutcome{}}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Deleted migration job %s"}
 	err := o.delete(ctx, doc)
 	if err == nil {
 		err = outcomesError("deleted", doc.Jobs)
 	}
-	return o.Out.renderWith(doc, err, func() {
-		cs := o.IO.ColorScheme()
-		for _, j := range doc.Jobs {
-			if j.err != nil {
-				continue
-			}
-			fmt.Fprintf(o.IO.Out, "%s Deleted migration job %s\n", cs.Green("✓"), cs.Bold(j.JobID))
-			if j.Note != "" {
-				fmt.Fprintf(o.IO.Out, "  %s\n", j.Note)
-			}
-			if j.RequestID != "" {
-				fmt.Fprintf(o.IO.Out, "  RequestId  %s\n", j.RequestID)
-			}
-		}
-		printFailures(o.IO.ErrOut, cs, doc.Jobs)
-	})
+	return o.Out.Render(doc, err)
 }
 
 // delete reads the jobs, refuses the Running ones, asks once for the others

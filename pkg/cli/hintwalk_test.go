@@ -292,7 +292,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "status-not-found", world: jobWorld(""), args: walkArgs("status", walkJob),
 			sites: []hintSite{"pkg/follow/job.go NotFoundError list"}},
 		hintWalk{name: "list-attention", world: jobWorld("InError"), args: walkArgs("list"),
-			sites: []hintSite{"pkg/cli/jobs.go printAttentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
+			sites: []hintSite{"pkg/cli/jobs.go attentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
 	)
 	walks = append(walks,
 		hintWalk{name: "no-credentials", world: jobWorld("Running"), args: walkArgs("status", walkJob), noCreds: true,
@@ -300,7 +300,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "create-dry-run", world: jobWorld(""), args: walkCreateArgs("--dry-run"),
 			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-created", world: jobWorld(""), args: walkCreateArgs("--yes"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).printText wait"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).finish wait"}},
 		// Every answer of the create is lost; the job was made. The hint's
 		// repeat, with the same ClientToken, must take the job SMC returns.
 		hintWalk{name: "create-answers-lost", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
@@ -431,6 +431,13 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
 			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget status", "pkg/cli/state.go (*StateOptions).forget list"}},
+		// status -f of a batch whose job runs, or ended InError.
+		hintWalk{name: "status-f-running", world: movingWorld, args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext wait"}},
+		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
@@ -444,8 +451,27 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+		// A rollout whose canary's job (instance 2's) ends InError: the other
+		// migration (the walk's instance) is held; the hint's re-run resumes
+		// the canary, then starts the rest.
+		hintWalk{name: "apply-rollout-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2)).FailJob(fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("apply", "-f", "m.yaml", "--yes", "--canary", "1", "--max-unavailable", "1"),
+			files: map[string]string{"m.yaml": strings.Replace(walkManifest, "instance_id: "+walkInstance,
+				"instance_id: "+fakeapi.FleetInstance(2)+"\n  - instance_id: "+walkInstance, 1)},
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go (*ApplyOptions).rolloutError apply"}},
 	)
 	return walks
+}
+
+// movingWorld is jobWorld("") whose instances arrive in the walk's target
+// zone when their job finishes.
+func movingWorld(srv *fakeapi.Server) *fakeapi.Jobs {
+	fleet, m := newWalkWorld(srv, "")
+	m.Finished = func(j fakeapi.ModelJob) { fleet.Move(j.InstanceID, "cn-hangzhou-i", "") }
+	return m
 }
 
 // applyThen runs the walk's manifest once (its job is made and recorded),

@@ -31,10 +31,36 @@ type jobOutcome struct {
 	err error
 }
 
-// jobControlDocument is the JSON document of retry and delete.
+// jobControlDocument is the document of retry and delete: what was done to
+// each job.
 type jobControlDocument struct {
 	Jobs []*jobOutcome `json:"jobs"`
 	errorField
+
+	done string // the line of a job that went through: "Resumed migration job %s ..."
+	next string // what to run next for the jobs that went through ("" when nothing)
+}
+
+// Text writes a line per job that went through on stdout, each failure on
+// stderr (for several jobs), and what to run next.
+func (d *jobControlDocument) Text(ios *iostreams.IOStreams) {
+	cs := ios.ColorScheme()
+	for _, j := range d.Jobs {
+		if j.Error != nil {
+			continue
+		}
+		fmt.Fprintf(ios.Out, "%s "+d.done+"\n", cs.Green("✓"), cs.Bold(j.JobID))
+		if j.Note != "" {
+			fmt.Fprintf(ios.Out, "  %s\n", j.Note)
+		}
+		if j.RequestID != "" {
+			fmt.Fprintf(ios.Out, "  RequestId  %s\n", j.RequestID)
+		}
+	}
+	printFailures(ios.ErrOut, cs, d.Jobs)
+	if d.next != "" {
+		fmt.Fprintf(ios.Out, "\nNext:\n  %s\n", d.next)
+	}
 }
 
 // outcomesError is the run's error: nil when every job went through; the
@@ -73,12 +99,12 @@ func printFailures(w io.Writer, cs *iostreams.ColorScheme, outcomes []*jobOutcom
 		return
 	}
 	for _, o := range outcomes {
-		if o.err == nil {
+		if o.Error == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%s %s: %s\n", cs.Red("✗"), o.JobID, o.err)
-		if h := hintFor(o.err); h != "" {
-			fmt.Fprintf(w, "  Hint: %s\n", h)
+		fmt.Fprintf(w, "%s %s: %s\n", cs.Red("✗"), o.JobID, o.Error.Message)
+		if o.Error.Hint != "" {
+			fmt.Fprintf(w, "  Hint: %s\n", o.Error.Hint)
 		}
 	}
 }

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -14,10 +14,71 @@ import (
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
-// jobsDocument is the JSON document of status, list and wait.
+// jobsDocument is the document of status and list: the jobs as SMC
+// describes them, and what to do about those that need a person.
 type jobsDocument struct {
-	Jobs any `json:"jobs"`
+	Jobs []follow.JobView `json:"jobs"`
 	errorField
+
+	none      string       // for a listing without jobs: what there is none of, and where
+	problems  []jobProblem // status: each job that needs a person
+	attention string       // list: how many jobs need a person, and the command that shows why
+}
+
+// jobProblem is a job that needs a person: what went wrong and the next step.
+type jobProblem struct {
+	JobID, Status, Problem, Next string
+}
+
+// Text writes the jobs as a table on stdout, and on stderr what needs a person.
+func (d *jobsDocument) Text(ios *iostreams.IOStreams) {
+	if len(d.Jobs) == 0 && d.none != "" {
+		fmt.Fprintln(ios.ErrOut, d.none)
+		return
+	}
+	printJobs(ios, d.Jobs)
+	for _, p := range d.problems {
+		fmt.Fprintf(ios.ErrOut, "%s %s: %s\n  Next: %s\n", p.JobID, p.Status, p.Problem, p.Next)
+	}
+	if d.attention != "" {
+		fmt.Fprintln(ios.ErrOut, d.attention)
+	}
+}
+
+// waitDocument is the document of wait: the jobs as the wait left them.
+type waitDocument struct {
+	Jobs []*follow.Result `json:"jobs"`
+	errorField
+
+	report *follow.Report // the text says how each job ended and what to do next
+	now    time.Time
+
+	// wait -f: what was not followed, and the map of old to new addresses.
+	notes     []string
+	addresses bool
+}
+
+// Text writes how each job ended, once the wait came to an end (all done, a
+// job failed, or the timeout); an error that stopped the wait says the rest.
+func (d *waitDocument) Text(ios *iostreams.IOStreams) {
+	for _, n := range d.notes {
+		fmt.Fprintln(ios.ErrOut, n)
+	}
+	if d.report != nil {
+		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now)
+		if d.addresses {
+			fmt.Fprintln(ios.Out)
+			printAddressMap(ios.Out, d.report.Jobs)
+		}
+	}
+}
+
+// waitEnded reports whether a wait that returned err came to an end of its
+// own (every job done, a job failed, or the timeout), so that its report is
+// the outcome to show.
+func waitEnded(err error) bool {
+	code := ExitCode(err)
+	return code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout
 }
 
 // parseJobIDs validates job IDs before anything is sent and drops repeats,
@@ -58,19 +119,21 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 	t.flush()
 }
 
-// printJobProblems explains, on stderr, each job that needs a person: what
-// went wrong and the next step.
-func printJobProblems(w io.Writer, cmds cmdutil.Commands, jobs []follow.JobView) {
+// jobProblems are the jobs that need a person: what went wrong and the next
+// step of each.
+func jobProblems(cmds cmdutil.Commands, jobs []follow.JobView) []jobProblem {
+	var out []jobProblem
 	for _, j := range jobs {
 		if next := follow.NextStep(cmds, j); next != "" {
-			fmt.Fprintf(w, "%s %s: %s\n  Next: %s\n", j.JobID, j.Status, follow.Problem(j), next)
+			out = append(out, jobProblem{JobID: j.JobID, Status: j.Status, Problem: follow.Problem(j), Next: next})
 		}
 	}
+	return out
 }
 
-// printAttentionSummary counts, on stderr, the jobs of a listing that need a
-// person, without the details (status shows them job by job).
-func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.JobView) {
+// attentionSummary counts the jobs of a listing that need a person, without
+// the details (status shows them job by job); "" when none does.
+func attentionSummary(cmds cmdutil.Commands, jobs []follow.JobView) string {
 	counts := map[string]int{}
 	for _, j := range jobs {
 		if follow.NextStep(cmds, j) != "" {
@@ -83,10 +146,11 @@ func printAttentionSummary(w io.Writer, cmds cmdutil.Commands, jobs []follow.Job
 			parts = append(parts, fmt.Sprintf("%d %s", n, status))
 		}
 	}
-	if len(parts) > 0 {
-		fmt.Fprintf(w, "Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.\n",
-			strings.Join(parts, ", "), cmds.Region)
+	if len(parts) == 0 {
+		return ""
 	}
+	return fmt.Sprintf("Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.",
+		strings.Join(parts, ", "), cmds.Region)
 }
 
 // sortNewestFirst orders jobs by CreationTime, newest first; ties and

@@ -82,18 +82,12 @@ func (o *ListOptions) run(ctx context.Context) error {
 		return err
 	}
 	sortNewestFirst(jobs)
-	return o.Out.RenderData(&jobsDocument{Jobs: jobs}, func() {
-		if len(jobs) == 0 {
-			what := "cross-zone migration jobs"
-			if o.Status != "" {
-				what += " " + o.Status
-			}
-			fmt.Fprintf(o.IO.ErrOut, "No %s in %s.\n", what, region)
-			return
-		}
-		printJobs(o.IO, jobs)
-		printAttentionSummary(o.IO.ErrOut, o.Commands, jobs)
-	})
+	what := "cross-zone migration jobs"
+	if o.Status != "" {
+		what += " " + o.Status
+	}
+	doc := &jobsDocument{Jobs: jobs, none: fmt.Sprintf("No %s in %s.", what, region), attention: attentionSummary(o.Commands, jobs)}
+	return o.Out.Render(doc, nil)
 }
 
 // listJobs reads every page of the region's cross-zone jobs. A job seen on two

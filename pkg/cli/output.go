@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"io"
 	"sync"
 
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -18,16 +17,15 @@ type Output struct {
 	wrote bool
 }
 
-// document is a command's one output, built once from what the run found:
-// with -o json it is encoded (carrying the run's error), else Text writes it
-// for people. Both come from the same fields, so they cannot disagree.
+// document is a command's one output, built once from what the run found
+// (hcloud's one schema, doctl's Displayable): with -o json it is encoded on
+// stdout, the run's error in its "error"; else Text writes it for people,
+// data on stdout and what is not data on stderr. Both come from the same
+// fields, so they cannot disagree. Text-only data are unexported fields.
 type document interface {
-	errorCarrier
-	Text(w io.Writer, cs *iostreams.ColorScheme)
+	setError(*ErrorBody)
+	Text(ios *iostreams.IOStreams)
 }
-
-// errorCarrier is a JSON document that carries the run's error.
-type errorCarrier interface{ setError(*ErrorBody) }
 
 // errorField is the "error" of a JSON document; documents embed it last.
 type errorField struct {
@@ -39,14 +37,9 @@ func (e *errorField) setError(b *ErrorBody) { e.Error = b }
 // JSON reports whether the run asked for JSON.
 func (o *Output) JSON() bool { return o.global.JSON() }
 
-// Render ends a command with err: the document with -o json, else its text
-// on stdout. It returns err (or the failure to write the document).
+// Render ends a command with err: the document with -o json, else its text.
+// It returns err (or the failure to write the document).
 func (o *Output) Render(doc document, err error) error {
-	return o.renderWith(doc, err, func() { doc.Text(o.IO.Out, o.IO.ColorScheme()) })
-}
-
-// renderWith ends a command whose text is not yet its document's.
-func (o *Output) renderWith(doc errorCarrier, err error, text func()) error {
 	if o.JSON() {
 		doc.setError(errorBody(err))
 		if werr := o.WriteJSON(doc); werr != nil {
@@ -54,9 +47,7 @@ func (o *Output) renderWith(doc errorCarrier, err error, text func()) error {
 		}
 		return err
 	}
-	if text != nil {
-		text()
-	}
+	doc.Text(o.IO)
 	return err
 }
 
@@ -79,14 +70,4 @@ func (o *Output) wroteJSON() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.wrote
-}
-
-// RenderData ends a command that succeeded with a document that has no error
-// to carry (a failure ends before it, and Run reports it).
-func (o *Output) RenderData(doc any, text func()) error {
-	if o.JSON() {
-		return o.WriteJSON(doc)
-	}
-	text()
-	return nil
 }

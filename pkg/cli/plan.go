@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonemove/zonemove/pkg/atomicfile"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -182,21 +184,36 @@ func (o *PlanOptions) validateZone(flag, zone string) error {
 	return nil
 }
 
-// planDocument is the JSON document of zonemove plan.
+// planDocument is the document of zonemove plan.
 type planDocument struct {
 	Plans []*plan.InstancePlan `json:"plans"`
 	// Manifest is the file written with --manifest; empty when none was.
 	Manifest string `json:"manifest,omitempty"`
 	errorField
+
+	planned bool             // a plan was made; else the error says why not
+	none    string           // what there was nothing of to plan ("no instance in ZONE ...")
+	freeIPs map[string]int64 // the free addresses of each vSwitch, as read
 }
 
 func (o *PlanOptions) run(ctx context.Context) error {
 	doc := &planDocument{Plans: []*plan.InstancePlan{}}
 	p, in, err := o.plan(ctx)
 	if err != nil {
-		return o.Out.renderWith(doc, err, nil)
+		return o.Out.Render(doc, err)
 	}
-	doc.Plans = p.Plans
+	doc.Plans, doc.planned = p.Plans, true
+	doc.none = "no instance"
+	if o.FromZone != "" {
+		doc.none = "no instance in " + o.FromZone
+		if len(o.TagFlags) > 0 {
+			doc.none += " with the tags " + strings.Join(o.TagFlags, ", ")
+		}
+	}
+	doc.freeIPs = map[string]int64{}
+	for _, v := range in.VSwitches {
+		doc.freeIPs[v.VSwitchID] = v.FreeIPs
+	}
 	if o.Manifest != "" {
 		err = o.writeManifest(p)
 		if err == nil && len(p.Placed()) > 0 {
@@ -206,7 +223,7 @@ func (o *PlanOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = unplacedError(p)
 	}
-	return o.Out.renderWith(doc, err, func() { o.printText(p, in) })
+	return o.Out.Render(doc, err)
 }
 
 // plan reads the instances and what the plan needs of the region, and makes
@@ -330,14 +347,12 @@ func (o *PlanOptions) writeManifest(p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	// Through a temporary file, so that an interrupted plan leaves the old
-	// manifest or the new one, never half of one.
-	tmp := o.Manifest + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	if err := os.Rename(tmp, o.Manifest); err != nil {
-		os.Remove(tmp)
+	// Whole or not at all, and only where no file is, even one made while
+	// the plan ran: a manifest may be a running batch's.
+	if err := atomicfile.WriteNew(o.Manifest, data, 0o644); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return cmdutil.UsageErrorf("--manifest %s was made while the plan ran: plan never replaces a manifest, so nothing was written; name another file, or remove this one first", o.Manifest)
+		}
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
 	n := len(p.Placed())
@@ -371,32 +386,25 @@ func unplacedError(p *plan.Plan) error {
 		Hint: "each instance's plan says what blocks each zone: fix that, or plan again with other --to-zone zones"}
 }
 
-func (o *PlanOptions) printText(p *plan.Plan, in *plan.Input) {
-	if len(p.Plans) == 0 {
-		what := "no instance"
-		if o.FromZone != "" {
-			what = "no instance in " + o.FromZone
-			if len(o.TagFlags) > 0 {
-				what += " with the tags " + strings.Join(o.TagFlags, ", ")
-			}
-		}
-		fmt.Fprintf(o.IO.Out, "Nothing to plan: %s.\n", what)
-		return
-	}
-	if !o.IO.IsStdoutTTY() {
-		printPlanLines(o.IO.Out, p)
-		return
-	}
-	if len(p.Plans) <= tablesUpTo {
-		for i, ip := range p.Plans {
+// Text writes the plan: a line per instance and zone off a terminal; on one,
+// each instance's zones, or for a fleet a summary.
+func (d *planDocument) Text(ios *iostreams.IOStreams) {
+	switch {
+	case !d.planned:
+	case len(d.Plans) == 0:
+		fmt.Fprintf(ios.Out, "Nothing to plan: %s.\n", d.none)
+	case !ios.IsStdoutTTY():
+		printPlanLines(ios.Out, d.Plans)
+	case len(d.Plans) <= tablesUpTo:
+		for i, ip := range d.Plans {
 			if i > 0 {
-				fmt.Fprintln(o.IO.Out)
+				fmt.Fprintln(ios.Out)
 			}
-			printInstancePlan(o.IO, ip)
+			printInstancePlan(ios, ip)
 		}
-		return
+	default:
+		d.printFleetSummary(ios)
 	}
-	printFleetSummary(o.IO, p, in)
 }
 
 // verdict names a candidate's verdict for people.
@@ -413,8 +421,8 @@ func verdict(ip *plan.InstancePlan, c *plan.Candidate) string {
 // printPlanLines writes one tab-separated line per instance and candidate
 // zone, for scripts: instance, zone, verdict, vSwitch, type, type change,
 // free addresses, blocking checks, reason.
-func printPlanLines(w io.Writer, p *plan.Plan) {
-	for _, ip := range p.Plans {
+func printPlanLines(w io.Writer, plans []*plan.InstancePlan) {
+	for _, ip := range plans {
 		if len(ip.Candidates) == 0 {
 			fmt.Fprintf(w, "%s\t-\tnone\t-\t-\tfalse\t0\t%s\t%s\n", ip.InstanceID, strings.Join(ip.Blocking, ","), ip.Reason)
 		}
@@ -493,8 +501,9 @@ func everywhereHints(ip *plan.InstancePlan) []string {
 
 // printFleetSummary writes one line per instance, what the plan puts in each
 // vSwitch, and why the instances without a zone have none.
-func printFleetSummary(ios *iostreams.IOStreams, p *plan.Plan, in *plan.Input) {
+func (d *planDocument) printFleetSummary(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
+	p := &plan.Plan{Plans: d.Plans}
 	placed := p.Placed()
 	changes := 0
 	for _, ip := range placed {
@@ -520,10 +529,7 @@ func printFleetSummary(ios *iostreams.IOStreams, p *plan.Plan, in *plan.Input) {
 	tw.flush()
 
 	if len(placed) > 0 {
-		free := map[string]int64{}
-		for _, v := range in.VSwitches {
-			free[v.VSwitchID] = v.FreeIPs
-		}
+		free := d.freeIPs
 		type use struct{ zone, vswitch string }
 		count := map[use]int64{}
 		for _, ip := range placed {

@@ -54,32 +54,21 @@ the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
 }
 
 func (o *RetryOptions) run(ctx context.Context) error {
-	doc := &jobControlDocument{Jobs: []*jobOutcome{}}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Resumed migration job %s from where it stopped"}
 	err := o.retry(ctx, doc)
 	if err == nil {
 		err = outcomesError("resumed", doc.Jobs)
 	}
-	return o.Out.renderWith(doc, err, func() {
-		cs := o.IO.ColorScheme()
-		var resumed []string
-		for _, j := range doc.Jobs {
-			if j.err != nil {
-				continue
-			}
+	var resumed []string
+	for _, j := range doc.Jobs {
+		if j.err == nil {
 			resumed = append(resumed, j.JobID)
-			fmt.Fprintf(o.IO.Out, "%s Resumed migration job %s from where it stopped\n", cs.Green("✓"), cs.Bold(j.JobID))
-			if j.Note != "" {
-				fmt.Fprintf(o.IO.Out, "  %s\n", j.Note)
-			}
-			if j.RequestID != "" {
-				fmt.Fprintf(o.IO.Out, "  RequestId  %s\n", j.RequestID)
-			}
 		}
-		printFailures(o.IO.ErrOut, cs, doc.Jobs)
-		if len(resumed) > 0 {
-			fmt.Fprintf(o.IO.Out, "\nNext:\n  %s\n", o.Commands.Line("wait", resumed))
-		}
-	})
+	}
+	if len(resumed) > 0 {
+		doc.next = o.Commands.Line("wait", resumed)
+	}
+	return o.Out.Render(doc, err)
 }
 
 // retry reads the jobs and resumes each one that may be resumed, one after

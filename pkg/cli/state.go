@@ -137,17 +137,55 @@ type stateEntry struct {
 	TokenRecordedAt string `json:"token_recorded_at"`
 }
 
+// stateDocument is the document of state show: the entries of a state file.
 type stateDocument struct {
 	StateFile  string       `json:"state_file"`
 	Manifest   string       `json:"manifest"`
 	Migrations []stateEntry `json:"migrations"`
 	errorField
+
+	read bool // the state file was read; else the error says why not
 }
 
+// Text writes an entry per instance, and how many there are.
+func (d *stateDocument) Text(ios *iostreams.IOStreams) {
+	if !d.read {
+		return
+	}
+	t := newTable(ios.Out, "")
+	t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	for _, e := range d.Migrations {
+		job := follow.Dash(e.JobID)
+		if e.Adopted {
+			job += " (adopted)"
+		}
+		if e.JobID == "" {
+			job = "- (outcome unknown)"
+		}
+		t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
+	}
+	t.flush()
+	fmt.Fprintf(ios.Out, "\n%d instances in %s.\n", len(d.Migrations), d.StateFile)
+}
+
+// forgetDocument is the document of state forget: the entries dropped.
 type forgetDocument struct {
 	StateFile string       `json:"state_file"`
 	Forgotten []stateEntry `json:"forgotten"`
 	errorField
+
+	next string // once forgotten: what the next apply does with them
+}
+
+// Text writes each entry forgotten, and what the next apply does.
+func (d *forgetDocument) Text(ios *iostreams.IOStreams) {
+	if d.next == "" {
+		return
+	}
+	for _, e := range d.Forgotten {
+		fmt.Fprintf(ios.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
+	}
+	fmt.Fprintf(ios.Out, "\n%s\n", d.next)
 }
 
 func entryOf(id string, e *batch.Entry) stateEntry {
@@ -178,38 +216,28 @@ func (o *StateOptions) commandFile() string {
 func (o *StateOptions) show() error {
 	doc := &stateDocument{StateFile: o.StatePath, Migrations: []stateEntry{}}
 	if err := o.missingState(); err != nil {
-		return o.Out.renderWith(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	st, err := batch.ReadState(o.StatePath)
 	if err != nil {
-		return o.Out.renderWith(doc, stateError(err), func() {})
+		return o.Out.Render(doc, stateError(err))
 	}
 	doc.Manifest = st.Manifest
 	for _, id := range sortedIDs(st) {
 		doc.Migrations = append(doc.Migrations, entryOf(id, st.Migrations[id]))
 	}
-	return o.Out.renderWith(doc, nil, func() {
-		t := newTable(o.IO.Out, "")
-		t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
-		for _, e := range doc.Migrations {
-			job := follow.Dash(e.JobID)
-			if e.Adopted {
-				job += " (adopted)"
-			}
-			if e.JobID == "" {
-				job = "- (outcome unknown)"
-			}
-			t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
-		}
-		t.flush()
-		fmt.Fprintf(o.IO.Out, "\n%d instances in %s.\n", len(doc.Migrations), o.StatePath)
-	})
+	doc.read = true
+	return o.Out.Render(doc, nil)
 }
 
+// sortedIDs are the instances with a create recorded (an entry may hold
+// only where its instance was).
 func sortedIDs(st *batch.State) []string {
 	ids := make([]string, 0, len(st.Migrations))
-	for id := range st.Migrations {
-		ids = append(ids, id)
+	for id, e := range st.Migrations {
+		if e.HasCreate() {
+			ids = append(ids, id)
+		}
 	}
 	sort.Strings(ids)
 	return ids
@@ -219,27 +247,27 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	doc := &forgetDocument{StateFile: o.StatePath, Forgotten: []stateEntry{}}
 	// Nothing to forget, and no lock file left behind where no batch ran.
 	if err := o.missingState(); err != nil {
-		return o.Out.renderWith(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	store, err := batch.OpenStore(o.StatePath, filepath.Base(o.File))
 	if err != nil {
-		return o.Out.renderWith(doc, stateError(err), func() {})
+		return o.Out.Render(doc, stateError(err))
 	}
 	defer store.Close()
 	st := store.Snapshot()
 	var missing []string
 	for _, id := range o.Forget {
-		if st.Migrations[id] == nil {
+		if e := st.Migrations[id]; e == nil || !e.HasCreate() {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) > 0 {
-		return o.Out.renderWith(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
-			strings.Join(missing, ", "), o.StatePath, o.commandFile()), func() {})
+		return o.Out.Render(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
+			strings.Join(missing, ", "), o.StatePath, o.commandFile()))
 	}
 	statuses, err := o.jobStatuses(ctx, st)
 	if err != nil {
-		return o.Out.renderWith(doc, err, func() {})
+		return o.Out.Render(doc, err)
 	}
 	var risky []string
 	for _, id := range o.Forget {
@@ -258,8 +286,8 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		msg := "forgetting these lets the next apply create a second job:\n  " + strings.Join(risky, "\n  ")
 		if !o.IO.IsStdinTTY() {
 			doc.Forgotten = []stateEntry{}
-			return o.Out.renderWith(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
-				Hint: "check the jobs with 'zonemove status JOB_ID' (or 'zonemove list'), then pass --yes to forget them anyway"}, func() {})
+			return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
+				Hint: "check the jobs with 'zonemove status JOB_ID' (or 'zonemove list'), then pass --yes to forget them anyway"})
 		}
 		fmt.Fprintln(o.IO.ErrOut, msg)
 		ok, err := confirm(ctx, o.IO, "Forget them anyway?")
@@ -272,15 +300,11 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	for _, id := range o.Forget {
 		if err := store.Forget(id); err != nil {
-			return o.Out.renderWith(doc, stateError(err), func() {})
+			return o.Out.Render(doc, stateError(err))
 		}
 	}
-	return o.Out.renderWith(doc, nil, func() {
-		for _, e := range doc.Forgotten {
-			fmt.Fprintf(o.IO.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
-		}
-		fmt.Fprintf(o.IO.Out, "\nThe next 'zonemove apply -f %s' checks them in full and creates them with new ClientTokens.\n", o.File)
-	})
+	doc.next = fmt.Sprintf("The next 'zonemove apply -f %s' checks them in full and creates them with new ClientTokens.", o.File)
+	return o.Out.Render(doc, nil)
 }
 
 // mayForgetJob reports whether a job in this status can no longer run: its

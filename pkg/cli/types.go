@@ -75,7 +75,7 @@ func (o *TypesOptions) complete() error {
 	return nil
 }
 
-// typesDocument is the JSON document of zonemove types.
+// typesDocument is the document of zonemove types.
 type typesDocument struct {
 	InstanceID         string      `json:"instance_id"`
 	InstanceType       string      `json:"instance_type"`
@@ -84,6 +84,7 @@ type typesDocument struct {
 	InstanceTypeFamily string      `json:"instance_type_family"`
 	Types              []typeEntry `json:"types"`
 	CurrentInStock     bool        `json:"current_in_stock"`
+	errorField
 }
 
 type typeEntry struct {
@@ -129,7 +130,7 @@ func (o *TypesOptions) run(ctx context.Context) error {
 		doc.CurrentInStock = doc.CurrentInStock || current
 		doc.Types = append(doc.Types, typeEntry{InstanceType: t.InstanceTypeID, CPU: t.CPU, MemoryGiB: t.MemoryGiB, Current: current})
 	}
-	return o.Out.RenderData(doc, func() { o.printText(doc) })
+	return o.Out.Render(doc, nil)
 }
 
 // typesCheck runs one check of create; its failure is the command's (exit 3).
@@ -142,9 +143,9 @@ func typesCheck(id string, in preflight.Input) error {
 		Err: fmt.Errorf("check %s failed: %s", r.ID, r.Message)}
 }
 
-func (o *TypesOptions) printText(doc *typesDocument) {
-	w := o.IO.Out
-	cs := o.IO.ColorScheme()
+// Text writes the family's types in stock, the current one marked.
+func (doc *typesDocument) Text(ios *iostreams.IOStreams) {
+	w, cs := ios.Out, ios.ColorScheme()
 	fmt.Fprintf(w, "Types of family %s in stock in %s for %s (%s, %s)\n\n", doc.InstanceTypeFamily, doc.ZoneID, doc.InstanceID, doc.InstanceType, doc.ChargeType)
 	if len(doc.Types) == 0 {
 		fmt.Fprintf(w, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)

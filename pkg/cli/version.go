@@ -22,12 +22,13 @@ type VersionOptions struct {
 	ReadBuildInfo func() (*debug.BuildInfo, bool)
 }
 
-// versionDocument is version's JSON document.
+// versionDocument is version's document.
 type versionDocument struct {
 	Version   string `json:"version"`
 	Commit    string `json:"commit"`
 	Date      string `json:"date"`
 	GoVersion string `json:"go_version"`
+	errorField
 
 	development bool
 	platform    string
@@ -75,11 +76,12 @@ func (o *VersionOptions) run() error {
 		bi = nil
 	}
 	doc := resolveVersion(o.Build, bi)
-	return o.Out.RenderData(doc, func() { o.printText(doc) })
+	return o.Out.Render(&doc, nil)
 }
 
-func (o *VersionOptions) printText(doc versionDocument) {
-	w := o.IO.Out
+// Text writes the version, and how the binary was built.
+func (doc *versionDocument) Text(ios *iostreams.IOStreams) {
+	w := ios.Out
 	if doc.development {
 		fmt.Fprintf(w, "zonemove %s (development build)\n", doc.Version)
 	} else {

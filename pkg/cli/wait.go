@@ -20,16 +20,19 @@ type WaitCmdOptions struct {
 	Now         func() time.Time
 	Commands    cmdutil.Commands
 
-	JobIDs   []string
+	JobIDs []string
+	// Batch, with -f, names the batch whose jobs are followed.
+	Batch    batchFile
+	Reads    batchReads
 	Interval time.Duration
 	Timeout  time.Duration
 }
 
 // NewCmdWait builds zonemove wait.
 func NewCmdWait(f *Factory, runF func(context.Context, *WaitCmdOptions) error) *cobra.Command {
-	o := &WaitCmdOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, Now: f.Now}
+	o := &WaitCmdOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, Now: f.Now, Reads: newBatchReads(f)}
 	cmd := &cobra.Command{
-		Use:   "wait JOB_ID...",
+		Use:   "wait (JOB_ID... | -f FILE [--state PATH])",
 		Short: "Follow migration jobs until each has ended",
 		Long: `Follow cross-zone migration jobs until each is Finished, InError, Stopped or
 Expired. When a job Finished, its instance is read back and its zone, type and
@@ -47,13 +50,32 @@ document.
 
 Exit status: 0 when every job Finished, 5 when any ended InError, Stopped or
 Expired, 6 when --timeout came first, 130 on Ctrl-C (the jobs keep running; the
-command that resumes waiting is printed).`,
+command that resumes waiting is printed).
+
+With -f FILE, the jobs of the batch of the manifest FILE, as its state file
+records them (the revert's job for an instance that has one), each checked
+against where its entry sent the instance, and the old private IP of each
+instance (kept in the state file) mapped to its new one. The state file is
+read, not locked: wait -f can follow a batch while its apply runs.`,
 		Example: `  zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou
-  zonemove wait j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --interval 5m --timeout 8h -o json`,
-		Args:              cmdutil.MinimumNArgs(1),
+  zonemove wait j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --interval 5m --timeout 8h -o json
+  zonemove wait -f migrations.yaml --interval 1m`,
+		Args:              jobsOrFile(&o.Batch),
 		ValidArgsFunction: newCompleter(f).jobIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Commands = f.Global.commands()
+			if err := o.Batch.complete(); err != nil {
+				return err
+			}
+			if o.Batch.File != "" {
+				if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
+					return err
+				}
+				if runF != nil {
+					return runF(cmd.Context(), o)
+				}
+				return o.runBatch(cmd.Context())
+			}
 			if err := o.complete(args); err != nil {
 				return err
 			}
@@ -65,6 +87,7 @@ command that resumes waiting is printed).`,
 	}
 	cmd.Flags().DurationVar(&o.Interval, "interval", 30*time.Second, "time between polls")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "give up waiting after this long (0: no limit)")
+	o.Batch.flags(cmd, "manifest of a batch: follow the jobs its state file records, instead of jobs by ID")
 	return cmd
 }
 
@@ -103,9 +126,9 @@ func (o *WaitCmdOptions) run(ctx context.Context) error {
 	if err == nil {
 		err = report.Err()
 	}
-	return o.Out.renderWith(&jobsDocument{Jobs: report.SeenJobs()}, err, func() {
-		if code := ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitJobFailed || code == cmdutil.ExitTimeout {
-			follow.PrintReport(o.IO.Out, o.IO.ColorScheme(), report, o.Now())
-		}
-	})
+	doc := &waitDocument{Jobs: report.SeenJobs()}
+	if waitEnded(err) {
+		doc.report, doc.now = report, o.Now()
+	}
+	return o.Out.Render(doc, err)
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
-	vpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
-
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/vpc"
 )
 
 // Probes are the read-only actions zonemove calls, by service, in the order
@@ -28,68 +26,38 @@ var Probes = []struct{ Service, Action string }{
 // takes, to learn whether the caller may call it. Nothing is changed; the
 // answer is thrown away.
 func (c *Client) Probe(ctx context.Context, action string) error {
-	region := dara.String(c.session.Region)
+	region := c.session.Region
 	var err error
 	switch action {
 	case "DescribeReplicationJobs":
 		_, err = c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: c.session.Region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: 1})
+			RegionId: region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: 1})
 	case "DescribeInstances":
-		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstancesResponse, error) {
-			return e.DescribeInstancesWithContext(ctx, &ecs.DescribeInstancesRequest{RegionId: region, MaxResults: dara.Int32(1)}, api.Runtime())
-		})
+		_, err = c.ecs.DescribeInstances(ctx, &ecs.DescribeInstancesRequest{RegionId: region, MaxResults: 1})
 	case "DescribeDisks":
-		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeDisksResponse, error) {
-			// 10 is the smallest MaxResults DescribeDisks takes.
-			return e.DescribeDisksWithContext(ctx, &ecs.DescribeDisksRequest{RegionId: region, MaxResults: dara.Int32(10)}, api.Runtime())
-		})
+		// 10 is the smallest MaxResults DescribeDisks takes.
+		_, err = c.ecs.DescribeDisks(ctx, &ecs.DescribeDisksRequest{RegionId: region, MaxResults: 10})
 	case "DescribeSnapshots":
-		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeSnapshotsResponse, error) {
-			return e.DescribeSnapshotsWithContext(ctx, &ecs.DescribeSnapshotsRequest{RegionId: region, MaxResults: dara.Int32(1)}, api.Runtime())
-		})
+		_, err = c.ecs.DescribeSnapshots(ctx, &ecs.DescribeSnapshotsRequest{RegionId: region, MaxResults: 1})
 	case "DescribeAvailableResource":
-		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeAvailableResourceResponse, error) {
-			// Zones, not instance types: the smallest answer of this action.
-			return e.DescribeAvailableResourceWithContext(ctx, &ecs.DescribeAvailableResourceRequest{RegionId: region, DestinationResource: dara.String("Zone")}, api.Runtime())
-		})
+		// Zones, not instance types: the smallest answer of this action.
+		_, err = c.ecs.DescribeAvailableResource(ctx, &ecs.DescribeAvailableResourceRequest{RegionId: region, DestinationResource: "Zone"})
 	case "DescribeInstanceTypes":
-		_, err = do(ctx, c, &c.ecs, api.ECS, action, func(ctx context.Context, e *ecs.Client) (*ecs.DescribeInstanceTypesResponse, error) {
-			return e.DescribeInstanceTypesWithContext(ctx, &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: dara.String("ecs.g7")}, api.Runtime())
-		})
+		_, err = c.ecs.DescribeInstanceTypes(ctx, &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: "ecs.g7"})
 	case "DescribeVSwitches":
-		_, err = do(ctx, c, &c.vpc, api.VPC, action, func(ctx context.Context, v *vpc.Client) (*vpc.DescribeVSwitchesResponse, error) {
-			return describeVSwitches(ctx, v, &vpc.DescribeVSwitchesRequest{RegionId: region, PageNumber: dara.Int32(1), PageSize: dara.Int32(1)})
-		})
+		_, err = c.vpc.DescribeVSwitches(ctx, &vpc.DescribeVSwitchesRequest{RegionId: region, PageNumber: 1, PageSize: 1})
 	default:
 		return fmt.Errorf("no probe for %s", action)
 	}
 	return err
 }
 
-// Endpoints are the URLs the calls of each service go to, as the SDKs
-// resolved them from the region or the overrides.
-func (c *Client) Endpoints() (map[string]string, error) {
-	e, err := c.ecs.get()
-	if err != nil {
-		return nil, err
-	}
-	defer c.ecs.put(e)
-	v, err := c.vpc.get()
-	if err != nil {
-		return nil, err
-	}
-	defer c.vpc.put(v)
-	url := func(protocol, host *string) string {
-		p := dara.StringValue(protocol)
-		if p == "" {
-			p = "https"
-		}
-		return p + "://" + dara.StringValue(host)
-	}
-	smcCfg := c.session.Config(api.SMC)
+// Endpoints are the URLs the calls of each service go to, as resolved from
+// the region or the overrides.
+func (c *Client) Endpoints() map[string]string {
 	return map[string]string{
-		api.SMC: url(smcCfg.Protocol, smcCfg.Endpoint),
-		api.ECS: url(e.Protocol, e.Endpoint),
-		api.VPC: url(v.Protocol, v.Endpoint),
-	}, nil
+		api.SMC: c.smc.Endpoint(),
+		api.ECS: c.ecs.Endpoint(),
+		api.VPC: c.vpc.Endpoint(),
+	}
 }

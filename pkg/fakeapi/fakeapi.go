@@ -99,6 +99,11 @@ type Request struct {
 	Params      url.Values
 	SignatureOK bool
 	SecurityTok bool
+	// Path, Header and Body are the rest of the request as it arrived, for
+	// tests that prove the whole wire unchanged.
+	Path   string
+	Header http.Header
+	Body   string
 }
 
 // Server is the fake endpoint.
@@ -239,8 +244,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
 	req := Request{
+		Path:        r.URL.Path,
+		Header:      r.Header.Clone(),
+		Body:        string(body),
 		Action:      r.Header.Get("x-acs-action"),
 		Version:     r.Header.Get("x-acs-version"),
 		Method:      r.Method,

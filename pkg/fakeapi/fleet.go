@@ -34,6 +34,9 @@ type Fleet struct {
 	// PageLimit, when set, caps every page below what was asked, as a service
 	// may: tests use it to read every list across several pages.
 	PageLimit int
+	// PollsToEnd, when above 1, is how many polls by ID a job takes to end:
+	// it is Running until its PollsToEnd-th poll (a job of K polls).
+	PollsToEnd int
 
 	mu        sync.Mutex
 	order     []string // instance IDs in the order given
@@ -43,6 +46,9 @@ type Fleet struct {
 	failing   map[string]bool      // instances whose job ends InError
 	endTypes  map[string]string    // instances that end with a type nobody asked for
 	recorded  map[string]string    // recorded bodies by file
+	// peakRunning is the most jobs Running at once: from a create (or a
+	// start) to the poll that ends the job.
+	peakRunning int
 
 	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
@@ -51,7 +57,36 @@ type fleetJob struct {
 	id, zone, instanceType string
 	ended                  bool
 	status                 string // set by SetJobStatus: the job stays so
+	polls                  int    // polls by ID so far
 }
+
+// MaxRunning is the most jobs that were Running at once: how many instances
+// were away together.
+func (f *Fleet) MaxRunning() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.peakRunning
+}
+
+// Running is how many jobs are Running now.
+func (f *Fleet) Running() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.running()
+}
+
+func (f *Fleet) running() int {
+	n := 0
+	for _, j := range f.jobs {
+		if !j.ended && j.status == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// countRunning updates the peak of Running jobs; f.mu is held.
+func (f *Fleet) countRunning() { f.peakRunning = max(f.peakRunning, f.running()) }
 
 // The IDs of the recorded instance, replaced by each instance's own.
 const (
@@ -124,8 +159,9 @@ func (f *Fleet) startJob(r *Request) (int, any) {
 		status, _ := f.jobView(inst, j)["Status"].(string)
 		switch status {
 		case "Ready", "Stopped", "InError":
-			j.status, j.ended = "", false
+			j.status, j.ended, j.polls = "", false, 0
 			delete(f.failing, inst)
+			f.countRunning()
 			return 200, map[string]string{"RequestId": "FLEET-START-" + suffix(inst)}
 		}
 		return 400, apiError("FLEET-START", "ReplicationJob.InvalidStatus", "The replication job status is invalid: "+status)
@@ -229,6 +265,7 @@ func (f *Fleet) create(r *Request) (int, any) {
 	}
 	if f.jobs[id] == nil {
 		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
 }
@@ -464,8 +501,11 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
-		if len(jobIDs) > 0 && j.status == "" {
-			j.ended = true // the first poll by ID finds the job at its end
+		if len(jobIDs) > 0 && j.status == "" && !j.ended {
+			// The PollsToEnd-th poll by ID (the first, by default) finds the job at its end.
+			if j.polls++; j.polls >= f.PollsToEnd {
+				j.ended = true
+			}
 		}
 		v := f.jobView(inst, j)
 		if st := r.Params.Get("Status"); st != "" && v["Status"] != st {

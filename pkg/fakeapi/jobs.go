@@ -22,6 +22,11 @@ type Jobs struct {
 	jobs   map[string]*ModelJob
 	ids    []string // in the order added
 	finish bool     // a read by JobId.N finds a Running or Waiting job Finished
+
+	// Finished, when set, is told (under no lock) of each job a read by ID
+	// finished (FinishWhenPolled): a world that models the instances too
+	// moves its instance there.
+	Finished func(j ModelJob)
 }
 
 // ModelJob is one job of the model.
@@ -128,6 +133,14 @@ func (m *Jobs) describe(r *Request) (int, any) {
 	if len(ids) > 50 || len(insts) > 50 {
 		return 400, apiError("FAKE-JOBS", "InvalidParameter", "JobId.N and InstanceId.N take at most 50 items")
 	}
+	var finished []ModelJob
+	defer func() {
+		for _, j := range finished {
+			if m.Finished != nil {
+				m.Finished(j)
+			}
+		}
+	}()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	list := []any{}
@@ -139,6 +152,7 @@ func (m *Jobs) describe(r *Request) (int, any) {
 		}
 		if m.finish && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
 			j.Status, j.BusinessStatus, j.Progress = "Finished", "Cleaning", 100
+			finished = append(finished, *j)
 		}
 		list = append(list, j.view())
 	}

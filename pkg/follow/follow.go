@@ -61,6 +61,10 @@ const newJobGracePolls = 3
 type Options struct {
 	Interval time.Duration // time between polls; must be positive
 	Timeout  time.Duration // give up after this long; 0: never
+	// ReadBack, when set, is given the instances of Finished jobs as they
+	// are read back (by instance ID), to record them; its error is reported
+	// as a warning and ends nothing.
+	ReadBack func(instances map[string]*facts.Instance) error
 }
 
 // InstanceView is an instance as read from ECS: where it is, as what, and
@@ -99,6 +103,7 @@ type Result struct {
 	seen    bool // found by at least one poll
 	gone    bool // found, then no longer
 	checked bool // the instance of a Finished job was read back
+	missed  int  // polls that did not list it yet (a job may join a Tracker late)
 }
 
 // Done reports whether the job will not change any more and, if it Finished,
@@ -231,7 +236,7 @@ func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*R
 		return report, err
 	}
 	report.start = f.Now()
-	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start}
+	w := &waiter{f: f, smc: client, report: report, byID: byID, start: report.start, readBack: opts.ReadBack}
 	w.display = newDisplay(f.IO, w.start)
 	var deadline time.Time
 	if opts.Timeout > 0 {
@@ -278,6 +283,8 @@ type waiter struct {
 	display jobDisplay
 	start   time.Time
 	warning string // a transient failure of the last poll, to report
+
+	readBack func(map[string]*facts.Instance) error
 }
 
 // poll reads the jobs not done and reads back the instances of those that
@@ -310,7 +317,8 @@ func (w *waiter) poll(ctx context.Context) error {
 			case res.seen:
 				res.gone = true
 				res.Problem = "the job no longer exists (deleted while waiting?)"
-			case res.Target.JustCreated && r.Polls < newJobGracePolls:
+			case res.Target.JustCreated && res.missed+1 < newJobGracePolls:
+				res.missed++
 				notYet = append(notYet, id)
 			default:
 				missing = append(missing, id)
@@ -377,8 +385,18 @@ func (w *waiter) verify(ctx context.Context) error {
 			w.warning = "reading back the migrated instances failed: " + err.Error()
 			return nil
 		}
+		read := map[string]*facts.Instance{}
 		for _, j := range batch {
-			j.check(found[j.instanceID()], w.report.cmds.Region)
+			in := found[j.instanceID()]
+			j.check(in, w.report.cmds.Region)
+			if in != nil {
+				read[j.instanceID()] = in
+			}
+		}
+		if w.readBack != nil && len(read) > 0 {
+			if err := w.readBack(read); err != nil {
+				w.warning = "recording the migrated instances failed: " + err.Error()
+			}
 		}
 	}
 	return nil

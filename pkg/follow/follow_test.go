@@ -91,9 +91,19 @@ func TestWaitFollowsAJobToItsEnd(t *testing.T) {
 	f, c, progress := newFollower(t, srv, "")
 	start := c.Now()
 
-	r, err := f.Wait(context.Background(), []Target{target()}, Options{Interval: time.Minute})
+	var readBack []string
+	r, err := f.Wait(context.Background(), []Target{target()}, Options{Interval: time.Minute,
+		ReadBack: func(found map[string]*facts.Instance) error {
+			for id, in := range found {
+				readBack = append(readBack, id+" "+in.ZoneID)
+			}
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(readBack) != 1 || readBack[0] != testInstance+" cn-hangzhou-i" {
+		t.Errorf("read back %q; want the instance once, in cn-hangzhou-i", readBack)
 	}
 	if r.ExitCode != cmdutil.ExitOK || r.Err() != nil || r.Polls != 2 {
 		t.Fatalf("exit %d, err %v after %d polls; want 0, nil after 2", r.ExitCode, r.Err(), r.Polls)

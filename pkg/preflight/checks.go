@@ -2,7 +2,9 @@ package preflight
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -715,7 +717,41 @@ func checkBillingChange(in *Input) Result {
 			"a downgrade refunds it and counts against the monthly downgrade quota",
 			"subscription instance: %s to %s changes its price", i.InstanceType, in.Spec.TargetInstanceType)
 	}
-	return pass("%s: billed at the price of %s from the migration on", i.ChargeType, in.Spec.TargetInstanceType)
+	to := in.Spec.TargetInstanceType
+	from, target := in.Facts.FamilyTypes.Lookup(i.InstanceType), in.Facts.FamilyTypes.Lookup(to)
+	switch {
+	case from == nil || target == nil:
+		return warn("compare the two types' prices before the window (the ECS pricing page or the console's change-type dialog)",
+			"%s: billed at the price of %s from the migration on; its size could not be compared with %s", i.ChargeType, to, i.InstanceType)
+	case target.CPU > from.CPU || target.MemoryGiB > from.MemoryGiB:
+		// Within a family the price follows the size, so the ratio of sizes is
+		// the ratio of prices, near enough to warn about.
+		return warn("an upgrade: the hourly price grows with the size; make sure the budget and any savings plan cover it",
+			"%s: %s (%s) to %s (%s) is an upgrade, about %s the price", i.ChargeType,
+			i.InstanceType, size(from), to, size(target), ratio(from, target))
+	}
+	return pass("%s: %s (%s) to %s (%s) is a downgrade or the same size: billed at the price of %s from the migration on",
+		i.ChargeType, i.InstanceType, size(from), to, size(target), to)
+}
+
+func size(t *facts.InstanceType) string {
+	return fmt.Sprintf("%d vCPU, %s GiB", t.CPU, strconv.FormatFloat(t.MemoryGiB, 'f', -1, 64))
+}
+
+// ratio is how many times larger target is than from, by the larger of the
+// vCPU and memory ratios.
+func ratio(from, target *facts.InstanceType) string {
+	r := 0.0
+	if from.CPU > 0 {
+		r = float64(target.CPU) / float64(from.CPU)
+	}
+	if from.MemoryGiB > 0 {
+		r = math.Max(r, target.MemoryGiB/from.MemoryGiB)
+	}
+	if r <= 0 {
+		return "a higher"
+	}
+	return strconv.FormatFloat(r, 'g', 2, 64) + "x"
 }
 
 func checkPrivateIP(in *Input) Result {

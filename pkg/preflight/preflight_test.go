@@ -49,7 +49,9 @@ func TestEvaluateHealthy(t *testing.T) {
 			t.Errorf("result %d is %s; want %s (the order of IDs)", i, r.ID, IDs[i])
 		}
 		want := Pass
-		if r.ID == PrivateIPChange {
+		// The spec moves ecs.g7.large to ecs.g7.xlarge: an upgrade at twice
+		// the price warns (issue 18.8).
+		if r.ID == PrivateIPChange || r.ID == BillingChange {
 			want = Warn
 		}
 		if r.Status != want {
@@ -250,5 +252,34 @@ func TestRecentSnapshotOfABatchRead(t *testing.T) {
 	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
 	if r.Status != Warn || !strings.Contains(r.Message, "d-1 (none since 2026-11-26 12:00 UTC)") {
 		t.Errorf("recent-snapshot: %+v", r)
+	}
+}
+
+// billing-change: an upgrade warns with the price ratio, a downgrade passes,
+// and sizes that cannot be compared warn.
+func TestBillingChange(t *testing.T) {
+	for _, c := range []struct {
+		name, from, to string
+		drop           bool
+		want           Status
+		says           string
+	}{
+		{"upgrade", "ecs.g7.large", "ecs.g7.xlarge", false, Warn, "is an upgrade, about 2x the price"},
+		{"downgrade", "ecs.g7.xlarge", "ecs.g7.large", false, Pass, "is a downgrade or the same size"},
+		{"unknown-size", "ecs.g7.large", "ecs.g7.xlarge", true, Warn, "could not be compared"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := healthy()
+			f.Instance.InstanceType = c.from
+			if c.drop {
+				f.FamilyTypes = nil
+			}
+			s := spec()
+			s.TargetInstanceType = c.to
+			r := statusOf(Evaluate(Input{Spec: s, Facts: f, Now: now}), BillingChange)
+			if r.Status != c.want || !strings.Contains(r.Message, c.says) {
+				t.Fatalf("billing-change = %s %q; want %s saying %q", r.Status, r.Message, c.want, c.says)
+			}
+		})
 	}
 }

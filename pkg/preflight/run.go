@@ -40,6 +40,8 @@ type Report struct {
 	CurrentZone string
 	// Jobs are the instance's cross-zone jobs, in every status (nil offline).
 	Jobs []*facts.Job
+	// Disks are the instance's disks as read before the move (nil offline).
+	Disks []facts.Disk
 }
 
 // Failed reports whether any check failed.
@@ -68,7 +70,7 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 		rep.CurrentZone = in.Facts.Instance.ZoneID
 	}
 	if in.Facts != nil {
-		rep.Jobs = in.Facts.Jobs
+		rep.Jobs, rep.Disks = in.Facts.Jobs, in.Facts.Disks
 	}
 	return rep, nil
 }

@@ -17,7 +17,7 @@ type Client struct {
 	api *api.Client
 }
 
-// NewClient builds an VPC client over the SDK core; its endpoint is the
+// NewClient builds a VPC client over the SDK core; its endpoint is the
 // override or the official module's for the session's region.
 func NewClient(s *api.Session) (*Client, error) {
 	c, err := api.NewClient(s, api.VPCProduct)
