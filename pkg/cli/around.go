@@ -16,12 +16,17 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/time/rate"
 
+	"github.com/zonemove/zonemove/pkg/alb"
 	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/ecs"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/lb"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/nlb"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/slb"
 )
 
 // aroundFlags are the flags of the steps around the job (create, apply,
@@ -426,7 +431,47 @@ func dashIfEmpty(s string) string {
 	return s
 }
 
-// LoadBalancers returns the load balancers' client of the region (pkg/lb).
+// LoadBalancers returns the load balancers' service of the region (pkg/lb
+// over CLB, ALB and NLB), as the steps around the job call it.
 func (f *Factory) LoadBalancers(region string, limiter *rate.Limiter) (around.LoadBalancers, error) {
-	return nil, errors.New("the load-balancer steps (--backends restore|drain) are not in this build yet")
+	s, err := f.Session(region, limiter)
+	if err != nil {
+		return nil, err
+	}
+	var c lb.Clients
+	if c.CLB, err = slb.NewClient(s); err != nil {
+		return nil, err
+	}
+	if c.ALB, err = alb.NewClient(s); err != nil {
+		return nil, err
+	}
+	if c.NLB, err = nlb.NewClient(s); err != nil {
+		return nil, err
+	}
+	return lbAround{lb.New(c, lb.Options{Region: region, Now: f.Now, Sleep: f.Sleep})}, nil
+}
+
+// lbAround is pkg/lb as the steps call it: each membership's outcome.
+type lbAround struct{ s *lb.Service }
+
+func (l lbAround) Read(ctx context.Context, instanceID, privateIP string) ([]facts.Membership, error) {
+	return l.s.Read(ctx, instanceID, privateIP)
+}
+
+func (l lbAround) Drain(ctx context.Context, before []facts.Membership) ([]string, error) {
+	res, err := l.s.Drain(ctx, before)
+	return outcomesOf(res), err
+}
+
+func (l lbAround) Restore(ctx context.Context, before []facts.Membership, newIP string) ([]string, error) {
+	res, err := l.s.Restore(ctx, before, newIP)
+	return outcomesOf(res), err
+}
+
+func outcomesOf(res []lb.Result) []string {
+	out := make([]string, len(res))
+	for i, r := range res {
+		out[i] = string(r.Outcome)
+	}
+	return out
 }

@@ -18,8 +18,8 @@ import (
 // it made, and makes nothing new.
 type aroundFleet struct {
 	mu       sync.Mutex
-	groups   []*fakeGroup          // in creation order
-	byToken  map[string]*fakeGroup // CreateSnapshotGroup's ClientToken
+	groups   []*fakeSnapshotGroup          // in creation order
+	byToken  map[string]*fakeSnapshotGroup // CreateSnapshotGroup's ClientToken
 	runs     []*fakeRun
 	runToken map[string]*fakeRun
 	failSnap map[string]bool
@@ -28,7 +28,7 @@ type aroundFleet struct {
 	noAgent  map[string]bool
 }
 
-type fakeGroup struct {
+type fakeSnapshotGroup struct {
 	id, instanceID, name, description string
 	polls                             int
 	failed                            bool
@@ -51,7 +51,7 @@ type CommandResult struct {
 }
 
 func newAroundFleet() *aroundFleet {
-	return &aroundFleet{byToken: map[string]*fakeGroup{}, runToken: map[string]*fakeRun{}, failSnap: map[string]bool{},
+	return &aroundFleet{byToken: map[string]*fakeSnapshotGroup{}, runToken: map[string]*fakeRun{}, failSnap: map[string]bool{},
 		polls: 2, results: map[string]CommandResult{}, noAgent: map[string]bool{}}
 }
 
@@ -154,7 +154,7 @@ func (f *Fleet) createSnapshotGroup(r *Request) (int, any) {
 	if !f.known(id) {
 		return 404, apiError("FLEET-SSG", "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
 	}
-	g := &fakeGroup{id: fmt.Sprintf("ssg-bp1e8lqq1ax6zb1f%04d", len(a.groups)+1), instanceID: id, name: r.Params.Get("Name"),
+	g := &fakeSnapshotGroup{id: fmt.Sprintf("ssg-bp1e8lqq1ax6zb1f%04d", len(a.groups)+1), instanceID: id, name: r.Params.Get("Name"),
 		description: r.Params.Get("Description"), polls: a.polls, failed: a.failSnap[id]}
 	a.groups = append(a.groups, g)
 	if token != "" {
@@ -204,8 +204,8 @@ func (f *Fleet) describeSnapshotGroups(r *Request) (int, any) {
 }
 
 // groupView is the recorded group under the group's own IDs and status.
-func (f *Fleet) groupView(tmpl any, g *fakeGroup, status string) map[string]any {
-	m := deepCopy(tmpl).(map[string]any)
+func (f *Fleet) groupView(tmpl any, g *fakeSnapshotGroup, status string) map[string]any {
+	m := copyAny(tmpl).(map[string]any)
 	m["SnapshotGroupId"], m["InstanceId"], m["Name"], m["Description"] = g.id, g.instanceID, g.name, g.description
 	m["Status"], m["ProgressStatus"] = status, status
 	snaps := m["Snapshots"].(map[string]any)["Snapshot"].([]any)
@@ -220,18 +220,18 @@ func (f *Fleet) groupView(tmpl any, g *fakeGroup, status string) map[string]any 
 	return m
 }
 
-func deepCopy(v any) any {
+func copyAny(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		c := make(map[string]any, len(t))
 		for k, x := range t {
-			c[k] = deepCopy(x)
+			c[k] = copyAny(x)
 		}
 		return c
 	case []any:
 		c := make([]any, len(t))
 		for i, x := range t {
-			c[i] = deepCopy(x)
+			c[i] = copyAny(x)
 		}
 		return c
 	}
@@ -259,7 +259,7 @@ func (f *Fleet) describeCloudAssistant(r *Request) (int, any) {
 		if !f.known(id) {
 			continue
 		}
-		m := deepCopy(tmpl[0]).(map[string]any)
+		m := copyAny(tmpl[0]).(map[string]any)
 		m["InstanceId"] = id
 		a.mu.Lock()
 		if a.noAgent[id] {
@@ -348,7 +348,7 @@ func (f *Fleet) describeInvocationResults(r *Request) (int, any) {
 			(r.Params.Get("InstanceId") != "" && r.Params.Get("InstanceId") != run.instanceID) {
 			continue
 		}
-		m := deepCopy(results[0]).(map[string]any)
+		m := copyAny(results[0]).(map[string]any)
 		m["CommandId"], m["InvokeId"], m["InstanceId"] = run.commandID, run.invokeID, run.instanceID
 		status, output := run.result.Status, run.result.Output
 		var exit any = run.result.ExitCode
