@@ -115,6 +115,10 @@ func TestApplyRollout(t *testing.T) {
 					}
 				})},
 		}},
+		// The day before: a dry run says how the window will run.
+		{name: "dry-run", manifest: "rollout.yaml", runs: []applyRun{
+			{args: applyArgs("--dry-run"), check: jobsCreated(0)},
+		}},
 		// Inside its window (11:55 to 14:00 at 12:00): starts at once.
 		{name: "inside-the-window", manifest: "batch.yaml", runs: []applyRun{
 			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m", "--not-before", "11:55", "--not-after", "14:00", "-o", "json"), check: jobsCreated(4)},
