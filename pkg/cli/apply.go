@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,8 @@ type ApplyOptions struct {
 	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
 	NewClientToken func() string
 	Now            func() time.Time
+	// UserStateDir is where the batch's lock goes (batch.UserStateDir).
+	UserStateDir func() (string, error)
 	// Limiter paces every API call of the batch, lookups and creates alike;
 	// nil until complete sets the default pace.
 	Limiter *rate.Limiter
@@ -74,7 +77,8 @@ type ApplyOptions struct {
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter}
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter,
+		UserStateDir: func() (string, error) { return batch.UserStateDir(f.Getenv) }}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
 		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
@@ -219,6 +223,15 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	client, err := o.SMC(region, o.Limiter)
 	if err != nil {
 		return err
+	}
+	if !o.DryRun {
+		// Another state file of this batch (another --state, a hard link, a
+		// copy of the manifest) has its own state lock: the batch has one too.
+		unlock, err := o.lockBatch()
+		if err != nil {
+			return stateError(err)
+		}
+		defer unlock()
 	}
 	st, store, err := batch.Open(o.StatePath, o.File, o.DryRun)
 	if err != nil {
@@ -452,17 +465,44 @@ func worse(a, b error) error {
 	return a
 }
 
-// stateError gives a state or lock failure its exit code and hint.
+// lockBatch takes the lock of the manifest's batch in the user's state
+// folder, for the whole run.
+func (o *ApplyOptions) lockBatch() (unlock func(), err error) {
+	if o.UserStateDir == nil {
+		return func() {}, nil
+	}
+	dir, err := o.UserStateDir()
+	if err != nil {
+		return nil, err
+	}
+	l, err := batch.LockBatch(dir, o.manifest, o.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// stateError gives a state or lock failure its exit code and hint: "restore
+// it" only where the content is bad.
 func stateError(err error) error {
 	var le *batch.LockedError
 	if errors.As(err, &le) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "StateLocked",
-			Hint: "wait for the other run to end (the lock goes with its process), or use another --state for another batch"}
+		hint := "wait for the other run to end (the lock goes with its process), or use another --state for another batch"
+		if le.Batch {
+			hint = "wait for the other run to end (the lock goes with its process); a batch has one state file: go on with that run's, never a second one"
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "StateLocked", Hint: hint}
 	}
 	var se *batch.StateError
 	if errors.As(err, &se) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "InvalidStateFile",
-			Hint: "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"}
+		hint := "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"
+		switch {
+		case errors.Is(err, fs.ErrPermission):
+			hint = "permission denied: run zonemove as the user who owns the state file, or give that user read and write access to it, its journal and its folder; nothing was sent"
+		case !se.Content:
+			hint = "--state (default MANIFEST.state.json) must name a JSON file, or one not made yet, in a folder that exists; nothing was sent"
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "InvalidStateFile", Hint: hint}
 	}
 	return err
 }

@@ -35,9 +35,9 @@ type hintSite = string
 
 // notHints are literals that name a command without asking anyone to run it.
 var notHints = map[hintSite]string{
-	"pkg/batch/state.go (*LockedError).Error apply": "names the other apply that holds the lock",
-	"pkg/plan/manifest.go header plan":              "names the command that wrote the manifest",
-	"pkg/batch/state.go decodeState state":          "\"not a zonemove state file\": prose",
+	"pkg/batch/lock.go (*LockedError).Error apply": "names the other apply that holds the lock",
+	"pkg/plan/manifest.go header plan":             "names the command that wrote the manifest",
+	"pkg/batch/state.go decodeState state":         "\"not a zonemove state file\": prose",
 }
 
 // helpFields are cobra.Command fields whose text is help, not a hint
