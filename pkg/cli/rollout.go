@@ -125,7 +125,7 @@ func together(o rollout.Options, n int) string {
 	k := o.Together(n)
 	s := fmt.Sprintf("all %d at once", n)
 	if n == 1 {
-		s = "one"
+		s = "one at a time"
 	} else if k < n {
 		s = fmt.Sprintf("at most %d at once", k)
 	}
