@@ -138,6 +138,7 @@ func TestApplyRolloutBadInput(t *testing.T) {
 		{name: "bad-time", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--not-before", "tomorrow"), check: nothing}}},
 		{name: "max-unavailable-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--max-unavailable", "0"), check: nothing}}},
 		{name: "timeout-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--timeout", "1h", "--max-unavailable", "1"), check: nothing}}},
+		{name: "fail-fast-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--fail-fast", "--canary", "1"), check: nothing}}},
 		{name: "manifest-section", manifest: "rollout-bad.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing}}},
 		// The manifest's not_after is in the past: its line is named.
 		{name: "manifest-not-after-past", manifest: "rollout.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing,
