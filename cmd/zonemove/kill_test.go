@@ -53,13 +53,14 @@ func TestKillAtEveryStep(t *testing.T) {
 	}
 	for _, p := range points {
 		t.Run(p.name, func(t *testing.T) {
+			t.Parallel() // each kill waits out real --interval sleeps (at least 1s)
 			id := fakeapi.FleetInstance(1)
 			srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
 			fl := fakeapi.NewFleet(srv, id)
 			env := processEnv(t.TempDir(), srv)
 			state := filepath.Join(t.TempDir(), "create.state.json")
 			args := []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
-				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
+				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1s",
 				"--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}
 
 			log := watchChanges(srv)

@@ -53,7 +53,7 @@ func snapshotBeforeJob(t *testing.T, srv *fakeapi.Server, _ string, _ runResult)
 }
 
 func TestCreateAround(t *testing.T) {
-	wait := []string{"--wait", "--interval", "1ms"}
+	wait := []string{"--wait", "--interval", "1s"}
 	withWait := func(extra ...string) []string { return aroundArgs(append(append([]string{}, wait...), extra...)...) }
 	failing := strings.Repeat("connection refused\n", 400) + "curl: (7) Failed to connect to localhost port 80\n"
 	runApplyGolden(t, []applyCase{

@@ -333,7 +333,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "create-verify-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance).SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--verify", "/opt/app/healthcheck"),
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1s", "--verify", "/opt/app/healthcheck"),
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},

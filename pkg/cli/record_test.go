@@ -71,10 +71,10 @@ func TestBatchRecord(t *testing.T) {
 				}
 			})},
 			// The re-run learns the lost job and follows the batch to its end.
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, noDashAddress)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0, noDashAddress)},
 			{args: []string{"status", "-f", "migrations.yaml", "-o", "json"}, check: exits(0, everyAddressKnown(4))},
 			{args: []string{"status", "-f", "migrations.yaml"}, stdoutTTY: true, check: exits(0)},
-			{args: []string{"wait", "-f", "migrations.yaml", "--interval", "1ms"}, check: exits(0, noDashAddress)},
+			{args: []string{"wait", "-f", "migrations.yaml", "--interval", "1s"}, check: exits(0, noDashAddress)},
 			{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 				for _, id := range batchInstances {
 					if !strings.Contains(res.stdout, "| "+id+" | moved | cn-hangzhou-h | cn-hangzhou-i |") {
@@ -115,7 +115,7 @@ func TestBatchRecord(t *testing.T) {
 // TestReportHTMLFile: report --format html --out writes one parseable file.
 func TestReportHTMLFile(t *testing.T) {
 	runApplyGolden(t, []applyCase{{name: "html", manifest: "batch.yaml", runs: []applyRun{
-		{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+		{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
 		{args: []string{"report", "-f", "migrations.yaml", "--format", "html", "--out", "record.html"}, check: exits(0,
 			func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
 				b, err := os.ReadFile(filepath.Join(dir, "record.html"))
