@@ -75,7 +75,7 @@ that is kept stable.`,
 	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json, for credentials and region (env ALIBABA_CLOUD_PROFILE)")
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
 	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs, vpc, slb, alb or nlb (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC, _SLB, _ALB, _NLB)")
-	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
+	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call attempt; a call that never gets an answer ends after --max-attempts times this")
 	pf.IntVar(&g.MaxAttempts, "max-attempts", 4, "attempts per API call including the first")
 	pf.BoolVar(&g.Debug, "debug", false, "trace every API call on stderr (never a secret)")
 	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
