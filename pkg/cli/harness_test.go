@@ -209,6 +209,7 @@ func runGolden(t *testing.T, cases []cliCase) {
 			res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 			got := renderGolden(c, res, srv)
 			compareGolden(t, filepath.Join(repoRoot, "testdata", "golden", t.Name()+".golden"), got)
+			srv.Verify(t)
 			for _, r := range srv.Requests() {
 				if !r.SignatureOK {
 					t.Errorf("request %s had an invalid signature", r.Action)
