@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/atomicfile"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -96,8 +97,7 @@ func (c *completer) jobIDs(cmd *cobra.Command, args []string, toComplete string)
 			return nil, err
 		}
 		// One page of the newest: completion is for the jobs at hand.
-		page, err := client.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: smc.MaxJobIDs})
+		page, err := client.DescribeReplicationJobs(ctx, smc.JobQuery{Region: region}.Page(1, smc.MaxJobIDs))
 		if err != nil {
 			return nil, err
 		}
@@ -294,14 +294,7 @@ func (c *completer) store(file string, values []string) {
 	if os.MkdirAll(filepath.Dir(file), 0o700) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".completion-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
-		_ = os.Remove(tmp.Name())
-	}
+	_ = atomicfile.WriteFile(file, data, 0o600)
 }
 
 // matching keeps the values that start with what the user typed.

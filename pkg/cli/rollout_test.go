@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // fleetOf keeps the case's fleet for the checks.
@@ -35,7 +37,7 @@ func mostAway(fl **fakeapi.Fleet, want int) func(*testing.T, *fakeapi.Server, st
 }
 
 func TestApplyRollout(t *testing.T) {
-	var one, canary, window, manifest, before *fakeapi.Fleet
+	var one, canary, window, manifest, before, rerun *fakeapi.Fleet
 	both := func(checks ...func(*testing.T, *fakeapi.Server, string, runResult)) func(*testing.T, *fakeapi.Server, string, runResult) {
 		return func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 			for _, c := range checks {
@@ -89,6 +91,36 @@ func TestApplyRollout(t *testing.T) {
 					}
 				}, check: jobsCreated(0)},
 		}},
+		// Ctrl-C while the third job runs (jobs of 2 polls, one at a time):
+		// exit 130, the fourth not sent. The same command again creates no
+		// job twice: the third, still Running, takes the slot and is
+		// followed first, then the fourth goes.
+		{name: "interrupted-then-rerun", manifest: "batch.yaml", fleet: fleetOf(&rerun, func(fl *fakeapi.Fleet) { fl.PollsToEnd = 2 }), runs: []applyRun{
+			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"),
+				setup: func(f *Factory, cancel context.CancelFunc) {
+					sleep := f.Sleep
+					n := 0
+					f.Sleep = func(ctx context.Context, d time.Duration) error {
+						if n++; n == 5 {
+							cancel()
+							return ctx.Err()
+						}
+						return sleep(ctx, d)
+					}
+				}, check: jobsCreated(3)},
+			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"), check: both(jobsCreated(4), mostAway(&rerun, 1),
+				func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+					for id, tokens := range creates(srv) {
+						if len(tokens) != 1 {
+							t.Errorf("%s: %d creates; want 1", id, len(tokens))
+						}
+					}
+				})},
+		}},
+		// The day before: a dry run says how the window will run.
+		{name: "dry-run", manifest: "rollout.yaml", runs: []applyRun{
+			{args: applyArgs("--dry-run"), check: jobsCreated(0)},
+		}},
 		// Inside its window (11:55 to 14:00 at 12:00): starts at once.
 		{name: "inside-the-window", manifest: "batch.yaml", runs: []applyRun{
 			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m", "--not-before", "11:55", "--not-after", "14:00", "-o", "json"), check: jobsCreated(4)},
@@ -106,6 +138,7 @@ func TestApplyRolloutBadInput(t *testing.T) {
 		{name: "bad-time", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--not-before", "tomorrow"), check: nothing}}},
 		{name: "max-unavailable-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--max-unavailable", "0"), check: nothing}}},
 		{name: "timeout-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--timeout", "1h", "--max-unavailable", "1"), check: nothing}}},
+		{name: "fail-fast-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--fail-fast", "--canary", "1"), check: nothing}}},
 		{name: "manifest-section", manifest: "rollout-bad.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing}}},
 		// The manifest's not_after is in the past: its line is named.
 		{name: "manifest-not-after-past", manifest: "rollout.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing,
@@ -185,5 +218,46 @@ func TestApplyRolloutNeverMoreThanN(t *testing.T) {
 				t.Errorf("the summary does not say peak_away %d:\n%s", n, out)
 			}
 		})
+	}
+}
+
+func TestTogether(t *testing.T) {
+	notAfter := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		opts rollout.Options
+		n    int
+		want string
+	}{
+		{rollout.Options{}, 6, "all 6 at once"},
+		{rollout.Options{}, 1, "one at a time"},
+		{rollout.Options{MaxUnavailable: 8}, 6, "all 6 at once"},
+		{rollout.Options{MaxUnavailable: 2}, 6, "at most 2 at once"},
+		{rollout.Options{MaxUnavailable: 2, Canary: 1, NotAfter: notAfter}, 6, "at most 2 at once, the first 1 as a canary before the others; none starts after 03:45 UTC"},
+	} {
+		if got := together(c.opts, c.n); got != c.want {
+			t.Errorf("together(%+v, %d) = %q; want %q", c.opts, c.n, got, c.want)
+		}
+	}
+}
+
+// TestCountdownOnATerminal: the time left is redrawn in place each second
+// (a fake clock), and the line is ended before anything else is written.
+func TestCountdownOnATerminal(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	ios.SetStderrTTY(true)
+	clock := fakeapi.NewClock()
+	start := clock.Now()
+	o := rollout.Options{NotBefore: start.Add(3 * time.Second)}
+	if err := countdown(context.Background(), ios, o, clock.Now, clock.Sleep); err != nil {
+		t.Fatal(err)
+	}
+	want := "\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 3s left (Ctrl-C stops; nothing is created before)" +
+		"\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 2s left (Ctrl-C stops; nothing is created before)" +
+		"\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 1s left (Ctrl-C stops; nothing is created before)\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("countdown wrote\n%q\nwant\n%q", got, want)
+	}
+	if !clock.Now().Equal(o.NotBefore) {
+		t.Errorf("woke at %s; want %s", clock.Now(), o.NotBefore)
 	}
 }
