@@ -404,7 +404,7 @@ func TestRunChecksOfflineBuildsNoSession(t *testing.T) {
 	if len(f.sessions) != 0 || len(f.gatherers) != 0 {
 		t.Errorf("offline preflight built a session or a gatherer")
 	}
-	if report.Failed() || report.Impact == nil {
+	if len(preflight.Failed(report.Checks)) > 0 || report.Impact == nil {
 		t.Errorf("report: %+v", report)
 	}
 }
