@@ -388,6 +388,20 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, d time.Duration) error { m.Remove(walkJob); return sleep(ctx, d) }
 			},
 			sites: []hintSite{"pkg/follow/follow.go (*Result).hint list"}},
+		// create --wait: the first poll of the new job is denied; the job runs on.
+		hintWalk{name: "create-wait-poll-denied", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("")(srv)
+			denied := false
+			srv.Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+				if r.Params.Get("JobId.1") != "" && !denied {
+					denied = true
+					return 403, map[string]any{"RequestId": "DENIED-1", "Code": "Forbidden.RAM", "Message": "User not authorized to operate on the specified resource."}
+				}
+				return m.Describe().Respond(r)
+			}})
+			return m
+		}, args: walkCreateArgs("--yes", "--wait"),
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).waitForJob wait"}},
 		// The create was answered with a job that SMC does not list (yet).
 		hintWalk{name: "create-wait-not-listed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance)

@@ -133,6 +133,10 @@ func (m *Jobs) Start() Step { return Step{Respond: m.start} }
 // Delete is the step that answers DeleteReplicationJob from the model.
 func (m *Jobs) Delete() Step { return Step{Respond: m.delete} }
 
+// Describe is the step that answers DescribeReplicationJobs from the model
+// (to wrap it in a step of a test's own).
+func (m *Jobs) Describe() Step { return Step{Respond: m.describe} }
+
 func (m *Jobs) describe(r *Request) (int, any) {
 	if msg := badPage(r); msg != "" {
 		return 400, apiError("FAKE-JOBS", "InvalidParameter", msg)
