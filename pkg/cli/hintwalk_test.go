@@ -356,6 +356,14 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
 			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+		// A second manifest moves the instance elsewhere while the first
+		// batch's job runs: that job is not adopted, the entry is blocked.
+		hintWalk{name: "apply-other-batch-job", world: jobWorld(""), args: []string{"apply", "-f", "other.yaml", "--yes"},
+			files: map[string]string{"m.yaml": walkManifest, "other.yaml": strings.ReplaceAll(walkManifest, "nafltc0001", "nafltc0002")},
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run("apply", "-f", "m.yaml", "--yes")
+			},
+			sites: []hintSite{"pkg/batch/runner.go found wait"}},
 		// The first create of a batch is denied: the batch stops, and the
 		// creates not sent are sent by the same apply run again.
 		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),

@@ -32,6 +32,7 @@ type Jobs struct {
 // ModelJob is one job of the model.
 type ModelJob struct {
 	ID, InstanceID, Status, BusinessStatus, ErrorCode, StatusInfo string
+	VSwitchID                                                     string // where the job goes (its create's TargetVSwitchId)
 	Progress                                                      float64
 }
 
@@ -107,7 +108,8 @@ func (m *Jobs) Track(create Step) Step {
 			m.mu.Lock()
 			if _, known := m.jobs[b["JobId"]]; !known {
 				m.ids = append(m.ids, b["JobId"])
-				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing"}
+				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing",
+					VSwitchID: r.Params.Get("TargetVSwitchId")}
 			}
 			m.mu.Unlock()
 		}
@@ -243,6 +245,9 @@ func (j *ModelJob) view() map[string]any {
 	switch j.Status {
 	case "Finished", "InError", "Stopped", "Expired":
 		v["EndTime"] = "2026-11-27T13:10:00Z"
+	}
+	if j.VSwitchID != "" {
+		v["VSwitchId"] = j.VSwitchID
 	}
 	return v
 }
