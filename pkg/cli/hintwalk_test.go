@@ -426,7 +426,7 @@ func hintWalks() []hintWalk {
 			}})
 			return m
 		}, args: walkCreateArgs("--yes", "--wait"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).waitForJob wait"}},
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).follow wait"}},
 		// The create was answered with a job that SMC does not list (yet).
 		hintWalk{name: "create-wait-not-listed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance)
