@@ -53,6 +53,7 @@ type Fleet struct {
 
 type fleetJob struct {
 	id, zone, instanceType string
+	vswitch                string // the target vSwitch, when the create named one
 	ended                  bool
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
@@ -282,7 +283,8 @@ func (f *Fleet) create(r *Request) (int, any) {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
 	if f.jobs[id] == nil {
-		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
+			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
@@ -402,6 +404,9 @@ func (f *Fleet) instance(id string) (any, error) {
 			// The move gives the instance an address of the target vSwitch.
 			n, _ := strconv.Atoi(suffix(id))
 			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{fmt.Sprintf("172.16.2.%d", 100+n%100)}}
+			if j.vswitch != "" {
+				va["VSwitchId"] = j.vswitch
+			}
 		}
 	}
 	return inst, nil
