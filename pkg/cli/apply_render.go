@@ -10,10 +10,13 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 )
@@ -30,11 +33,11 @@ type applyDocument struct {
 	Summary   applySummary  `json:"summary"`
 	errorField
 
-	commandFile string         // the manifest and state flags of a command that names this batch again
-	together    string         // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
-	applied     bool           // the creates were started
-	wait        *follow.Report // with --wait, how the jobs ended
-	now         time.Time      // when the document was made, for the report's elapsed times
+	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
+	applied  bool             // the creates were started
+	wait     *follow.Report   // with --wait, how the jobs ended
+	now      time.Time        // when the document was made, for the report's elapsed times
 }
 
 type applyResult struct {
@@ -102,7 +105,7 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		commandFile: o.commandFile(), applied: o.applied, wait: o.report}
+		cmds: o.Commands, applied: o.applied, wait: o.report}
 	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
 		doc.together = together(o.Rollout, n)
 	}
@@ -190,7 +193,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 	if r.Err == nil {
 		return nil
 	}
-	b := errorBody(r.Err)
+	b := errorBody(r.Err, o.Commands)
 	if h := o.resultHint(r); h != "" {
 		b.Hint = h
 	}
@@ -200,25 +203,27 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ae *apierr.Error
 	var ns *batch.NotSentError
+	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it"
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply", strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
-		return hintFor(r.Err)
-	case errors.As(r.Err, new(*batch.TokenReusedError)):
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, &tr):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
-		h := hintFor(r.Err)
+		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
 		return h + "No job was created; once the cause is fixed, run the same apply again."
 	}
-	return hintFor(r.Err)
+	return hintFor(r.Err, o.Commands)
 }
 
 // Text writes the batch for people: the table, the details, what to prepare,
@@ -228,7 +233,7 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	d.preview(w, cs)
 	fmt.Fprintln(w)
 	if d.wait != nil {
-		follow.PrintReport(w, cs, d.wait, d.now)
+		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
 		fmt.Fprintln(w)
 		d.printAddresses(w)
 	}
@@ -313,11 +318,11 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				if r.readState == batch.JobNotFound {
 					what = "no longer exists (deleted)"
 				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
+					r.JobID, what, r.InstanceID, d.cmds.Step(next.Cmd("state forget", r.InstanceID).OfBatch().Confirmed()))
 			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
-					r.JobID, r.readState, r.JobID, d.commandFile)
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -362,7 +367,7 @@ func (d *applyDocument) printAdvice(w io.Writer) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
 	t := newTable(w, "  ")
 	for _, id := range ids {
 		list := who[id]
