@@ -57,8 +57,9 @@ type Fleet struct {
 
 type fleetJob struct {
 	id, zone, instanceType string
-	vswitch                string // the target vSwitch, when the create named one
+	vswitch                string // the create's TargetVSwitchId, the job's VSwitchId
 	ended                  bool
+	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
 }
@@ -215,6 +216,10 @@ func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
 func (f *Fleet) DeleteJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if j := f.jobs[instanceID]; j != nil && j.ended && j.status == "" && !f.failing[instanceID] {
+		j.deleted = true // SMC forgets the job; the instance stays where it moved
+		return
+	}
 	delete(f.jobs, instanceID)
 }
 
@@ -290,7 +295,7 @@ func (f *Fleet) create(r *Request) (int, any) {
 	if !f.instances[id] {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
-	if f.jobs[id] == nil {
+	if f.jobs[id] == nil || f.jobs[id].deleted {
 		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
 			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
@@ -541,7 +546,7 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	var list []any
 	for _, inst := range owners {
 		j := f.jobs[inst]
-		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || j.deleted || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
@@ -564,6 +569,9 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 	v := map[string]any{"JobId": j.id, "Name": "", "JobType": 2, "Status": "Running", "BusinessStatus": "Syncing", "Progress": 12,
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
+	if j.vswitch != "" {
+		v["VSwitchId"] = j.vswitch
+	}
 	switch {
 	case j.status != "":
 		v["Status"] = j.status
