@@ -66,7 +66,7 @@ type CreateOptions struct {
 	Sleep     func(ctx context.Context, d time.Duration) error
 	Getenv    func(string) string
 	steps     *createSteps
-	FailFast bool
+	FailFast  bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
