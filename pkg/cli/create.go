@@ -66,7 +66,7 @@ type CreateOptions struct {
 	Sleep     func(ctx context.Context, d time.Duration) error
 	Getenv    func(string) string
 	steps     *createSteps
-	FailFast bool
+	FailFast  bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
@@ -97,7 +97,9 @@ always printed, so a failed run can be repeated safely with the same token.`,
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
 			o.Check = f.Checker(o.Commands.Region, nil)
 			o.ECS = func() (*ecs.Client, error) { return f.ECS(o.Commands.Region, nil) }
-			o.LB = func() (around.LoadBalancers, error) { return f.LoadBalancers(o.Commands.Region, nil) }
+			o.LB = func() (around.LoadBalancers, error) {
+				return f.LoadBalancers(o.Commands.Region, nil, min(o.Interval, lbJobPoll))
+			}
 			o.autoPaySet = cmd.Flags().Changed("auto-pay")
 			if err := o.complete(cmd); err != nil {
 				return err
