@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -153,6 +154,23 @@ func checkService(t *testing.T, l *fakeapi.LoadBalancers, fl *fakeapi.Fleet, id,
 	}
 }
 
+// lbTokens stands for the ClientToken pkg/lb makes afresh for each ALB and
+// NLB write (its value is no test's business; that each write has one is).
+func lbTokens(reqs []fakeapi.Request) []fakeapi.Request {
+	for i, r := range reqs {
+		if r.Service != "alb" && r.Service != "nlb" || r.Params.Get("ClientToken") == "" {
+			continue
+		}
+		p, f := maps.Clone(r.Params), maps.Clone(r.Form)
+		p.Set("ClientToken", "(a fresh UUID)")
+		if f.Get("ClientToken") != "" {
+			f.Set("ClientToken", "(a fresh UUID)")
+		}
+		reqs[i].Params, reqs[i].Form = p, f
+	}
+	return reqs
+}
+
 func TestCreateAroundLoadBalancers(t *testing.T) {
 	var lbs *fakeapi.LoadBalancers
 	serve := func(fl *fakeapi.Fleet) {
@@ -160,13 +178,13 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 	}
 	all := []string{"--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "/opt/app/healthcheck"}
 	runApplyGolden(t, []applyCase{
-		{name: "drain-snapshot-verify", fleet: serve, runs: []applyRun{
+		{name: "drain-snapshot-verify", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(all...), check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
 		}},
-		{name: "drain-snapshot-verify-json", fleet: serve, runs: []applyRun{
+		{name: "drain-snapshot-verify-json", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(append(all, "-o", "json")...), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
 		}},
-		{name: "restore", fleet: serve, runs: []applyRun{
+		{name: "restore", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "restore"), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
 		}},
 		// The verification fails: the weights stay at 0; the hint's command
@@ -174,13 +192,13 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 		{name: "verify-failed-stays-drained", fleet: func(fl *fakeapi.Fleet) {
 			serve(fl)
 			fl.SetCommandResult(fakeapi.FleetInstance(1), fakeapi.CommandResult{Status: "Failed", ExitCode: 22, Output: "curl: (22) The requested URL returned error: 503\n"})
-		}, runs: []applyRun{
+		}, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(all...), check: exits(5, jobsCreated(1), serviceDrained(&lbs))},
 			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot"),
 				check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
 		}},
 		// The create is refused: no job, and the weights come back at once.
-		{name: "create-refused-undrains", fleet: serve, runs: []applyRun{
+		{name: "create-refused-undrains", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
 				script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
 					return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob")}}
@@ -192,11 +210,11 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 		{name: "job-failed-undrains", fleet: func(fl *fakeapi.Fleet) {
 			serve(fl)
 			fl.FailJob(fakeapi.FleetInstance(1))
-		}, runs: []applyRun{
+		}, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
 				check: exits(5, jobsCreated(1), serviceRestored(&lbs))},
 		}},
-		{name: "dry-run", fleet: serve, runs: []applyRun{
+		{name: "dry-run", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs("--dry-run", "--backends", "drain", "--snapshot", "--verify", "/opt/app/healthcheck"), check: exits(0, jobsCreated(0))},
 		}},
 	})
