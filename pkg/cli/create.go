@@ -66,7 +66,7 @@ type CreateOptions struct {
 	Sleep     func(ctx context.Context, d time.Duration) error
 	Getenv    func(string) string
 	steps     *createSteps
-	FailFast bool
+	FailFast  bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
@@ -257,7 +257,7 @@ type createDocument struct {
 func (o *CreateOptions) run(ctx context.Context) error {
 	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request(), Checks: []preflight.Result{}}
 	report, err := o.Check(ctx, preflight.Request{Spec: &o.Spec, Offline: o.Offline,
-		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
+		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks, SkipAs: "--skip-check"})
 	if err != nil {
 		return o.finish(doc, err)
 	}
