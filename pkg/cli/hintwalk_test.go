@@ -337,6 +337,17 @@ func hintWalks() []hintWalk {
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},
+		// The same behind load balancers that were drained: they stay so; the
+		// hint's command without the verification restores them (exit 0).
+		hintWalk{name: "create-verify-failed-drained", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fleet := fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
+			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
+			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
+			return nil
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{5: "the re-run with the verification fails it again, as it says; the one without it restores the memberships (exit 0)"}},
 		// The snapshot group fails: no job; the hint's re-run takes a new group.
 		hintWalk{name: "create-snapshot-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance).FailSnapshot(walkInstance)
@@ -373,6 +384,14 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
 			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+		// A second manifest moves the instance elsewhere while the first
+		// batch's job runs: that job is not adopted, the entry is blocked.
+		hintWalk{name: "apply-other-batch-job", world: jobWorld(""), args: []string{"apply", "-f", "other.yaml", "--yes"},
+			files: map[string]string{"m.yaml": walkManifest, "other.yaml": strings.ReplaceAll(walkManifest, "nafltc0001", "nafltc0002")},
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run("apply", "-f", "m.yaml", "--yes")
+			},
+			sites: []hintSite{"pkg/batch/runner.go found wait"}},
 		// The first create of a batch is denied: the batch stops, and the
 		// creates not sent are sent by the same apply run again.
 		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),
@@ -405,6 +424,20 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, d time.Duration) error { m.Remove(walkJob); return sleep(ctx, d) }
 			},
 			sites: []hintSite{"pkg/follow/follow.go (*Result).hint list"}},
+		// create --wait: the first poll of the new job is denied; the job runs on.
+		hintWalk{name: "create-wait-poll-denied", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("")(srv)
+			denied := false
+			srv.Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+				if r.Params.Get("JobId.1") != "" && !denied {
+					denied = true
+					return 403, map[string]any{"RequestId": "DENIED-1", "Code": "Forbidden.RAM", "Message": "User not authorized to operate on the specified resource."}
+				}
+				return m.Describe().Respond(r)
+			}})
+			return m
+		}, args: walkCreateArgs("--yes", "--wait"),
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).follow wait"}},
 		// The create was answered with a job that SMC does not list (yet).
 		hintWalk{name: "create-wait-not-listed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance)
@@ -482,7 +515,7 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/doctor.go (*DoctorOptions).diagnose doctor"}},
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
-			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply"}},
 		// A rollout whose canary's job (instance 2's) ends InError: the other
 		// migration (the walk's instance) is held; the hint's re-run resumes
 		// the canary, then starts the rest.

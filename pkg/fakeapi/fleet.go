@@ -51,15 +51,29 @@ type Fleet struct {
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
+	pollsOf     map[string]int // PollsToEnd of one instance's job (SetPollsToEnd)
 
 	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
 
 type fleetJob struct {
 	id, zone, instanceType string
+	vswitch                string // the create's TargetVSwitchId, the job's VSwitchId
 	ended                  bool
+	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
+}
+
+// SetPollsToEnd gives the instance's job a length of its own: it ends at its
+// kth poll by ID.
+func (f *Fleet) SetPollsToEnd(instanceID string, k int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pollsOf == nil {
+		f.pollsOf = map[string]int{}
+	}
+	f.pollsOf[instanceID] = k
 }
 
 // MaxRunning is the most jobs that were Running at once: how many instances
@@ -214,6 +228,10 @@ func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
 func (f *Fleet) DeleteJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if j := f.jobs[instanceID]; j != nil && j.ended && j.status == "" && !f.failing[instanceID] {
+		j.deleted = true // SMC forgets the job; the instance stays where it moved
+		return
+	}
 	delete(f.jobs, instanceID)
 }
 
@@ -289,8 +307,9 @@ func (f *Fleet) create(r *Request) (int, any) {
 	if !f.instances[id] {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
-	if f.jobs[id] == nil {
-		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+	if f.jobs[id] == nil || f.jobs[id].deleted {
+		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
+			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
@@ -422,6 +441,9 @@ func (f *Fleet) instance(id string) (any, error) {
 			// The move gives the instance an address of the target vSwitch.
 			n, _ := strconv.Atoi(suffix(id))
 			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{fmt.Sprintf("172.16.2.%d", 100+n%100)}}
+			if j.vswitch != "" {
+				va["VSwitchId"] = j.vswitch
+			}
 		}
 	}
 	return inst, nil
@@ -536,12 +558,16 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	var list []any
 	for _, inst := range owners {
 		j := f.jobs[inst]
-		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || j.deleted || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
 			// The PollsToEnd-th poll by ID (the first, by default) finds the job at its end.
-			if j.polls++; j.polls >= f.PollsToEnd {
+			need := f.PollsToEnd
+			if k, ok := f.pollsOf[inst]; ok {
+				need = k
+			}
+			if j.polls++; j.polls >= need {
 				j.ended = true
 			}
 		}
@@ -559,6 +585,9 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 	v := map[string]any{"JobId": j.id, "Name": "", "JobType": 2, "Status": "Running", "BusinessStatus": "Syncing", "Progress": 12,
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
+	if j.vswitch != "" {
+		v["VSwitchId"] = j.vswitch
+	}
 	switch {
 	case j.status != "":
 		v["Status"] = j.status

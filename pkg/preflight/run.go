@@ -22,8 +22,11 @@ type Request struct {
 	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
 	SourceInstanceType string
 	SourceZone         string
-	// Skip names checks whose failure the operator accepts.
-	Skip []string
+	// Skip names checks whose failure the operator accepts; SkipAs is how
+	// the operator said so ("--skip-check", a manifest's "skip_checks"), for
+	// the messages.
+	Skip   []string
+	SkipAs string
 }
 
 // Report is what the preflight found.
@@ -44,16 +47,13 @@ type Report struct {
 	Disks []facts.Disk
 }
 
-// Failed reports whether any check failed.
-func (r *Report) Failed() bool { return len(Failed(r.Checks)) > 0 }
-
 // Run gathers the facts of one migration through g (nothing offline, when g
 // may be nil) and runs every check on them; now is when snapshots' ages are
 // measured from.
 func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, error) {
 	in := Input{
 		Spec: req.Spec, Offline: req.Offline,
-		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip,
+		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip, SkipAs: req.SkipAs,
 		Now: now,
 	}
 	if !req.Offline {
