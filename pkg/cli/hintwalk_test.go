@@ -344,7 +344,7 @@ func hintWalks() []hintWalk {
 			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
 			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the re-run with the verification fails it again, as it says; the one without it restores the memberships (exit 0)"}},

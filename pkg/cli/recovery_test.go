@@ -164,7 +164,7 @@ func TestRecoveryApply(t *testing.T) {
 		// A job deleted after it Finished leaves its moved instance done:
 		// the re-run exits 0 and offers no second move.
 		{name: "finished-job-deleted-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0, jobsCreated(4))},
 			{args: yes, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.DeleteJob(fakeapi.FleetInstance(3))
 				return nil
