@@ -16,7 +16,7 @@ var offlineDryRun = []string{"create", "--dry-run", "--offline", "--region", "cn
 	"--target-instance-type", "ecs.g7.xlarge", "--disk", "id=d-bp1eeplkn4j29wf70000,category=cloud_essd,pl=PL1"}
 
 // buildBinary builds zonemove as a release would (trimpath, stripped).
-func buildBinary(b *testing.B) string {
+func buildBinary(b testing.TB) string {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), "zonemove")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")

@@ -234,6 +234,15 @@ func RealPath(path string) (string, error) {
 // Store is a state file opened for a run: locked against other runs, and
 // written durably on every change.
 type Store struct {
+	*storeFile
+	// revert marks the view of the entries' revert records (Reverts): its
+	// creates are recorded in each entry's Revert, not in the entry.
+	revert bool
+}
+
+// storeFile is the state file a Store and its revert view share: one lock,
+// one state in memory, one writer.
+type storeFile struct {
 	path string
 	lock *flock.Flock
 
@@ -273,7 +282,7 @@ func OpenStore(path, manifest string) (*Store, error) {
 	if st.Manifest == "" {
 		st.Manifest = manifest
 	}
-	return &Store{path: path, lock: lk, state: st, writeFile: writeFileAtomic}, nil
+	return &Store{storeFile: &storeFile{path: path, lock: lk, state: st, writeFile: writeFileAtomic}}, nil
 }
 
 // Snapshot returns a copy of the state.
@@ -317,17 +326,24 @@ func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at
 
 // RecordJob records, durably, the job a create answered with.
 func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
-	return s.change([]string{instanceID}, func(st *State) {
-		e := st.Migrations[instanceID]
-		if e == nil {
-			return
+	t := at.UTC()
+	return s.Update(instanceID, func(e *Entry) {
+		if e.HasCreate() {
+			e.JobID, e.JobRecordedAt = jobID, &t
 		}
-		e = e.clone()
-		t := at.UTC()
-		e.JobID, e.JobRecordedAt = jobID, &t
-		st.Migrations[instanceID] = e
-	}, nil)
+	})
 }
+
+// Reverts is the view of the store whose creates are the revert records of
+// the entries (Entry.Revert): a Runner given it records a revert's token
+// and job exactly as a move's, with the same durability, while the moves'
+// records stay as they were. What is recorded about the instance itself
+// (RecordBefore, RecordInstance) still goes to the entry. It shares the
+// store's lock: close the store, not the view.
+func (s *Store) Reverts() *Store { return &Store{storeFile: s.storeFile, revert: true} }
+
+// entries is the view of the store whose changes are the entries'.
+func (s *Store) entries() *Store { return &Store{storeFile: s.storeFile} }
 
 // Adopt records, durably, a job found on the instance that no run of this
 // state file recorded (the state file was lost), so that later runs follow it.
@@ -346,7 +362,7 @@ func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.
 // is kept, never replaced.
 func (s *Store) RecordBefore(places map[string]*Place) error {
 	ids := slices.Sorted(maps.Keys(places))
-	return s.UpdateMany(ids, func(id string, e *Entry) {
+	return s.entries().UpdateMany(ids, func(id string, e *Entry) {
 		if e.Before == nil {
 			e.Before = places[id].clone()
 		}
@@ -357,7 +373,7 @@ func (s *Store) RecordBefore(places map[string]*Place) error {
 // read back after its job Finished.
 func (s *Store) RecordInstance(places map[string]*Place) error {
 	ids := slices.Sorted(maps.Keys(places))
-	return s.UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
+	return s.entries().UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
 }
 
 // Forget removes the record of a create the API is known not to have carried
@@ -389,6 +405,20 @@ func (s *Store) UpdateMany(instanceIDs []string, fn func(id string, e *Entry)) e
 	for _, id := range instanceIDs {
 		if err := migration.ValidateInstanceID("instance", id); err != nil {
 			return &StateError{Path: s.path, Err: fmt.Errorf("an entry for %q: %w", id, err)}
+		}
+	}
+	if s.revert {
+		change := fn
+		fn = func(id string, e *Entry) {
+			rv := &Entry{}
+			if e.Revert != nil {
+				rv = e.Revert.clone()
+			}
+			change(id, rv)
+			if reflect.ValueOf(*rv).IsZero() {
+				rv = nil
+			}
+			e.Revert = rv
 		}
 	}
 	prev := make(map[string]*Entry, len(instanceIDs))

@@ -55,6 +55,10 @@ type ApplyOptions struct {
 	Interval time.Duration
 	Timeout  time.Duration
 
+	// revert, when set, makes the run zonemove revert's: its migrations
+	// move the state file's instances back (revert.go).
+	revert *revertRun
+
 	manifest *batch.Manifest
 	applied  bool           // the creates were started
 	report   *follow.Report // with --wait, how the jobs ended
@@ -104,8 +108,14 @@ terminal it needs --yes.`,
 			return o.run(cmd.Context())
 		},
 	}
+	o.flags(cmd, "manifest of the migrations (YAML; required)")
+	return cmd
+}
+
+// flags are the flags of apply, which revert shares.
+func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.File, "file", "f", "", "manifest of the migrations (YAML; required)")
+	fl.StringVarP(&o.File, "file", "f", "", fileHelp)
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
 	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
@@ -116,7 +126,6 @@ terminal it needs --yes.`,
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
-	return cmd
 }
 
 // complete validates the flags and the manifest. It sends nothing.
@@ -139,19 +148,14 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
-	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
-	m, err := batch.Load(o.File, batch.RegionSource{Region: o.Region, Flag: regionFlag})
-	if err != nil {
-		var me *batch.ManifestError
-		if errors.As(err, &me) {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "InvalidManifest",
-				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
+	if o.revert != nil {
+		// A revert's migrations come from the state file, and its region.
+		if err := o.completeRevert(); err != nil {
+			return err
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+	} else if err := o.loadManifest(cmd); err != nil {
+		return err
 	}
-	o.manifest = m
-	// The checks and the API calls use the manifest's region.
-	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
 	if o.StatePath == "" {
 		o.StatePath = batch.DefaultStatePath(o.File)
 	}
@@ -169,6 +173,24 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		// Every API call of the batch, lookups and creates, shares one pace.
 		o.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
 	}
+	return nil
+}
+
+// loadManifest reads and validates the manifest; the checks and the API
+// calls use its region.
+func (o *ApplyOptions) loadManifest(cmd *cobra.Command) error {
+	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
+	m, err := batch.Load(o.File, batch.RegionSource{Region: o.Region, Flag: regionFlag})
+	if err != nil {
+		var me *batch.ManifestError
+		if errors.As(err, &me) {
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "InvalidManifest",
+				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+	}
+	o.manifest = m
+	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
 	return nil
 }
 
@@ -197,6 +219,18 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return stateError(err)
 	}
+	// A revert runs the same way on the migrations that move the instances
+	// back, recorded in each entry's revert record.
+	manifest, records := o.manifest, store
+	if o.revert != nil {
+		if manifest, err = o.revertManifest(ctx, client, st); err != nil {
+			return o.finish(&batch.Plan{}, err)
+		}
+		st = batch.RevertState(st)
+		if store != nil {
+			records = store.Reverts()
+		}
+	}
 
 	check := o.NewChecker(region, o.Limiter)
 	runner := &batch.Runner{
@@ -222,11 +256,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if o.NewPrefetcher != nil {
 		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
-	plan := runner.Preflight(ctx, o.manifest, st)
+	plan := runner.Preflight(ctx, manifest, st)
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan, o.commandFile()))
+			err = worse(err, jobStatusError(plan, o.commandFile(), o.revert != nil))
 		}
 		return o.finish(plan, err)
 	}
@@ -246,6 +280,9 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		if resume > 0 {
 			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
 		}
+		if o.revert != nil {
+			question = strings.Replace(question, "migration job(s)?", "revert job(s)?", 1) + " (Back where it was before its move.)"
+		}
 		ok, err := confirm(ctx, o.IO, question)
 		if err != nil {
 			return err
@@ -263,7 +300,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		}
 	}
 	o.applied = true
-	runner.Apply(ctx, plan, store)
+	runner.Apply(ctx, plan, records)
 	if o.RetryFailed {
 		runner.Resume(ctx, plan)
 	}
@@ -271,10 +308,10 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if o.Wait && ctx.Err() == nil {
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
-		err = worse(err, o.wait(ctx, plan, store))
+		err = worse(err, o.wait(ctx, plan, records))
 	}
 	if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan, o.commandFile()))
+		err = worse(err, jobStatusError(plan, o.commandFile(), o.revert != nil))
 	}
 	return o.finish(plan, err)
 }
@@ -293,6 +330,10 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 			var before *batch.Place
 			if e := recorded.Migrations[s.InstanceID]; e != nil {
 				before = e.Before
+				if o.revert != nil {
+					// A revert starts where the move left the instance.
+					before = e.Instance
+				}
 			}
 			wantType := s.TargetInstanceType
 			if wantType == "" {
@@ -307,7 +348,7 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 			if r.Instance != nil {
 				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
 			}
-			if before != nil {
+			if before != nil && (o.revert == nil || r.Instance == nil) {
 				// The first sight, not this run's: a resumed create's
 				// instance may have moved already.
 				t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
@@ -394,7 +435,7 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
-func jobStatusError(plan *batch.Plan, file string) error {
+func jobStatusError(plan *batch.Plan, file string, revert bool) error {
 	var bad, resumable, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
@@ -412,10 +453,16 @@ func jobStatusError(plan *batch.Plan, file string) error {
 		return nil
 	}
 	var hints []string
-	if len(resumable) > 0 {
+	switch {
+	case len(resumable) > 0 && revert:
+		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped revert jobs with 'zonemove revert -f %s --retry-failed'", file))
+	case len(resumable) > 0:
 		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
 	}
-	if len(gone) > 0 {
+	switch {
+	case len(gone) > 0 && revert:
+		hints = append(hints, fmt.Sprintf("a revert job that expired or was deleted cannot go on: 'zonemove state forget -f %s --revert %s', then revert again creates a new one", file, strings.Join(gone, " ")))
+	case len(gone) > 0:
 		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
 	}
 	hint := strings.Join(hints, "; ")
@@ -474,6 +521,9 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 
 // finish ends the run with the batch's document and returns err.
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
+	if err == nil && o.revert != nil {
+		err = o.revertError()
+	}
 	return o.Out.Render(o.document(plan), err)
 }
 

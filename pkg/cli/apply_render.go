@@ -27,10 +27,13 @@ type applyDocument struct {
 	StateFile string        `json:"state_file"`
 	Results   []applyResult `json:"results"`
 	Summary   applySummary  `json:"summary"`
+	// NotReverted, for a revert, are the instances it leaves alone and why.
+	NotReverted []revertSkip `json:"not_reverted,omitempty"`
 	errorField
 
 	commandFile string         // the manifest and state flags of a command that names this batch again
 	applied     bool           // the creates were started
+	revert      bool           // the batch is a revert (zonemove revert)
 	wait        *follow.Report // with --wait, how the jobs ended
 	now         time.Time      // when the document was made, for the report's elapsed times
 }
@@ -82,7 +85,7 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		commandFile: o.commandFile(), applied: o.applied, wait: o.report}
+		commandFile: o.commandFile(), applied: o.applied, wait: o.report, revert: o.revert != nil}
 	if o.Now != nil {
 		doc.now = o.Now()
 	}
@@ -100,6 +103,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		})
 	}
 	doc.Summary = summarize(plan)
+	doc.NotReverted = o.revertSkips()
 	if o.report != nil {
 		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
 		for i, r := range plan.Results {
@@ -192,6 +196,12 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
 	d.preview(w, cs)
 	fmt.Fprintln(w)
+	for _, n := range d.NotReverted {
+		fmt.Fprintf(w, "Not reverted: %s: %s.\n", n.InstanceID, n.Reason)
+	}
+	if len(d.NotReverted) > 0 {
+		fmt.Fprintln(w)
+	}
 	if d.wait != nil {
 		follow.PrintReport(w, cs, d.wait, d.now)
 		fmt.Fprintln(w)
@@ -261,7 +271,11 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.readState) {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.InstanceID), d.Manifest, r.line, r.Status)
+		where := fmt.Sprintf("%s line %d", d.Manifest, r.line)
+		if r.line == 0 {
+			where = "revert" // a revert's migration comes from the state file
+		}
+		fmt.Fprintf(w, "\n%s (%s): %s\n", cs.Bold(r.InstanceID), where, r.Status)
 		if r.Resumed {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
@@ -270,14 +284,21 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
 		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.readState) {
-			switch r.readState {
-			case batch.JobNotFound, facts.JobExpired:
-				what := "expired"
-				if r.readState == batch.JobNotFound {
-					what = "no longer exists (deleted)"
-				}
+			gone := r.readState == batch.JobNotFound || r.readState == facts.JobExpired
+			what := "expired"
+			if r.readState == batch.JobNotFound {
+				what = "no longer exists (deleted)"
+			}
+			switch {
+			case gone && d.revert:
+				fmt.Fprintf(w, "  Revert job %s %s and cannot go on. To revert %s again: 'zonemove state forget -f %s --revert %s', then run the same revert again.\n",
+					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
+			case gone:
 				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
 					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
+			case d.revert:
+				fmt.Fprintf(w, "  Revert job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove revert -f %s --retry-failed'.\n",
+					r.JobID, r.readState, r.JobID, d.commandFile)
 			default:
 				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
 					r.JobID, r.readState, r.JobID, d.commandFile)

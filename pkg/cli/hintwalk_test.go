@@ -219,6 +219,10 @@ type hintWalk struct {
 	// before runs earlier commands on the same server (an earlier apply, say),
 	// then adjusts the model, to reach the situation.
 	before func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server)
+	// distinctTokens gives the earlier commands (before) distinct
+	// ClientTokens, as real runs have: a revert's create must not reuse its
+	// move's token.
+	distinctTokens bool
 	// written are files of that folder the run writes, read for hints too.
 	written []string
 	// accept lists exit codes, besides 0, that a named command may end with
@@ -421,6 +425,22 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
 			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
+		// revert: of a batch whose move still runs; of one whose revert job
+		// ended InError, or was deleted; state forget --revert of that one.
+		hintWalk{name: "revert-move-running", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/revert.go (*ApplyOptions).revertError wait"}},
+		hintWalk{name: "revert-in-error", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen("InError"),
+			fill: map[string][]string{"JOB_ID": {revertJob}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError revert", "pkg/cli/apply.go jobStatusError status",
+				"pkg/cli/apply_render.go (*applyDocument).printDetails revert", "pkg/cli/apply_render.go (*applyDocument).printDetails status"}},
+		hintWalk{name: "revert-job-deleted", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply_render.go (*applyDocument).printDetails state"}},
+		hintWalk{name: "state-forget-revert", world: movingWorld, args: walkArgs("state", "forget", "-f", "m.yaml", "--revert", walkInstance),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget revert"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
@@ -444,6 +464,24 @@ func movingWorld(srv *fakeapi.Server) *fakeapi.Jobs {
 	fleet, m := newWalkWorld(srv, "")
 	m.Finished = func(j fakeapi.ModelJob) { fleet.Move(j.InstanceID, "cn-hangzhou-i", "") }
 	return m
+}
+
+// revertJob is the job a revert of the walk's instance makes.
+var revertJob = fakeapi.FleetJob(walkInstance) + "2"
+
+// revertThen moves the walk's manifest and reverts it, then puts the revert
+// job in status ("" deletes it).
+func revertThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
+	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
+		m.FinishWhenPolled()
+		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+		run(walkArgs("revert", "-f", "m.yaml", "--yes")...)
+		if status == "" {
+			m.Remove(revertJob)
+		} else {
+			m.Add(revertJob, walkInstance, status)
+		}
+	}
 }
 
 // applyThen runs the walk's manifest once (its job is made and recorded),
@@ -555,8 +593,12 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 	}
 	testEnv(t, srv, w.noCreds)
 	if w.before != nil {
+		tokens := tokenSequence()
 		w.before(func(args ...string) int {
 			f, _, _ := newTestFactory(false, "")
+			if w.distinctTokens {
+				f.NewClientToken = tokens
+			}
 			return Run(context.Background(), f, args)
 		}, m, srv)
 	}

@@ -76,6 +76,7 @@ without ever creating a duplicate job.`,
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
 	cmd.AddCommand(NewCmdReport(f, nil))
+	cmd.AddCommand(NewCmdRevert(f, nil))
 	return cmd
 }
 

@@ -30,6 +30,7 @@ type StateOptions struct {
 	File      string
 	StatePath string
 	Forget    []string // instance IDs
+	Revert    bool     // forget the revert records, not the moves'
 	Yes       bool
 }
 
@@ -123,6 +124,7 @@ changed, as apply locks it.`,
 	}
 	stateFlags(cmd, o)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "drop entries whose job may still run, without asking")
+	cmd.Flags().BoolVar(&o.Revert, "revert", false, "drop the entries' revert records (zonemove revert), not their moves'")
 	return cmd
 }
 
@@ -255,6 +257,10 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	defer store.Close()
 	st := store.Snapshot()
+	if o.Revert {
+		// The revert records, in the place of the moves'.
+		st, store = batch.RevertState(st), store.Reverts()
+	}
 	var missing []string
 	for _, id := range o.Forget {
 		if e := st.Migrations[id]; e == nil || !e.HasCreate() {
@@ -304,6 +310,9 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		}
 	}
 	doc.next = fmt.Sprintf("The next 'zonemove apply -f %s' checks them in full and creates them with new ClientTokens.", o.File)
+	if o.Revert {
+		doc.next = fmt.Sprintf("The next 'zonemove revert -f %s' checks them in full and creates their reverts with new ClientTokens.", o.File)
+	}
 	return o.Out.Render(doc, nil)
 }
 
