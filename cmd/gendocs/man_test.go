@@ -149,7 +149,7 @@ func TestManPageSectionsOfZonemove(t *testing.T) {
 	}
 
 	exit := section("EXIT STATUS")
-	for _, code := range []int{cmdutil.ExitOK, cmdutil.ExitFailure, cmdutil.ExitUsage, cmdutil.ExitCheckFailed, cmdutil.ExitAuth, cmdutil.ExitJobFailed, cmdutil.ExitTimeout, cmdutil.ExitInterrupted} {
+	for _, code := range []int{cmdutil.ExitOK, cmdutil.ExitFailure, cmdutil.ExitUsage, cmdutil.ExitCheckFailed, cmdutil.ExitAuth, cmdutil.ExitJobFailed, cmdutil.ExitTimeout, cmdutil.ExitDeferred, cmdutil.ExitInterrupted} {
 		if !strings.Contains(exit, "\n"+strconv.Itoa(code)+"\n") {
 			t.Errorf("EXIT STATUS does not list %d:\n%s", code, exit)
 		}

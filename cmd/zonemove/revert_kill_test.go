@@ -90,7 +90,7 @@ func TestRevertKilled(t *testing.T) {
 	}
 	tokens := map[string]string{}
 	for _, id := range ids {
-		if e := killed.Migrations[id]; e.Revert != nil {
+		if e := killed.Migrations[id]; e.Revert != nil && e.Revert.ClientToken != "" {
 			tokens[id] = e.Revert.ClientToken
 			if e.Revert.JobID != "" {
 				t.Errorf("%s: the killed run recorded revert job %s it never heard of", id, e.Revert.JobID)

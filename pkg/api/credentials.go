@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
@@ -34,7 +35,11 @@ func LoadCredential(profile string) (credentials.Credential, error) {
 	cred := credentials.FromCredentialsProvider("default", provider)
 	if _, err := cred.GetCredential(); err != nil {
 		if profile != "" {
-			e := noCredentials(fmt.Sprintf("profile %q could not be used from the Alibaba Cloud CLI config (~/.aliyun/config.json, or ALIBABA_CLOUD_CONFIG_FILE)", profile))
+			detail := fmt.Sprintf("profile %q could not be used from the Alibaba Cloud CLI config (~/.aliyun/config.json, or ALIBABA_CLOUD_CONFIG_FILE)", profile)
+			if _, perr := ProfileRegion(profile, os.Getenv); perr != nil {
+				detail = perr.Error() // which it is: missing, unreadable, malformed, unknown
+			}
+			e := noCredentials(detail)
 			e.Err = err
 			return nil, e
 		}

@@ -23,7 +23,7 @@ func classify(call Call, err error, parent, attempt context.Context, info *attem
 	if info != nil {
 		e.HTTPStatus = info.status
 		e.RequestID = info.requestID
-		e.Sent = info.sent
+		e.Sent = info.sent.Load()
 	}
 	var sdk *tea.SDKError
 	switch {

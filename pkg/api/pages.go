@@ -39,8 +39,14 @@ func ReadByToken[T any](ctx context.Context, action string, page func(ctx contex
 	return nil, &PageCapError{Action: action, Pages: MaxPages}
 }
 
+// TotalUnknown is the total a page function returns when the answer does
+// not say how many items the list holds.
+const TotalUnknown = -1
+
 // ReadByNumber reads a list to its last page: page reads page number n (from
-// 1) and returns its items and the list's total count.
+// 1) and returns its items and the list's total count. A list whose answers
+// do not give the total (TotalUnknown, or 0 beside items) is read on until a
+// page comes back empty, never ended after page 1.
 func ReadByNumber[T any](ctx context.Context, action string, page func(ctx context.Context, n int) ([]T, int, error)) ([]T, error) {
 	var out []T
 	for n := 1; n <= MaxPages; n++ {
@@ -49,7 +55,8 @@ func ReadByNumber[T any](ctx context.Context, action string, page func(ctx conte
 			return nil, err
 		}
 		out = append(out, items...)
-		if len(items) == 0 || len(out) >= total {
+		known := total > 0 || (total == 0 && len(items) == 0)
+		if len(items) == 0 || (known && len(out) >= total) {
 			return out, nil
 		}
 	}

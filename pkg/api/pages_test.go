@@ -35,6 +35,31 @@ func TestReadByNumberStopsAtTheTotal(t *testing.T) {
 	}
 }
 
+// An answer without the total is read on until a page comes back empty,
+// whether the page function says so (TotalUnknown) or passes on a missing
+// TotalCount as 0.
+func TestReadByNumberWithoutTheTotal(t *testing.T) {
+	for _, missing := range []int{api.TotalUnknown, 0} {
+		var pages []int
+		got, err := api.ReadByNumber(context.Background(), "DescribeX", func(_ context.Context, n int) ([]int, int, error) {
+			pages = append(pages, n)
+			if n > 3 {
+				return nil, missing, nil
+			}
+			return []int{n, n}, missing, nil
+		})
+		if err != nil || len(got) != 6 || len(pages) != 4 {
+			t.Errorf("total %d: got %v, %v after pages %v; want 6 items from pages 1-3 and the empty page 4", missing, got, err, pages)
+		}
+	}
+	got, err := api.ReadByNumber(context.Background(), "DescribeX", func(_ context.Context, n int) ([]int, int, error) {
+		return nil, 0, nil
+	})
+	if err != nil || len(got) != 0 {
+		t.Errorf("an empty list: %v, %v", got, err)
+	}
+}
+
 // A list longer than the cap is an error that says so, never a short list.
 func TestPageCapIsAnError(t *testing.T) {
 	calls := 0

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // CLIConfigPath is the Alibaba Cloud CLI config that credentials-go reads:
@@ -30,8 +32,11 @@ func ProfileRegion(profile string, getenv func(string) string) (string, error) {
 		return "", err
 	}
 	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("reading the Alibaba Cloud CLI config: %w", err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("the Alibaba Cloud CLI config %s does not exist (aliyun configure --profile %s writes it)", path, profile)
+	case err != nil:
+		return "", fmt.Errorf("the Alibaba Cloud CLI config cannot be read: %w", err)
 	}
 	var conf struct {
 		Profiles []struct {
@@ -40,12 +45,17 @@ func ProfileRegion(profile string, getenv func(string) string) (string, error) {
 		} `json:"profiles"`
 	}
 	if err := json.Unmarshal(data, &conf); err != nil {
-		return "", fmt.Errorf("reading the Alibaba Cloud CLI config %s: %w", path, err)
+		return "", fmt.Errorf("the Alibaba Cloud CLI config %s is not valid JSON: %w", path, err)
 	}
+	var names []string
 	for _, p := range conf.Profiles {
 		if p.Name == profile {
 			return p.RegionID, nil
 		}
+		names = append(names, p.Name)
 	}
-	return "", errors.New("no profile " + profile + " in " + path)
+	if len(names) == 0 {
+		return "", fmt.Errorf("no profile %s in %s: it has no profiles", profile, path)
+	}
+	return "", fmt.Errorf("no profile %s in %s (it has %s)", profile, path, strings.Join(names, ", "))
 }

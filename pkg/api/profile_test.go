@@ -24,8 +24,8 @@ func TestProfileRegion(t *testing.T) {
 		{good, "a", "cn-shanghai", ""},
 		{good, "b", "", ""},
 		{good, "c", "", "no profile c in " + good},
-		{bad, "a", "", "reading the Alibaba Cloud CLI config " + bad},
-		{filepath.Join(dir, "missing.json"), "a", "", "reading the Alibaba Cloud CLI config: "},
+		{bad, "a", "", "the Alibaba Cloud CLI config " + bad + " is not valid JSON"},
+		{filepath.Join(dir, "missing.json"), "a", "", "the Alibaba Cloud CLI config " + filepath.Join(dir, "missing.json") + " does not exist"},
 	} {
 		getenv := func(k string) string {
 			if k == "ALIBABA_CLOUD_CONFIG_FILE" {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -54,10 +55,13 @@ type attemptKey struct{}
 
 // attemptInfo is filled by the HTTP layer during one attempt.
 type attemptInfo struct {
-	call      Call
-	number    int
-	max       int
-	sent      bool
+	call   Call
+	number int
+	max    int
+	// sent is set once the whole request was written to a connection, from
+	// the HTTP transport's goroutine (httptrace WroteRequest): before that,
+	// the service cannot have acted on it.
+	sent      atomic.Bool
 	status    int
 	requestID string
 }
@@ -93,11 +97,11 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 			e = classify(call, err, ctx, actx, info)
 		}
 		cancel()
-		sent = sent || info.sent
+		sent = sent || info.sent.Load()
 		if e == nil {
 			return nil
 		}
-		uncertain = uncertain || (info.sent && !e.Refused())
+		uncertain = uncertain || (info.sent.Load() && !e.Refused())
 		e.Attempts, e.Sent, e.Uncertain = n, sent, uncertain
 		if !e.Retryable() || n >= p.MaxAttempts {
 			return e

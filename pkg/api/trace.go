@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sort"
 	"strings"
@@ -73,7 +74,17 @@ func (t *transport) Call(req *http.Request, _ *http.Transport) (*http.Response, 
 	info, _ := req.Context().Value(attemptKey{}).(*attemptInfo)
 	start := time.Now()
 	if info != nil {
-		info.sent = true
+		// Sent means the whole request was written to a connection: a
+		// refused or failed dial, or a write cut short, leaves the service
+		// nothing it could act on. (A flush that fails after WroteRequest
+		// still counts as sent: the safe side.)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			WroteRequest: func(w httptrace.WroteRequestInfo) {
+				if w.Err == nil {
+					info.sent.Store(true)
+				}
+			},
+		}))
 	}
 	resp, err := t.client.Do(req)
 	elapsed := time.Since(start).Round(time.Millisecond)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // Migration is one entry of the manifest with the defaults merged in.
@@ -36,6 +37,19 @@ type Manifest struct {
 	Path       string
 	Region     string
 	Migrations []*Migration
+	// Rollout is the manifest's rollout: section; the zero value when it has none.
+	Rollout Rollout
+}
+
+// Rollout is a manifest's rollout: section, as written: a field not given is
+// nil (or a zero Moment), so that a flag or the default fills it. The times
+// become instants against the time of the run (rollout.Moment.At).
+type Rollout struct {
+	MaxUnavailable, Canary, MaxFailures *int
+	NotBefore, NotAfter                 rollout.Moment
+	// Lines of the fields given, by field name, for errors found later (a
+	// not_after in the past).
+	Lines map[string]int
 }
 
 // Problem is one thing wrong with a manifest, at a line (0 when the problem
@@ -89,8 +103,9 @@ var Fields = []string{fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fiel
 	fieldDisks, fieldAutoPay, fieldResourceGroupID, fieldSkipChecks}
 
 var (
-	topFields  = []string{"region", "defaults", "migrations"}
-	diskFields = []string{"id", "category", "performance_level"}
+	topFields     = []string{"region", "defaults", "rollout", "migrations"}
+	rolloutFields = []string{"max_unavailable", "canary", "max_failures", "not_before", "not_after"}
+	diskFields    = []string{"id", "category", "performance_level"}
 )
 
 // RegionSource is where a manifest without a region of its own takes it from.
@@ -223,6 +238,9 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 		}
 	}
 
+	if n := top["rollout"]; n != nil {
+		m.Rollout = p.rollout(n)
+	}
 	var defaults *entry
 	if n := top["defaults"]; n != nil {
 		if n.Kind != yaml.MappingNode {
@@ -272,6 +290,62 @@ func (p *parser) parse(data []byte, region RegionSource) *Manifest {
 		m.Migrations = append(m.Migrations, mig)
 	}
 	return m
+}
+
+// rollout reads the rollout: section: counts are whole numbers (max_unavailable
+// from 1), times RFC 3339 or HH:MM. Whether a time is past is decided against
+// the time of the run, by the command.
+func (p *parser) rollout(n *yaml.Node) Rollout {
+	r := Rollout{Lines: map[string]int{}}
+	if n.Kind != yaml.MappingNode {
+		if !isNull(n) {
+			p.add(n.Line, "rollout", "want a mapping of %s, not %s", strings.Join(rolloutFields, ", "), kindName(n))
+		}
+		return r
+	}
+	for name, v := range p.mapping(n, "rollout", rolloutFields) {
+		path := "rollout." + name
+		if isNull(v) {
+			continue
+		}
+		r.Lines[name] = v.Line
+		switch name {
+		case "max_unavailable", "canary", "max_failures":
+			least := 0
+			if name == "max_unavailable" {
+				least = 1
+			}
+			var i int
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&i) != nil || i < least {
+				p.add(v.Line, path, "want a whole number from %d, not %s", least, kindName(v))
+				continue
+			}
+			switch name {
+			case "max_unavailable":
+				r.MaxUnavailable = &i
+			case "canary":
+				r.Canary = &i
+			case "max_failures":
+				r.MaxFailures = &i
+			}
+		case "not_before", "not_after":
+			text, ok := p.scalar(v, path)
+			if !ok {
+				continue
+			}
+			t, err := rollout.ParseMoment(text)
+			if err != nil {
+				p.add(v.Line, path, "%s", err)
+				continue
+			}
+			if name == "not_before" {
+				r.NotBefore = t
+			} else {
+				r.NotAfter = t
+			}
+		}
+	}
+	return r
 }
 
 // validateSpec reports the bad values of a migration at the line of the field

@@ -229,3 +229,75 @@ func yamlLines(data []byte) int {
 	s := strings.ReplaceAll(string(data), "\r\n", "\n")
 	return 1 + strings.Count(s, "\n") + strings.Count(s, "\r") + strings.Count(s, "\u0085") + strings.Count(s, "\u2028") + strings.Count(s, "\u2029")
 }
+
+func TestParseRollout(t *testing.T) {
+	src := `region: cn-hangzhou
+rollout:
+  max_unavailable: 2
+  canary: 1
+  max_failures: 0
+  not_before: "02:00"
+  not_after: 2026-12-07T04:00:00+08:00
+migrations:
+  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}
+`
+	m, err := Parse("m.yaml", []byte(src), RegionSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.Rollout
+	if r.MaxUnavailable == nil || *r.MaxUnavailable != 2 || r.Canary == nil || *r.Canary != 1 || r.MaxFailures == nil || *r.MaxFailures != 0 {
+		t.Errorf("counts %v %v %v", r.MaxUnavailable, r.Canary, r.MaxFailures)
+	}
+	if r.NotBefore.String() != "02:00" || r.NotAfter.String() != "2026-12-07T04:00:00+08:00" {
+		t.Errorf("times %q %q", r.NotBefore, r.NotAfter)
+	}
+	if r.Lines["not_after"] != 7 {
+		t.Errorf("not_after at line %d; want 7", r.Lines["not_after"])
+	}
+
+	// Without the section: nothing set.
+	m, err = Parse("m.yaml", []byte("region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n"), RegionSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rollout.MaxUnavailable != nil || !m.Rollout.NotAfter.IsZero() {
+		t.Errorf("rollout %+v; want none", m.Rollout)
+	}
+}
+
+func TestParseRolloutProblems(t *testing.T) {
+	src := `region: cn-hangzhou
+rollout:
+  max_unavailable: 0
+  canary: two
+  max_failures: -1
+  not_before: tomorrow
+  not_after: [04:00]
+  max_unavailble: 3
+migrations:
+  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}
+`
+	_, err := Parse("m.yaml", []byte(src), RegionSource{})
+	var me *ManifestError
+	if !errors.As(err, &me) {
+		t.Fatalf("err %v; want a *ManifestError", err)
+	}
+	want := []string{
+		`m.yaml:3: rollout.max_unavailable: want a whole number from 1, not the value "0"`,
+		`m.yaml:4: rollout.canary: want a whole number from 0, not the value "two"`,
+		`m.yaml:5: rollout.max_failures: want a whole number from 0, not the value "-1"`,
+		`m.yaml:6: rollout.not_before: "tomorrow" is neither RFC 3339`,
+		`m.yaml:7: rollout.not_after: want a single value, not a list`,
+		`m.yaml:8: rollout.max_unavailble: unknown field (did you mean "max_unavailable"?)`,
+	}
+	msg := err.Error()
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("missing %q in:\n%s", w, msg)
+		}
+	}
+	if len(me.Problems) != len(want) {
+		t.Errorf("%d problems; want %d:\n%s", len(me.Problems), len(want), msg)
+	}
+}

@@ -141,7 +141,7 @@ func RevertSpec(region, id string, e *Entry) (migration.Spec, error) {
 func RevertState(st *State) *State {
 	v := &State{Version: st.Version, Manifest: st.Manifest, Migrations: map[string]*Entry{}}
 	for id, e := range st.Migrations {
-		if e.Revert != nil && e.Revert.HasCreate() {
+		if e.Revert != nil {
 			v.Migrations[id] = e.Revert
 		}
 	}

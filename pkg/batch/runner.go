@@ -12,6 +12,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 	"golang.org/x/time/rate"
 )
 
@@ -26,6 +27,9 @@ const (
 	Done    Status = "done"    // the instance is already where the manifest puts it
 	Blocked Status = "blocked" // a check failed: nothing of the batch is created
 	Failed  Status = "failed"  // its check could not run, or its create failed
+	// Held and Deferred are migrations of a rollout that did not start.
+	Held     Status = "held"     // the failure budget (max-failures) was spent
+	Deferred Status = "deferred" // the window (not-after) closed before it could start
 )
 
 // ManifestChanged is the finding of a migration whose manifest entry changed
@@ -110,6 +114,36 @@ type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error
 // CreateFunc sends one create (with its retries).
 type CreateFunc func(ctx context.Context, req *migration.Request) (*migration.Response, error)
 
+// AwaitFunc follows the job of a migration to its end and reads its instance
+// back; it blocks. It returns the job's last status, and nil once the
+// instance is back where its entry puts it; a *JobEndedError when the job
+// ended badly or elsewhere than asked; any other error when following
+// stopped (ctx ended, a read that no waiting cures).
+type AwaitFunc func(ctx context.Context, res *Result) (jobStatus string, err error)
+
+// JobEndedError is a job that ended without bringing its instance back as
+// asked: InError, Stopped, Expired, deleted, or Finished elsewhere.
+type JobEndedError struct {
+	JobID, Status string
+	Problem       string // what went wrong, in a few words
+}
+
+func (e *JobEndedError) Error() string {
+	return fmt.Sprintf("job %s ended %s: %s", e.JobID, e.Status, e.Problem)
+}
+
+// Around are the steps of a migration around its job (snapshot, drain,
+// verify, restore); a nil step is skipped. See migrate for where each runs.
+type Around struct {
+	// Before runs after the checks and before the create (snapshot, drain).
+	// An error creates no job: the migration is failed, the slot freed.
+	Before func(ctx context.Context, res *Result) error
+	// After runs once the job Finished and its instance was read back where
+	// asked, when the job is followed (verify, restore). An error is a failed
+	// migration: it counts against the rollout's failure budget.
+	After func(ctx context.Context, res *Result) error
+}
+
 // Runner checks and creates the migrations of a manifest.
 type Runner struct {
 	// Prefetch, when set, runs once before the checks, with every migration
@@ -129,6 +163,11 @@ type Runner struct {
 	// Progress, when set, is told after each create (done of total); calls
 	// never overlap.
 	Progress func(done, total int)
+	// Around are the steps before and after each job.
+	Around Around
+	// Await follows a job to its instance's return. Rollout needs it: a slot
+	// is freed only by a return.
+	Await AwaitFunc
 }
 
 // Plan is the outcome of the preflight, in manifest order.
@@ -293,25 +332,28 @@ func (r *Runner) Resume(ctx context.Context, plan *Plan) {
 			todo = append(todo, res)
 		}
 	}
-	r.each(ctx, todo, func(res *Result) {
-		if ctx.Err() != nil {
-			res.Err = &NotSentError{Reason: "interrupted"}
+	r.each(ctx, todo, func(res *Result) { r.resume(ctx, res) })
+}
+
+// resume resumes the job of one migration.
+func (r *Runner) resume(ctx context.Context, res *Result) {
+	if ctx.Err() != nil {
+		res.Err = &NotSentError{Reason: "interrupted"}
+		return
+	}
+	err := r.Start(ctx, res.JobID)
+	var ae *apierr.Error
+	if err != nil && errors.As(err, &ae) && ae.Code == "ReplicationJob.InvalidStatus" && ae.Uncertain && r.Jobs != nil {
+		if jobs, rerr := r.Jobs(ctx, []string{res.JobID}); rerr == nil && jobs[res.JobID] != nil && !Resumable(jobs[res.JobID].Status) {
+			res.Restarted, res.JobStatus = true, jobs[res.JobID].Status
 			return
 		}
-		err := r.Start(ctx, res.JobID)
-		var ae *apierr.Error
-		if err != nil && errors.As(err, &ae) && ae.Code == "ReplicationJob.InvalidStatus" && ae.Uncertain && r.Jobs != nil {
-			if jobs, rerr := r.Jobs(ctx, []string{res.JobID}); rerr == nil && jobs[res.JobID] != nil && !Resumable(jobs[res.JobID].Status) {
-				res.Restarted, res.JobStatus = true, jobs[res.JobID].Status
-				return
-			}
-		}
-		if err != nil {
-			res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, err)
-			return
-		}
-		res.Restarted, res.JobStatus = true, facts.JobRunning
-	})
+	}
+	if err != nil {
+		res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, err)
+		return
+	}
+	res.Restarted, res.JobStatus = true, facts.JobRunning
 }
 
 // EndedBadly reports whether a job status is one a person must act on:
@@ -345,10 +387,20 @@ func (r *Runner) changedFinding(manifest string, mig *Migration, e *Entry, req *
 	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
 }
 
-// Apply creates every planned migration, Concurrency at a time. The
-// ClientToken of a create is durable in the state file before the create is
-// sent, and its job as soon as it is known.
+// Apply creates every planned migration, Concurrency at a time, all at
+// once: each runs its lifecycle (migrate) up to its create. The ClientToken
+// of a create is durable in the state file before the create is sent, and
+// its job as soon as it is known.
 func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
+	a, todo := r.applying(plan, store)
+	r.each(ctx, todo, func(res *Result) { a.migrate(ctx, res, startCreate, false) })
+	a.recording.Wait()
+}
+
+// applying records where the checked instances are and the adopted jobs,
+// and gives every planned migration its ClientToken, in manifest order; it
+// returns the planned ones.
+func (r *Runner) applying(plan *Plan, store *Store) (*applying, []*Result) {
 	r.recordBefore(plan, store)
 	var todo []*Result
 	for _, res := range plan.Results {
@@ -366,9 +418,8 @@ func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 		}
 		todo = append(todo, res)
 	}
-	a := &applying{Runner: r, store: store, total: len(todo)}
-	r.each(ctx, todo, func(res *Result) { a.create(ctx, res) })
-	a.recording.Wait()
+	n := max(r.Concurrency, 1)
+	return &applying{Runner: r, store: store, total: len(todo), calls: make(chan struct{}, n)}, todo
 }
 
 // recordBefore records, in one write before anything is sent, where the
@@ -397,11 +448,105 @@ func (r *Runner) recordBefore(plan *Plan, store *Store) {
 type applying struct {
 	*Runner
 	store *Store
+	calls chan struct{} // a slot per API call in flight (Concurrency), in a rollout
 
 	mu          sync.Mutex
 	stopped     error // set after an error every other create would meet too
 	done, total int
 	recording   sync.WaitGroup // job IDs being written to the state file
+}
+
+// startKind is how a migration's lifecycle starts its job.
+type startKind int
+
+const (
+	startCreate startKind = iota // create a job (a new token, or one re-sent)
+	startResume                  // resume its InError or Stopped job (--retry-failed)
+	startNone                    // its job runs already (an earlier run's): follow it
+)
+
+// migrate is the lifecycle of one migration, the unit a rollout schedules;
+// its checks ran before, in Preflight:
+//
+//	Around.Before (snapshot, drain) -> create (or resume, or nothing for a job
+//	that runs already) -> follow to its end (Await, when follow is set) ->
+//	Around.After (verify, restore) -> return
+//
+// It says how the migration ended, for the schedule: Returned (back as
+// asked, or created when not followed), Failed (its job or an After step
+// failed: it counts against the failure budget), or Aborted (no job went,
+// or following stopped). The outcome is also in res.
+func (a *applying) migrate(ctx context.Context, res *Result, start startKind, follow bool) rollout.Outcome {
+	switch start {
+	case startCreate:
+		if err := a.stopReason(); err != nil && a.Around.Before != nil {
+			res.Err = &NotSentError{Reason: stoppedReason(err)}
+			a.progress()
+			return rollout.Aborted
+		}
+		if a.Around.Before != nil {
+			if err := a.call(ctx, func() error { return a.Around.Before(ctx, res) }); err != nil {
+				res.Status, res.Err = Failed, err
+				a.progress()
+				return rollout.Aborted
+			}
+		}
+		_ = a.call(ctx, func() error { a.create(ctx, res); return nil })
+		if res.Status != Created {
+			return rollout.Aborted
+		}
+	case startResume:
+		if err := a.stopReason(); err != nil {
+			res.Err = &NotSentError{Reason: stoppedReason(err)}
+			return rollout.Aborted
+		}
+		_ = a.call(ctx, func() error { a.resume(ctx, res); return nil })
+		if res.Err != nil {
+			return rollout.Aborted
+		}
+	}
+	if !follow {
+		return rollout.Returned
+	}
+	status, err := a.Await(ctx, res)
+	if status != "" {
+		res.JobStatus = status
+	}
+	var ended *JobEndedError
+	switch {
+	case errors.As(err, &ended):
+		return rollout.Failed
+	case err != nil:
+		if ctx.Err() == nil {
+			// No job can be followed to its return: start no other.
+			res.Err = err
+			a.stop(err)
+		}
+		return rollout.Aborted
+	}
+	if a.Around.After != nil {
+		if err := a.Around.After(ctx, res); err != nil {
+			res.Err = err
+			return rollout.Failed
+		}
+	}
+	return rollout.Returned
+}
+
+// call runs fn in one of the Concurrency slots of API calls, in a rollout;
+// Apply's workers are Concurrency already.
+func (a *applying) call(ctx context.Context, fn func() error) error {
+	if a.calls == nil || cap(a.calls) == 0 {
+		return fn()
+	}
+	select {
+	case a.calls <- struct{}{}:
+	case <-ctx.Done():
+		// fn sees ctx ended and sends nothing.
+		return fn()
+	}
+	defer func() { <-a.calls }()
+	return fn()
 }
 
 func (a *applying) create(ctx context.Context, res *Result) {
@@ -412,7 +557,7 @@ func (a *applying) create(ctx context.Context, res *Result) {
 		return
 	}
 	if err := a.stopReason(); err != nil {
-		res.Err = &NotSentError{Reason: "the batch stopped after an authorization error"}
+		res.Err = &NotSentError{Reason: stoppedReason(err)}
 		return
 	}
 	spec := res.Migration.Spec
@@ -454,8 +599,9 @@ func (a *applying) create(ctx context.Context, res *Result) {
 	res.Status, res.JobID = Created, resp.JobId
 	// Written while this worker goes on to its next create, whose token write
 	// usually carries it too; Apply returns only once it is durable.
+	answered := a.Now()
 	a.recording.Go(func() {
-		if err := a.store.RecordJob(id, resp.JobId, a.Now()); err != nil {
+		if err := a.store.RecordJob(id, resp.JobId, answered); err != nil {
 			res.Err = fmt.Errorf("job %s was created, but recording it failed: %w; a re-run re-sends the create with ClientToken %s and gets this job back", resp.JobId, err, res.ClientToken)
 		}
 	})
@@ -475,6 +621,15 @@ func (a *applying) verifyOwner(ctx context.Context, res *Result, jobID string) e
 		return &TokenReusedError{ClientToken: res.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: id}
 	}
 	return nil
+}
+
+// stoppedReason says why the batch stopped creating.
+func stoppedReason(err error) string {
+	var ae *apierr.Error
+	if errors.As(err, &ae) && ae.IsAuth() {
+		return "the batch stopped after an authorization error"
+	}
+	return "the batch stopped: its jobs could no longer be followed (" + err.Error() + ")"
 }
 
 func (a *applying) stop(err error) {

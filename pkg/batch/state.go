@@ -197,7 +197,7 @@ func checkEntry(id string, e *Entry) error {
 	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
 		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 	}
-	if r := e.Revert; r != nil && (!r.HasCreate() || r.Fingerprint == "") {
+	if r := e.Revert; r != nil && r.HasCreate() != (r.Fingerprint != "") {
 		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
 	}
 	return nil
@@ -337,8 +337,9 @@ func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
 // Reverts is the view of the store whose creates are the revert records of
 // the entries (Entry.Revert): a Runner given it records a revert's token
 // and job exactly as a move's, with the same durability, while the moves'
-// records stay as they were. What is recorded about the instance itself
-// (RecordBefore, RecordInstance) still goes to the entry. It shares the
+// records stay as they were. RecordBefore keeps the revert's own first
+// sight (where the move left the instance) in the revert record;
+// RecordInstance, where the instance is now, goes to the entry. It shares the
 // store's lock: close the store, not the view.
 func (s *Store) Reverts() *Store { return &Store{storeFile: s.storeFile, revert: true} }
 
@@ -362,7 +363,8 @@ func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.
 // is kept, never replaced.
 func (s *Store) RecordBefore(places map[string]*Place) error {
 	ids := slices.Sorted(maps.Keys(places))
-	return s.entries().UpdateMany(ids, func(id string, e *Entry) {
+	// Of a revert view, the revert record's: where the move left the instance.
+	return s.UpdateMany(ids, func(id string, e *Entry) {
 		if e.Before == nil {
 			e.Before = places[id].clone()
 		}

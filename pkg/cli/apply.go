@@ -20,6 +20,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -59,23 +60,47 @@ type ApplyOptions struct {
 	// move the state file's instances back (revert.go).
 	revert *revertRun
 
-	manifest *batch.Manifest
-	applied  bool           // the creates were started
-	report   *follow.Report // with --wait, how the jobs ended
+	// RolloutFlags are the flags of the rollout; Rollout is what they and
+	// the manifest's rollout: section resolve to.
+	RolloutFlags RolloutFlags
+	Rollout      rollout.Options
+	// Sleep waits (the not-before countdown); tests move a fake clock.
+	Sleep func(context.Context, time.Duration) error
+
+	manifest    *batch.Manifest
+	rolloutArgs string               // the rollout's count flags as given, for a re-run's command line
+	applied     bool                 // the creates were started
+	report      *follow.Report       // with --wait or a paced rollout, how the jobs ended
+	rolled      *batch.RolloutReport // a paced rollout's account
 }
 
 // NewCmdApply builds zonemove apply. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Limiter: f.Policy.Limiter}
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
 		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
 		Long: `Run the migrations of a YAML manifest (see docs/batch.md) as one batch.
 
 Every migration is checked first, concurrently; if any check fails, nothing is
-created (exit 3). Then the jobs are created, --concurrency at a time.
+created (exit 3). Then the jobs are created: by default all at once, every
+instance of the batch stopped together (--concurrency bounds the API calls in
+flight, not how many instances are down).
+
+A rollout bounds that: --max-unavailable N keeps at most N instances away at
+once, from their create until they are back in their target zone (their jobs
+are followed, as --wait does, and a slot freed by a return is refilled at the
+next poll); --canary N moves the first N before any other starts;
+--max-failures N (default 0) starts no new migration once more than N failed:
+the rest are held, exit 5. --not-before TIME waits with a countdown (Ctrl-C
+creates nothing); --not-after TIME starts a migration only if it can be back
+(about 15 minutes) before TIME: the rest are deferred, exit 7, and the same
+command run in the next window goes on. TIME is RFC 3339, or HH:MM in local
+time: the occurrence nearest to now, so a run started inside its window starts
+at once. The manifest's rollout: section gives the same values; a flag
+overrides it.
 
 The state file (default FILE.state.json) records each migration's ClientToken
 before its create is sent, and its job as soon as it is known. Running apply
@@ -95,7 +120,10 @@ terminal it needs --yes.`,
   zonemove apply -f migrations.yaml --dry-run
 
   # Create the jobs and follow them to the end
-  zonemove apply -f migrations.yaml --yes --wait`,
+  zonemove apply -f migrations.yaml --yes --wait
+
+  # A rollout in tonight's window: one canary, then at most 2 instances away at once
+  zonemove apply -f migrations.yaml --yes --canary 1 --max-unavailable 2 --not-before 02:00 --not-after 04:00`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
@@ -119,11 +147,12 @@ func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
 	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
-	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("checks and creates in flight at once (1 to %d)", batch.MaxConcurrency))
+	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("API calls (checks, creates) in flight at once (1 to %d); how many instances are down at once is --max-unavailable", batch.MaxConcurrency))
 	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
-	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	o.RolloutFlags.Register(fl)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
 }
@@ -142,9 +171,6 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
-	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
-	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
@@ -154,6 +180,26 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 			return err
 		}
 	} else if err := o.loadManifest(cmd); err != nil {
+		return err
+	}
+	var section batch.Rollout
+	if o.manifest != nil {
+		section = o.manifest.Rollout
+	}
+	var err error
+	if o.Rollout, err = o.RolloutFlags.Resolve(cmd, section, o.File, o.Now()); err != nil {
+		return err
+	}
+	o.rolloutArgs = o.RolloutFlags.Args(cmd)
+	switch {
+	case o.Rollout.Paced() && cmd.Flags().Changed("timeout"):
+		return cmdutil.UsageErrorf("--timeout cannot go with --max-unavailable, --canary or --not-after: a rollout follows every job to its return; its bound in time is --not-after")
+	case cmd.Flags().Changed("interval") && !o.Wait && !o.Rollout.Paced():
+		return cmdutil.UsageErrorf("--interval goes with --wait, or with a rollout (--max-unavailable, --canary, --not-after), which follows its jobs")
+	case cmd.Flags().Changed("timeout") && !o.Wait:
+		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	}
+	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
 	}
 	if o.StatePath == "" {
@@ -196,28 +242,17 @@ func (o *ApplyOptions) loadManifest(cmd *cobra.Command) error {
 
 func (o *ApplyOptions) run(ctx context.Context) error {
 	region := o.Commands.Region
-	var (
-		st    *batch.State
-		store *batch.Store
-		err   error
-	)
 	// Safe for concurrent calls: every worker shares it.
 	client, err := o.SMC(region, o.Limiter)
 	if err != nil {
 		return err
 	}
-	if o.DryRun {
-		// A dry run writes nothing, not even the lock.
-		st, err = batch.ReadState(o.StatePath)
-	} else {
-		store, err = batch.OpenStore(o.StatePath, filepath.Base(o.File))
-		if err == nil {
-			defer store.Close()
-			st = store.Snapshot()
-		}
-	}
+	st, store, err := batch.Open(o.StatePath, o.File, o.DryRun)
 	if err != nil {
 		return stateError(err)
+	}
+	if store != nil {
+		defer store.Close()
 	}
 	// A revert runs the same way on the migrations that move the instances
 	// back, recorded in each entry's revert record.
@@ -264,34 +299,13 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		}
 		return o.finish(plan, err)
 	}
-	resume := 0
-	for _, r := range plan.Results {
-		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
-			resume++
-		}
+	if err := o.confirm(ctx, plan); err != nil {
+		return err
 	}
-	if (plan.Count(batch.Planned) > 0 || resume > 0) && !o.Yes {
-		// Everything a person should weigh comes before the question:
-		// the plan, each migration's warnings, and what to prepare.
-		w := o.IO.ErrOut
-		o.document(plan).preview(w, o.IO.StderrColorScheme())
-		fmt.Fprintln(w)
-		question := fmt.Sprintf("Create %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned))
-		if resume > 0 {
-			question = fmt.Sprintf("Create %d and resume %d migration job(s)? Each instance is stopped and restarted in its target zone.", plan.Count(batch.Planned), resume)
-		}
-		if o.revert != nil {
-			question = strings.Replace(question, "migration job(s)?", "revert job(s)?", 1) + " (Back where it was before its move.)"
-		}
-		ok, err := confirm(ctx, o.IO, question)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
-		}
+	if err := countdown(ctx, o.IO, o.Rollout, o.Now, o.Sleep); err != nil {
+		return o.finish(plan, err)
 	}
-	if o.IO.IsStderrTTY() && !o.Out.JSON() {
+	if o.IO.IsStderrTTY() && !o.Out.JSON() && !o.Rollout.Paced() {
 		runner.Progress = func(done, total int) {
 			fmt.Fprintf(o.IO.ErrOut, "\rCreating jobs: %d/%d", done, total)
 			if done == total {
@@ -299,13 +313,26 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			}
 		}
 	}
-	o.applied = true
-	runner.Apply(ctx, plan, records)
-	if o.RetryFailed {
-		runner.Resume(ctx, plan)
+	var tracker *follow.Tracker
+	if o.Rollout.Paced() {
+		// Every job is followed to its return, which frees its slot.
+		if tracker, err = o.NewFollower(o.Commands, o.Limiter).Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
+			return o.finish(plan, err)
+		}
+		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
 	}
+	o.applied = true
+	o.rolled = runner.Execute(ctx, plan, records, batch.ExecOptions{RetryFailed: o.RetryFailed, Rollout: o.Rollout})
 	err = o.applyError(ctx, plan)
-	if o.Wait && ctx.Err() == nil {
+	switch {
+	case tracker != nil:
+		o.report = tracker.Stop()
+		if ctx.Err() == nil {
+			// The held or deferred migrations first: their hint goes on with the rollout.
+			err = worse(err, o.rolloutError(plan))
+			err = worse(err, o.report.Err())
+		}
+	case o.Wait && ctx.Err() == nil:
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
 		err = worse(err, o.wait(ctx, plan, records))
@@ -316,6 +343,117 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	return o.finish(plan, err)
 }
 
+// confirm asks, on a terminal without --yes, whether to create the batch's
+// jobs: everything a person should weigh comes before the question (the
+// plan, each migration's warnings, what to prepare), and the question says
+// how many instances stop together.
+func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
+	resume := 0
+	for _, r := range plan.Results {
+		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+			resume++
+		}
+	}
+	planned := plan.Count(batch.Planned)
+	if (planned == 0 && resume == 0) || o.Yes {
+		return nil
+	}
+	w := o.IO.ErrOut
+	o.document(plan).preview(w, o.IO.StderrColorScheme())
+	fmt.Fprintln(w)
+	question := fmt.Sprintf("Create %d migration job(s)?", planned)
+	if resume > 0 {
+		question = fmt.Sprintf("Create %d and resume %d migration job(s)?", planned, resume)
+	}
+	question += fmt.Sprintf(" Each instance is stopped and restarted in its target zone: %s.", together(o.Rollout, planned+resume))
+	if o.revert != nil {
+		question = strings.Replace(question, "migration job(s)?", "revert job(s)? (Each moves an instance back where it was before its move.)", 1)
+	}
+	ok, err := confirm(ctx, o.IO, question)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
+	}
+	return nil
+}
+
+// target is what following a migration's job checks: where its instance must
+// end, and where it was (before, the state file's first sight, else this run's).
+func target(r *batch.Result, before *batch.Place) follow.Target {
+	s := r.Migration.Spec
+	wantType := s.TargetInstanceType
+	if wantType == "" {
+		// No type change asked: the type must stay.
+		wantType = r.CurrentInstanceType
+		if wantType == "" && before != nil {
+			wantType = before.InstanceType
+		}
+	}
+	t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
+		TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
+	if r.Instance != nil {
+		t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
+	}
+	if before != nil {
+		// The first sight, not this run's: a resumed create's instance may
+		// have moved already.
+		t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
+	}
+	return t
+}
+
+// beforeOf is where the instance was at its first sight: the state file's
+// record (an earlier run's), else this run's preflight.
+func beforeOf(r *batch.Result, recorded *batch.State) *batch.Place {
+	if recorded != nil {
+		if e := recorded.Migrations[r.Migration.Spec.InstanceID]; e != nil && e.Before != nil {
+			return e.Before
+		}
+	}
+	return r.Before
+}
+
+// awaitReturn follows a migration's job until its instance is back, for a
+// rollout's slot: Finished and read back where asked, or a *batch.JobEndedError.
+func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result, recorded *batch.State) (string, error) {
+	j, err := tracker.Await(ctx, target(r, beforeOf(r, recorded)))
+	if err != nil {
+		return "", err
+	}
+	status := waitStatus(j)
+	if j.Failed() {
+		return status, &batch.JobEndedError{JobID: j.JobID, Status: status, Problem: j.Brief()}
+	}
+	return status, nil
+}
+
+// rolloutError is what a rollout's migrations that did not start mean: held
+// (the failure budget was spent, exit 5) or deferred (the window closed,
+// exit 7).
+func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
+	rep := o.rolled
+	if rep == nil {
+		return nil
+	}
+	switch {
+	case rep.Held > 0 && o.revert != nil:
+		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
+			Err:  fmt.Errorf("%d revert(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
+			Hint: fmt.Sprintf("find why with 'zonemove status JOB_ID'; once the cause is fixed, run 'zonemove revert -f %s --retry-failed%s': it resumes the failed revert jobs and starts the held reverts (docs/batch.md, \"Held and deferred\")", o.commandFile(), o.rolloutArgs)}
+	case rep.Held > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
+			Err:  fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
+			Hint: fmt.Sprintf("find why with 'zonemove status JOB_ID'; once the cause is fixed, run 'zonemove apply -f %s --retry-failed%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")", o.commandFile(), o.rolloutArgs)}
+	case rep.Deferred > 0:
+		return &cmdutil.ExitError{Code: cmdutil.ExitDeferred, ErrCode: "Deferred",
+			Err:  fmt.Errorf("the window closed: %d migration(s) deferred (none could be back before %s)", rep.Deferred, rep.Options.NotAfter.Format(time.RFC3339)),
+			Hint: "run the same command in the next window: the deferred migrations start, nothing done is repeated (docs/batch.md, \"Held and deferred\")"}
+	}
+	return nil
+}
+
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
 func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
@@ -323,37 +461,14 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 	// Where each instance was: the state file's record, kept from the run
 	// that first saw it, so that a re-run maps the old addresses too.
 	recorded := store.Snapshot()
+	if o.revert != nil {
+		// A revert's first sight is its own record's: where the move left the instance.
+		recorded = batch.RevertState(recorded)
+	}
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
-			s := r.Migration.Spec
-			var before *batch.Place
-			if e := recorded.Migrations[s.InstanceID]; e != nil {
-				before = e.Before
-				if o.revert != nil {
-					// A revert starts where the move left the instance.
-					before = e.Instance
-				}
-			}
-			wantType := s.TargetInstanceType
-			if wantType == "" {
-				// No type change asked: the type must stay.
-				wantType = r.CurrentInstanceType
-				if wantType == "" && before != nil {
-					wantType = before.InstanceType
-				}
-			}
-			t := follow.Target{JobID: r.JobID, InstanceID: s.InstanceID, TargetZone: s.TargetZone,
-				TargetInstanceType: wantType, JustCreated: r.Status == batch.Created}
-			if r.Instance != nil {
-				t.InstanceName, t.Before = r.Instance.InstanceName, follow.ViewOfInstance(r.Instance)
-			}
-			if before != nil && (o.revert == nil || r.Instance == nil) {
-				// The first sight, not this run's: a resumed create's
-				// instance may have moved already.
-				t.Before = &follow.InstanceView{ZoneID: before.ZoneID, InstanceType: before.InstanceType, PrivateIP: before.PrivateIP}
-			}
-			targets = append(targets, t)
+			targets = append(targets, target(r, beforeOf(r, recorded)))
 		}
 	}
 	if len(targets) == 0 {
@@ -372,6 +487,14 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 		return err
 	}
 	return report.Err()
+}
+
+// verb is the command a re-run repeats: apply, or revert.
+func (o *ApplyOptions) verb() string {
+	if o.revert != nil {
+		return "revert"
+	}
+	return "apply"
 }
 
 // worse returns the more severe of two errors.
@@ -407,7 +530,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
 	}
-	if err := worstError(ctx, plan); err != nil {
+	if err := worstError(ctx, plan, o.verb()); err != nil {
 		return err
 	}
 	if n := plan.Count(batch.Blocked); n > 0 {
@@ -424,7 +547,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 
 // applyError is the error of a batch after its creates: the worst outcome.
 func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
-	if err := worstError(ctx, plan); err != nil {
+	if err := worstError(ctx, plan, o.verb()); err != nil {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
@@ -472,11 +595,12 @@ func jobStatusError(plan *batch.Plan, file string, revert bool) error {
 }
 
 // exitRank orders exit codes from the least to the most severe.
-var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitTimeout: 1, cmdutil.ExitJobFailed: 2, cmdutil.ExitCheckFailed: 3, cmdutil.ExitFailure: 4, cmdutil.ExitAuth: 5, cmdutil.ExitInterrupted: 6}
+// A deferred migration (7) is the least: it waits for the next window.
+var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitDeferred: 1, cmdutil.ExitTimeout: 2, cmdutil.ExitJobFailed: 3, cmdutil.ExitCheckFailed: 4, cmdutil.ExitFailure: 5, cmdutil.ExitAuth: 6, cmdutil.ExitInterrupted: 7}
 
 // worstError sums up the failed migrations: how many, and the most severe
 // error with its instance (its exit code is the run's).
-func worstError(ctx context.Context, plan *batch.Plan) error {
+func worstError(ctx context.Context, plan *batch.Plan, verb string) error {
 	var worst *batch.Result
 	failed, notSent := 0, 0
 	for _, r := range plan.Results {
@@ -496,7 +620,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted",
 			Err:  errors.New("interrupted; the state file has every ClientToken sent and every job known so far"),
-			Hint: "run the same apply again to finish the batch: it creates no duplicate"}
+			Hint: "run the same " + verb + " again to finish the batch: it creates no duplicate"}
 	}
 	if worst == nil {
 		return nil
@@ -512,7 +636,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		ee.ErrCode = ae.Code
 	}
 	if code != cmdutil.ExitAuth {
-		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
+		ee.Hint = "run the same " + verb + " again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
 	} else {
 		ee.Hint = hintFor(worst.Err)
 	}

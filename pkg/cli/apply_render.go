@@ -71,8 +71,26 @@ type applySummary struct {
 	Done    int `json:"done"`
 	Blocked int `json:"blocked"`
 	Failed  int `json:"failed"`
+	// Held and Deferred are a rollout's migrations that did not start
+	// (absent when none).
+	Held     int `json:"held,omitempty"`
+	Deferred int `json:"deferred,omitempty"`
+	// Rollout is, for a paced rollout, its bounds and how it went.
+	Rollout *applyRollout `json:"rollout,omitempty"`
 	// Jobs counts, with --wait, how the jobs ended.
 	Jobs *applyJobsSummary `json:"jobs,omitempty"`
+}
+
+// applyRollout is a paced rollout: its bounds and the most instances that
+// were away at once.
+type applyRollout struct {
+	MaxUnavailable int        `json:"max_unavailable"` // 0: all at once
+	Canary         int        `json:"canary"`
+	MaxFailures    int        `json:"max_failures"`
+	NotBefore      *time.Time `json:"not_before"`
+	NotAfter       *time.Time `json:"not_after"`
+	PeakAway       int        `json:"peak_away"`
+	Failures       int        `json:"failures"`
 }
 
 type applyJobsSummary struct {
@@ -104,6 +122,17 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	}
 	doc.Summary = summarize(plan)
 	doc.NotReverted = o.revertSkips()
+	if rep := o.rolled; rep != nil {
+		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
+			PeakAway: rep.Peak, Failures: rep.Failures}
+		if t := rep.Options.NotBefore; !t.IsZero() {
+			ro.NotBefore = &t
+		}
+		if t := rep.Options.NotAfter; !t.IsZero() {
+			ro.NotAfter = &t
+		}
+		doc.Summary.Rollout = ro
+	}
 	if o.report != nil {
 		jobs := &applyJobsSummary{TimedOut: o.report.TimedOut}
 		for i, r := range plan.Results {
@@ -151,7 +180,8 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 
 func summarize(plan *batch.Plan) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
-		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed)}
+		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed),
+		Held: plan.Count(batch.Held), Deferred: plan.Count(batch.Deferred)}
 }
 
 // resultErrorBody describes a migration's error, with what a re-run does about it.
@@ -171,7 +201,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ns *batch.NotSentError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it"
+		return "run the same " + o.verb() + " again to create it"
 	case r.Status == batch.Created:
 		return hintFor(r.Err)
 	case errors.As(r.Err, new(*batch.TokenReusedError)):
@@ -179,13 +209,13 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
-			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same %s again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath, o.verb())
 		}
 		h := hintFor(r.Err)
 		if h != "" {
 			h += " "
 		}
-		return h + "No job was created; once the cause is fixed, run the same apply again."
+		return h + "No job was created; once the cause is fixed, run the same " + o.verb() + " again."
 	}
 	return hintFor(r.Err)
 }
@@ -237,6 +267,8 @@ func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
 			status = cs.Green(status)
 		case batch.Blocked, batch.Failed:
 			status = cs.Red(status)
+		case batch.Held, batch.Deferred:
+			status = cs.Yellow(status)
 		}
 		var failing []string
 		for _, c := range preflight.Failed(r.Checks) {
@@ -268,7 +300,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				notable = append(notable, c)
 			}
 		}
-		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !batch.EndedBadly(r.readState) {
+		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !(r.Status == batch.Exists && batch.EndedBadly(r.readState)) {
 			continue
 		}
 		where := fmt.Sprintf("%s line %d", d.Manifest, r.line)
@@ -365,7 +397,8 @@ func (d *applyDocument) summaryLine() string {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"}} {
+	}{{s.Created, "created"}, {s.Exists, "exists"}, {s.Done, "done"}, {s.Planned, "planned"}, {s.Blocked, "blocked"}, {s.Failed, "failed"},
+		{s.Held, "held"}, {s.Deferred, "deferred"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
@@ -384,6 +417,13 @@ func (d *applyDocument) summaryLine() string {
 	line += "."
 	if d.wait != nil {
 		line += " " + d.jobsLine()
+	}
+	if ro := s.Rollout; ro != nil {
+		line += fmt.Sprintf(" At most %d away at once", ro.PeakAway)
+		if ro.MaxUnavailable > 0 {
+			line += fmt.Sprintf(" (--max-unavailable %d)", ro.MaxUnavailable)
+		}
+		line += "."
 	}
 	switch {
 	case d.DryRun:

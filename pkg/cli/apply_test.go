@@ -28,6 +28,9 @@ type applyRun struct {
 	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
 	ctx func(srv *fakeapi.Server) (context.Context, context.CancelFunc)
+	// setup, when set, adjusts the run's factory (its clock, say); cancel
+	// ends the run's context.
+	setup func(f *Factory, cancel context.CancelFunc)
 	// before runs in the case's folder before the run.
 	before func(t *testing.T, dir string)
 	// check runs extra assertions after the run.
@@ -107,6 +110,13 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				ctx, cancel := context.Background(), context.CancelFunc(func() {})
 				if run.ctx != nil {
 					ctx, cancel = run.ctx(srv)
+				}
+				if run.setup != nil {
+					var stop context.CancelFunc
+					ctx, stop = context.WithCancel(ctx)
+					outer := cancel
+					cancel = func() { stop(); outer() }
+					run.setup(f, stop)
 				}
 				sent := len(srv.Requests())
 				code := Run(ctx, f, run.args)
@@ -528,6 +538,7 @@ func TestApplyBadInput(t *testing.T) {
 	cases = append(cases,
 		applyCase{name: "no-region-json", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing}}},
 		applyCase{name: "region-conflict", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-shanghai"), check: nothing}}},
+		applyCase{name: "region-not-served", manifest: "no-region.yaml", runs: []applyRun{{args: applyArgs("--dry-run", "--region", "cn-qingdao"), check: nothing}}},
 		applyCase{name: "no-file-flag", runs: []applyRun{{args: []string{"apply", "--dry-run"}, check: nothing}}},
 		applyCase{name: "missing-file", runs: []applyRun{{args: applyArgs("--dry-run"), check: nothing}}},
 		applyCase{name: "concurrency-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--concurrency", "0"), check: nothing}}},

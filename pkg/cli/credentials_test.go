@@ -77,8 +77,8 @@ func TestProfileRegion(t *testing.T) {
 			env: with("ALIBABA_CLOUD_PROFILE", "ops"), home: profiles, script: empty, check: regionSent("cn-shanghai")},
 		{name: "region-env-wins", args: []string{"list", "--profile", "ops"}, noCreds: true,
 			env: with("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"), home: profiles, script: empty, check: regionSent("cn-hangzhou")},
-		{name: "region-flag-wins", args: []string{"list", "--profile", "ops", "--region", "cn-qingdao"}, noCreds: true,
-			env: with("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"), home: profiles, script: empty, check: regionSent("cn-qingdao")},
+		{name: "region-flag-wins", args: []string{"list", "--profile", "ops", "--region", "cn-beijing"}, noCreds: true,
+			env: with("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"), home: profiles, script: empty, check: regionSent("cn-beijing")},
 		{name: "profile-without-region", args: []string{"list", "--profile", "noregion"}, noCreds: true,
 			env: cliProfiles, home: profiles, check: nothingSent},
 		// Without a profile named, the config's current profile may give

@@ -24,7 +24,9 @@ type DoctorOptions struct {
 	// Overridden are the services whose endpoint --endpoint or a variable set.
 	Overridden api.Endpoints
 	Credential func() (api.CredentialInfo, error)
-	Cloud      func() (*cloud.Client, error)
+	// ProfileProblem is why the named profile gave no region, if it did not.
+	ProfileProblem error
+	Cloud          func() (*cloud.Client, error)
 }
 
 // unprobed are the actions a probe would change something with: doctor names
@@ -71,9 +73,9 @@ an action is denied (the action is named), 1 when a probe failed otherwise
 				return api.DescribeCredential(cred)
 			}
 			o.Cloud = func() (*cloud.Client, error) { return f.Cloud(o.Region, nil) }
-			if err := requireRegion(o.Region); err != nil {
-				return err
-			}
+			o.ProfileProblem = g.ProfileProblem
+			// Without a region doctor still reports the credentials, then
+			// says what is missing (diagnose).
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -119,6 +121,9 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 		return err
 	}
 	doc.Credentials = &info
+	if o.Region == "" {
+		return regionRequired(o.ProfileProblem)
+	}
 	client, err := o.Cloud()
 	if err != nil {
 		return err
@@ -133,15 +138,25 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 	}
 	var denied, failed []string
 	var firstFailure error
+	var rejected *apierr.Error
 	for _, p := range cloud.Probes {
 		name := p.Service + ":" + p.Action
 		a := doctorAction{Action: name, Status: "allowed"}
+		if rejected != nil {
+			doc.Actions = append(doc.Actions, doctorAction{Action: name, Status: "not_probed", Reason: "the key was rejected"})
+			continue
+		}
 		if err := client.Probe(ctx, p.Action); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
 			var ae *apierr.Error
-			if errors.As(err, &ae) && ae.IsAuth() {
+			if errors.As(err, &ae) && keyRejected(ae.Code) {
+				// Every other call would be refused the same way: it is the
+				// key (or the clock), not a permission of this action.
+				a.Status = "failed"
+				rejected = ae
+			} else if errors.As(err, &ae) && ae.IsAuth() {
 				a.Status = "denied"
 				denied = append(denied, name)
 			} else {
@@ -159,6 +174,10 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 		doc.Actions = append(doc.Actions, doctorAction{Action: u.action, Status: "not_probed", Reason: u.why})
 	}
 	switch {
+	case rejected != nil:
+		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, ErrCode: rejected.Code,
+			Err:  fmt.Errorf("the AccessKey %s from %s was rejected: %s (request ID %s)", info.AccessKeyID, info.Source, rejected.Code, rejected.RequestID),
+			Hint: rejectedHint(rejected.Code, info.Source)}
 	case len(denied) > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, ErrCode: "AccessDenied",
 			Err:  fmt.Errorf("access denied to %s", strings.Join(denied, ", ")),
@@ -183,7 +202,11 @@ func (doc *doctorDocument) Text(ios *iostreams.IOStreams) {
 	} else {
 		fmt.Fprintf(w, "Credentials  none found\n")
 	}
-	fmt.Fprintf(w, "Region       %s (from %s)\n", doc.Region, doc.RegionFrom)
+	if doc.Region == "" {
+		fmt.Fprintf(w, "Region       none\n")
+	} else {
+		fmt.Fprintf(w, "Region       %s (from %s)\n", doc.Region, doc.RegionFrom)
+	}
 	for i, e := range doc.Endpoints {
 		label := "Endpoints"
 		if i > 0 {
@@ -225,4 +248,30 @@ func (doc *doctorDocument) Text(ios *iostreams.IOStreams) {
 		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s  %-*s  %s", mark, width, a.Action, detail), " "))
 	}
 	fmt.Fprintf(w, "\n%s\n", policyNote)
+}
+
+// keyRejected says whether an API error code refuses the caller's key or
+// signature as such, whatever the action: a deleted, disabled or rotated
+// key, a wrong secret, an expired token, or a clock off by too much.
+func keyRejected(code string) bool {
+	switch code {
+	case "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "InvalidAccessKeyId", "Forbidden.AccessKeyDisabled",
+		"SignatureDoesNotMatch", "IncompleteSignature", "InvalidTimeStamp.Expired",
+		"InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed", "InvalidSecurityToken.MismatchWithAccessKey":
+		return true
+	}
+	return false
+}
+
+// rejectedHint says what to do about a rejected key, naming where it came from.
+func rejectedHint(code, source string) string {
+	switch code {
+	case "InvalidTimeStamp.Expired":
+		return "this machine's clock is off by more than the 15 minutes the API allows: sync it (timedatectl set-ntp true, or chronyc makestep), then repeat"
+	case "SignatureDoesNotMatch", "IncompleteSignature":
+		return "the AccessKey secret does not match the key ID: fix the secret in " + source + " (no stray whitespace), and check this machine's clock"
+	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed", "InvalidSecurityToken.MismatchWithAccessKey":
+		return "the STS token in " + source + " is expired or does not belong to the key: obtain a new token with its key pair"
+	}
+	return "the key was deleted, disabled or rotated: put a current AccessKey in " + source + " (the RAM console lists the user's keys)"
 }

@@ -45,6 +45,15 @@ func onlyProbes(t *testing.T, srv *fakeapi.Server, _ runResult) {
 	}
 }
 
+// oneProbe checks that doctor stopped after the first probe: the key was
+// rejected, and every other call would be refused the same way.
+func oneProbe(t *testing.T, srv *fakeapi.Server, _ runResult) {
+	t.Helper()
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("doctor sent %d requests after the key was rejected; want 1", n)
+	}
+}
+
 func TestDoctor(t *testing.T) {
 	cliConfig := `{"current": "default", "profiles": [
   {"name": "ops", "mode": "AK", "access_key_id": "` + fakeapi.AccessKeyID + `", "access_key_secret": "` + fakeapi.AccessKeySecret + `", "region_id": "cn-hangzhou"}]}`
@@ -70,7 +79,26 @@ func TestDoctor(t *testing.T) {
 					t.Error("doctor printed a key ID unmasked or a token")
 				}
 			}},
+		// Without a region doctor still reports the credentials (issue 18.5).
 		{name: "no-region", args: []string{"doctor"}, check: nothingSent},
+		// A rejected key is a key problem, not a missing policy: one probe,
+		// exit 4, the key's source named (issue 18.5).
+		{name: "key-not-found", args: []string{"doctor", "--region", "cn-hangzhou"},
+			script: doctorScript("DescribeReplicationJobs", smcFile("DescribeReplicationJobs.InvalidAccessKeyId.NotFound")), check: oneProbe},
+		{name: "key-not-found-json", args: []string{"doctor", "--region", "cn-hangzhou", "-o", "json"},
+			script: doctorScript("DescribeReplicationJobs", smcFile("DescribeReplicationJobs.InvalidAccessKeyId.NotFound")), check: oneProbe},
+		{name: "wrong-secret", args: []string{"doctor", "--region", "cn-hangzhou"},
+			script: doctorScript("DescribeReplicationJobs", smcFile("DescribeReplicationJobs.SignatureDoesNotMatch")), check: oneProbe},
+		{name: "clock-off", args: []string{"doctor", "--region", "cn-hangzhou"},
+			script: doctorScript("DescribeReplicationJobs", smcFile("DescribeReplicationJobs.InvalidTimeStamp.Expired")), check: oneProbe},
+		// A profile that cannot give the region says why (issue 18.5).
+		{name: "profile-config-missing", env: map[string]string{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "false"}, args: []string{"doctor", "--profile", "ops"}, check: nothingSent},
+		{name: "profile-config-malformed", env: map[string]string{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "false"}, args: []string{"doctor", "--profile", "ops"}, check: nothingSent,
+			home: map[string]string{".aliyun/config.json": `{"profiles": [`}},
+		{name: "profile-unknown", env: map[string]string{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "false"}, args: []string{"doctor", "--profile", "opz"}, check: nothingSent,
+			home: map[string]string{".aliyun/config.json": cliConfig}},
+		{name: "profile-without-region", env: map[string]string{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "false"}, args: []string{"types", "--profile", "ops", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i"}, check: nothingSent,
+			home: map[string]string{".aliyun/config.json": strings.Replace(cliConfig, `"region_id": "cn-hangzhou"`, `"region_id": ""`, 1)}},
 	})
 }
 

@@ -63,9 +63,12 @@ type apiScope struct {
 
 // GlobalOptions are the flags every command has.
 type GlobalOptions struct {
-	Region         string
-	RegionFrom     string // where Region came from: --region, the variable, a profile
-	Profile        string
+	Region     string
+	RegionFrom string // where Region came from: --region, the variable, a profile
+	Profile    string
+	// ProfileProblem is why the named profile gave no region (the config is
+	// missing, unreadable or malformed, the profile unknown, no region_id).
+	ProfileProblem error
 	Output         string
 	EndpointFlags  []string
 	RequestTimeout time.Duration

@@ -229,6 +229,7 @@ var volatile = []struct {
 	repl string
 }{
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "FAKE_ENDPOINT"},
+	{regexp.MustCompile(`/tmp/Test[^/\s]*/\d{3}`), "TESTDIR"}, // t.TempDir()
 	{regexp.MustCompile(`in \d+(\.\d+)?(ms|µs|s)\b`), "in DURATION"},
 	{regexp.MustCompile(`after \d+(\.\d+)?(ms|µs|s)\b`), "after DURATION"},
 }

@@ -114,6 +114,8 @@ func defaultCode(exit int) string {
 		return "JobFailed"
 	case cmdutil.ExitTimeout:
 		return "WaitTimeout"
+	case cmdutil.ExitDeferred:
+		return "Deferred"
 	case cmdutil.ExitInterrupted:
 		return "Interrupted"
 	}

@@ -438,6 +438,20 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "revert-job-deleted", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
 			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply_render.go (*applyDocument).printDetails state"}},
+		// A revert's canary fails: the other revert is held.
+		hintWalk{name: "revert-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			heldFleet = fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1ms"),
+			files: map[string]string{"m.yaml": walkManifest2}, distinctTokens: true,
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+				heldFleet.FailNextJob(walkInstance) // its revert's job ends InError
+			},
+			fill: map[string][]string{"JOB_ID": {revertJob}},
+			accept: map[int]string{3: "the advice's 'create --dry-run' is completed with the walk's move to zone i, where the instance is: " +
+				"its checks fail (zone-change), as a dry run should say"},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError revert", "pkg/cli/apply.go (*ApplyOptions).rolloutError status"}},
 		hintWalk{name: "state-forget-revert", world: movingWorld, args: walkArgs("state", "forget", "-f", "m.yaml", "--revert", walkInstance),
 			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
 			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget revert"}},
@@ -454,6 +468,17 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
 			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+		// A rollout whose canary's job (instance 2's) ends InError: the other
+		// migration (the walk's instance) is held; the hint's re-run resumes
+		// the canary, then starts the rest.
+		hintWalk{name: "apply-rollout-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2)).FailJob(fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("apply", "-f", "m.yaml", "--yes", "--canary", "1", "--max-unavailable", "1"),
+			files: map[string]string{"m.yaml": strings.Replace(walkManifest, "instance_id: "+walkInstance,
+				"instance_id: "+fakeapi.FleetInstance(2)+"\n  - instance_id: "+walkInstance, 1)},
+			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go (*ApplyOptions).rolloutError apply"}},
 	)
 	return walks
 }
@@ -465,6 +490,12 @@ func movingWorld(srv *fakeapi.Server) *fakeapi.Jobs {
 	m.Finished = func(j fakeapi.ModelJob) { fleet.Move(j.InstanceID, "cn-hangzhou-i", "") }
 	return m
 }
+
+// heldFleet is the fleet of the revert-held walk's current situation.
+var heldFleet *fakeapi.Fleet
+
+// walkManifest2 moves the walk's instance and a second one.
+const walkManifest2 = walkManifest + "  - instance_id: i-bp1ff25rzvnul6kr0002\n"
 
 // revertJob is the job a revert of the walk's instance makes.
 var revertJob = fakeapi.FleetJob(walkInstance) + "2"

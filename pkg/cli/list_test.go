@@ -26,6 +26,8 @@ func TestList(t *testing.T) {
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("empty")}},
 		{name: "bad-status", args: []string{"list", "--region", "cn-hangzhou", "--status", "Failed"}, check: nothingSent},
 		{name: "positional-arg", args: []string{"list", "--region", "cn-hangzhou", testJob1}, check: nothingSent},
+		// SMC's regions come from the API metadata: another is refused before any call.
+		{name: "region-not-served", args: []string{"list", "--region", "cn-qingdao"}, check: nothingSent},
 	})
 }
 

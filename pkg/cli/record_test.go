@@ -163,6 +163,11 @@ func TestRevert(t *testing.T) {
 				}
 			})},
 		}},
+		// The rollout flags are apply's: one instance away at a time.
+		{name: "rollout", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1ms"), check: exits(0, jobsCreated(8))},
+		}},
 		{name: "bad-input", manifest: "batch.yaml", runs: []applyRun{
 			{args: revert("--yes"), check: exits(1, sentNothing)},
 			{args: yes, check: exits(0)},

@@ -205,7 +205,7 @@ func (c *Client) vSwitches(ctx context.Context, req vpc.DescribeVSwitchesRequest
 				AvailableIPs: v.AvailableIpAddressCount,
 			})
 		}
-		total := 0
+		total := api.TotalUnknown
 		if resp.TotalCount != nil {
 			total = int(*resp.TotalCount)
 		}

@@ -20,6 +20,7 @@ const (
 	ExitAuth        = 4
 	ExitJobFailed   = 5
 	ExitTimeout     = 6
+	ExitDeferred    = 7 // apply with --not-after: the window closed before some migrations could start
 	ExitInterrupted = 130
 )
 

@@ -36,6 +36,9 @@ type Fleet struct {
 	// PageLimit, when set, caps every page below what was asked, as a service
 	// may: tests use it to read every list across several pages.
 	PageLimit int
+	// PollsToEnd, when above 1, is how many polls by ID a job takes to end:
+	// it is Running until its PollsToEnd-th poll (a job of K polls).
+	PollsToEnd int
 
 	mu        sync.Mutex
 	order     []string // instance IDs in the order given
@@ -46,15 +49,48 @@ type Fleet struct {
 	// (a revert) followed, oldest first: SMC goes on listing them.
 	earlier  map[string][]*fleetJob
 	failing  map[string]bool   // instances whose job ends InError
+	failNext map[string]bool   // instances whose next job ends InError (FailNextJob)
 	endTypes map[string]string // instances that end with a type nobody asked for
 	recorded map[string]string // recorded bodies by file
+	// peakRunning is the most jobs Running at once: from a create (or a
+	// start) to the poll that ends the job.
+	peakRunning int
 }
 
 type fleetJob struct {
 	id, zone, instanceType string
 	ended                  bool
 	status                 string // set by SetJobStatus: the job stays so
+	polls                  int    // polls by ID so far
 }
+
+// MaxRunning is the most jobs that were Running at once: how many instances
+// were away together.
+func (f *Fleet) MaxRunning() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.peakRunning
+}
+
+// Running is how many jobs are Running now.
+func (f *Fleet) Running() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.running()
+}
+
+func (f *Fleet) running() int {
+	n := 0
+	for _, j := range f.jobs {
+		if !j.ended && j.status == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// countRunning updates the peak of Running jobs; f.mu is held.
+func (f *Fleet) countRunning() { f.peakRunning = max(f.peakRunning, f.running()) }
 
 // The IDs of the recorded instance, replaced by each instance's own.
 const (
@@ -66,7 +102,7 @@ const (
 // batch: the preflight lookups, the creates and the polls. Steps queued with
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
-	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{}, earlier: map[string][]*fleetJob{},
+	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{}, earlier: map[string][]*fleetJob{}, failNext: map[string]bool{},
 		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}}
 	for _, id := range instanceIDs {
 		if !f.instances[id] {
@@ -123,8 +159,9 @@ func (f *Fleet) startJob(r *Request) (int, any) {
 		status, _ := f.jobView(inst, j)["Status"].(string)
 		switch status {
 		case "Ready", "Stopped", "InError":
-			j.status, j.ended = "", false
+			j.status, j.ended, j.polls = "", false, 0
 			delete(f.failing, inst)
+			f.countRunning()
 			return 200, map[string]string{"RequestId": "FLEET-START-" + suffix(inst)}
 		}
 		return 400, apiError("FLEET-START", "ReplicationJob.InvalidStatus", "The replication job status is invalid: "+status)
@@ -142,11 +179,20 @@ func (f *Fleet) Server() *Server { return f.srv }
 // wrap it in a test's own step).
 func (f *Fleet) Jobs() Step { return Step{Respond: f.describeJobs} }
 
-// FailJob makes the job of the instance end InError.
+// FailJob makes the job of the instance end InError (its current job: a
+// revert's, once the instance moved).
 func (f *Fleet) FailJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failing[instanceID] = true
+}
+
+// FailNextJob makes the next job created for the instance (a revert's, say)
+// end InError; its current job is left as it is.
+func (f *Fleet) FailNextJob(instanceID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failNext[instanceID] = true
 }
 
 // EndAs makes the instance come out of its Finished job with instanceType,
@@ -230,12 +276,18 @@ func (f *Fleet) create(r *Request) (int, any) {
 		// The instance moved; a new create (a revert) makes a second job,
 		// and the first stays listed.
 		f.earlier[id] = append(f.earlier[id], j)
+		if f.failNext[id] {
+			f.failing[id] = true
+			delete(f.failNext, id)
+		}
 		f.jobs[id] = &fleetJob{id: fmt.Sprintf("%s%d", FleetJob(id), len(f.earlier[id])+1), zone: r.Params.Get("TargetZoneId"),
 			instanceType: r.Params.Get("TargetInstanceType")}
+		f.countRunning()
 		return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
 	}
 	if f.jobs[id] == nil {
 		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
 }
@@ -492,8 +544,11 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
-		if len(jobIDs) > 0 && j.status == "" {
-			j.ended = true // the first poll by ID finds the job at its end
+		if len(jobIDs) > 0 && j.status == "" && !j.ended {
+			// The PollsToEnd-th poll by ID (the first, by default) finds the job at its end.
+			if j.polls++; j.polls >= f.PollsToEnd {
+				j.ended = true
+			}
 		}
 		v := f.jobView(inst, j)
 		if st := r.Params.Get("Status"); st != "" && v["Status"] != st {
@@ -515,7 +570,7 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 		if j.status == "InError" {
 			v["ErrorCode"], v["StatusInfo"] = "DiskSyncFailed", "data disk sync failed"
 		}
-	case j.ended && f.failing[instanceID]:
+	case j.ended && f.failing[instanceID] && j == f.jobs[instanceID]: // the current job: the earlier ones Finished
 		v["Status"], v["Progress"], v["ErrorCode"], v["StatusInfo"], v["EndTime"] = "InError", 40, "DiskSyncFailed", "data disk sync failed", "2026-11-27T13:10:00Z"
 	case j.ended:
 		v["Status"], v["BusinessStatus"], v["Progress"], v["EndTime"] = "Finished", "Cleaning", 100, "2026-11-27T15:40:10Z"

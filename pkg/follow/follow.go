@@ -103,6 +103,7 @@ type Result struct {
 	seen    bool // found by at least one poll
 	gone    bool // found, then no longer
 	checked bool // the instance of a Finished job was read back
+	missed  int  // polls that did not list it yet (a job may join a Tracker late)
 }
 
 // Done reports whether the job will not change any more and, if it Finished,
@@ -316,7 +317,8 @@ func (w *waiter) poll(ctx context.Context) error {
 			case res.seen:
 				res.gone = true
 				res.Problem = "the job no longer exists (deleted while waiting?)"
-			case res.Target.JustCreated && r.Polls < newJobGracePolls:
+			case res.Target.JustCreated && res.missed+1 < newJobGracePolls:
+				res.missed++
 				notYet = append(notYet, id)
 			default:
 				missing = append(missing, id)
