@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -111,3 +112,56 @@ func BenchmarkApply100Process(b *testing.B) {
 }
 
 var maxRSSLine = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+
+// BenchmarkApplyFleet measures the whole zonemove process applying a batch of
+// 1000 or 10,000 migrations (`apply --yes --concurrency 8 -o json`) against a
+// fake fleet with no injected latency, so that what is left is zonemove's own
+// work and the client-side pace (100 calls a second): the wall time, and the
+// bytes the process wrote to storage (getrusage's block writes, which on Linux
+// count the bytes of every page it dirtied) against the size of the state
+// file it left. docs/performance.md has the table.
+//
+//	go test ./cmd/zonemove -run XXX -bench 'ApplyFleet/1000$' -benchtime 1x
+func BenchmarkApplyFleet(b *testing.B) {
+	bin := buildBinary(b)
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ids := fakeapi.FleetInstances(n)
+			home := b.TempDir()
+			var wall time.Duration
+			var written, final int64
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				srv, env := fleetServer(b, home, 0, ids)
+				dir := b.TempDir()
+				manifest := batchManifest(b, dir, n)
+				cmd := exec.Command(bin, "apply", "-f", manifest, "--yes", "--concurrency", "8", "-o", "json")
+				cmd.Env = env
+				b.StartTimer()
+				start := time.Now()
+				out, err := cmd.Output()
+				wall += time.Since(start)
+				b.StopTimer()
+				if err != nil {
+					b.Fatalf("%s: %v\n%.2000s", bin, err, out)
+				}
+				if got := srv.JobsCreated(); got != n {
+					b.Fatalf("%d jobs created; want %d", got, n)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					written += ru.Oublock * 512
+				}
+				fi, err := os.Stat(manifest + ".state.json")
+				if err != nil {
+					b.Fatal(err)
+				}
+				final += fi.Size()
+			}
+			b.ReportMetric(wall.Seconds()/float64(b.N), "wall-s/op")
+			b.ReportMetric(float64(written)/float64(b.N)/(1<<20), "written-MiB/op")
+			b.ReportMetric(float64(final)/float64(b.N)/(1<<20), "state-MiB")
+			b.ReportMetric(float64(written)/float64(final), "written/state")
+		})
+	}
+}

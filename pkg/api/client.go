@@ -67,8 +67,21 @@ func (c *Client) newSDK() (*openapi.Client, error) {
 // as leniently as the official SDK's models: a number sent as a string
 // ("JobType":"2", "Progress":"45.5") is read as the number.
 func (c *Client) Call(ctx context.Context, action string, request any, out any) error {
+	return c.CallWithBody(ctx, action, request, nil, out)
+}
+
+// CallWithBody sends one RPC action whose official metadata puts some
+// parameters in the body (ALB's Servers, most of NLB's): query holds the
+// "Query" ones, body the "Body" ones, each a struct with json tags. As in the
+// official SDKs, the body's lists flatten like the query's (Servers.1.ServerId)
+// and travel form-encoded; the core signs the body's hash. A nil body sends
+// none.
+func (c *Client) CallWithBody(ctx context.Context, action string, query, body any, out any) error {
 	params := RPCParams(action, c.product.Version)
-	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
+	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
+	if body != nil {
+		req.Body = openapiutil.ParseToMap(openapiutil.Query(body))
+	}
 	sdk, ok := c.pool.Get().(*openapi.Client)
 	if !ok {
 		var err error

@@ -85,8 +85,56 @@ var VPCEndpointMap = map[string]string{
 	"rus-west-1-pop":              "vpc.aliyuncs.com",
 }
 
-// SLBEndpointMap is CLB's (slb 2014-05-15) exceptions to slb.REGION.aliyuncs.com,
-// from the official API metadata's products list.
+// SLBEndpointMap is github.com/alibabacloud-go/slb-20140515/v4 v4.0.14's (CLB,
+// API 2014-05-15): the central host for the regions it names, slb.REGION.aliyuncs.com
+// for the others. The official metadata's products list (aliyun-openapi-meta
+// metadatas/products.json, 2026-04) gives Slb no public regional endpoints
+// (only slb-vpc.REGION ones, for calls from inside a VPC), so the module's map is
+// the official word. ALB (alb-20200616/v2) and NLB (nlb-20220430/v4) have no map:
+// the regional rule alone, which matches every public endpoint the products list
+// names for NLB (see lbendpoints_test.go).
 var SLBEndpointMap = map[string]string{
-	"cn-hangzhou": "slb.aliyuncs.com",
+	"cn-qingdao":                  "slb.aliyuncs.com",
+	"cn-beijing":                  "slb.aliyuncs.com",
+	"cn-hangzhou":                 "slb.aliyuncs.com",
+	"cn-shanghai":                 "slb.aliyuncs.com",
+	"cn-shenzhen":                 "slb.aliyuncs.com",
+	"cn-hongkong":                 "slb.aliyuncs.com",
+	"ap-southeast-1":              "slb.aliyuncs.com",
+	"us-east-1":                   "slb.aliyuncs.com",
+	"us-west-1":                   "slb.aliyuncs.com",
+	"cn-shanghai-finance-1":       "slb.aliyuncs.com",
+	"cn-shenzhen-finance-1":       "slb.aliyuncs.com",
+	"cn-north-2-gov-1":            "slb.aliyuncs.com",
+	"ap-northeast-2-pop":          "slb.aliyuncs.com",
+	"cn-beijing-finance-pop":      "slb.aliyuncs.com",
+	"cn-beijing-gov-1":            "slb.aliyuncs.com",
+	"cn-beijing-nu16-b01":         "slb.aliyuncs.com",
+	"cn-edge-1":                   "slb.aliyuncs.com",
+	"cn-fujian":                   "slb.aliyuncs.com",
+	"cn-haidian-cm12-c01":         "slb.aliyuncs.com",
+	"cn-hangzhou-bj-b01":          "slb.aliyuncs.com",
+	"cn-hangzhou-finance":         "slb.aliyuncs.com",
+	"cn-hangzhou-internal-prod-1": "slb.aliyuncs.com",
+	"cn-hangzhou-internal-test-1": "slb.aliyuncs.com",
+	"cn-hangzhou-internal-test-2": "slb.aliyuncs.com",
+	"cn-hangzhou-internal-test-3": "slb.aliyuncs.com",
+	"cn-hangzhou-test-306":        "slb.aliyuncs.com",
+	"cn-hongkong-finance-pop":     "slb.aliyuncs.com",
+	"cn-huhehaote-nebula-1":       "slb-api.cn-qingdao-nebula.aliyuncs.com",
+	"cn-shanghai-et15-b01":        "slb.aliyuncs.com",
+	"cn-shanghai-et2-b01":         "slb.aliyuncs.com",
+	"cn-shanghai-inner":           "slb.aliyuncs.com",
+	"cn-shanghai-internal-test-1": "slb.aliyuncs.com",
+	"cn-shenzhen-inner":           "slb.aliyuncs.com",
+	"cn-shenzhen-st4-d01":         "slb.aliyuncs.com",
+	"cn-shenzhen-su18-b01":        "slb.aliyuncs.com",
+	"cn-wuhan":                    "slb.aliyuncs.com",
+	"cn-yushanfang":               "slb.aliyuncs.com",
+	"cn-zhangbei":                 "slb.aliyuncs.com",
+	"cn-zhangbei-na61-b01":        "slb.aliyuncs.com",
+	"cn-zhangjiakou-na62-a01":     "slb.aliyuncs.com",
+	"cn-zhengzhou-nebula-1":       "slb.aliyuncs.com",
+	"eu-west-1-oxs":               "slb.aliyuncs.com",
+	"rus-west-1-pop":              "slb.aliyuncs.com",
 }

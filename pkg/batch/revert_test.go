@@ -2,6 +2,7 @@ package batch
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -138,7 +139,9 @@ func TestRevertRecords(t *testing.T) {
 		t.Errorf("after forgetting the revert: %+v", e)
 	}
 	// A token whose write fails is not kept: the create is not sent.
-	store.writeFile = func(string, []byte) error { return errors.New("disk full") }
+	full := errors.New("disk full")
+	store.writeFile = func(string, []byte) error { return full }
+	store.appendJournal = func(*os.File, []byte) error { return full }
 	if err := reverts.RecordToken("i-aaaa01", "lost-tok", back, now); err == nil {
 		t.Fatal("a failed write was reported durable")
 	}

@@ -7,16 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
-	"sync"
 	"time"
-
-	"github.com/gofrs/flock"
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -61,7 +56,8 @@ type Entry struct {
 
 	// Revert is the record of the create that moves the instance back to
 	// Before (zonemove revert): its own ClientToken, request and job, kept
-	// apart from the move's. Its Before, Instance and Revert are unused.
+	// apart from the move's, and its own Before (where the move left the
+	// instance, at the revert's first sight). Its Instance and Revert are unused.
 	Revert *Entry `json:"revert,omitempty"`
 }
 
@@ -150,21 +146,9 @@ func DefaultStatePath(manifest string) string { return manifest + ".state.json" 
 // LockPath is the lock file of a state file.
 func LockPath(state string) string { return state + ".lock" }
 
-// ReadState reads a state file; a missing file is an empty state.
-func ReadState(path string) (*State, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &State{Version: StateVersion, Migrations: map[string]*Entry{}}, nil
-	}
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	st, err := decodeState(data)
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	return st, nil
-}
+// JournalPath is the journal of a state file: the changes made since the
+// state file was last written whole (docs/batch.md, "The state file").
+func JournalPath(state string) string { return state + ".journal" }
 
 // decodeState parses the content of a state file and checks what a run relies on.
 func decodeState(data []byte) (*State, error) {
@@ -229,306 +213,6 @@ func RealPath(path string) (string, error) {
 		path = target
 	}
 	return "", fmt.Errorf("too many levels of symbolic links in %s", path)
-}
-
-// Store is a state file opened for a run: locked against other runs, and
-// written durably on every change.
-type Store struct {
-	*storeFile
-	// revert marks the view of the entries' revert records (Reverts): its
-	// creates are recorded in each entry's Revert, not in the entry.
-	revert bool
-}
-
-// storeFile is the state file a Store and its revert view share: one lock,
-// one state in memory, one writer.
-type storeFile struct {
-	path string
-	lock *flock.Flock
-
-	mu    sync.Mutex // guards state and gen
-	state *State
-	gen   uint64 // count of changes made
-
-	wmu     sync.Mutex // serializes writes
-	written uint64     // gen of the last durable write
-
-	// writeFile replaces the file; tests inject failures.
-	writeFile func(path string, data []byte) error
-}
-
-// OpenStore locks the state file at path (through its .lock) and reads it.
-// Symlinks are followed first, so that two names of one file share one lock
-// and the writes replace the file, not the link. A second run on the same
-// state file gets a *LockedError.
-func OpenStore(path, manifest string) (*Store, error) {
-	path, err := RealPath(path)
-	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
-	}
-	lk := flock.New(LockPath(path))
-	ok, err := lk.TryLock()
-	if err != nil {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("locking %s: %w", LockPath(path), err)}
-	}
-	if !ok {
-		return nil, &LockedError{StatePath: path, LockPath: LockPath(path)}
-	}
-	st, err := ReadState(path)
-	if err != nil {
-		lk.Unlock()
-		return nil, err
-	}
-	if st.Manifest == "" {
-		st.Manifest = manifest
-	}
-	return &Store{storeFile: &storeFile{path: path, lock: lk, state: st, writeFile: writeFileAtomic}}, nil
-}
-
-// Snapshot returns a copy of the state.
-func (s *Store) Snapshot() *State {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.state.clone()
-}
-
-func (st *State) clone() *State {
-	c := &State{Version: st.Version, Manifest: st.Manifest, Migrations: make(map[string]*Entry, len(st.Migrations))}
-	for id, e := range st.Migrations {
-		c.Migrations[id] = e.clone()
-	}
-	return c
-}
-
-// clone copies an entry; its fields are values or replaced whole, never
-// changed in place, so a copy of the struct with its places is deep enough.
-func (e *Entry) clone() *Entry {
-	c := *e
-	c.Before, c.Instance = e.Before.clone(), e.Instance.clone()
-	if e.Revert != nil {
-		c.Revert = e.Revert.clone()
-	}
-	return &c
-}
-
-// RecordToken records, durably, the token of the create about to be sent for
-// the instance. It returns once the state file holds it. What the entry held
-// besides an earlier create (Before, the records of the steps around the
-// job) is kept.
-func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
-	r := *req
-	r.ClientToken = ""
-	return s.Update(instanceID, func(e *Entry) {
-		e.clearCreate()
-		e.ClientToken, e.Fingerprint, e.Request, e.TokenRecordedAt = token, Fingerprint(req), &r, at.UTC()
-	})
-}
-
-// RecordJob records, durably, the job a create answered with.
-func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
-	t := at.UTC()
-	return s.Update(instanceID, func(e *Entry) {
-		if e.HasCreate() {
-			e.JobID, e.JobRecordedAt = jobID, &t
-		}
-	})
-}
-
-// Reverts is the view of the store whose creates are the revert records of
-// the entries (Entry.Revert): a Runner given it records a revert's token
-// and job exactly as a move's, with the same durability, while the moves'
-// records stay as they were. RecordBefore keeps the revert's own first
-// sight (where the move left the instance) in the revert record;
-// RecordInstance, where the instance is now, goes to the entry. It shares the
-// store's lock: close the store, not the view.
-func (s *Store) Reverts() *Store { return &Store{storeFile: s.storeFile, revert: true} }
-
-// entries is the view of the store whose changes are the entries'.
-func (s *Store) entries() *Store { return &Store{storeFile: s.storeFile} }
-
-// Adopt records, durably, a job found on the instance that no run of this
-// state file recorded (the state file was lost), so that later runs follow it.
-func (s *Store) Adopt(instanceID, jobID string, req *migration.Request, at time.Time) error {
-	r := *req
-	r.ClientToken = ""
-	t := at.UTC()
-	return s.Update(instanceID, func(e *Entry) {
-		e.clearCreate()
-		e.Fingerprint, e.Request, e.JobID, e.Adopted, e.TokenRecordedAt, e.JobRecordedAt = Fingerprint(req), &r, jobID, true, t, &t
-	})
-}
-
-// RecordBefore records, durably and in one write, where each instance is
-// before its move, for those whose entry has no Before yet: the first sight
-// is kept, never replaced.
-func (s *Store) RecordBefore(places map[string]*Place) error {
-	ids := slices.Sorted(maps.Keys(places))
-	// Of a revert view, the revert record's: where the move left the instance.
-	return s.UpdateMany(ids, func(id string, e *Entry) {
-		if e.Before == nil {
-			e.Before = places[id].clone()
-		}
-	})
-}
-
-// RecordInstance records, durably and in one write, where each instance was
-// read back after its job Finished.
-func (s *Store) RecordInstance(places map[string]*Place) error {
-	ids := slices.Sorted(maps.Keys(places))
-	return s.entries().UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
-}
-
-// Forget removes the record of a create the API is known not to have carried
-// out, so that a re-run checks it fully and makes a new token. What the entry
-// holds besides (Before, the steps around the job) stays; an entry left empty
-// goes.
-func (s *Store) Forget(instanceID string) error {
-	return s.Update(instanceID, func(e *Entry) { e.clearCreate() })
-}
-
-// Update changes the entry of one instance and returns once the change is
-// durable in the state file: the way to record anything a re-run needs
-// before the cloud request that needs it is sent (a ClientToken, an original
-// weight), with the crash safety of the create's token. fn gets a copy of
-// the entry (an empty one when there is none) to change; it must replace
-// pointer, slice and map fields rather than change what they point to, since
-// copies handed out by Snapshot may share them. An entry that fn leaves
-// empty is removed. When the write fails, the change is taken back from
-// memory and the error returned: the request must then not be sent.
-//
-// A field added to Entry for a step around the job is kept by every other
-// change (a new create's token, Forget) and read back by ReadState.
-func (s *Store) Update(instanceID string, fn func(*Entry)) error {
-	return s.UpdateMany([]string{instanceID}, func(_ string, e *Entry) { fn(e) })
-}
-
-// UpdateMany is Update of several instances in one durable write.
-func (s *Store) UpdateMany(instanceIDs []string, fn func(id string, e *Entry)) error {
-	for _, id := range instanceIDs {
-		if err := migration.ValidateInstanceID("instance", id); err != nil {
-			return &StateError{Path: s.path, Err: fmt.Errorf("an entry for %q: %w", id, err)}
-		}
-	}
-	if s.revert {
-		change := fn
-		fn = func(id string, e *Entry) {
-			rv := &Entry{}
-			if e.Revert != nil {
-				rv = e.Revert.clone()
-			}
-			change(id, rv)
-			if reflect.ValueOf(*rv).IsZero() {
-				rv = nil
-			}
-			e.Revert = rv
-		}
-	}
-	prev := make(map[string]*Entry, len(instanceIDs))
-	return s.change(instanceIDs, func(st *State) {
-		for _, id := range instanceIDs {
-			old := st.Migrations[id]
-			prev[id] = old
-			e := &Entry{}
-			if old != nil {
-				e = old.clone()
-			}
-			fn(id, e)
-			if reflect.ValueOf(*e).IsZero() {
-				delete(st.Migrations, id)
-			} else {
-				st.Migrations[id] = e
-			}
-		}
-	}, func(st *State) {
-		// Not durable, so the request is not sent: keep no trace of the change.
-		for id, old := range prev {
-			if old != nil {
-				st.Migrations[id] = old
-			} else {
-				delete(st.Migrations, id)
-			}
-		}
-	})
-}
-
-// change applies fn, which changes the entries of ids, and returns once a
-// write that includes it is durable. Concurrent changes share writes: while
-// one write runs, the changes made meanwhile are all written by the next
-// one. When no write including the change succeeds, undo (if any) takes it
-// back from memory.
-func (s *Store) change(ids []string, fn, undo func(*State)) (err error) {
-	s.mu.Lock()
-	fn(s.state)
-	s.gen++
-	mine := s.gen
-	s.mu.Unlock()
-
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.written >= mine {
-		return nil
-	}
-	defer func() {
-		if err != nil && undo != nil {
-			s.mu.Lock()
-			undo(s.state)
-			s.mu.Unlock()
-		}
-	}()
-	s.mu.Lock()
-	data, err := json.MarshalIndent(s.state, "", "  ")
-	gen := s.gen
-	s.mu.Unlock()
-	if err != nil {
-		return &StateError{Path: s.path, Err: err}
-	}
-	if err := s.writeFile(s.path, append(data, '\n')); err != nil {
-		return &StateError{Path: s.path, Err: err}
-	}
-	s.written = gen
-	return nil
-}
-
-// Close releases the lock. The lock file stays: removing it could let two
-// runs hold locks on different files of the same name.
-func (s *Store) Close() error { return s.lock.Unlock() }
-
-// writeFileAtomic replaces path with data so that a crash at any moment leaves
-// either the old file or the new one: a temporary file in the same folder,
-// synced, renamed over path, and the folder synced so the rename is durable.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Changes lists the parameters of req that differ from the recorded request,

@@ -164,6 +164,7 @@ func TestStateUpdate(t *testing.T) {
 	}
 	boom := errors.New("disk full")
 	s.writeFile = func(string, []byte) error { return boom }
+	s.appendJournal = func(*os.File, []byte) error { return boom }
 	err = s.Update(id, func(e *Entry) { e.Instance = &Place{ZoneID: "cn-hangzhou-i"} })
 	if !errors.Is(err, boom) {
 		t.Fatalf("error %v; want the write's", err)

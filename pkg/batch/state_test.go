@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/zonemove/zonemove/pkg/atomicfile"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
 
@@ -105,7 +108,7 @@ func TestFingerprintIgnoresToken(t *testing.T) {
 }
 
 // A crash in the middle of a write leaves a temporary file and the previous
-// state intact; a failed write leaves the previous file and takes the token
+// state intact; a failed write leaves the previous state and takes the token
 // back, so the create is not sent with a token the file does not hold.
 func TestStateAtomicity(t *testing.T) {
 	s, path := openStore(t)
@@ -113,7 +116,10 @@ func TestStateAtomicity(t *testing.T) {
 	if err := s.RecordToken("i-bp1ff25rzvnul6kr0001", "tok-1", request("i-bp1ff25rzvnul6kr0001", "cn-hangzhou-i"), t0); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := os.ReadFile(path)
+	if err := s.RecordToken("i-bp1ff25rzvnul6kr0003", "tok-3", request("i-bp1ff25rzvnul6kr0003", "cn-hangzhou-i"), t0); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ReadState(path)
 
 	// A torn temporary file from a crashed writer changes nothing.
 	if err := os.WriteFile(filepath.Join(dir, ".s.json.tmp-123"), []byte(`{"version": 1, "migr`), 0o644); err != nil {
@@ -123,29 +129,51 @@ func TestStateAtomicity(t *testing.T) {
 		t.Fatalf("state unreadable next to a torn temporary file: %v", err)
 	}
 
+	// A failed append, a part of it written: cut off, and the token taken back.
 	boom := errors.New("disk full")
-	s.writeFile = func(string, []byte) error { return boom }
+	s.appendJournal = func(f *os.File, data []byte) error {
+		f.Write(data[:len(data)/2])
+		return boom
+	}
 	err := s.RecordToken("i-bp1ff25rzvnul6kr0002", "tok-2", request("i-bp1ff25rzvnul6kr0002", "cn-hangzhou-i"), t0)
 	if !errors.Is(err, boom) {
 		t.Fatalf("error %v; want the write's", err)
 	}
-	after, _ := os.ReadFile(path)
-	if string(before) != string(after) {
-		t.Error("a failed write changed the file")
+	if after, err := ReadState(path); err != nil || !reflect.DeepEqual(before, after) {
+		t.Errorf("a failed write changed the state: %v\n%+v\n%+v", err, before, after)
 	}
 	if _, ok := s.Snapshot().Migrations["i-bp1ff25rzvnul6kr0002"]; ok {
 		t.Error("the token of a failed write stayed in memory")
 	}
 
+	// A failed fold leaves the state file and the journal as they were.
+	s.appendJournal = appendSync
+	s.writeFile = func(string, []byte) error { return boom }
+	if err := s.Close(); !errors.Is(err, boom) {
+		t.Fatalf("close: %v; want the fold's error", err)
+	}
+	if after, err := ReadState(path); err != nil || !reflect.DeepEqual(before, after) {
+		t.Errorf("a failed fold changed the state: %v", err)
+	}
+
 	// The real writer: the file is replaced whole, never written in place.
-	s.writeFile = writeFileAtomic
 	fi, _ := os.Stat(path)
-	if err := s.RecordJob("i-bp1ff25rzvnul6kr0001", "j-bp17bclvg344jlyt0001", t0); err != nil {
+	s2, err := OpenStore(path, "m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.Close(); err != nil {
 		t.Fatal(err)
 	}
 	fi2, _ := os.Stat(path)
 	if os.SameFile(fi, fi2) {
 		t.Error("the state file was written in place; want a new file renamed over it")
+	}
+	if _, err := os.Stat(JournalPath(path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal is left after a fold: %v", err)
+	}
+	if after, _ := ReadState(path); !reflect.DeepEqual(before, after) {
+		t.Errorf("the fold changed the state:\n%+v\n%+v", before, after)
 	}
 }
 
@@ -155,7 +183,11 @@ func TestStateConcurrentChanges(t *testing.T) {
 	var writes atomic.Int64
 	s.writeFile = func(path string, data []byte) error {
 		writes.Add(1)
-		return writeFileAtomic(path, data)
+		return atomicfile.WriteFile(path, data, 0o644)
+	}
+	s.appendJournal = func(f *os.File, data []byte) error {
+		writes.Add(1)
+		return appendSync(f, data)
 	}
 	var wg sync.WaitGroup
 	const n = 40
@@ -265,4 +297,45 @@ func FuzzDecodeState(f *testing.F) {
 			t.Fatalf("round trip changed the state:\n%s\n%s", out, again)
 		}
 	})
+}
+
+// A reader without the lock (state show, a dry run) that read the journal
+// just before a run folded it reads again: the old journal's records replayed
+// over the new state file would take a change back.
+func TestReadStateDuringFold(t *testing.T) {
+	s, path := openStore(t)
+	const id = "i-bp1ff25rzvnul6kr0001"
+	if err := s.RecordToken(id, "tok", request(id, "cn-hangzhou-i"), t0); err != nil { // the first write: the state file
+		t.Fatal(err)
+	}
+	if err := s.RecordJob(id, "j-1", t0); err != nil { // in the journal
+		t.Fatal(err)
+	}
+	if err := s.Forget(id); err != nil { // in the journal
+		t.Fatal(err)
+	}
+	if err := s.RecordToken(id, "tok-2", request(id, "cn-hangzhou-i"), t0); err != nil { // in the journal
+		t.Fatal(err)
+	}
+	fold := func() {
+		if err := s.RecordJob(id, "j-2", t0); err != nil {
+			t.Fatal(err)
+		}
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		if err := s.flush(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, stable, err := readState(path, fold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stable {
+		t.Errorf("a read across a fold counts as stable (it got %+v)", st.Migrations[id])
+	}
+	st, err = ReadState(path)
+	if e := st.Migrations[id]; err != nil || e.JobID != "j-2" || e.ClientToken != "tok-2" {
+		t.Errorf("after the fold: %+v, %v", e, err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // applyDocument is apply's one output: built once from the batch's plan (and,
@@ -32,6 +33,7 @@ type applyDocument struct {
 	errorField
 
 	commandFile string         // the manifest and state flags of a command that names this batch again
+	together    string         // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
 	applied     bool           // the creates were started
 	revert      bool           // the batch is a revert (zonemove revert)
 	wait        *follow.Report // with --wait, how the jobs ended
@@ -104,6 +106,9 @@ type applyJobsSummary struct {
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
 		commandFile: o.commandFile(), applied: o.applied, wait: o.report, revert: o.revert != nil}
+	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
+		doc.together = together(o.Rollout, n)
+	}
 	if o.Now != nil {
 		doc.now = o.Now()
 	}
@@ -428,6 +433,9 @@ func (d *applyDocument) summaryLine() string {
 	switch {
 	case d.DryRun:
 		line = "Dry run, " + line + " Nothing was created."
+		if d.together != "" {
+			line += " Applied, the planned ones would stop " + d.together + "."
+		}
 	case !d.applied && s.Planned+s.Blocked+s.Failed > 0:
 		line += " Nothing was created."
 	}

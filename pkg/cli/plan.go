@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonemove/zonemove/pkg/atomicfile"
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -345,14 +347,12 @@ func (o *PlanOptions) writeManifest(p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	// Through a temporary file, so that an interrupted plan leaves the old
-	// manifest or the new one, never half of one.
-	tmp := o.Manifest + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	if err := os.Rename(tmp, o.Manifest); err != nil {
-		os.Remove(tmp)
+	// Whole or not at all, and only where no file is, even one made while
+	// the plan ran: a manifest may be a running batch's.
+	if err := atomicfile.WriteNew(o.Manifest, data, 0o644); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return cmdutil.UsageErrorf("--manifest %s was made while the plan ran: plan never replaces a manifest, so nothing was written; name another file, or remove this one first", o.Manifest)
+		}
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
 	n := len(p.Placed())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/plan"
 )
 
 // The region of the plan tests: VPC A holds the instances; B is another's.
@@ -284,5 +285,44 @@ func TestNewCmdPlanFlags(t *testing.T) {
 	}
 	if len(got.tags) != 2 || got.tags[0].Key != "env" || got.tags[0].Value != "prod" || got.tags[1].Key != "team" || got.tags[1].Value != "web=x" {
 		t.Errorf("tags %+v", got.tags)
+	}
+}
+
+// A manifest made by another process while the plan ran is not replaced: the
+// plan writes nothing and says so (exit 2).
+func TestPlanManifestMadeMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plan.yaml")
+	f, _, errOut := newTestFactory(false, "")
+	o := &PlanOptions{IO: f.IOStreams, Region: planRegionID, Manifest: path}
+	p := &plan.Plan{Plans: []*plan.InstancePlan{{InstanceID: planInstance(1), ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large",
+		Candidates: []*plan.Candidate{{ZoneID: "cn-hangzhou-i", Feasible: true, TargetVSwitch: "vsw-bp1iiiiiiiiiiiii0001", TargetInstanceType: "ecs.g7.large"}},
+		Choice:     &plan.Choice{ZoneID: "cn-hangzhou-i", TargetVSwitch: "vsw-bp1iiiiiiiiiiiii0001", TargetInstanceType: "ecs.g7.large"}}}}
+	// Another batch's manifest appears after the flags were checked.
+	const other = "# another batch\nmigrations: []\n"
+	if err := os.WriteFile(path, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := o.writeManifest(p)
+	if code := ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "nothing was written") {
+		t.Errorf("error %v (exit %d); want exit 2 saying nothing was written", err, code)
+	}
+	if got, _ := os.ReadFile(path); string(got) != other {
+		t.Errorf("the manifest was replaced:\n%s", got)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("stderr %q; want nothing (the error says it)", errOut)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files left: %v", entries)
+	}
+	// Where nothing is, it is written.
+	o.Manifest = filepath.Join(dir, "new.yaml")
+	if err := o.writeManifest(p); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(o.Manifest); !strings.Contains(string(data), planInstance(1)) {
+		t.Errorf("the new manifest:\n%s", data)
 	}
 }

@@ -35,7 +35,7 @@ func mostAway(fl **fakeapi.Fleet, want int) func(*testing.T, *fakeapi.Server, st
 }
 
 func TestApplyRollout(t *testing.T) {
-	var one, canary, window, manifest, before *fakeapi.Fleet
+	var one, canary, window, manifest, before, rerun *fakeapi.Fleet
 	both := func(checks ...func(*testing.T, *fakeapi.Server, string, runResult)) func(*testing.T, *fakeapi.Server, string, runResult) {
 		return func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
 			for _, c := range checks {
@@ -88,6 +88,36 @@ func TestApplyRollout(t *testing.T) {
 						return sleep(ctx, d)
 					}
 				}, check: jobsCreated(0)},
+		}},
+		// Ctrl-C while the third job runs (jobs of 2 polls, one at a time):
+		// exit 130, the fourth not sent. The same command again creates no
+		// job twice: the third, still Running, takes the slot and is
+		// followed first, then the fourth goes.
+		{name: "interrupted-then-rerun", manifest: "batch.yaml", fleet: fleetOf(&rerun, func(fl *fakeapi.Fleet) { fl.PollsToEnd = 2 }), runs: []applyRun{
+			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"),
+				setup: func(f *Factory, cancel context.CancelFunc) {
+					sleep := f.Sleep
+					n := 0
+					f.Sleep = func(ctx context.Context, d time.Duration) error {
+						if n++; n == 5 {
+							cancel()
+							return ctx.Err()
+						}
+						return sleep(ctx, d)
+					}
+				}, check: jobsCreated(3)},
+			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"), check: both(jobsCreated(4), mostAway(&rerun, 1),
+				func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+					for id, tokens := range creates(srv) {
+						if len(tokens) != 1 {
+							t.Errorf("%s: %d creates; want 1", id, len(tokens))
+						}
+					}
+				})},
+		}},
+		// The day before: a dry run says how the window will run.
+		{name: "dry-run", manifest: "rollout.yaml", runs: []applyRun{
+			{args: applyArgs("--dry-run"), check: jobsCreated(0)},
 		}},
 		// Inside its window (11:55 to 14:00 at 12:00): starts at once.
 		{name: "inside-the-window", manifest: "batch.yaml", runs: []applyRun{

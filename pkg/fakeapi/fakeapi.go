@@ -92,11 +92,15 @@ func (b *Barrier) Wait(ctx context.Context, t testing.TB, what string) {
 
 // Request is one request as the server received it.
 type Request struct {
-	Service     string
-	Action      string
-	Version     string
-	Method      string
+	Service string
+	Action  string
+	Version string
+	Method  string
+	// Params are the query's and the form body's parameters together (an
+	// action's model reads them alike); Form holds the body's alone, so that
+	// a test sees which went where.
 	Params      url.Values
+	Form        url.Values
 	SignatureOK bool
 	SecurityTok bool
 	// Path, Header and Body are the rest of the request as it arrived, for
@@ -229,6 +233,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	body, _ := io.ReadAll(r.Body)
+	form := url.Values{}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		form, _ = url.ParseQuery(string(body))
+	}
+	params := r.URL.Query()
+	for k, vs := range form {
+		params[k] = append(params[k], vs...)
+	}
+	sigErr := verifySignature(r, body)
 	req := Request{
 		Path:        r.URL.Path,
 		Header:      r.Header.Clone(),
@@ -236,16 +249,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Action:      r.Header.Get("x-acs-action"),
 		Version:     r.Header.Get("x-acs-version"),
 		Method:      r.Method,
-		Params:      r.URL.Query(),
-		SignatureOK: verifySignature(r) == nil,
+		Params:      params,
+		Form:        form,
+		SignatureOK: sigErr == nil,
 		SecurityTok: r.Header.Get("x-acs-security-token") != "",
 	}
 	req.Service = services[req.Version]
 	s.mu.Lock()
 	s.received = append(s.received, req)
 	s.mu.Unlock()
-	if err := verifySignature(r); err != nil {
-		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-SIGNATURE", "Code": "SignatureDoesNotMatch", "Message": err.Error()})
+	if sigErr != nil {
+		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-SIGNATURE", "Code": "SignatureDoesNotMatch", "Message": sigErr.Error()})
 		return
 	}
 	step, ok := s.next(req.Action)
@@ -369,8 +383,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // verifySignature recomputes the ACS3-HMAC-SHA256 signature with the test
-// secret, so every test proves the SDK core signed what was sent.
-func verifySignature(r *http.Request) error {
+// secret, and the hash of the body it signed, so every test proves the SDK
+// core signed what was sent.
+func verifySignature(r *http.Request, body []byte) error {
+	if sum := sha256.Sum256(body); r.Header.Get("x-acs-content-sha256") != hex.EncodeToString(sum[:]) {
+		return fmt.Errorf("fakeapi: x-acs-content-sha256 is not the hash of the body sent")
+	}
 	auth := r.Header.Get("Authorization")
 	const prefix = "ACS3-HMAC-SHA256 "
 	if !strings.HasPrefix(auth, prefix) {
@@ -427,7 +445,11 @@ func Format(reqs []Request) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "  %s=%s\n", k, strings.Join(r.Params[k], ","))
+			where := ""
+			if r.Form.Has(k) {
+				where = "[body] "
+			}
+			fmt.Fprintf(&b, "  %s%s=%s\n", where, k, strings.Join(r.Params[k], ","))
 		}
 	}
 	return b.String()

@@ -232,6 +232,30 @@ func (f *Fleet) Move(instanceID, zone, instanceType string) {
 	f.jobs[instanceID] = &fleetJob{id: FleetJob(instanceID), zone: zone, instanceType: instanceType, ended: true}
 }
 
+// Moved says whether the instance's job has moved it (Finished and read so).
+func (f *Fleet) Moved(instanceID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	j := f.jobs[instanceID]
+	return j != nil && j.ended && !f.failing[instanceID] && (j.status == "" || j.status == "Finished")
+}
+
+// PrivateIP is the instance's primary private IP now: the recorded one
+// before the move, one of the target vSwitch after it.
+func (f *Fleet) PrivateIP(instanceID string) string {
+	inst, err := f.instance(instanceID)
+	if err != nil {
+		return ""
+	}
+	va, _ := inst.(map[string]any)["VpcAttributes"].(map[string]any)
+	ips, _ := va["PrivateIpAddress"].(map[string]any)["IpAddress"].([]any)
+	if len(ips) == 0 {
+		return ""
+	}
+	ip, _ := ips[0].(string)
+	return ip
+}
+
 // Tag gives the instance a tag, for DescribeInstances' Tag.N filters.
 func (f *Fleet) Tag(instanceID, key, value string) {
 	f.mu.Lock()

@@ -54,16 +54,15 @@ func (f *Follower) Track(ctx context.Context, opts Options) (*Tracker, error) {
 	return t, nil
 }
 
-// Await adds the target's job and waits until it is done (Finished and its
-// instance read back, or ended badly): the result says how. It returns an
-// error when ctx ends first, or when the tracker stopped (a poll error that
-// no waiting cures, or Stop) before the job was done.
-func (t *Tracker) Await(ctx context.Context, target Target) (*Result, error) {
+// Add follows the target's job from the next poll on, without waiting for it.
+// It returns the job's result (as the polls update it) and the channel closed
+// once the job is done or the tracker stopped; ErrTrackerStopped after Stop.
+func (t *Tracker) Add(target Target) (*Result, <-chan struct{}, error) {
 	t.mu.Lock()
 	if t.err != nil {
 		err := t.err
 		t.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	r := t.w.byID[target.JobID]
 	if r == nil {
@@ -74,12 +73,28 @@ func (t *Tracker) Await(ctx context.Context, target Target) (*Result, error) {
 	end := t.ends[target.JobID]
 	if end == nil {
 		end = make(chan struct{})
-		t.ends[target.JobID] = end
+		if r.Done() {
+			close(end)
+		} else {
+			t.ends[target.JobID] = end
+		}
 	}
 	t.mu.Unlock()
 	select {
 	case t.wake <- struct{}{}:
 	default: // a wake is pending already
+	}
+	return r, end, nil
+}
+
+// Await adds the target's job and waits until it is done (Finished and its
+// instance read back, or ended badly): the result says how. It returns an
+// error when ctx ends first, or when the tracker stopped (a poll error that
+// no waiting cures, or Stop) before the job was done.
+func (t *Tracker) Await(ctx context.Context, target Target) (*Result, error) {
+	r, end, err := t.Add(target)
+	if err != nil {
+		return nil, err
 	}
 	select {
 	case <-end:

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package atomicfile
+
+func isSyncUnsupported(error) bool { return false }
