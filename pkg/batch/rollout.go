@@ -45,6 +45,8 @@ func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rol
 		case res.Status != Exists || res.Err != nil:
 		case retryFailed && Resumable(res.JobStatus):
 			items = append(items, item{res, startResume})
+		case EndedBadly(res.JobStatus) && !opts.Paced():
+			// Nothing to follow, and all at once: no budget for it to spend.
 		case res.JobStatus != facts.JobFinished:
 			items = append(items, item{res, startNone})
 		}
@@ -93,12 +95,13 @@ type ExecOptions struct {
 }
 
 // Execute runs a checked plan: as a rollout (Rollout) when its bounds pace
-// it, else every planned migration created at once (Apply) and, with
-// RetryFailed, the resumable jobs resumed (Resume). The caller has asked
-// for confirmation and waited for the not-before. The report is nil when
-// the batch was not paced.
+// it, or when Await is set (every lifecycle then follows its job to the end,
+// so that Around.After runs; all at once without bounds); else every planned
+// migration is created at once (Apply) and, with RetryFailed, the resumable
+// jobs resumed (Resume). The caller has asked for confirmation and waited
+// for the not-before. The report is nil when the batch was not followed.
 func (r *Runner) Execute(ctx context.Context, plan *Plan, store *Store, opts ExecOptions) *RolloutReport {
-	if opts.Rollout.Paced() {
+	if opts.Rollout.Paced() || r.Await != nil {
 		return r.Rollout(ctx, plan, store, opts.Rollout, opts.RetryFailed)
 	}
 	r.Apply(ctx, plan, store)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,5 +167,28 @@ func TestRolloutInterruptedSendsNoMore(t *testing.T) {
 		if _, ok := res.Err.(*NotSentError); res.Status != Planned || !ok {
 			t.Errorf("%s: %s %v; want planned, not sent", res.Migration.Spec.InstanceID, res.Status, res.Err)
 		}
+	}
+}
+
+// TestExecuteFollowsWhenAwaitIsSet: without bounds but with Await (the
+// steps after a job need it), every lifecycle runs to its return, all at
+// once, and an earlier failure holds nothing.
+func TestExecuteFollowsWhenAwaitIsSet(t *testing.T) {
+	store, _ := openStore(t)
+	r, log := rolloutRunner(func(string) error { return nil })
+	plan := planned(manifestOf(3))
+	plan.Results[0].Status, plan.Results[0].JobID, plan.Results[0].JobStatus = Exists, "j-0001", facts.JobInError
+	rep := r.Execute(context.Background(), plan, store, ExecOptions{})
+	if rep == nil || rep.Held != 0 || rep.Peak != 2 {
+		t.Fatalf("report %+v; want the 2 planned followed at once, none held", rep)
+	}
+	afters := 0
+	for _, step := range log() {
+		if strings.HasPrefix(step, "after ") {
+			afters++
+		}
+	}
+	if afters != 2 {
+		t.Errorf("steps %v; want After for both", log())
 	}
 }

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -126,19 +127,15 @@ func Fingerprint(req *migration.Request) string {
 type StateError struct {
 	Path string
 	Err  error
+	// Content: the file was read, and what it holds is not a state this
+	// zonemove can use (to restore from a copy). Otherwise the file could not
+	// be reached or is not a file (permissions, a folder, a device, a link
+	// that leads nowhere).
+	Content bool
 }
 
 func (e *StateError) Error() string { return fmt.Sprintf("state file %s: %v", e.Path, e.Err) }
 func (e *StateError) Unwrap() error { return e.Err }
-
-// LockedError is a state file locked by another run.
-type LockedError struct {
-	StatePath, LockPath string
-}
-
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("another zonemove apply is using %s (it holds the lock %s)", e.StatePath, e.LockPath)
-}
 
 // DefaultStatePath is where the state of a manifest lives unless told otherwise.
 func DefaultStatePath(manifest string) string { return manifest + ".state.json" }
@@ -153,6 +150,9 @@ func JournalPath(state string) string { return state + ".journal" }
 // decodeState parses the content of a state file and checks what a run relies on.
 func decodeState(data []byte) (*State, error) {
 	st := &State{Version: StateVersion, Migrations: map[string]*Entry{}}
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil, errors.New("not a zonemove state file (it holds null; an empty state is a missing file)")
+	}
 	if err := json.Unmarshal(data, st); err != nil {
 		return nil, fmt.Errorf("not a zonemove state file (%v)", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // The journal: one JSON line per changed entry, appended and synced before a
@@ -60,7 +61,7 @@ func readState(path string, between func()) (st *State, stable bool, err error) 
 		return nil, false, err
 	}
 	if _, err := replay(st, journal); err != nil {
-		return nil, false, &StateError{Path: jpath, Err: err}
+		return nil, false, &StateError{Path: jpath, Err: err, Content: true}
 	}
 	now, err := os.Stat(jpath)
 	switch {
@@ -76,6 +77,9 @@ func readState(path string, between func()) (st *State, stable bool, err error) 
 
 // readSnapshot reads the state file alone; a missing file is an empty state.
 func readSnapshot(path string) (*State, error) {
+	if err := checkRegular(path); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &State{Version: StateVersion, Migrations: map[string]*Entry{}}, nil
@@ -85,9 +89,48 @@ func readSnapshot(path string) (*State, error) {
 	}
 	st, err := decodeState(data)
 	if err != nil {
-		return nil, &StateError{Path: path, Err: err}
+		return nil, &StateError{Path: path, Err: err, Content: true}
 	}
 	return st, nil
+}
+
+// checkRegular refuses a state path that leads to something else than a
+// file (or nothing): a folder, a device such as /dev/null, a pipe, a link
+// that leads nowhere or in a circle. Nothing is read or made next to it.
+func checkRegular(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := os.Lstat(path); lerr == nil {
+			real, rerr := RealPath(path)
+			if rerr != nil {
+				return &StateError{Path: path, Err: fmt.Errorf("a symbolic link that cannot be followed: %w", rerr)}
+			}
+			if _, derr := os.Stat(filepath.Dir(real)); derr != nil {
+				return &StateError{Path: path, Err: fmt.Errorf("a symbolic link to %s, whose folder cannot be reached: %w", real, derr)}
+			}
+		}
+		return nil // a state file not made yet
+	case err != nil:
+		return &StateError{Path: path, Err: err}
+	case !fi.Mode().IsRegular():
+		return &StateError{Path: path, Err: fmt.Errorf("not a regular file (%s): a state file is a JSON file that zonemove writes", kindOf(fi.Mode()))}
+	}
+	return nil
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "of mode " + m.String()
 }
 
 // readJournalFile reads a journal; a missing one is empty (info nil).

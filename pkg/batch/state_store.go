@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/zonemove/zonemove/pkg/atomicfile"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
@@ -40,7 +38,7 @@ type Store struct {
 // one state in memory, one journal and writer.
 type storeFile struct {
 	path, journalPath string
-	lock              *flock.Flock
+	lock              *Lock
 
 	mu    sync.Mutex // guards state, gen and dirty
 	state *State
@@ -70,17 +68,23 @@ type storeFile struct {
 // run on the same state file gets a *LockedError. A journal left by a killed
 // run is folded into the state file at once.
 func OpenStore(path, manifest string) (*Store, error) {
-	path, err := RealPath(path)
+	real, err := RealPath(path)
+	if err != nil {
+		return nil, &StateError{Path: path, Err: fmt.Errorf("a symbolic link that cannot be followed: %w", err)}
+	}
+	// Before the lock is made next to it: /dev/null gets no /dev/null.lock.
+	if err := checkRegular(real); err != nil {
+		return nil, err
+	}
+	path = real
+	lk, err := lock(LockPath(path), Holder{State: path, Manifest: manifest})
+	var le *LockedError
+	if errors.As(err, &le) {
+		le.StatePath = path
+		return nil, err
+	}
 	if err != nil {
 		return nil, &StateError{Path: path, Err: err}
-	}
-	lk := flock.New(LockPath(path))
-	ok, err := lk.TryLock()
-	if err != nil {
-		return nil, &StateError{Path: path, Err: fmt.Errorf("locking %s: %w", LockPath(path), err)}
-	}
-	if !ok {
-		return nil, &LockedError{StatePath: path, LockPath: LockPath(path)}
 	}
 	// Temporary files of writes that a killed run left: no one else writes now.
 	_ = atomicfile.RemoveTemps(path)
@@ -109,7 +113,7 @@ func (s *Store) load(manifest string) error {
 	}
 	good, err := replay(st, journal)
 	if err != nil {
-		return &StateError{Path: s.journalPath, Err: err}
+		return &StateError{Path: s.journalPath, Err: err, Content: true}
 	}
 	if st.Manifest == "" {
 		st.Manifest = manifest

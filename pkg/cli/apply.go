@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -37,6 +39,8 @@ type ApplyOptions struct {
 	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
 	NewClientToken func() string
 	Now            func() time.Time
+	// UserStateDir is where the batch's lock goes (batch.UserStateDir).
+	UserStateDir func() (string, error)
 	// Limiter paces every API call of the batch, lookups and creates alike;
 	// nil until complete sets the default pace.
 	Limiter *rate.Limiter
@@ -55,6 +59,7 @@ type ApplyOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 
 	// revert, when set, makes the run zonemove revert's: its migrations
 	// move the state file's instances back (revert.go).
@@ -78,7 +83,8 @@ type ApplyOptions struct {
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter}
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter,
+		UserStateDir: func() (string, error) { return batch.UserStateDir(f.Getenv) }}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
 		Short: "Check and create a batch of migrations from a manifest, safe to re-run",
@@ -127,9 +133,11 @@ terminal it needs --yes.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
+			o.Commands = f.Global.commands()
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			f.Global.ManifestRegion = o.Commands.Region
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -152,6 +160,7 @@ func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
 	o.RolloutFlags.Register(fl)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
@@ -198,6 +207,8 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		return cmdutil.UsageErrorf("--interval goes with --wait, or with a rollout (--max-unavailable, --canary, --not-after), which follows its jobs")
 	case cmd.Flags().Changed("timeout") && !o.Wait:
 		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	case o.FailFast && !o.Wait:
+		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
 	}
 	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
@@ -236,7 +247,7 @@ func (o *ApplyOptions) loadManifest(cmd *cobra.Command) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
 	}
 	o.manifest = m
-	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
+	o.Commands.Region = m.Region // the checks and the API calls use the manifest's region
 	return nil
 }
 
@@ -246,6 +257,15 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	client, err := o.SMC(region, o.Limiter)
 	if err != nil {
 		return err
+	}
+	if !o.DryRun {
+		// Another state file of this batch (another --state, a hard link, a
+		// copy of the manifest) has its own state lock: the batch has one too.
+		unlock, err := o.lockBatch()
+		if err != nil {
+			return stateError(err)
+		}
+		defer unlock()
 	}
 	st, store, err := batch.Open(o.StatePath, o.File, o.DryRun)
 	if err != nil {
@@ -277,25 +297,31 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
-			return follow.DescribeJobs(ctx, client, region, ids)
+			return client.JobsByID(ctx, region, ids)
 		},
-		Start: func(ctx context.Context, jobID string) error {
-			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
-			return err
+		Start: func(ctx context.Context, jobID string) (string, error) {
+			resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
 		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
-		StatePath:      o.StatePath,
+		Region:         region,
 	}
 	if o.NewPrefetcher != nil {
 		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
 	plan := runner.Preflight(ctx, manifest, st)
+	for _, r := range plan.Results {
+		r.Checks = renderChecks(r.Checks, o.Commands)
+	}
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan, o.commandFile(), o.revert != nil))
+			err = worse(err, jobStatusError(plan, o.revert != nil))
 		}
 		return o.finish(plan, err)
 	}
@@ -316,7 +342,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	var tracker *follow.Tracker
 	if o.Rollout.Paced() {
 		// Every job is followed to its return, which frees its slot.
-		if tracker, err = o.NewFollower(o.Commands, o.Limiter).Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
+		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
 			return o.finish(plan, err)
 		}
 		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
@@ -338,7 +364,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		err = worse(err, o.wait(ctx, plan, records))
 	}
 	if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan, o.commandFile(), o.revert != nil))
+		err = worse(err, jobStatusError(plan, o.revert != nil))
 	}
 	return o.finish(plan, err)
 }
@@ -438,20 +464,32 @@ func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
 		return nil
 	}
 	switch {
-	case rep.Held > 0 && o.revert != nil:
-		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
-			Err:  fmt.Errorf("%d revert(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
-			Hint: fmt.Sprintf("find why with 'zonemove status JOB_ID'; once the cause is fixed, run 'zonemove revert -f %s --retry-failed%s': it resumes the failed revert jobs and starts the held reverts (docs/batch.md, \"Held and deferred\")", o.commandFile(), o.rolloutArgs)}
 	case rep.Held > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
-			Err:  fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
-			Hint: fmt.Sprintf("find why with 'zonemove status JOB_ID'; once the cause is fixed, run 'zonemove apply -f %s --retry-failed%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")", o.commandFile(), o.rolloutArgs)}
+			Err: fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
+			Next: next.Hintf("find why with '%s'; once the cause is fixed, run '%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")",
+				next.Cmd("status", failedJobs(plan)...), rerun(o.revert != nil, append([]string{"--retry-failed"}, strings.Fields(o.rolloutArgs)...)...).OfBatch().Confirmed())}
 	case rep.Deferred > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitDeferred, ErrCode: "Deferred",
 			Err:  fmt.Errorf("the window closed: %d migration(s) deferred (none could be back before %s)", rep.Deferred, rep.Options.NotAfter.Format(time.RFC3339)),
 			Hint: "run the same command in the next window: the deferred migrations start, nothing done is repeated (docs/batch.md, \"Held and deferred\")"}
 	}
 	return nil
+}
+
+// failedJobs are the jobs of the migrations that failed (JOB_ID when none
+// is known).
+func failedJobs(plan *batch.Plan) []string {
+	var ids []string
+	for _, r := range plan.Results {
+		if r.JobID != "" && (r.Err != nil || batch.EndedBadly(r.JobStatus)) {
+			ids = append(ids, r.JobID)
+		}
+	}
+	if len(ids) == 0 {
+		return []string{"JOB_ID"}
+	}
+	return ids
 }
 
 // wait follows every job of the batch, created now or before, as zonemove
@@ -474,7 +512,7 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout,
+	report, err := o.follower().Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast,
 		ReadBack: func(found map[string]*facts.Instance) error {
 			places := make(map[string]*batch.Place, len(found))
 			for id, in := range found {
@@ -487,6 +525,15 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 		return err
 	}
 	return report.Err()
+}
+
+// rerun is the step that runs the batch again: apply, or revert for a
+// revert's batch, with args.
+func rerun(revert bool, args ...string) next.Step {
+	if revert {
+		return next.Cmd("revert", args...)
+	}
+	return next.Cmd("apply", args...)
 }
 
 // verb is the command a re-run repeats: apply, or revert.
@@ -510,17 +557,44 @@ func worse(a, b error) error {
 	return a
 }
 
-// stateError gives a state or lock failure its exit code and hint.
+// lockBatch takes the lock of the manifest's batch in the user's state
+// folder, for the whole run.
+func (o *ApplyOptions) lockBatch() (unlock func(), err error) {
+	if o.UserStateDir == nil {
+		return func() {}, nil
+	}
+	dir, err := o.UserStateDir()
+	if err != nil {
+		return nil, err
+	}
+	l, err := batch.LockBatch(dir, o.manifest, o.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// stateError gives a state or lock failure its exit code and hint: "restore
+// it" only where the content is bad.
 func stateError(err error) error {
 	var le *batch.LockedError
 	if errors.As(err, &le) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "StateLocked",
-			Hint: "wait for the other run to end (the lock goes with its process), or use another --state for another batch"}
+		hint := "wait for the other run to end (the lock goes with its process), or use another --state for another batch"
+		if le.Batch {
+			hint = "wait for the other run to end (the lock goes with its process); a batch has one state file: go on with that run's, never a second one"
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "StateLocked", Hint: hint}
 	}
 	var se *batch.StateError
 	if errors.As(err, &se) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "InvalidStateFile",
-			Hint: "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"}
+		hint := "the state file records which jobs exist: restore it rather than delete it (docs/batch.md)"
+		switch {
+		case errors.Is(err, fs.ErrPermission):
+			hint = "permission denied: run zonemove as the user who owns the state file, or give that user read and write access to it, its journal and its folder; nothing was sent"
+		case !se.Content:
+			hint = "--state (default MANIFEST.state.json) must name a JSON file, or one not made yet, in a folder that exists; nothing was sent"
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err, ErrCode: "InvalidStateFile", Hint: hint}
 	}
 	return err
 }
@@ -538,9 +612,17 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 		if o.Out.JSON() {
 			where = "each failing check of results[].checks has a hint"
 		}
+		var failed []preflight.Result
+		for _, r := range plan.Results {
+			failed = append(failed, preflight.Failed(r.Checks)...)
+		}
+		hint := "fix what the failing checks say (" + where + ")"
+		if skippable := skippableOf(failed); len(skippable) > 0 {
+			hint += ", or accept one on purpose with skip_checks in the manifest (" + strings.Join(skippable, ", ") + " may be skipped)"
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
+			Hint: hint}
 	}
 	return nil
 }
@@ -558,8 +640,11 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
-func jobStatusError(plan *batch.Plan, file string, revert bool) error {
-	var bad, resumable, gone []string
+// Its hint is the batch's one recovery story (docs/batch.md): resume with
+// apply --retry-failed, or forget what cannot go on and apply again; a revert
+// the same with revert and state forget --revert.
+func jobStatusError(plan *batch.Plan, revert bool) error {
+	var bad, resumable, badJobs, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
 			continue
@@ -567,7 +652,7 @@ func jobStatusError(plan *batch.Plan, file string, revert bool) error {
 		id := r.Migration.Spec.InstanceID
 		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
 		if batch.Resumable(r.JobStatus) {
-			resumable = append(resumable, id)
+			resumable, badJobs = append(resumable, id), append(badJobs, r.JobID)
 		} else {
 			gone = append(gone, id)
 		}
@@ -575,23 +660,22 @@ func jobStatusError(plan *batch.Plan, file string, revert bool) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	var hints []string
-	switch {
-	case len(resumable) > 0 && revert:
-		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped revert jobs with 'zonemove revert -f %s --retry-failed'", file))
-	case len(resumable) > 0:
-		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
+	var hints []next.Hint
+	resume, forget, again := rerun(revert, "--retry-failed"), next.Cmd("state forget", gone...), "apply"
+	if revert {
+		forget, again = next.Cmd("state forget", append([]string{"--revert"}, gone...)...), "revert"
 	}
-	switch {
-	case len(gone) > 0 && revert:
-		hints = append(hints, fmt.Sprintf("a revert job that expired or was deleted cannot go on: 'zonemove state forget -f %s --revert %s', then revert again creates a new one", file, strings.Join(gone, " ")))
-	case len(gone) > 0:
-		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
+	if len(resumable) > 0 {
+		hints = append(hints, next.Hintf("read why with '%s'; once the cause is fixed, resume the InError and Stopped jobs with '%s'",
+			next.Cmd("status", badJobs...), resume.OfBatch().Confirmed()))
 	}
-	hint := strings.Join(hints, "; ")
+	if len(gone) > 0 {
+		hints = append(hints, next.Hintf("a job that expired or was deleted cannot go on: '%s', then run the same %s again (it creates a new one)",
+			forget.OfBatch().Confirmed(), again))
+	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
-		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
+		Next: next.Hintf("%s (docs/batch.md, \"A job of the batch ended badly\")", next.Join(hints, "; "))}
 }
 
 // exitRank orders exit codes from the least to the most severe.
@@ -637,10 +721,16 @@ func worstError(ctx context.Context, plan *batch.Plan, verb string) error {
 	}
 	if code != cmdutil.ExitAuth {
 		ee.Hint = "run the same " + verb + " again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
-	} else {
-		ee.Hint = hintFor(worst.Err)
 	}
 	return ee
+}
+
+// follower follows the batch's jobs: what to do next about them is the
+// batch's recovery, and the same apply with --wait goes on following them.
+func (o *ApplyOptions) follower() *follow.Follower {
+	f := o.NewFollower(o.Commands, o.Limiter)
+	f.Batch, f.Resume = true, rerun(o.revert != nil, "--wait").OfBatch().Confirmed()
+	return f
 }
 
 // finish ends the run with the batch's document and returns err.
@@ -649,13 +739,4 @@ func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 		err = o.revertError()
 	}
 	return o.Out.Render(o.document(plan), err)
-}
-
-// commandFile is the manifest and state flags of a command that names this
-// batch again.
-func (o *ApplyOptions) commandFile() string {
-	if o.StatePath != batch.DefaultStatePath(o.File) {
-		return o.File + " --state " + o.StatePath
-	}
-	return o.File
 }

@@ -10,10 +10,13 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 )
@@ -32,12 +35,12 @@ type applyDocument struct {
 	NotReverted []revertSkip `json:"not_reverted,omitempty"`
 	errorField
 
-	commandFile string         // the manifest and state flags of a command that names this batch again
-	together    string         // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
-	applied     bool           // the creates were started
-	revert      bool           // the batch is a revert (zonemove revert)
-	wait        *follow.Report // with --wait, how the jobs ended
-	now         time.Time      // when the document was made, for the report's elapsed times
+	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
+	applied  bool             // the creates were started
+	verb     string           // the command a re-run repeats: apply, or revert
+	wait     *follow.Report   // with --wait, how the jobs ended
+	now      time.Time        // when the document was made, for the report's elapsed times
 }
 
 type applyResult struct {
@@ -105,7 +108,7 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		commandFile: o.commandFile(), applied: o.applied, wait: o.report, revert: o.revert != nil}
+		cmds: o.Commands, applied: o.applied, wait: o.report, verb: o.verb()}
 	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
 		doc.together = together(o.Rollout, n)
 	}
@@ -194,7 +197,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 	if r.Err == nil {
 		return nil
 	}
-	b := errorBody(r.Err)
+	b := errorBody(r.Err, o.Commands)
 	if h := o.resultHint(r); h != "" {
 		b.Hint = h
 	}
@@ -204,25 +207,27 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ae *apierr.Error
 	var ns *batch.NotSentError
+	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same " + o.verb() + " again to create it"
+		return "run the same " + o.verb() + " again to create it: " + o.Commands.Step(rerun(o.revert != nil, strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
-		return hintFor(r.Err)
-	case errors.As(r.Err, new(*batch.TokenReusedError)):
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, &tr):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same %s again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath, o.verb())
 		}
-		h := hintFor(r.Err)
+		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
 		return h + "No job was created; once the cause is fixed, run the same " + o.verb() + " again."
 	}
-	return hintFor(r.Err)
+	return hintFor(r.Err, o.Commands)
 }
 
 // Text writes the batch for people: the table, the details, what to prepare,
@@ -238,7 +243,7 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 		fmt.Fprintln(w)
 	}
 	if d.wait != nil {
-		follow.PrintReport(w, cs, d.wait, d.now)
+		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
 		fmt.Fprintln(w)
 		d.printAddresses(w)
 	}
@@ -321,24 +326,25 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 			fmt.Fprintf(w, "  Restarted: job %s was resumed (StartReplicationJob) and is %s now.\n", r.JobID, r.JobStatus)
 		}
 		if r.Status == batch.Exists && batch.EndedBadly(r.readState) {
-			gone := r.readState == batch.JobNotFound || r.readState == facts.JobExpired
-			what := "expired"
-			if r.readState == batch.JobNotFound {
-				what = "no longer exists (deleted)"
-			}
-			switch {
-			case gone && d.revert:
-				fmt.Fprintf(w, "  Revert job %s %s and cannot go on. To revert %s again: 'zonemove state forget -f %s --revert %s', then run the same revert again.\n",
-					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
-			case gone:
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
-			case d.revert:
-				fmt.Fprintf(w, "  Revert job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove revert -f %s --retry-failed'.\n",
-					r.JobID, r.readState, r.JobID, d.commandFile)
+			switch r.readState {
+			case batch.JobNotFound, facts.JobExpired:
+				what := "expired"
+				if r.readState == batch.JobNotFound {
+					what = "no longer exists (deleted)"
+				}
+				forget := next.Cmd("state forget", r.InstanceID)
+				if d.verb == "revert" {
+					forget = next.Cmd("state forget", "--revert", r.InstanceID)
+				}
+				act := "migrate"
+				if d.verb == "revert" {
+					act = "revert"
+				}
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To %s %s again: '%s', then run the same %s again.\n",
+					r.JobID, what, act, r.InstanceID, d.cmds.Step(forget.OfBatch().Confirmed()), d.verb)
 			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
-					r.JobID, r.readState, r.JobID, d.commandFile)
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(rerun(d.verb == "revert", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -383,7 +389,7 @@ func (d *applyDocument) printAdvice(w io.Writer) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this "+d.verb+" with -o json)")
 	t := newTable(w, "  ")
 	for _, id := range ids {
 		list := who[id]

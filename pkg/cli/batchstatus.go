@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/record"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -157,7 +159,8 @@ func colorEntry(cs *iostreams.ColorScheme, s record.Status) string {
 
 // batchNext is what to do next about a batch: follow the jobs not ended,
 // read why the failed ones failed.
-func batchNext(b *record.Batch, file *batchFile) []string {
+func batchNext(b *record.Batch, cmds cmdutil.Commands) []string {
+	cmds.Region = b.Region
 	var lines []string
 	running := 0
 	for _, e := range b.Entries {
@@ -166,11 +169,11 @@ func batchNext(b *record.Batch, file *batchFile) []string {
 		}
 	}
 	if running > 0 {
-		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: zonemove wait -f %s --region %s", running, file.commandFile(), b.Region))
+		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: %s", running, cmds.Step(next.Cmd("wait").OfBatch())))
 	}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {
-			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: zonemove status %s --region %s", f.Kind, f.InstanceID, f.Job.Failure(), f.Job.JobID, b.Region))
+			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: %s", f.Kind, f.InstanceID, f.Job.Failure(), cmds.Line("status", []string{f.Job.JobID})))
 		}
 	}
 	return lines
@@ -179,7 +182,7 @@ func batchNext(b *record.Batch, file *batchFile) []string {
 func (o *StatusOptions) runBatch(ctx context.Context) error {
 	doc, err := o.Reads.record(ctx, &o.Batch, o.Commands.Region, nil)
 	if err == nil {
-		doc.next = batchNext(doc.Batch, &o.Batch)
+		doc.next = batchNext(doc.Batch, o.Commands)
 	}
 	return o.Out.Render(doc, err)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,11 +15,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
-	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -52,6 +55,7 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
@@ -108,6 +112,7 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting as soon as the job fails (exit 5)")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
 	comp := newCompleter(f)
@@ -166,8 +171,8 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
-	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout") || o.FailFast) && !o.Wait {
+		return cmdutil.UsageErrorf("--interval, --timeout and --fail-fast go with --wait")
 	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
@@ -213,6 +218,7 @@ type createDocument struct {
 	waited bool
 	report *follow.Report
 	now    time.Time
+	line   func(next.Step) string // writes the report's next steps with the run's flags
 }
 
 func (o *CreateOptions) run(ctx context.Context) error {
@@ -222,7 +228,7 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	if err != nil {
 		return o.finish(doc, err)
 	}
-	doc.Checks, doc.Impact = report.Checks, report.Impact
+	doc.Checks, doc.Impact = renderChecks(report.Checks, o.Commands), report.Impact
 	if o.repeat && !o.DryRun {
 		// The job or the move it finds may be this token's own.
 		doc.Checks = preflight.Repeat(doc.Checks, o.Spec.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
@@ -298,7 +304,7 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	if in := report.Instance; in != nil {
 		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
-	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
 	if err == nil {
 		err = waited.Err()
 	}
@@ -307,26 +313,35 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	}
 	doc.waited = true
 	if waitEnded(err) {
-		doc.report, doc.now = waited, o.Now()
+		doc.report, doc.now, doc.line = waited, o.Now(), o.Commands.Step
 	}
 	return o.Out.Render(doc, err)
 }
 
 // verifyOwner reads back the job a create with a given ClientToken answered
-// with: a token used before for another instance returns that instance's job.
+// with, by jobcontrol.VerifyOwner's rule (the one apply follows).
 func (o *CreateOptions) verifyOwner(ctx context.Context, client *smc.Client, jobID string) error {
-	jobs, err := follow.DescribeJobs(ctx, client, o.Spec.Region, []string{jobID})
-	if err != nil {
-		return &cmdutil.ExitError{Code: ExitCode(err), Err: fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w", jobID, o.Spec.InstanceID, err),
-			Hint: fmt.Sprintf("check it with 'zonemove status %s --region %s'", jobID, o.Spec.Region)}
+	read := func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+		return client.JobsByID(ctx, o.Spec.Region, ids)
 	}
-	// A job just created may not be listed yet; only another owner disproves it.
-	if j := jobs[jobID]; j != nil && j.InstanceId != "" && j.InstanceId != o.Spec.InstanceID {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ClientTokenReused",
-			Err:  &batch.TokenReusedError{ClientToken: o.Spec.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: o.Spec.InstanceID},
+	err := jobcontrol.VerifyOwner(ctx, read, o.Spec.ClientToken, jobID, o.Spec.InstanceID)
+	if errors.As(err, new(*jobcontrol.TokenReusedError)) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ClientTokenReused", Err: err,
 			Hint: fmt.Sprintf("a ClientToken belongs to one request: repeat a create only with its own token, or leave out --client-token to create a job for %s with a fresh one", o.Spec.InstanceID)}
 	}
-	return nil
+	return err
+}
+
+// skippableOf are the failed checks that --skip-check or skip_checks may
+// accept (never spot, manifest-changed, or the others the API refuses).
+func skippableOf(failed []preflight.Result) []string {
+	var ids []string
+	for _, r := range failed {
+		if preflight.Skippable(r.ID) && !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }
 
 // checksFailedError is the exit-3 error of failed checks.
@@ -335,9 +350,17 @@ func checksFailedError(failed []preflight.Result) error {
 	for i, r := range failed {
 		ids[i] = r.ID
 	}
+	hint := "fix what the failing checks say"
+	switch skippable := skippableOf(failed); len(skippable) {
+	case 0: // the API refuses every one of them: nothing to skip
+	case 1:
+		hint += ", or accept it on purpose with --skip-check " + skippable[0]
+	default:
+		hint += ", or accept one on purpose with --skip-check ID (" + strings.Join(skippable, ", ") + ")"
+	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
 		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
-		Hint: "fix what the failing checks say, or accept one with --skip-check ID"}
+		Hint: hint}
 }
 
 // explainCreateFailure adds to a failed create what is known of its outcome
@@ -356,9 +379,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 		return err
 	case ae.Code == "IdempotentParameterMismatch":
 		// Repeating with the same token fails the same way: the hint says what to do instead.
-		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code, Hint: hintFor(err)}
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code, Hint: hintFor(err, o.Commands)}
 	default:
-		h := hintFor(err)
+		h := hintFor(err, o.Commands)
 		if h != "" {
 			h += "\n"
 		}
@@ -416,7 +439,7 @@ func (o *CreateOptions) finish(doc *createDocument, err error) error {
 	switch {
 	case doc.JobID != "":
 		if !o.Wait {
-			doc.next = fmt.Sprintf("zonemove wait %s --region %s", doc.JobID, o.Spec.Region)
+			doc.next = o.Commands.Line("wait", []string{doc.JobID})
 		}
 	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
 	case o.Offline && o.Spec.TargetVSwitch == "":
@@ -440,7 +463,7 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 	case d.waited:
 		if d.report != nil {
 			fmt.Fprintln(w)
-			follow.PrintReport(w, cs, d.report, d.now)
+			follow.PrintReport(w, cs, d.report, d.now, d.line)
 		}
 	case d.JobID != "":
 		d.printCreated(w, cs)

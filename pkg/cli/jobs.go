@@ -12,6 +12,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // jobsDocument is the document of status and list: the jobs as SMC
@@ -52,6 +53,7 @@ type waitDocument struct {
 
 	report *follow.Report // the text says how each job ended and what to do next
 	now    time.Time
+	line   func(next.Step) string // writes the report's next steps with the run's flags
 
 	// wait -f: what was not followed, and the map of old to new addresses.
 	notes     []string
@@ -65,7 +67,7 @@ func (d *waitDocument) Text(ios *iostreams.IOStreams) {
 		fmt.Fprintln(ios.ErrOut, n)
 	}
 	if d.report != nil {
-		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now)
+		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now, d.line)
 		if d.addresses {
 			fmt.Fprintln(ios.Out)
 			printAddressMap(ios.Out, d.report.Jobs)
@@ -124,8 +126,8 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 func jobProblems(cmds cmdutil.Commands, jobs []follow.JobView) []jobProblem {
 	var out []jobProblem
 	for _, j := range jobs {
-		if next := follow.NextStep(cmds, j); next != "" {
-			out = append(out, jobProblem{JobID: j.JobID, Status: j.Status, Problem: follow.Problem(j), Next: next})
+		if h := follow.NextStep(j); !h.IsZero() {
+			out = append(out, jobProblem{JobID: j.JobID, Status: j.Status, Problem: follow.Problem(j), Next: cmds.Hint(h)})
 		}
 	}
 	return out
@@ -136,7 +138,7 @@ func jobProblems(cmds cmdutil.Commands, jobs []follow.JobView) []jobProblem {
 func attentionSummary(cmds cmdutil.Commands, jobs []follow.JobView) string {
 	counts := map[string]int{}
 	for _, j := range jobs {
-		if follow.NextStep(cmds, j) != "" {
+		if !follow.NextStep(j).IsZero() {
 			counts[j.Status]++
 		}
 	}
@@ -149,8 +151,8 @@ func attentionSummary(cmds cmdutil.Commands, jobs []follow.JobView) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.",
-		strings.Join(parts, ", "), cmds.Region)
+	return fmt.Sprintf("Needing attention: %s. '%s' shows why and what to do.",
+		strings.Join(parts, ", "), cmds.Step(next.Cmd("status", "JOB_ID")))
 }
 
 // sortNewestFirst orders jobs by CreationTime, newest first; ties and

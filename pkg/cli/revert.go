@@ -10,8 +10,8 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
-	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/record"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -60,6 +60,7 @@ or Stopped. status -f and report show the reverts.`,
   zonemove revert -f migrations.yaml i-bp1ff25rzvnul6kr0001 --yes --wait`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
+			o.Commands = f.Global.commands()
 			for _, id := range args {
 				if err := migration.ValidateInstanceID("INSTANCE_ID", id); err != nil {
 					return err
@@ -69,6 +70,7 @@ or Stopped. status -f and report show the reverts.`,
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			f.Global.ManifestRegion = o.Commands.Region
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -103,7 +105,7 @@ func (o *ApplyOptions) completeRevert() error {
 	if err := requireRegion(region); err != nil {
 		return err
 	}
-	o.Commands = cmdutil.Commands{Region: region, Profile: o.Profile}
+	o.Commands.Region = region
 	return nil
 }
 
@@ -118,7 +120,7 @@ func (o *ApplyOptions) revertManifest(ctx context.Context, client *smc.Client, s
 		}
 	}
 	region := o.Commands.Region
-	jobs, err := follow.DescribeJobs(ctx, client, region, ids)
+	jobs, err := client.JobsByID(ctx, region, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +175,7 @@ func (o *ApplyOptions) revertError() error {
 	case len(running) > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "JobRunning",
 			Err:  fmt.Errorf("not reverted, its move still runs: %s", strings.Join(running, ", ")),
-			Hint: fmt.Sprintf("follow the moves to their end with 'zonemove wait -f %s', then run the same revert again", o.commandFile())}
+			Next: next.Hintf("follow the moves to their end with '%s', then run the same revert again", o.Commands.Step(next.Cmd("wait").OfBatch()))}
 	case len(named) > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "NotReverted",
 			Err: fmt.Errorf("cannot be reverted: %s", strings.Join(named, ", "))}

@@ -139,6 +139,17 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError"}
 	}
 	g.Endpoints = eps
+	g.StdinTTY = f.IOStreams.IsStdinTTY()
+	fl := cmd.Flags()
+	if yes := fl.Lookup("yes"); yes != nil && yes.Changed {
+		g.Yes = yes.Value.String() == "true"
+	}
+	if file := fl.Lookup("file"); file != nil {
+		g.File = file.Value.String()
+	}
+	if state := fl.Lookup("state"); state != nil && state.Changed {
+		g.State = state.Value.String()
+	}
 	return nil
 }
 
@@ -201,7 +212,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	code := ExitCode(err)
 	if out := f.Output(); wantsJSON(f, args) && !out.wroteJSON() {
-		_ = out.WriteJSON(map[string]any{"error": errorBody(err)})
+		_ = out.WriteJSON(map[string]any{"error": errorBody(err, f.Global.commands())})
 	}
 	reportError(f, err)
 	return code
@@ -211,7 +222,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 // request ID, and what to do next.
 // It writes the body that the JSON document's "error" carries.
 func reportError(f *Factory, err error) {
-	w, b := f.IOStreams.ErrOut, errorBody(err)
+	w, b := f.IOStreams.ErrOut, errorBody(err, f.Global.commands())
 	fmt.Fprintf(w, "Error: %s\n", b.Message)
 	if b.RequestID != "" {
 		fmt.Fprintf(w, "Request ID: %s\n", b.RequestID)

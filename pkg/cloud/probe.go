@@ -30,8 +30,7 @@ func (c *Client) Probe(ctx context.Context, action string) error {
 	var err error
 	switch action {
 	case "DescribeReplicationJobs":
-		_, err = c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: 1})
+		_, err = c.smc.DescribeReplicationJobs(ctx, smc.JobQuery{Region: region}.Page(1, 1))
 	case "DescribeInstances":
 		_, err = c.ecs.DescribeInstances(ctx, &ecs.DescribeInstancesRequest{RegionId: region, MaxResults: 1})
 	case "DescribeDisks":

@@ -18,10 +18,10 @@ import (
 type Jobs struct {
 	srv *Server
 
-	mu     sync.Mutex
-	jobs   map[string]*ModelJob
-	ids    []string // in the order added
-	finish bool     // a read by JobId.N finds a Running or Waiting job Finished
+	mu   sync.Mutex
+	jobs map[string]*ModelJob
+	ids  []string // in the order added
+	end  string   // a read by JobId.N finds a Running or Waiting job in this status
 
 	// Finished, when set, is told (under no lock) of each job a read by ID
 	// finished (FinishWhenPolled): a world that models the instances too
@@ -79,7 +79,15 @@ func (m *Jobs) Status(id string) (string, bool) {
 func (m *Jobs) FinishWhenPolled() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.finish = true
+	m.end = "Finished"
+}
+
+// EndWhenPolled makes a read by JobId.N find a Running or Waiting job ended
+// in status (InError with an error code, Stopped, Expired, Finished).
+func (m *Jobs) EndWhenPolled(status string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.end = status
 }
 
 // Remove deletes a job from the model behind the client's back (in the
@@ -150,9 +158,16 @@ func (m *Jobs) describe(r *Request) (int, any) {
 			(r.Params.Get("Status") != "" && r.Params.Get("Status") != j.Status) {
 			continue
 		}
-		if m.finish && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
-			j.Status, j.BusinessStatus, j.Progress = "Finished", "Cleaning", 100
-			finished = append(finished, *j)
+		if m.end != "" && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
+			switch j.Status = m.end; m.end {
+			case "Finished":
+				j.BusinessStatus, j.Progress = "Cleaning", 100
+				finished = append(finished, *j)
+			case "InError":
+				j.BusinessStatus, j.Progress, j.ErrorCode, j.StatusInfo = "Syncing", 40, "S2.DISK_BUSY", "a disk of the intermediate instance did not attach"
+			default:
+				j.BusinessStatus, j.Progress = "Syncing", 40
+			}
 		}
 		list = append(list, j.view())
 	}
