@@ -207,6 +207,8 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		return cmdutil.UsageErrorf("--interval goes with --wait, or with a rollout (--max-unavailable, --canary, --not-after), which follows its jobs")
 	case cmd.Flags().Changed("timeout") && !o.Wait:
 		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	case o.Rollout.Paced() && o.FailFast:
+		return cmdutil.UsageErrorf("--fail-fast cannot go with --max-unavailable, --canary or --not-after: in a rollout, a failure stops new migrations as --max-failures says, and the running ones are followed to their end")
 	case o.FailFast && !o.Wait:
 		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
 	}

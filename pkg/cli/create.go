@@ -15,7 +15,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -55,13 +57,23 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
-	FailFast bool
+
+	// The steps around the job (create_around.go).
+	Around    aroundFlags
+	StatePath string
+	ECS       func() (*ecs.Client, error)
+	LB        func() (around.LoadBalancers, error)
+	Sleep     func(ctx context.Context, d time.Duration) error
+	Getenv    func(string) string
+	steps     *createSteps
+	FailFast  bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
-	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now}
+	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now,
+		Sleep: f.Sleep, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "create --instance-id ID --target-zone ZONE [flags]",
 		Short: "Check and submit one cross-zone migration job",
@@ -84,6 +96,8 @@ always printed, so a failed run can be repeated safely with the same token.`,
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
 			o.Check = f.Checker(o.Commands.Region, nil)
+			o.ECS = func() (*ecs.Client, error) { return f.ECS(o.Commands.Region, nil) }
+			o.LB = func() (around.LoadBalancers, error) { return f.LoadBalancers(o.Commands.Region, nil) }
 			o.autoPaySet = cmd.Flags().Changed("auto-pay")
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -112,6 +126,10 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	addAroundFlags(fl, &o.Around)
+	fl.StringVar(&o.StatePath, "state", "", "with --snapshot, --backends restore|drain or --verify: the state file that makes a re-run safe (default: one per region and instance under $XDG_STATE_HOME/zonemove/create)")
+	_ = cmd.RegisterFlagCompletionFunc("backends", fixedCompletion(around.Modes...))
+	_ = cmd.MarkFlagFilename("state", "json")
 	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting as soon as the job fails (exit 5)")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
@@ -177,6 +195,13 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
+	// A dry run follows no job: what the steps after it need is not asked of it.
+	if err := o.Around.complete(cmd, o.Wait || o.DryRun); err != nil {
+		return err
+	}
+	if err := o.completeState(cmd); err != nil {
+		return err
+	}
 	if !o.DryRun && !o.Yes && !o.IO.IsStdinTTY() {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 			Err:  errors.New("refusing to create a migration job without confirmation: stdin is not a terminal"),
@@ -203,7 +228,15 @@ type createDocument struct {
 	JobID       string             `json:"job_id,omitempty"`
 	RequestID   string             `json:"request_id,omitempty"`
 	Job         *follow.Result     `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
+	// The steps around the job: on a dry run the requests they would send,
+	// else the state file and what each step did.
+	Steps     []plannedRequest `json:"steps,omitempty"`
+	StateFile string           `json:"state_file,omitempty"`
+	aroundDoc
 	errorField
+
+	// resumed: the job is an earlier run's, followed by this one.
+	resumed bool
 
 	offline bool
 	// quiet: the run's error says it all (a failed call, a job that is not
@@ -233,6 +266,14 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		// The job or the move it finds may be this token's own.
 		doc.Checks = preflight.Repeat(doc.Checks, o.Spec.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
 	}
+	if err := o.stepChecks(ctx, doc, report); err != nil {
+		return o.finish(doc, err)
+	}
+	if o.steps != nil && o.steps.jobID != "" {
+		// An earlier run of this create made the job: it is followed, and
+		// the steps after it run; nothing is checked or created again.
+		return o.resumeSteps(ctx, doc, report)
+	}
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
 		err := checksFailedError(failed)
@@ -256,6 +297,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		if !ok {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
 		}
+	}
+	if o.steps != nil {
+		return o.runSteps(ctx, doc, report)
 	}
 	client, err := o.SMC()
 	if err != nil {
@@ -294,13 +338,20 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 		// The job is shown at once: the wait may take hours.
 		doc.printCreated(o.IO.Out, o.IO.ColorScheme())
 	}
+	waited, err := o.follow(ctx, doc, report, true)
+	o.waitedFor(doc, waited, err)
+	return o.Out.Render(doc, err)
+}
+
+// follow follows doc's job to its end; the job's end goes into doc.
+func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report *preflight.Report, justCreated bool) (*follow.Report, error) {
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
 		wantType = report.CurrentInstanceType
 	}
 	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
-		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: justCreated}
 	if in := report.Instance; in != nil {
 		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
@@ -311,11 +362,16 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
+	return waited, err
+}
+
+// waitedFor marks doc as followed, with the report of a wait that came to
+// an end with err.
+func (o *CreateOptions) waitedFor(doc *createDocument, waited *follow.Report, err error) {
 	doc.waited = true
 	if waitEnded(err) {
 		doc.report, doc.now, doc.line = waited, o.Now(), o.Commands.Step
 	}
-	return o.Out.Render(doc, err)
 }
 
 // verifyOwner reads back the job a create with a given ClientToken answered
@@ -394,6 +450,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 // same ClientToken.
 func (o *CreateOptions) repeatCommand() string {
 	parts := append(o.specArgs(), "--client-token", cmdutil.ShellQuote(o.Spec.ClientToken), "--yes")
+	if o.Around.Options.NeedsWait() {
+		parts = append(parts, "--wait")
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -428,7 +487,7 @@ func (o *CreateOptions) specArgs() []string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	return parts
+	return append(parts, o.stepArgs(true)...)
 }
 
 // finish ends the run with the document and returns err.
@@ -465,6 +524,7 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 			fmt.Fprintln(w)
 			follow.PrintReport(w, cs, d.report, d.now, d.line)
 		}
+		printAround(w, cs, d.aroundDoc)
 	case d.JobID != "":
 		d.printCreated(w, cs)
 	default:
@@ -474,6 +534,11 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 
 // printCreated writes the job that was created.
 func (d *createDocument) printCreated(w io.Writer, cs *iostreams.ColorScheme) {
+	if d.resumed {
+		fmt.Fprintf(w, "Migration job %s: %s to %s (created by an earlier run; state file %s)\n", cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId, d.StateFile)
+		fmt.Fprintf(w, "  ClientToken  %s\n", d.ClientToken)
+		return
+	}
 	fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId)
 	fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", d.ClientToken, d.RequestID)
 	if d.next != "" {
@@ -507,7 +572,11 @@ func (d *createDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
 	printImpact(w, d.Impact)
 	fmt.Fprintln(w)
 	printRequest(w, d.Request)
+	printPlannedRequests(w, d.Steps)
 	fmt.Fprintf(w, "\nClientToken: %s\n", d.ClientToken)
+	if d.StateFile != "" {
+		fmt.Fprintf(w, "State file:  %s\n", d.StateFile)
+	}
 }
 
 // printChecks shows the checks as a table a person scans in seconds: a mark

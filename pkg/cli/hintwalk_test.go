@@ -332,6 +332,23 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/hints.go - delete", "pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-duplicate-name", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.ReplicationJobName.Duplicate.http"),
 			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - list"}},
+		// The verification fails after the move: the hint's re-run verifies
+		// again (and fails again, the application being as it was).
+		hintWalk{name: "create-verify-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance).SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
+			return nil
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--verify", "/opt/app/healthcheck"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},
+		// The snapshot group fails: no job; the hint's re-run takes a new group.
+		hintWalk{name: "create-snapshot-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance).FailSnapshot(walkInstance)
+			return nil
+		}, args: walkCreateArgs("--yes", "--snapshot"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{1: "snapshots of the instance still fail in this situation: the new group fails too, as it says"}},
 		hintWalk{name: "create-source-state", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.SourceServerState.Invalid.http"),
 			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		// SMC says InvalidStatus, yet the job read back may still be resumed.

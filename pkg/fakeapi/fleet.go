@@ -55,6 +55,8 @@ type Fleet struct {
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
+
+	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
 
 type fleetJob struct {
@@ -119,6 +121,10 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{Respond: f.describeAvailableResource})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
+	f.registerAround()
+	srv.mu.Lock()
+	srv.fleet = f
+	srv.mu.Unlock()
 	return f
 }
 
