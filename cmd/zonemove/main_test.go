@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
@@ -25,15 +24,6 @@ func buildBinary(b testing.TB) string {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// peakRSS is the peak resident memory of a process that has ended, in KiB
-// (getrusage; 0 where the system does not say).
-func peakRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
 }
 
 // BenchmarkOfflineDryRunProcess measures the whole process, start to exit, of

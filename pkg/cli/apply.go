@@ -121,7 +121,10 @@ resumes the InError and Stopped ones. Two runs on the same state file (or on
 symlinks to it) at once are refused, --wait included.
 
 Without --dry-run, apply asks for confirmation once on a terminal; off a
-terminal it needs --yes.`,
+terminal it needs --yes.
+
+Off a terminal, the table is one tab-separated line per migration: instance,
+target zone, target type, status, job_id, failing checks, job status.`,
 		Example: `  # Check the whole batch; create nothing
   zonemove apply -f migrations.yaml --dry-run
 
@@ -387,11 +390,11 @@ func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
 		return nil
 	}
 	w := o.IO.ErrOut
-	o.document(plan).preview(w, o.IO.StderrColorScheme())
+	o.document(plan).preview(w, o.IO.StderrColorScheme(), listTableOn(w, o.IO.IsStderrTTY(), o.IO.TerminalWidth()))
 	fmt.Fprintln(w)
-	question := fmt.Sprintf("Create %d migration job(s)?", planned)
+	question := fmt.Sprintf("Create %s?", cmdutil.Count(planned, "migration job", "migration jobs"))
 	if resume > 0 {
-		question = fmt.Sprintf("Create %d and resume %d migration job(s)?", planned, resume)
+		question = fmt.Sprintf("Create %d and resume %s?", planned, cmdutil.Count(resume, "migration job", "migration jobs"))
 	}
 	question += fmt.Sprintf(" Each instance is stopped and restarted in its target zone: %s.", together(o.Rollout, planned+resume))
 	if o.revert != nil {
@@ -623,7 +626,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 			hint += ", or accept one on purpose with skip_checks in the manifest (" + strings.Join(skippable, ", ") + " may be skipped)"
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
+			Err:  fmt.Errorf("%d of %s blocked by failing checks; nothing was created", n, cmdutil.Count(len(plan.Results), "migration", "migrations")),
 			Hint: hint}
 	}
 	return nil
@@ -635,7 +638,7 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s not created", cmdutil.Count(n, "migration was", "migrations were"))}
 	}
 	return nil
 }
@@ -676,7 +679,7 @@ func jobStatusError(plan *batch.Plan, revert bool) error {
 			forget.OfBatch().Confirmed(), again))
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
-		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
+		Err:  fmt.Errorf("%s of the batch %s attention: %s", cmdutil.Count(len(bad), "job", "jobs"), countNoun(len(bad), "needs", "need"), strings.Join(bad, ", ")),
 		Next: next.Hintf("%s (docs/batch.md, \"A job of the batch ended badly\")", next.Join(hints, "; "))}
 }
 
@@ -712,7 +715,7 @@ func worstError(ctx context.Context, plan *batch.Plan, verb string) error {
 		return nil
 	}
 	code := ExitCode(worst.Err)
-	what := fmt.Sprintf("%d of %d migrations failed", failed, len(plan.Results))
+	what := fmt.Sprintf("%d of %s failed", failed, cmdutil.Count(len(plan.Results), "migration", "migrations"))
 	if notSent > 0 {
 		what += fmt.Sprintf(" and %d were not sent", notSent)
 	}

@@ -234,7 +234,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 // with --wait how the jobs ended, and the summary line.
 func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
-	d.preview(w, cs)
+	d.preview(w, cs, newListTable(ios))
 	fmt.Fprintln(w)
 	for _, n := range d.NotReverted {
 		fmt.Fprintf(w, "Not reverted: %s: %s.\n", n.InstanceID, n.Reason)
@@ -251,25 +251,40 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 }
 
 // preview is what a person weighs before the creates, and the body of the
-// text: the table, each migration's details, and what to prepare.
-func (d *applyDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
-	d.printTable(w, cs)
+// text: the table (t, on w), each migration's details, and what to prepare.
+func (d *applyDocument) preview(w io.Writer, cs *iostreams.ColorScheme, t *table) {
+	d.printTable(t, cs)
 	d.printDetails(w, cs)
-	d.printAdvice(w)
+	d.printAdvice(w, t.width)
 }
 
-// printTable writes one line per migration.
-func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
-	t := newTable(w, "")
-	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
-	jobColumn := d.wait != nil
+// printTable writes one line per migration. Off a terminal every line has
+// every column: instance, target zone, target type, status, job ID, failing
+// checks, job status. On one, the job status joins the status ("exists,
+// Running"), the columns that would say nothing (no target type, no failing
+// check) are left out, and the target type gives way first on a narrow
+// terminal, so that the table fits 80 columns.
+func (d *applyDocument) printTable(t *table, cs *iostreams.ColorScheme) {
+	anyType, anyFailing := t.tsv, t.tsv
 	for _, r := range d.Results {
-		jobColumn = jobColumn || r.JobStatus != ""
+		anyType = anyType || r.TargetInstanceType != ""
+		anyFailing = anyFailing || len(preflight.Failed(r.Checks)) > 0
 	}
-	if jobColumn {
+	header := []string{"INSTANCE", "TARGET ZONE"}
+	if anyType {
+		header = append(header, "TARGET TYPE")
+		t.dropFirst(len(header) - 1)
+	}
+	header = append(header, "STATUS", "JOB ID")
+	t.keepWhole(0, len(header)-1)
+	if anyFailing {
+		header = append(header, "FAILING CHECKS")
+		t.freeText(len(header) - 1)
+	}
+	if t.tsv {
 		header = append(header, "JOB STATUS")
 	}
-	t.row(header...)
+	t.headers(header...)
 	for _, r := range d.Results {
 		status := string(r.Status)
 		switch r.Status {
@@ -280,19 +295,29 @@ func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
 		case batch.Held, batch.Deferred:
 			status = cs.Yellow(status)
 		}
-		var failing []string
-		for _, c := range preflight.Failed(r.Checks) {
-			failing = append(failing, c.ID)
+		js := follow.Dash(r.JobStatus)
+		if r.JobStatus != "" {
+			js = follow.ColorStatus(cs, js)
 		}
-		row := []string{r.InstanceID, r.TargetZone, follow.Dash(r.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
-		if jobColumn {
-			js := follow.Dash(r.JobStatus)
-			if r.JobStatus != "" {
-				js = follow.ColorStatus(cs, js)
+		if j := r.Job; j != nil && j.Failed() && j.Status == facts.JobFinished {
+			js = cs.Red(j.Status + " (not as asked)")
+		}
+		if !t.tsv && js != "-" {
+			status += ", " + js
+		}
+		row := []string{r.InstanceID, r.TargetZone}
+		if anyType {
+			row = append(row, follow.Dash(r.TargetInstanceType))
+		}
+		row = append(row, status, follow.Dash(r.JobID))
+		if anyFailing {
+			var failing []string
+			for _, c := range preflight.Failed(r.Checks) {
+				failing = append(failing, c.ID)
 			}
-			if j := r.Job; j != nil && j.Failed() && j.Status == facts.JobFinished {
-				js = cs.Red(j.Status + " (not as asked)")
-			}
+			row = append(row, follow.Dash(strings.Join(failing, ",")))
+		}
+		if t.tsv {
 			row = append(row, js)
 		}
 		t.row(row...)
@@ -372,8 +397,8 @@ var advisory = map[string]bool{preflight.RecentSnapshot: true, preflight.Instanc
 	preflight.BillingChange: true, preflight.PrivateIPChange: true}
 
 // printAdvice sums up the advisory warnings: each check, and which migrations
-// it warns for.
-func (d *applyDocument) printAdvice(w io.Writer) {
+// it warns for; on a terminal (width > 0) the lists fit its width.
+func (d *applyDocument) printAdvice(w io.Writer, width int) {
 	var ids []string
 	who := map[string][]string{}
 	for _, r := range d.Results {
@@ -391,13 +416,18 @@ func (d *applyDocument) printAdvice(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this "+d.verb+" with -o json)")
 	t := newTable(w, "  ")
+	idWidth, countWidth := 0, 0
+	for _, id := range ids {
+		idWidth = max(idWidth, visibleWidth(id))
+		countWidth = max(countWidth, len(fmt.Sprintf("%d of %d", len(who[id]), len(d.Results))))
+	}
+	listWidth := 0 // no limit off a terminal
+	if width > 0 {
+		listWidth = max(width-len(t.indent)-idWidth-countWidth-4, 30)
+	}
 	for _, id := range ids {
 		list := who[id]
-		shown := strings.Join(list[:min(len(list), 3)], ", ")
-		if len(list) > 3 {
-			shown += fmt.Sprintf(" and %d more", len(list)-3)
-		}
-		t.row(id, fmt.Sprintf("%d of %d", len(list), len(d.Results)), shown)
+		t.row(id, fmt.Sprintf("%d of %d", len(list), len(d.Results)), fitList(list, listWidth))
 	}
 	t.flush()
 }
@@ -414,7 +444,7 @@ func (d *applyDocument) summaryLine() string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
 	}
-	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%s: %s", cmdutil.Count(s.Total, "migration", "migrations"), strings.Join(parts, ", "))
 	// Say which ones failed, so that the last line alone tells what to look at.
 	var failed []string
 	for _, r := range d.Results {

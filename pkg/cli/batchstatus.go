@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -32,7 +31,7 @@ func (d *batchDocument) Text(ios *iostreams.IOStreams) {
 	if !d.read {
 		return
 	}
-	printBatch(ios.Out, ios.ColorScheme(), ios.IsStdoutTTY(), d.Batch)
+	printBatch(ios, d.Batch)
 	if ios.IsStdoutTTY() {
 		fmt.Fprintf(ios.Out, "\n%s State: %s\n", d.Summary(), d.StateFile)
 	}
@@ -86,18 +85,22 @@ func (r batchReads) record(ctx context.Context, b *batchFile, runRegion string, 
 // and off it one tab-separated line per instance with every field: instance,
 // status, job, job status, progress, old zone, new zone, old type, new type,
 // old IP, new IP.
-func printBatch(w io.Writer, cs *iostreams.ColorScheme, tty bool, b *record.Batch) {
-	if !tty {
+func printBatch(ios *iostreams.IOStreams, b *record.Batch) {
+	t := newListTable(ios)
+	if t.tsv {
 		for _, e := range b.Entries {
 			j := shownJob(e)
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.InstanceID, e.Status, j.JobID, j.Status,
-				strconv.FormatFloat(j.Progress, 'f', -1, 64), placeField(e.Before, zoneOf), placeField(e.Instance, zoneOf),
-				placeField(e.Before, typeOf), placeField(e.Instance, typeOf), placeField(e.Before, ipOf), placeField(e.Instance, ipOf))
+			t.row(e.InstanceID, string(e.Status), j.JobID, j.Status, strconv.FormatFloat(j.Progress, 'f', -1, 64),
+				placeField(e.Before, zoneOf), placeField(e.Instance, zoneOf), placeField(e.Before, typeOf),
+				placeField(e.Instance, typeOf), placeField(e.Before, ipOf), placeField(e.Instance, ipOf))
 		}
+		t.flush()
 		return
 	}
-	t := newTable(w, "")
-	t.row("INSTANCE", "STATUS", "JOB ID", "JOB STATUS", "PROGRESS", "ZONE", "TYPE", "PRIVATE IP")
+	cs := ios.ColorScheme()
+	t.headers("INSTANCE", "STATUS", "JOB ID", "JOB STATUS", "PROGRESS", "ZONE", "TYPE", "PRIVATE IP")
+	t.keepWhole(0, 2)
+	t.dropFirst(6, 7, 4, 5) // type, IP, progress, zone give way on a narrow terminal
 	for _, e := range b.Entries {
 		j := shownJob(e)
 		progress := "-"
@@ -169,7 +172,7 @@ func batchNext(b *record.Batch, cmds cmdutil.Commands) []string {
 		}
 	}
 	if running > 0 {
-		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: %s", running, cmds.Step(next.Cmd("wait").OfBatch())))
+		lines = append(lines, fmt.Sprintf("%s not ended; follow them with: %s", cmdutil.Count(running, "job", "jobs"), cmds.Step(next.Cmd("wait").OfBatch())))
 	}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {

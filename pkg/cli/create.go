@@ -415,7 +415,7 @@ func checksFailedError(failed []preflight.Result) error {
 		hint += ", or accept one on purpose with --skip-check ID (" + strings.Join(skippable, ", ") + ")"
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
+		Err:  fmt.Errorf("%s failed: %s; nothing was created", cmdutil.Count(len(failed), "check", "checks"), strings.Join(ids, ", ")),
 		Hint: hint}
 }
 

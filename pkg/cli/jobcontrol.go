@@ -88,7 +88,7 @@ func outcomesError(verb string, outcomes []*jobOutcome) error {
 		}
 	}
 	return &cmdutil.ExitError{Code: code, ErrCode: "JobsFailed",
-		Err:  fmt.Errorf("%d of %d jobs could not be %s: %s", len(failed), len(outcomes), verb, strings.Join(ids, ", ")),
+		Err:  fmt.Errorf("%d of %s could not be %s: %s", len(failed), cmdutil.Count(len(outcomes), "job", "jobs"), verb, strings.Join(ids, ", ")),
 		Hint: "each job's own error says why and what to do (text: the lines above; JSON: jobs[].error)"}
 }
 

@@ -103,17 +103,19 @@ func parseJobIDs(args []string) ([]string, error) {
 // printJobs writes jobs as a table: aligned with a header on a terminal,
 // tab-separated with every JSON field off it (for scripts).
 func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
-	w := ios.Out
-	if !ios.IsStdoutTTY() {
+	t := newListTable(ios)
+	if t.tsv {
 		for _, j := range jobs {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.JobID, j.InstanceID, j.Status, j.BusinessStatus,
-				strconv.FormatFloat(j.Progress, 'f', -1, 64), j.ErrorCode, follow.OneLine(j.StatusInfo), j.CreationTime, j.EndTime)
+			t.row(j.JobID, j.InstanceID, j.Status, j.BusinessStatus, strconv.FormatFloat(j.Progress, 'f', -1, 64),
+				j.ErrorCode, follow.OneLine(j.StatusInfo), j.CreationTime, j.EndTime)
 		}
+		t.flush()
 		return
 	}
 	cs := ios.ColorScheme()
-	t := newTable(w, "")
-	t.row("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
+	t.headers("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
+	t.keepWhole(0, 1)
+	t.dropFirst(6, 5) // the times give way on a narrow terminal: status shows them
 	for _, j := range jobs {
 		t.row(j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
 			follow.FormatProgress(j.Progress), follow.Dash(j.CreationTime), follow.Dash(j.EndTime))

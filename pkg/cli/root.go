@@ -29,7 +29,14 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 another size of the same instance family, through Server Migration Center's
 CreateCrossZoneMigrationJob. It checks every documented obstacle before it
 creates anything, follows jobs to the end, and runs batches from a manifest
-without ever creating a duplicate job.`,
+without ever creating a duplicate job.
+
+Text is for people. On a terminal, a command's table is aligned under a
+header, in color, and fitted to the terminal's width (long text is cut with
+"…", and less needed columns are left out); off a terminal (a pipe, a file, a
+CI log), each row is one tab-separated line, without the header or color, and
+nothing is cut. Scripts read -o json: one JSON document on stdout, the format
+that is kept stable.`,
 		Example: `  # Rehearse a migration without an account or network
   zonemove create --dry-run --offline --region cn-hangzhou \
     --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i \

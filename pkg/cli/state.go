@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -76,7 +77,10 @@ func newCmdStateShow(f *Factory, runF func(context.Context, *StateOptions) error
 		Use:   "show -f FILE [--state PATH]",
 		Short: "Show what an apply's state file records",
 		Long: `Show each instance of the state file: its ClientToken, its job (if known), and
-whether the job was found on the instance (adopted). Nothing is sent.`,
+whether the job was found on the instance (adopted). Nothing is sent.
+
+Off a terminal, each instance is one tab-separated line: instance, job_id,
+adopted (true or false), client_token, token_recorded_at.`,
 		Example: `  zonemove state show -f migrations.yaml`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -156,8 +160,17 @@ func (d *stateDocument) Text(ios *iostreams.IOStreams) {
 	if !d.read {
 		return
 	}
-	t := newTable(ios.Out, "")
-	t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	t := newListTable(ios)
+	if t.tsv {
+		for _, e := range d.Migrations {
+			t.row(e.InstanceID, e.JobID, strconv.FormatBool(e.Adopted), e.ClientToken, e.TokenRecordedAt)
+		}
+		t.flush()
+		return
+	}
+	t.headers("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	t.keepWhole(0, 1)
+	t.dropFirst(3, 2)
 	for _, e := range d.Migrations {
 		job := follow.Dash(e.JobID)
 		if e.Adopted {
@@ -169,7 +182,7 @@ func (d *stateDocument) Text(ios *iostreams.IOStreams) {
 		t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
 	}
 	t.flush()
-	fmt.Fprintf(ios.Out, "\n%d instances in %s.\n", len(d.Migrations), d.StateFile)
+	fmt.Fprintf(ios.Out, "\n%d %s in %s.\n", len(d.Migrations), countNoun(len(d.Migrations), "instance", "instances"), d.StateFile)
 }
 
 // forgetDocument is the document of state forget: the entries dropped.

@@ -96,7 +96,7 @@ func TestWait(t *testing.T) {
 		{name: "in-error-live", args: waitArgs(), setup: stderrTerminal,
 			script: map[string][]fakeapi.Step{describeJobsAction: jobSteps("running", "inerror")},
 			check: func(t *testing.T, _ *fakeapi.Server, res runResult) {
-				if !strings.Contains(res.stderr, "1 failed · waiting 2h00m · failed: i-bp1ff25rzvnul6kr0001") {
+				if !strings.Contains(res.stderr, "1 failed · 2h00m elapsed · failed: i-bp1ff25rzvnul6kr0001") {
 					t.Errorf("the live summary does not name the failed instance:\n%q", res.stderr)
 				}
 			}},

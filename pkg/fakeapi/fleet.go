@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -52,6 +53,7 @@ type Fleet struct {
 	failNext map[string]bool   // instances whose next job ends InError (FailNextJob)
 	endTypes map[string]string // instances that end with a type nobody asked for
 	recorded map[string]string // recorded bodies by file
+	answers  map[string]string // instances answered from another DescribeInstances file
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
@@ -105,7 +107,7 @@ const (
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{}, earlier: map[string][]*fleetJob{}, failNext: map[string]bool{},
-		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}}
+		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}, answers: map[string]string{}}
 	for _, id := range instanceIDs {
 		if !f.instances[id] {
 			f.instances[id] = true
@@ -428,8 +430,20 @@ func (f *Fleet) arrived(id string) *fleetJob {
 	return nil
 }
 
+// AnswerFrom makes DescribeInstances describe the instance as the recorded
+// file does (another variant of the healthy instance, such as
+// ecs/DescribeInstances.cjk-name.http), under the instance's own IDs.
+func (f *Fleet) AnswerFrom(instanceID, file string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answers[instanceID] = file
+}
+
 func (f *Fleet) instance(id string) (any, error) {
-	list, err := f.items("ecs/DescribeInstances.healthy.http", id, "Instances", "Instance")
+	f.mu.Lock()
+	file := cmp.Or(f.answers[id], "ecs/DescribeInstances.healthy.http")
+	f.mu.Unlock()
+	list, err := f.items(file, id, "Instances", "Instance")
 	if err != nil || len(list) == 0 {
 		return nil, fmt.Errorf("no instance in the recorded answer: %v", err)
 	}

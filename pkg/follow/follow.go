@@ -208,7 +208,7 @@ type FailedError struct {
 }
 
 func (e *FailedError) Error() string {
-	return fmt.Sprintf("%d of %d job(s) did not finish as asked: %s", len(e.Failed), e.Total, strings.Join(e.Failed, "; "))
+	return fmt.Sprintf("%d of %s did not finish as asked: %s", len(e.Failed), count(e.Total, "job", "jobs"), strings.Join(e.Failed, "; "))
 }
 
 // NextHint is what to do about the failed jobs.
@@ -222,7 +222,7 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("timed out after %s with %d job(s) not done (%s); they keep running", FormatElapsed(e.Waited), len(e.Pending), strings.Join(e.Pending, ", "))
+	return fmt.Sprintf("timed out after %s with %s not done (%s); they keep running", FormatElapsed(e.Waited), count(len(e.Pending), "job", "jobs"), strings.Join(e.Pending, ", "))
 }
 
 // NextHint goes on waiting.
@@ -238,7 +238,7 @@ type InterruptedError struct {
 func (e *InterruptedError) Error() string {
 	msg := "interrupted: stopped waiting"
 	if len(e.Failed) > 0 {
-		msg += fmt.Sprintf("; %d job(s) had failed: %s", len(e.Failed), strings.Join(e.Failed, "; "))
+		msg += fmt.Sprintf("; %s had failed: %s", count(len(e.Failed), "job", "jobs"), strings.Join(e.Failed, "; "))
 	}
 	return msg
 }
@@ -473,12 +473,22 @@ func (r *Result) instanceID() string {
 	return r.InstanceID
 }
 
-// instanceLabel is the instance's ID and, when known, its name.
+// instanceLabel is the instance's ID and, when known, its name; a name that
+// is the ID (ECS names an instance by its ID unless told otherwise) is not
+// said twice.
 func (r *Result) instanceLabel() string {
-	if r.Target.InstanceName == "" {
-		return r.instanceID()
+	if name := r.name(); name != "" {
+		return r.instanceID() + " " + name
 	}
-	return r.instanceID() + " " + r.Target.InstanceName
+	return r.instanceID()
+}
+
+// name is the instance's name, "" when unknown or when it is its ID.
+func (r *Result) name() string {
+	if r.Target.InstanceName == r.instanceID() {
+		return ""
+	}
+	return r.Target.InstanceName
 }
 
 // addresses says where the instance's private address went: "private IP

@@ -314,7 +314,7 @@ func TestWaitInterruptedNamesTheFailures(t *testing.T) {
 	if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v; want an interruption", err)
 	}
-	if !strings.Contains(err.Error(), "1 job(s) had failed: "+testJob+" ("+testInstance+") InError: "+errorCode(facts.JobInError)) {
+	if !strings.Contains(err.Error(), "1 job had failed: "+testJob+" ("+testInstance+") InError: "+errorCode(facts.JobInError)) {
 		t.Errorf("the interruption does not name the failed job and its error: %v", err)
 	}
 	hint := ie.NextHint().Render(f.Line)

@@ -677,17 +677,25 @@ func checkRecentSnapshot(in *Input) Result {
 	return pass("a snapshot from the last 24 hours of every disk: %s", strings.Join(fresh, ", "))
 }
 
+// count is n with its noun: "1 hour", "9 hours".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // age renders a duration for people: "9 hours", "3 days".
 func age(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "0 minutes"
 	case d < time.Hour:
-		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+		return count(int(d.Minutes()), "minute", "minutes")
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
+		return count(int(d.Hours()), "hour", "hours")
 	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
+	return count(int(d.Hours()/24), "day", "days")
 }
 
 func checkInstanceStop(in *Input) Result {
