@@ -253,23 +253,30 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		}
 	})
 	r.readJobStatuses(ctx, plan)
+	r.settleGone(ctx, plan)
 	return plan
 }
 
 // found decides a migration that no run recorded from what is on the
-// instance: already moved (done), or with an unfinished job (exists, adopted).
+// instance: already moved (done), or with an unfinished job (exists,
+// adopted) — but only a job that goes where the entry says: one that goes
+// elsewhere (another batch's, say) blocks the entry.
 func found(res *Result, rep *preflight.Report) bool {
 	s := res.Migration.Spec
-	if rep.CurrentZone != "" && rep.CurrentZone == s.TargetZone &&
-		(s.TargetInstanceType == "" || s.TargetInstanceType == rep.CurrentInstanceType) {
-		res.Status = Done
-		// The checks of a move were for an instance still to move: only this note stands.
-		res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
-			Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType)}}
+	if atTarget(res, rep, "") {
 		return true
 	}
 	for _, j := range rep.Jobs {
 		if j.InstanceId == s.InstanceID && preflight.Unfinished(j.Status) && j.Status != facts.JobDeleting {
+			if j.VSwitchId != "" && s.TargetVSwitch != "" && j.VSwitchId != s.TargetVSwitch {
+				res.Status, res.JobID, res.JobStatus = Blocked, "", j.Status
+				res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Fail,
+					Message: fmt.Sprintf("job %s (%s) of %s goes to vSwitch %s, not to %s in %s where this entry puts it; it is not this entry's, and no second job is created",
+						j.JobId, j.Status, s.InstanceID, j.VSwitchId, s.TargetVSwitch, s.TargetZone),
+					Next: next.Hintf("follow it with '%s'; once it has ended, apply this manifest again to move %s where it says",
+						next.Cmd("wait", j.JobId), s.InstanceID)}}
+				return true
+			}
 			res.Status, res.JobID, res.Adopted, res.JobStatus = Exists, j.JobId, true, j.Status
 			res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Warn,
 				Message: fmt.Sprintf("adopted: job %s (%s) of %s exists and the state file has no record of it; it is recorded and no second job is created", j.JobId, j.Status, s.InstanceID)}}
@@ -277,6 +284,53 @@ func found(res *Result, rep *preflight.Report) bool {
 		}
 	}
 	return false
+}
+
+// atTarget marks a migration done when its instance is already where the
+// manifest puts it; why says how it got there, when known.
+func atTarget(res *Result, rep *preflight.Report, why string) bool {
+	s := res.Migration.Spec
+	if rep.CurrentZone == "" || rep.CurrentZone != s.TargetZone ||
+		(s.TargetInstanceType != "" && s.TargetInstanceType != rep.CurrentInstanceType) {
+		return false
+	}
+	res.Status, res.Err = Done, nil
+	// The checks of a move were for an instance still to move: only this note stands.
+	res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
+		Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it%s; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType, why)}}
+	return true
+}
+
+// settleGone reads again the instances whose recorded job no longer exists:
+// a job deleted after it Finished leaves its instance moved, and the
+// migration done.
+func (r *Runner) settleGone(ctx context.Context, plan *Plan) {
+	var gone []*Result
+	for _, res := range plan.Results {
+		if res.Status == Exists && res.JobStatus == JobNotFound {
+			gone = append(gone, res)
+		}
+	}
+	if len(gone) == 0 || r.Check == nil {
+		return
+	}
+	if r.Prefetch != nil {
+		ms := make([]*Migration, len(gone))
+		for i, res := range gone {
+			ms[i] = res.Migration
+		}
+		if r.Prefetch(ctx, ms) != nil {
+			return // unknown: the job's absence stands
+		}
+	}
+	r.each(ctx, gone, func(res *Result) {
+		if rep, err := r.Check(ctx, res.Migration); err == nil {
+			job := res.JobID
+			if atTarget(res, rep, " (its job "+job+" no longer exists: deleted after it Finished)") {
+				res.JobID = job
+			}
+		}
+	})
 }
 
 // readJobStatuses reads the status of every job that exists from an earlier
@@ -469,7 +523,9 @@ func (a *applying) migrate(ctx context.Context, res *Result, start startKind, fo
 			return rollout.Aborted
 		}
 		if a.Around.Before != nil {
-			if err := a.call(ctx, func() error { return a.Around.Before(ctx, res) }); err != nil {
+			// Not in a slot of API calls: a snapshot or a drain waits for
+			// minutes; its calls are paced by the run's limiter.
+			if err := a.Around.Before(ctx, res); err != nil {
 				res.Status, res.Err = Failed, err
 				a.progress()
 				return rollout.Aborted

@@ -356,8 +356,18 @@ func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report 
 		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
 	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
-	if err == nil {
+	switch {
+	case err == nil:
 		err = waited.Err()
+	case !errors.Is(err, context.Canceled) && !errors.As(err, new(next.Hinter)):
+		// The job was created and runs on: say how to follow it once the
+		// cause is fixed.
+		hint := hintFor(err, o.Commands)
+		if hint != "" {
+			hint += " "
+		}
+		err = &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: errorBody(err, o.Commands).Code,
+			Hint: hint + fmt.Sprintf("Job %s was created and runs on in SMC; follow it with '%s'.", doc.JobID, o.Commands.Line("wait", []string{doc.JobID}))}
 	}
 	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]

@@ -377,6 +377,14 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
 			sites: []hintSite{"pkg/cli/apply.go rerun apply"}},
+		// A second manifest moves the instance elsewhere while the first
+		// batch's job runs: that job is not adopted, the entry is blocked.
+		hintWalk{name: "apply-other-batch-job", world: jobWorld(""), args: []string{"apply", "-f", "other.yaml", "--yes"},
+			files: map[string]string{"m.yaml": walkManifest, "other.yaml": strings.ReplaceAll(walkManifest, "nafltc0001", "nafltc0002")},
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run("apply", "-f", "m.yaml", "--yes")
+			},
+			sites: []hintSite{"pkg/batch/runner.go found wait"}},
 		// The first create of a batch is denied: the batch stops, and the
 		// creates not sent are sent by the same apply run again.
 		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),
@@ -409,6 +417,20 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, d time.Duration) error { m.Remove(walkJob); return sleep(ctx, d) }
 			},
 			sites: []hintSite{"pkg/follow/follow.go (*Result).hint list"}},
+		// create --wait: the first poll of the new job is denied; the job runs on.
+		hintWalk{name: "create-wait-poll-denied", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("")(srv)
+			denied := false
+			srv.Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+				if r.Params.Get("JobId.1") != "" && !denied {
+					denied = true
+					return 403, map[string]any{"RequestId": "DENIED-1", "Code": "Forbidden.RAM", "Message": "User not authorized to operate on the specified resource."}
+				}
+				return m.Describe().Respond(r)
+			}})
+			return m
+		}, args: walkCreateArgs("--yes", "--wait"),
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).follow wait"}},
 		// The create was answered with a job that SMC does not list (yet).
 		hintWalk{name: "create-wait-not-listed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance)

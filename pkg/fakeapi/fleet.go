@@ -63,7 +63,9 @@ type Fleet struct {
 
 type fleetJob struct {
 	id, zone, instanceType string
+	vswitch                string // the create's TargetVSwitchId, the job's VSwitchId
 	ended                  bool
+	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
 }
@@ -229,6 +231,10 @@ func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
 func (f *Fleet) DeleteJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if j := f.jobs[instanceID]; j != nil && j.ended && j.status == "" && !f.failing[instanceID] {
+		j.deleted = true // SMC forgets the job; the instance stays where it moved
+		return
+	}
 	delete(f.jobs, instanceID)
 }
 
@@ -305,20 +311,22 @@ func (f *Fleet) create(r *Request) (int, any) {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
 	if j := f.jobs[id]; j != nil && j.ended && j.status == "" && !f.failing[id] {
-		// The instance moved; a new create (a revert) makes a second job,
-		// and the first stays listed.
+		// The instance moved (its job Finished, or was deleted after); a new
+		// create (a revert) makes a second job, and the first stays listed
+		// unless it was deleted.
 		f.earlier[id] = append(f.earlier[id], j)
 		if f.failNext[id] {
 			f.failing[id] = true
 			delete(f.failNext, id)
 		}
 		f.jobs[id] = &fleetJob{id: fmt.Sprintf("%s%d", FleetJob(id), len(f.earlier[id])+1), zone: r.Params.Get("TargetZoneId"),
-			instanceType: r.Params.Get("TargetInstanceType")}
+			instanceType: r.Params.Get("TargetInstanceType"), vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 		return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
 	}
-	if f.jobs[id] == nil {
-		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+	if f.jobs[id] == nil || f.jobs[id].deleted {
+		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
+			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
@@ -580,12 +588,12 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	var list []any
 	for _, inst := range owners {
 		for _, j := range f.earlier[inst] {
-			if len(jobIDs) == 0 || slices.Contains(jobIDs, j.id) {
+			if !j.deleted && (len(jobIDs) == 0 || slices.Contains(jobIDs, j.id)) {
 				list = append(list, f.jobView(inst, j))
 			}
 		}
 		j := f.jobs[inst]
-		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || j.deleted || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
@@ -608,6 +616,9 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 	v := map[string]any{"JobId": j.id, "Name": "", "JobType": 2, "Status": "Running", "BusinessStatus": "Syncing", "Progress": 12,
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
+	if j.vswitch != "" {
+		v["VSwitchId"] = j.vswitch
+	}
 	switch {
 	case j.status != "":
 		v["Status"] = j.status

@@ -32,6 +32,7 @@ type Jobs struct {
 // ModelJob is one job of the model.
 type ModelJob struct {
 	ID, InstanceID, Status, BusinessStatus, ErrorCode, StatusInfo string
+	VSwitchID                                                     string // where the job goes (its create's TargetVSwitchId)
 	Progress                                                      float64
 }
 
@@ -107,7 +108,8 @@ func (m *Jobs) Track(create Step) Step {
 			m.mu.Lock()
 			if _, known := m.jobs[b["JobId"]]; !known {
 				m.ids = append(m.ids, b["JobId"])
-				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing"}
+				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing",
+					VSwitchID: r.Params.Get("TargetVSwitchId")}
 			}
 			m.mu.Unlock()
 		}
@@ -132,6 +134,10 @@ func (m *Jobs) Start() Step { return Step{Respond: m.start} }
 
 // Delete is the step that answers DeleteReplicationJob from the model.
 func (m *Jobs) Delete() Step { return Step{Respond: m.delete} }
+
+// Describe is the step that answers DescribeReplicationJobs from the model
+// (to wrap it in a step of a test's own).
+func (m *Jobs) Describe() Step { return Step{Respond: m.describe} }
 
 func (m *Jobs) describe(r *Request) (int, any) {
 	if msg := badPage(r); msg != "" {
@@ -239,6 +245,9 @@ func (j *ModelJob) view() map[string]any {
 	switch j.Status {
 	case "Finished", "InError", "Stopped", "Expired":
 		v["EndTime"] = "2026-11-27T13:10:00Z"
+	}
+	if j.VSwitchID != "" {
+		v["VSwitchId"] = j.VSwitchID
 	}
 	return v
 }

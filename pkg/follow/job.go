@@ -144,8 +144,10 @@ func FormatElapsed(d time.Duration) string {
 }
 
 // IsFatalPollError tells whether an error ends a wait: anything but a
-// transient failure (which the next poll retries).
+// transient failure (which the next poll retries). An answer that could not
+// be read is transient for a poll, as a 5xx is: a read changes nothing, and
+// the next one may be whole.
 func IsFatalPollError(err error) bool {
 	var ae *apierr.Error
-	return !errors.As(err, &ae) || !ae.Retryable()
+	return !errors.As(err, &ae) || !(ae.Retryable() || ae.Code == apierr.CodeUnexpectedResponse)
 }
