@@ -474,6 +474,9 @@ func (f *Fleet) instance(id string) (any, error) {
 				ip = fmt.Sprintf("172.16.1.%d", 150+n%100) // moved back: a new address of its first vSwitch
 			}
 			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{ip}}
+			if j.vswitch != "" {
+				va["VSwitchId"] = j.vswitch
+			}
 		}
 	}
 	return inst, nil
