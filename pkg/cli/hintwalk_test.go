@@ -524,10 +524,10 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "revert-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			heldFleet = fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
 			return nil
-		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1ms"),
+		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1s"),
 			files: map[string]string{"m.yaml": walkManifest2}, distinctTokens: true,
 			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
-				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s")...)
 				heldFleet.FailNextJob(walkInstance) // its revert's job ends InError
 			},
 			fill: map[string][]string{"JOB_ID": {revertJob}},
@@ -584,7 +584,7 @@ var revertJob = fakeapi.FleetJob(walkInstance) + "2"
 func revertThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
 	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
 		m.FinishWhenPolled()
-		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s")...)
 		run(walkArgs("revert", "-f", "m.yaml", "--yes")...)
 		if status == "" {
 			m.Remove(revertJob)

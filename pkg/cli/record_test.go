@@ -141,9 +141,9 @@ func TestRevert(t *testing.T) {
 	runApplyGolden(t, []applyCase{
 		{name: "after-interrupted-batch", manifest: "batch.yaml", runs: []applyRun{
 			{args: yes, script: answerLostOn(2), check: exits(1)},
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
 			{args: revert("--dry-run"), check: exits(0)},
-			{args: revert("--yes", "--wait", "--interval", "1ms"), check: exits(0, noDashAddress)},
+			{args: revert("--yes", "--wait", "--interval", "1s"), check: exits(0, noDashAddress)},
 			{args: []string{"status", "-f", "migrations.yaml", "-o", "json"}, check: exits(0)},
 			{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0)},
 			// Run again: nothing new is created.
@@ -165,8 +165,8 @@ func TestRevert(t *testing.T) {
 		}},
 		// The rollout flags are apply's: one instance away at a time.
 		{name: "rollout", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
-			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1ms"), check: exits(0, jobsCreated(8))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
+			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1s"), check: exits(0, jobsCreated(8))},
 		}},
 		{name: "bad-input", manifest: "batch.yaml", runs: []applyRun{
 			{args: revert("--yes"), check: exits(1, sentNothing)},

@@ -16,7 +16,7 @@ import (
 
 // BenchmarkRollout40 runs a 40-instance apply at --max-unavailable 8 against
 // the fake fleet, each answer after 20 ms, whose jobs take 4 polls at
-// --interval 1s, in real time. It reports the rollout's wall time (from
+// --interval 100ms, in real time. It reports the rollout's wall time (from
 // the first create to the end of the run) against the ideal: ceil(40/8) = 5
 // waves of one job's duration, measured the same way on a 1-instance apply.
 // A slot freed by a returning instance is refilled at the next poll, so the
@@ -28,7 +28,7 @@ import (
 func BenchmarkRollout40(b *testing.B) {
 	const (
 		latency  = 20 * time.Millisecond
-		interval = time.Second // the shortest --interval
+		interval = 100 * time.Millisecond
 		polls    = 4
 		n, slots = 40, 8
 	)
