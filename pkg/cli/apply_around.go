@@ -18,44 +18,29 @@ import (
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// completeAround merges the steps' flags into every migration (a flag
-// overrides the manifest's field) and checks each against the run: restore,
-// drain and verify need their jobs followed (--wait, or a rollout). A
-// problem of a manifest field names its line; one of a flag, the flag.
+// completeAround checks the steps' flags and, with a manifest, every
+// migration with them merged in (a flag overrides the manifest's field)
+// against the run: restore, drain and verify need their jobs followed
+// (--wait, or a rollout). A problem of a manifest field names its line; one
+// of a flag, the flag.
 func (o *ApplyOptions) completeAround(cmd *cobra.Command, followed bool) error {
-	if err := o.Around.complete(cmd, true); err != nil {
+	if err := o.Around.complete(cmd, followed); err != nil {
 		return err
 	}
+	if o.manifest == nil {
+		return nil // a revert: its migrations take the flags alone
+	}
+	o.mergeAround(o.manifest)
 	f := o.Around
 	var problems []batch.Problem
 	for _, m := range o.manifest.Migrations {
-		given := map[string]bool{}
-		for field := range m.AroundAt {
-			given[field] = true
-		}
-		if f.set["snapshot"] {
-			m.Around.Snapshot, given[around.FieldSnapshot] = f.Options.Snapshot, false
-		}
-		if f.set["backends"] {
-			m.Around.Backends, given[around.FieldBackends] = f.Options.Backends, false
-		}
-		if f.set["drain-time"] {
-			m.Around.DrainTime, given[around.FieldDrainTime] = f.Options.DrainTime, false
-		}
-		if f.set["verify"] {
-			m.Around.Verify, given[around.FieldVerify] = f.Options.Verify, false
-		}
-		if f.set["verify-timeout"] {
-			m.Around.VerifyTimeout, given[around.FieldVerifyTimeout] = f.Options.VerifyTimeout, false
-		}
 		drain, drainSet := m.AroundAt[around.FieldDrainTime]
 		drainSet = drainSet && !strings.HasPrefix(drain.Field, "defaults.")
 		_, verifySet := m.AroundAt[around.FieldVerify]
 		err := m.Around.Validate(followed, drainSet || f.set["drain-time"], verifySet || f.set["verify"])
 		for _, e := range migration.AsValidationErrors(err) {
 			at, ok := m.AroundAt[e.Field]
-			if !ok || !given[e.Field] {
-				// The flag's value, or a default: say so with the flag.
+			if !ok || f.set[strings.TrimPrefix(aroundFlagField[e.Field], "--")] {
 				return cmdutil.UsageErrorf("%s: %s", aroundFlagField[e.Field], withFollow(e.Message))
 			}
 			problems = append(problems, batch.Problem{Line: at.Line, Field: at.Field, Message: withFollow(e.Message)})
@@ -67,6 +52,31 @@ func (o *ApplyOptions) completeAround(cmd *cobra.Command, followed bool) error {
 			Hint: "add --wait (or a rollout, which follows every job), or change the manifest; nothing was sent"}
 	}
 	return nil
+}
+
+// mergeAround sets the steps' flags that were given on every migration of m.
+func (o *ApplyOptions) mergeAround(m *batch.Manifest) {
+	f := o.Around
+	if m == nil || f.set == nil {
+		return
+	}
+	for _, mig := range m.Migrations {
+		if f.set["snapshot"] {
+			mig.Around.Snapshot = f.Options.Snapshot
+		}
+		if f.set["backends"] {
+			mig.Around.Backends = f.Options.Backends
+		}
+		if f.set["drain-time"] {
+			mig.Around.DrainTime = f.Options.DrainTime
+		}
+		if f.set["verify"] {
+			mig.Around.Verify = f.Options.Verify
+		}
+		if f.set["verify-timeout"] {
+			mig.Around.VerifyTimeout = f.Options.VerifyTimeout
+		}
+	}
 }
 
 // withFollow says what an apply offers for "it needs --wait".
