@@ -491,7 +491,10 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/batchstatus.go batchNext wait"}},
 		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
-			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status", "pkg/cli/batchstatus.go batchNext apply"}},
+		hintWalk{name: "status-f-expired", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Expired"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext state"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
