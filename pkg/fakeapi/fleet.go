@@ -51,6 +51,7 @@ type Fleet struct {
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
+	pollsOf     map[string]int // PollsToEnd of one instance's job (SetPollsToEnd)
 
 	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
@@ -62,6 +63,17 @@ type fleetJob struct {
 	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
+}
+
+// SetPollsToEnd gives the instance's job a length of its own: it ends at its
+// kth poll by ID.
+func (f *Fleet) SetPollsToEnd(instanceID string, k int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pollsOf == nil {
+		f.pollsOf = map[string]int{}
+	}
+	f.pollsOf[instanceID] = k
 }
 
 // MaxRunning is the most jobs that were Running at once: how many instances
@@ -551,7 +563,11 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
 			// The PollsToEnd-th poll by ID (the first, by default) finds the job at its end.
-			if j.polls++; j.polls >= f.PollsToEnd {
+			need := f.PollsToEnd
+			if k, ok := f.pollsOf[inst]; ok {
+				need = k
+			}
+			if j.polls++; j.polls >= need {
 				j.ended = true
 			}
 		}
