@@ -527,7 +527,8 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 }
 
 // recordInstances records in the state file where the instances of Finished
-// jobs were read back (their record's instance).
+// jobs were read back (their record's instance: where each ended, after a
+// move or a revert), whether the jobs are waited for or paced by a rollout.
 func recordInstances(store *batch.Store) func(map[string]*facts.Instance) error {
 	return func(found map[string]*facts.Instance) error {
 		places := make(map[string]*batch.Place, len(found))
