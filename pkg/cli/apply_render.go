@@ -31,7 +31,9 @@ type applyDocument struct {
 	StateFile string        `json:"state_file"`
 	Results   []applyResult `json:"results"`
 	Summary   applySummary  `json:"summary"`
-	// NotReverted, for a revert, are the instances it leaves alone and why.
+	// Revert marks the document of zonemove revert; NotReverted are the
+	// instances it leaves alone and why.
+	Revert      bool         `json:"revert,omitempty"`
 	NotReverted []revertSkip `json:"not_reverted,omitempty"`
 	errorField
 
@@ -136,7 +138,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		}
 	}
 	doc.Summary = summarize(plan)
-	doc.NotReverted = o.revertSkips()
+	doc.Revert, doc.NotReverted = o.revert != nil, o.revertSkips()
 	if rep := o.rolled; rep != nil {
 		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
 			PeakAway: rep.Peak, Failures: rep.Failures}
