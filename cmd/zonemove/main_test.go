@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
@@ -16,7 +15,7 @@ var offlineDryRun = []string{"create", "--dry-run", "--offline", "--region", "cn
 	"--target-instance-type", "ecs.g7.xlarge", "--disk", "id=d-bp1eeplkn4j29wf70000,category=cloud_essd,pl=PL1"}
 
 // buildBinary builds zonemove as a release would (trimpath, stripped).
-func buildBinary(b *testing.B) string {
+func buildBinary(b testing.TB) string {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), "zonemove")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
@@ -25,15 +24,6 @@ func buildBinary(b *testing.B) string {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// peakRSS is the peak resident memory of a process that has ended, in KiB
-// (getrusage; 0 where the system does not say).
-func peakRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
 }
 
 // BenchmarkOfflineDryRunProcess measures the whole process, start to exit, of

@@ -16,7 +16,7 @@ const CredentialHelp = `Provide credentials in one of these ways:
   - export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS)
   - configure the Alibaba Cloud CLI ('aliyun configure') and pick a profile with --profile or ALIBABA_CLOUD_PROFILE
   - write ~/.alibabacloud/credentials, use OIDC (ALIBABA_CLOUD_OIDC_*), or run on ECS with a RAM role
-To try zonemove without an account, use: zonemove create --dry-run --offline ...`
+To try zonemove without an account, add --dry-run --offline to a create: it needs no credentials.`
 
 // LoadCredential resolves credentials once, through the official default chain
 // or, when profile is set, through that profile of the CLI config file. It

@@ -10,7 +10,9 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 	"golang.org/x/time/rate"
@@ -87,26 +89,15 @@ func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
 // JobNotFound is the JobStatus of a job the API does not know (deleted).
 const JobNotFound = "NotFound"
 
-// TokenReusedError is a create whose ClientToken answered with a job of
-// another instance: the token was used before for another migration.
-type TokenReusedError struct {
-	ClientToken, JobID, JobInstance, InstanceID string
-}
-
-func (e *TokenReusedError) Error() string {
-	return fmt.Sprintf("ClientToken %s was used before: the API answered with job %s of instance %s, not of %s; no job of %s was created with it",
-		e.ClientToken, e.JobID, e.JobInstance, e.InstanceID, e.InstanceID)
-}
-
 // JobsFunc reads jobs by ID; a job the API does not know is absent from the map.
-type JobsFunc func(ctx context.Context, ids []string) (map[string]*facts.Job, error)
+type JobsFunc = jobcontrol.ReadFunc
 
 // PrefetchFunc reads, in bulk, the facts of the migrations about to be
 // checked, so that each CheckFunc finds them read.
 type PrefetchFunc func(ctx context.Context, ms []*Migration) error
 
-// StartFunc resumes a job (StartReplicationJob).
-type StartFunc func(ctx context.Context, jobID string) error
+// StartFunc resumes a job (StartReplicationJob) and returns its request ID.
+type StartFunc = jobcontrol.SendFunc
 
 // CheckFunc runs the preflight of one migration.
 type CheckFunc func(ctx context.Context, m *Migration) (*preflight.Report, error)
@@ -159,7 +150,7 @@ type Runner struct {
 	NewClientToken func() string
 	Now            func() time.Time
 	Concurrency    int
-	StatePath      string // for messages
+	Region         string // of the jobs, for messages
 	// Progress, when set, is told after each create (done of total); calls
 	// never overlap.
 	Progress func(done, total int)
@@ -217,7 +208,7 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		switch {
 		case e.Fingerprint != Fingerprint(req):
 			res.Status = Blocked
-			res.Checks = []preflight.Result{r.changedFinding(m.Path, mig, e, req)}
+			res.Checks = []preflight.Result{r.changedFinding(mig, e, req)}
 		case e.JobID != "":
 			res.Status = Exists
 		default:
@@ -262,23 +253,30 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
 		}
 	})
 	r.readJobStatuses(ctx, plan)
+	r.settleGone(ctx, plan)
 	return plan
 }
 
 // found decides a migration that no run recorded from what is on the
-// instance: already moved (done), or with an unfinished job (exists, adopted).
+// instance: already moved (done), or with an unfinished job (exists,
+// adopted) — but only a job that goes where the entry says: one that goes
+// elsewhere (another batch's, say) blocks the entry.
 func found(res *Result, rep *preflight.Report) bool {
 	s := res.Migration.Spec
-	if rep.CurrentZone != "" && rep.CurrentZone == s.TargetZone &&
-		(s.TargetInstanceType == "" || s.TargetInstanceType == rep.CurrentInstanceType) {
-		res.Status = Done
-		// The checks of a move were for an instance still to move: only this note stands.
-		res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
-			Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType)}}
+	if atTarget(res, rep, "") {
 		return true
 	}
 	for _, j := range rep.Jobs {
 		if j.InstanceId == s.InstanceID && preflight.Unfinished(j.Status) && j.Status != facts.JobDeleting {
+			if j.VSwitchId != "" && s.TargetVSwitch != "" && j.VSwitchId != s.TargetVSwitch {
+				res.Status, res.JobID, res.JobStatus = Blocked, "", j.Status
+				res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Fail,
+					Message: fmt.Sprintf("job %s (%s) of %s goes to vSwitch %s, not to %s in %s where this entry puts it; it is not this entry's, and no second job is created",
+						j.JobId, j.Status, s.InstanceID, j.VSwitchId, s.TargetVSwitch, s.TargetZone),
+					Next: next.Hintf("follow it with '%s'; once it has ended, apply this manifest again to move %s where it says",
+						next.Cmd("wait", j.JobId), s.InstanceID)}}
+				return true
+			}
 			res.Status, res.JobID, res.Adopted, res.JobStatus = Exists, j.JobId, true, j.Status
 			res.Checks = []preflight.Result{{ID: preflight.ActiveJob, Status: preflight.Warn,
 				Message: fmt.Sprintf("adopted: job %s (%s) of %s exists and the state file has no record of it; it is recorded and no second job is created", j.JobId, j.Status, s.InstanceID)}}
@@ -286,6 +284,53 @@ func found(res *Result, rep *preflight.Report) bool {
 		}
 	}
 	return false
+}
+
+// atTarget marks a migration done when its instance is already where the
+// manifest puts it; why says how it got there, when known.
+func atTarget(res *Result, rep *preflight.Report, why string) bool {
+	s := res.Migration.Spec
+	if rep.CurrentZone == "" || rep.CurrentZone != s.TargetZone ||
+		(s.TargetInstanceType != "" && s.TargetInstanceType != rep.CurrentInstanceType) {
+		return false
+	}
+	res.Status, res.Err = Done, nil
+	// The checks of a move were for an instance still to move: only this note stands.
+	res.Checks = []preflight.Result{{ID: preflight.ZoneChange, Status: preflight.Warn,
+		Message: fmt.Sprintf("done: %s is already in %s as %s, where the manifest puts it%s; nothing is created", s.InstanceID, rep.CurrentZone, rep.CurrentInstanceType, why)}}
+	return true
+}
+
+// settleGone reads again the instances whose recorded job no longer exists:
+// a job deleted after it Finished leaves its instance moved, and the
+// migration done.
+func (r *Runner) settleGone(ctx context.Context, plan *Plan) {
+	var gone []*Result
+	for _, res := range plan.Results {
+		if res.Status == Exists && res.JobStatus == JobNotFound {
+			gone = append(gone, res)
+		}
+	}
+	if len(gone) == 0 || r.Check == nil {
+		return
+	}
+	if r.Prefetch != nil {
+		ms := make([]*Migration, len(gone))
+		for i, res := range gone {
+			ms[i] = res.Migration
+		}
+		if r.Prefetch(ctx, ms) != nil {
+			return // unknown: the job's absence stands
+		}
+	}
+	r.each(ctx, gone, func(res *Result) {
+		if rep, err := r.Check(ctx, res.Migration); err == nil {
+			job := res.JobID
+			if atTarget(res, rep, " (its job "+job+" no longer exists: deleted after it Finished)") {
+				res.JobID = job
+			}
+		}
+	})
 }
 
 // readJobStatuses reads the status of every job that exists from an earlier
@@ -321,10 +366,8 @@ func (r *Runner) readJobStatuses(ctx context.Context, plan *Plan) {
 func Resumable(status string) bool { return status == facts.JobInError || status == facts.JobStopped }
 
 // Resume resumes, Concurrency at a time, every job of the plan that exists
-// and is InError or Stopped. StartReplicationJob is not idempotent: when a
-// retried start is refused with ReplicationJob.InvalidStatus, an earlier
-// attempt may have started the job, so it is read back before the refusal is
-// reported.
+// and is InError or Stopped, by jobcontrol.Resume's rule (the one zonemove
+// retry follows): a lost answer is settled by reading the job back.
 func (r *Runner) Resume(ctx context.Context, plan *Plan) {
 	var todo []*Result
 	for _, res := range plan.Results {
@@ -341,19 +384,18 @@ func (r *Runner) resume(ctx context.Context, res *Result) {
 		res.Err = &NotSentError{Reason: "interrupted"}
 		return
 	}
-	err := r.Start(ctx, res.JobID)
-	var ae *apierr.Error
-	if err != nil && errors.As(err, &ae) && ae.Code == "ReplicationJob.InvalidStatus" && ae.Uncertain && r.Jobs != nil {
-		if jobs, rerr := r.Jobs(ctx, []string{res.JobID}); rerr == nil && jobs[res.JobID] != nil && !Resumable(jobs[res.JobID].Status) {
-			res.Restarted, res.JobStatus = true, jobs[res.JobID].Status
-			return
+	read := r.Jobs
+	if read == nil {
+		read = func(context.Context, []string) (map[string]*facts.Job, error) {
+			return nil, errors.New("the batch reads no jobs")
 		}
 	}
-	if err != nil {
-		res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, err)
+	out := jobcontrol.Resume.Run(ctx, r.Start, read, r.Region, res.JobID, &facts.Job{JobId: res.JobID, Status: res.JobStatus})
+	if out.Err != nil {
+		res.Err = fmt.Errorf("resuming job %s (%s): %w", res.JobID, res.JobStatus, out.Err)
 		return
 	}
-	res.Restarted, res.JobStatus = true, facts.JobRunning
+	res.Restarted, res.JobStatus = true, out.Status
 }
 
 // EndedBadly reports whether a job status is one a person must act on:
@@ -366,25 +408,21 @@ func EndedBadly(status string) bool {
 	return false
 }
 
-func (r *Runner) changedFinding(manifest string, mig *Migration, e *Entry, req *migration.Request) preflight.Result {
+func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request) preflight.Result {
 	id := mig.Spec.InstanceID
 	msg := "the manifest entry changed after an earlier run recorded ClientToken " + e.ClientToken + " for it (" + strings.Join(e.Changes(req), "; ") + ")"
-	forget := "zonemove state forget -f " + manifest
-	if r.StatePath != DefaultStatePath(manifest) {
-		forget += " --state " + r.StatePath
-	}
-	forget += " " + id
-	var hint string
+	forget := next.Cmd("state forget", id).OfBatch().Confirmed()
+	var hint next.Hint
 	if e.JobID != "" {
-		hint = fmt.Sprintf("Job %s was created from the earlier entry and keeps its values; zonemove creates no second job for %s. "+
+		hint = next.Hintf("Job %s was created from the earlier entry and keeps its values; zonemove creates no second job for %s. "+
 			"Restore the entry, or remove it from the manifest; to migrate again later, wait for %s to end, then run '%s' and apply again.",
 			e.JobID, id, e.JobID, forget)
 	} else {
-		hint = fmt.Sprintf("The earlier create may have reached the API, and re-sending the old token with new values would silently return the old job. "+
-			"Restore the entry and re-run to finish it; or, if 'zonemove list' shows no job for %s, run '%s --yes' and apply again.",
-			id, forget)
+		hint = next.Hintf("The earlier create may have reached the API, and re-sending the old token with new values would silently return the old job. "+
+			"Restore the entry and re-run to finish it; or, if '%s' shows no job for %s, run '%s' and apply again.",
+			next.Cmd("list"), id, forget)
 	}
-	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Hint: hint}
+	return preflight.Result{ID: ManifestChanged, Status: preflight.Fail, Message: msg, Next: hint}
 }
 
 // Apply creates every planned migration, Concurrency at a time, all at
@@ -613,14 +651,7 @@ func (a *applying) verifyOwner(ctx context.Context, res *Result, jobID string) e
 	if a.Jobs == nil {
 		return nil
 	}
-	jobs, err := a.Jobs(ctx, []string{jobID})
-	if err != nil {
-		return fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w; run the same apply again", jobID, id, err)
-	}
-	if j := jobs[jobID]; j != nil && j.InstanceId != "" && j.InstanceId != id {
-		return &TokenReusedError{ClientToken: res.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: id}
-	}
-	return nil
+	return jobcontrol.VerifyOwner(ctx, a.Jobs, res.ClientToken, jobID, id)
 }
 
 // stoppedReason says why the batch stopped creating.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -285,7 +286,7 @@ func TestPreflightPrefetches(t *testing.T) {
 }
 
 // A resent create that answers with another instance's job is a
-// TokenReusedError, never a created migration; its token stays recorded.
+// jobcontrol.TokenReusedError, never a created migration; its token stays recorded.
 func TestApplyResentTokenOfAnotherInstance(t *testing.T) {
 	store, _ := openStore(t)
 	plan := resumed(t, store, "reused")
@@ -298,9 +299,9 @@ func TestApplyResentTokenOfAnotherInstance(t *testing.T) {
 	}
 	r.Apply(context.Background(), plan, store)
 	res := plan.Results[0]
-	var tr *TokenReusedError
+	var tr *jobcontrol.TokenReusedError
 	if res.Status != Failed || !errors.As(res.Err, &tr) || res.JobID != "" {
-		t.Errorf("status %s, job %q, error %v; want failed with a TokenReusedError", res.Status, res.JobID, res.Err)
+		t.Errorf("status %s, job %q, error %v; want failed with a jobcontrol.TokenReusedError", res.Status, res.JobID, res.Err)
 	}
 	if e := store.Snapshot().Migrations[mig.Spec.InstanceID]; e == nil || e.ClientToken != "reused" || e.JobID != "" {
 		t.Errorf("state %+v; want the token kept and no job", e)

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 )
@@ -54,6 +55,11 @@ type Entry struct {
 	Before *Place `json:"before,omitempty"`
 	// Instance is where the instance was read back after its job Finished.
 	Instance *Place `json:"instance,omitempty"`
+
+	// Around is the record of the steps around the job (snapshot, drain,
+	// verify, restore): what a re-run needs, written before each request.
+	// It is replaced whole on every change, never changed in place.
+	Around *around.Record `json:"around,omitempty"`
 
 	// Revert is the record of the create that moves the instance back to
 	// Before (zonemove revert): its own ClientToken, request and job, kept
@@ -180,7 +186,8 @@ func checkEntry(id string, e *Entry) error {
 	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
 		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 	}
-	if r := e.Revert; r != nil && (!r.HasCreate() || r.Fingerprint == "") {
+	// A revert may hold only the record of its steps before its create.
+	if r := e.Revert; r != nil && (r.HasCreate() != (r.Fingerprint != "") || (!r.HasCreate() && r.Around == nil)) {
 		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
 	}
 	return nil

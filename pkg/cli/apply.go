@@ -20,6 +20,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 	"github.com/zonemove/zonemove/pkg/smc"
@@ -58,6 +59,7 @@ type ApplyOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 
 	// RolloutFlags are the flags of the rollout; Rollout is what they and
 	// the manifest's rollout: section resolve to.
@@ -115,7 +117,10 @@ resumes the InError and Stopped ones. Two runs on the same state file (or on
 symlinks to it) at once are refused, --wait included.
 
 Without --dry-run, apply asks for confirmation once on a terminal; off a
-terminal it needs --yes.`,
+terminal it needs --yes.
+
+Off a terminal, the table is one tab-separated line per migration: instance,
+target zone, target type, status, job_id, failing checks, job status.`,
 		Example: `  # Check the whole batch; create nothing
   zonemove apply -f migrations.yaml --dry-run
 
@@ -127,9 +132,11 @@ terminal it needs --yes.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region, o.Profile = f.Global.Region, f.Global.Profile
+			o.Commands = f.Global.commands()
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			f.Global.ManifestRegion = o.Commands.Region
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -146,6 +153,7 @@ terminal it needs --yes.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
 	o.RolloutFlags.Register(fl)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
@@ -191,9 +199,13 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		return cmdutil.UsageErrorf("--interval goes with --wait, or with a rollout (--max-unavailable, --canary, --not-after), which follows its jobs")
 	case cmd.Flags().Changed("timeout") && !o.Wait:
 		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	case o.Rollout.Paced() && o.FailFast:
+		return cmdutil.UsageErrorf("--fail-fast cannot go with --max-unavailable, --canary or --not-after: in a rollout, a failure stops new migrations as --max-failures says, and the running ones are followed to their end")
+	case o.FailFast && !o.Wait:
+		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
 	}
 	// The checks and the API calls use the manifest's region.
-	o.Commands = cmdutil.Commands{Region: m.Region, Profile: o.Profile}
+	o.Commands.Region = m.Region
 	if err := requireRegion(m.Region); err != nil {
 		return err
 	}
@@ -251,25 +263,31 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
 		},
 		Jobs: func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
-			return follow.DescribeJobs(ctx, client, region, ids)
+			return client.JobsByID(ctx, region, ids)
 		},
-		Start: func(ctx context.Context, jobID string) error {
-			_, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
-			return err
+		Start: func(ctx context.Context, jobID string) (string, error) {
+			resp, err := client.StartReplicationJob(ctx, &smc.StartReplicationJobRequest{JobId: jobID})
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
 		},
 		NewClientToken: o.NewClientToken,
 		Now:            o.Now,
 		Concurrency:    o.Concurrency,
-		StatePath:      o.StatePath,
+		Region:         region,
 	}
 	if o.NewPrefetcher != nil {
 		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
 	plan := runner.Preflight(ctx, o.manifest, st)
+	for _, r := range plan.Results {
+		r.Checks = renderChecks(r.Checks, o.Commands)
+	}
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan, o.commandFile()))
+			err = worse(err, jobStatusError(plan))
 		}
 		return o.finish(plan, err)
 	}
@@ -290,7 +308,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	var tracker *follow.Tracker
 	if o.Rollout.Paced() {
 		// Every job is followed to its return, which frees its slot.
-		if tracker, err = o.NewFollower(o.Commands, o.Limiter).Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
+		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
 			return o.finish(plan, err)
 		}
 		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
@@ -312,7 +330,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		err = worse(err, o.wait(ctx, plan, store))
 	}
 	if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan, o.commandFile()))
+		err = worse(err, jobStatusError(plan))
 	}
 	return o.finish(plan, err)
 }
@@ -333,11 +351,11 @@ func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
 		return nil
 	}
 	w := o.IO.ErrOut
-	o.document(plan).preview(w, o.IO.StderrColorScheme())
+	o.document(plan).preview(w, o.IO.StderrColorScheme(), listTableOn(w, o.IO.IsStderrTTY(), o.IO.TerminalWidth()))
 	fmt.Fprintln(w)
-	question := fmt.Sprintf("Create %d migration job(s)?", planned)
+	question := fmt.Sprintf("Create %s?", cmdutil.Count(planned, "migration job", "migration jobs"))
 	if resume > 0 {
-		question = fmt.Sprintf("Create %d and resume %d migration job(s)?", planned, resume)
+		question = fmt.Sprintf("Create %d and resume %s?", planned, cmdutil.Count(resume, "migration job", "migration jobs"))
 	}
 	question += fmt.Sprintf(" Each instance is stopped and restarted in its target zone: %s.", together(o.Rollout, planned+resume))
 	ok, err := confirm(ctx, o.IO, question)
@@ -411,14 +429,30 @@ func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
 	switch {
 	case rep.Held > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
-			Err:  fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
-			Hint: fmt.Sprintf("find why with 'zonemove status JOB_ID'; once the cause is fixed, run 'zonemove apply -f %s --retry-failed%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")", o.commandFile(), o.rolloutArgs)}
+			Err: fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
+			Next: next.Hintf("find why with '%s'; once the cause is fixed, run '%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")",
+				next.Cmd("status", failedJobs(plan)...), next.Cmd("apply", append([]string{"--retry-failed"}, strings.Fields(o.rolloutArgs)...)...).OfBatch().Confirmed())}
 	case rep.Deferred > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitDeferred, ErrCode: "Deferred",
 			Err:  fmt.Errorf("the window closed: %d migration(s) deferred (none could be back before %s)", rep.Deferred, rep.Options.NotAfter.Format(time.RFC3339)),
 			Hint: "run the same command in the next window: the deferred migrations start, nothing done is repeated (docs/batch.md, \"Held and deferred\")"}
 	}
 	return nil
+}
+
+// failedJobs are the jobs of the migrations that failed (JOB_ID when none
+// is known).
+func failedJobs(plan *batch.Plan) []string {
+	var ids []string
+	for _, r := range plan.Results {
+		if r.JobID != "" && (r.Err != nil || batch.EndedBadly(r.JobStatus)) {
+			ids = append(ids, r.JobID)
+		}
+	}
+	if len(ids) == 0 {
+		return []string{"JOB_ID"}
+	}
+	return ids
 }
 
 // wait follows every job of the batch, created now or before, as zonemove
@@ -437,7 +471,7 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 	if len(targets) == 0 {
 		return nil
 	}
-	report, err := o.NewFollower(o.Commands, o.Limiter).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout,
+	report, err := o.follower().Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast,
 		ReadBack: func(found map[string]*facts.Instance) error {
 			places := make(map[string]*batch.Place, len(found))
 			for id, in := range found {
@@ -520,9 +554,17 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 		if o.Out.JSON() {
 			where = "each failing check of results[].checks has a hint"
 		}
+		var failed []preflight.Result
+		for _, r := range plan.Results {
+			failed = append(failed, preflight.Failed(r.Checks)...)
+		}
+		hint := "fix what the failing checks say (" + where + ")"
+		if skippable := skippableOf(failed); len(skippable) > 0 {
+			hint += ", or accept one on purpose with skip_checks in the manifest (" + strings.Join(skippable, ", ") + " may be skipped)"
+		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-			Err:  fmt.Errorf("%d of %d migrations blocked by failing checks; nothing was created", n, len(plan.Results)),
-			Hint: "fix what the failing checks say (" + where + "), or accept a preflight check with skip_checks in the manifest"}
+			Err:  fmt.Errorf("%d of %s blocked by failing checks; nothing was created", n, cmdutil.Count(len(plan.Results), "migration", "migrations")),
+			Hint: hint}
 	}
 	return nil
 }
@@ -533,15 +575,17 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d migrations were not created", n)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s not created", cmdutil.Count(n, "migration was", "migrations were"))}
 	}
 	return nil
 }
 
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
-func jobStatusError(plan *batch.Plan, file string) error {
-	var bad, resumable, gone []string
+// Its hint is the batch's one recovery story (docs/batch.md): resume with
+// apply --retry-failed, or forget what cannot go on and apply again.
+func jobStatusError(plan *batch.Plan) error {
+	var bad, resumable, badJobs, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
 			continue
@@ -549,7 +593,7 @@ func jobStatusError(plan *batch.Plan, file string) error {
 		id := r.Migration.Spec.InstanceID
 		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
 		if batch.Resumable(r.JobStatus) {
-			resumable = append(resumable, id)
+			resumable, badJobs = append(resumable, id), append(badJobs, r.JobID)
 		} else {
 			gone = append(gone, id)
 		}
@@ -557,17 +601,18 @@ func jobStatusError(plan *batch.Plan, file string) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	var hints []string
+	var hints []next.Hint
 	if len(resumable) > 0 {
-		hints = append(hints, fmt.Sprintf("read why with 'zonemove status JOB_ID'; once the cause is fixed, resume the InError and Stopped jobs with 'zonemove apply -f %s --retry-failed'", file))
+		hints = append(hints, next.Hintf("read why with '%s'; once the cause is fixed, resume the InError and Stopped jobs with '%s'",
+			next.Cmd("status", badJobs...), next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 	}
 	if len(gone) > 0 {
-		hints = append(hints, fmt.Sprintf("a job that expired or was deleted cannot go on: 'zonemove state forget -f %s %s', then apply again creates a new one", file, strings.Join(gone, " ")))
+		hints = append(hints, next.Hintf("a job that expired or was deleted cannot go on: '%s', then run the same apply again (it creates a new one)",
+			next.Cmd("state forget", gone...).OfBatch().Confirmed()))
 	}
-	hint := strings.Join(hints, "; ")
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
-		Err:  fmt.Errorf("%d job(s) of the batch need attention: %s", len(bad), strings.Join(bad, ", ")),
-		Hint: hint + " (docs/batch.md, \"A job of the batch ended badly\")"}
+		Err:  fmt.Errorf("%s of the batch %s attention: %s", cmdutil.Count(len(bad), "job", "jobs"), countNoun(len(bad), "needs", "need"), strings.Join(bad, ", ")),
+		Next: next.Hintf("%s (docs/batch.md, \"A job of the batch ended badly\")", next.Join(hints, "; "))}
 }
 
 // exitRank orders exit codes from the least to the most severe.
@@ -602,7 +647,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		return nil
 	}
 	code := ExitCode(worst.Err)
-	what := fmt.Sprintf("%d of %d migrations failed", failed, len(plan.Results))
+	what := fmt.Sprintf("%d of %s failed", failed, cmdutil.Count(len(plan.Results), "migration", "migrations"))
 	if notSent > 0 {
 		what += fmt.Sprintf(" and %d were not sent", notSent)
 	}
@@ -613,22 +658,19 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	}
 	if code != cmdutil.ExitAuth {
 		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
-	} else {
-		ee.Hint = hintFor(worst.Err)
 	}
 	return ee
+}
+
+// follower follows the batch's jobs: what to do next about them is the
+// batch's recovery, and the same apply with --wait goes on following them.
+func (o *ApplyOptions) follower() *follow.Follower {
+	f := o.NewFollower(o.Commands, o.Limiter)
+	f.Batch, f.Resume = true, next.Cmd("apply", "--wait").OfBatch().Confirmed()
+	return f
 }
 
 // finish ends the run with the batch's document and returns err.
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
 	return o.Out.Render(o.document(plan), err)
-}
-
-// commandFile is the manifest and state flags of a command that names this
-// batch again.
-func (o *ApplyOptions) commandFile() string {
-	if o.StatePath != batch.DefaultStatePath(o.File) {
-		return o.File + " --state " + o.StatePath
-	}
-	return o.File
 }

@@ -10,10 +10,13 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
 )
@@ -30,11 +33,11 @@ type applyDocument struct {
 	Summary   applySummary  `json:"summary"`
 	errorField
 
-	commandFile string         // the manifest and state flags of a command that names this batch again
-	together    string         // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
-	applied     bool           // the creates were started
-	wait        *follow.Report // with --wait, how the jobs ended
-	now         time.Time      // when the document was made, for the report's elapsed times
+	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
+	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
+	applied  bool             // the creates were started
+	wait     *follow.Report   // with --wait, how the jobs ended
+	now      time.Time        // when the document was made, for the report's elapsed times
 }
 
 type applyResult struct {
@@ -102,7 +105,7 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		commandFile: o.commandFile(), applied: o.applied, wait: o.report}
+		cmds: o.Commands, applied: o.applied, wait: o.report}
 	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
 		doc.together = together(o.Rollout, n)
 	}
@@ -190,7 +193,7 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 	if r.Err == nil {
 		return nil
 	}
-	b := errorBody(r.Err)
+	b := errorBody(r.Err, o.Commands)
 	if h := o.resultHint(r); h != "" {
 		b.Hint = h
 	}
@@ -200,35 +203,37 @@ func (o *ApplyOptions) resultErrorBody(r *batch.Result) *ErrorBody {
 func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var ae *apierr.Error
 	var ns *batch.NotSentError
+	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it"
+		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply", strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
-		return hintFor(r.Err)
-	case errors.As(r.Err, new(*batch.TokenReusedError)):
-		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with 'zonemove status JOB_ID'; then drop the entry with 'zonemove state forget -f %s %s' and run the same apply again to create it with a new token.",
-			r.Migration.Spec.InstanceID, o.File, r.Migration.Spec.InstanceID)
+		return hintFor(r.Err, o.Commands)
+	case errors.As(r.Err, &tr):
+		return fmt.Sprintf("The state file gives %s a ClientToken that another migration used. Check the job with '%s'; then drop the entry with '%s' and run the same apply again to create it with a new token.",
+			r.Migration.Spec.InstanceID, o.Commands.Line("status", []string{tr.JobID}),
+			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
 			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
 		}
-		h := hintFor(r.Err)
+		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
 		return h + "No job was created; once the cause is fixed, run the same apply again."
 	}
-	return hintFor(r.Err)
+	return hintFor(r.Err, o.Commands)
 }
 
 // Text writes the batch for people: the table, the details, what to prepare,
 // with --wait how the jobs ended, and the summary line.
 func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
-	d.preview(w, cs)
+	d.preview(w, cs, newListTable(ios))
 	fmt.Fprintln(w)
 	if d.wait != nil {
-		follow.PrintReport(w, cs, d.wait, d.now)
+		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
 		fmt.Fprintln(w)
 		d.printAddresses(w)
 	}
@@ -236,25 +241,40 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 }
 
 // preview is what a person weighs before the creates, and the body of the
-// text: the table, each migration's details, and what to prepare.
-func (d *applyDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
-	d.printTable(w, cs)
+// text: the table (t, on w), each migration's details, and what to prepare.
+func (d *applyDocument) preview(w io.Writer, cs *iostreams.ColorScheme, t *table) {
+	d.printTable(t, cs)
 	d.printDetails(w, cs)
-	d.printAdvice(w)
+	d.printAdvice(w, t.width)
 }
 
-// printTable writes one line per migration.
-func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
-	t := newTable(w, "")
-	header := []string{"INSTANCE", "TARGET ZONE", "TARGET TYPE", "STATUS", "JOB ID", "FAILING CHECKS"}
-	jobColumn := d.wait != nil
+// printTable writes one line per migration. Off a terminal every line has
+// every column: instance, target zone, target type, status, job ID, failing
+// checks, job status. On one, the job status joins the status ("exists,
+// Running"), the columns that would say nothing (no target type, no failing
+// check) are left out, and the target type gives way first on a narrow
+// terminal, so that the table fits 80 columns.
+func (d *applyDocument) printTable(t *table, cs *iostreams.ColorScheme) {
+	anyType, anyFailing := t.tsv, t.tsv
 	for _, r := range d.Results {
-		jobColumn = jobColumn || r.JobStatus != ""
+		anyType = anyType || r.TargetInstanceType != ""
+		anyFailing = anyFailing || len(preflight.Failed(r.Checks)) > 0
 	}
-	if jobColumn {
+	header := []string{"INSTANCE", "TARGET ZONE"}
+	if anyType {
+		header = append(header, "TARGET TYPE")
+		t.dropFirst(len(header) - 1)
+	}
+	header = append(header, "STATUS", "JOB ID")
+	t.keepWhole(0, len(header)-1)
+	if anyFailing {
+		header = append(header, "FAILING CHECKS")
+		t.freeText(len(header) - 1)
+	}
+	if t.tsv {
 		header = append(header, "JOB STATUS")
 	}
-	t.row(header...)
+	t.headers(header...)
 	for _, r := range d.Results {
 		status := string(r.Status)
 		switch r.Status {
@@ -265,19 +285,29 @@ func (d *applyDocument) printTable(w io.Writer, cs *iostreams.ColorScheme) {
 		case batch.Held, batch.Deferred:
 			status = cs.Yellow(status)
 		}
-		var failing []string
-		for _, c := range preflight.Failed(r.Checks) {
-			failing = append(failing, c.ID)
+		js := follow.Dash(r.JobStatus)
+		if r.JobStatus != "" {
+			js = follow.ColorStatus(cs, js)
 		}
-		row := []string{r.InstanceID, r.TargetZone, follow.Dash(r.TargetInstanceType), status, follow.Dash(r.JobID), follow.Dash(strings.Join(failing, ","))}
-		if jobColumn {
-			js := follow.Dash(r.JobStatus)
-			if r.JobStatus != "" {
-				js = follow.ColorStatus(cs, js)
+		if j := r.Job; j != nil && j.Failed() && j.Status == facts.JobFinished {
+			js = cs.Red(j.Status + " (not as asked)")
+		}
+		if !t.tsv && js != "-" {
+			status += ", " + js
+		}
+		row := []string{r.InstanceID, r.TargetZone}
+		if anyType {
+			row = append(row, follow.Dash(r.TargetInstanceType))
+		}
+		row = append(row, status, follow.Dash(r.JobID))
+		if anyFailing {
+			var failing []string
+			for _, c := range preflight.Failed(r.Checks) {
+				failing = append(failing, c.ID)
 			}
-			if j := r.Job; j != nil && j.Failed() && j.Status == facts.JobFinished {
-				js = cs.Red(j.Status + " (not as asked)")
-			}
+			row = append(row, follow.Dash(strings.Join(failing, ",")))
+		}
+		if t.tsv {
 			row = append(row, js)
 		}
 		t.row(row...)
@@ -313,11 +343,11 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				if r.readState == batch.JobNotFound {
 					what = "no longer exists (deleted)"
 				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: 'zonemove state forget -f %s %s', then run the same apply again.\n",
-					r.JobID, what, r.InstanceID, d.commandFile, r.InstanceID)
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
+					r.JobID, what, r.InstanceID, d.cmds.Step(next.Cmd("state forget", r.InstanceID).OfBatch().Confirmed()))
 			default:
-				fmt.Fprintf(w, "  Job %s is %s: read why with 'zonemove status %s'; once the cause is fixed, resume it with 'zonemove apply -f %s --retry-failed'.\n",
-					r.JobID, r.readState, r.JobID, d.commandFile)
+				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -345,8 +375,8 @@ var advisory = map[string]bool{preflight.RecentSnapshot: true, preflight.Instanc
 	preflight.BillingChange: true, preflight.PrivateIPChange: true}
 
 // printAdvice sums up the advisory warnings: each check, and which migrations
-// it warns for.
-func (d *applyDocument) printAdvice(w io.Writer) {
+// it warns for; on a terminal (width > 0) the lists fit its width.
+func (d *applyDocument) printAdvice(w io.Writer, width int) {
 	var ids []string
 	who := map[string][]string{}
 	for _, r := range d.Results {
@@ -362,15 +392,20 @@ func (d *applyDocument) printAdvice(w io.Writer) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: -o json, or zonemove create --dry-run for one)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
 	t := newTable(w, "  ")
+	idWidth, countWidth := 0, 0
+	for _, id := range ids {
+		idWidth = max(idWidth, visibleWidth(id))
+		countWidth = max(countWidth, len(fmt.Sprintf("%d of %d", len(who[id]), len(d.Results))))
+	}
+	listWidth := 0 // no limit off a terminal
+	if width > 0 {
+		listWidth = max(width-len(t.indent)-idWidth-countWidth-4, 30)
+	}
 	for _, id := range ids {
 		list := who[id]
-		shown := strings.Join(list[:min(len(list), 3)], ", ")
-		if len(list) > 3 {
-			shown += fmt.Sprintf(" and %d more", len(list)-3)
-		}
-		t.row(id, fmt.Sprintf("%d of %d", len(list), len(d.Results)), shown)
+		t.row(id, fmt.Sprintf("%d of %d", len(list), len(d.Results)), fitList(list, listWidth))
 	}
 	t.flush()
 }
@@ -387,7 +422,7 @@ func (d *applyDocument) summaryLine() string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
 	}
-	line := fmt.Sprintf("%d migrations: %s", s.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%s: %s", cmdutil.Count(s.Total, "migration", "migrations"), strings.Join(parts, ", "))
 	// Say which ones failed, so that the last line alone tells what to look at.
 	var failed []string
 	for _, r := range d.Results {

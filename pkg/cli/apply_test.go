@@ -24,6 +24,8 @@ type applyRun struct {
 	stdinTTY  bool
 	stdoutTTY bool
 	stderrTTY bool
+	// width is the terminal's width in columns (0: the default, 80).
+	width int
 	// script queues fake API steps for this run, before the fleet's answers.
 	script func(fl *fakeapi.Fleet) map[string][]fakeapi.Step
 	// ctx, when set, returns the run's context (to interrupt it).
@@ -107,6 +109,9 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				f.NewClientToken = tokens
 				f.IOStreams.SetStdoutTTY(run.stdoutTTY)
 				f.IOStreams.SetStderrTTY(run.stderrTTY)
+				if run.width > 0 {
+					f.IOStreams.SetTerminalWidth(run.width)
+				}
 				ctx, cancel := context.Background(), context.CancelFunc(func() {})
 				if run.ctx != nil {
 					ctx, cancel = run.ctx(srv)

@@ -14,7 +14,6 @@ import (
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
-	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/record"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -65,15 +64,6 @@ func jobsOrFile(b *batchFile) cobra.PositionalArgs {
 	}
 }
 
-// commandFile is the manifest and state flags of a command that names this
-// batch again.
-func (b *batchFile) commandFile() string {
-	if b.StatePath != batch.DefaultStatePath(b.File) {
-		return b.File + " --state " + b.StatePath
-	}
-	return b.File
-}
-
 // readState reads the state file without locking it: a run may hold the
 // lock, and reading changes nothing. A missing file is an error here (a
 // batch that never sent anything has no record).
@@ -114,7 +104,7 @@ func readBatch(ctx context.Context, smcOf func(string) (*smc.Client, error), clo
 		if err != nil {
 			return r, err
 		}
-		if r.Jobs, err = follow.DescribeJobs(ctx, client, region, ids); err != nil {
+		if r.Jobs, err = client.JobsByID(ctx, region, ids); err != nil {
 			return r, err
 		}
 		r.JobsRead = true

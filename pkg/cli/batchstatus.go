@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/record"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -30,7 +31,7 @@ func (d *batchDocument) Text(ios *iostreams.IOStreams) {
 	if !d.read {
 		return
 	}
-	printBatch(ios.Out, ios.ColorScheme(), ios.IsStdoutTTY(), d.Batch)
+	printBatch(ios, d.Batch)
 	if ios.IsStdoutTTY() {
 		fmt.Fprintf(ios.Out, "\n%s State: %s\n", d.Summary(), d.StateFile)
 	}
@@ -84,18 +85,22 @@ func (r batchReads) record(ctx context.Context, b *batchFile, runRegion string, 
 // and off it one tab-separated line per instance with every field: instance,
 // status, job, job status, progress, old zone, new zone, old type, new type,
 // old IP, new IP.
-func printBatch(w io.Writer, cs *iostreams.ColorScheme, tty bool, b *record.Batch) {
-	if !tty {
+func printBatch(ios *iostreams.IOStreams, b *record.Batch) {
+	t := newListTable(ios)
+	if t.tsv {
 		for _, e := range b.Entries {
 			j := shownJob(e)
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.InstanceID, e.Status, j.JobID, j.Status,
-				strconv.FormatFloat(j.Progress, 'f', -1, 64), placeField(e.Before, zoneOf), placeField(e.Instance, zoneOf),
-				placeField(e.Before, typeOf), placeField(e.Instance, typeOf), placeField(e.Before, ipOf), placeField(e.Instance, ipOf))
+			t.row(e.InstanceID, string(e.Status), j.JobID, j.Status, strconv.FormatFloat(j.Progress, 'f', -1, 64),
+				placeField(e.Before, zoneOf), placeField(e.Instance, zoneOf), placeField(e.Before, typeOf),
+				placeField(e.Instance, typeOf), placeField(e.Before, ipOf), placeField(e.Instance, ipOf))
 		}
+		t.flush()
 		return
 	}
-	t := newTable(w, "")
-	t.row("INSTANCE", "STATUS", "JOB ID", "JOB STATUS", "PROGRESS", "ZONE", "TYPE", "PRIVATE IP")
+	cs := ios.ColorScheme()
+	t.headers("INSTANCE", "STATUS", "JOB ID", "JOB STATUS", "PROGRESS", "ZONE", "TYPE", "PRIVATE IP")
+	t.keepWhole(0, 2)
+	t.dropFirst(6, 7, 4, 5) // type, IP, progress, zone give way on a narrow terminal
 	for _, e := range b.Entries {
 		j := shownJob(e)
 		progress := "-"
@@ -157,7 +162,8 @@ func colorEntry(cs *iostreams.ColorScheme, s record.Status) string {
 
 // batchNext is what to do next about a batch: follow the jobs not ended,
 // read why the failed ones failed.
-func batchNext(b *record.Batch, file *batchFile) []string {
+func batchNext(b *record.Batch, cmds cmdutil.Commands) []string {
+	cmds.Region = b.Region
 	var lines []string
 	running := 0
 	for _, e := range b.Entries {
@@ -166,11 +172,11 @@ func batchNext(b *record.Batch, file *batchFile) []string {
 		}
 	}
 	if running > 0 {
-		lines = append(lines, fmt.Sprintf("%d job(s) not ended; follow them with: zonemove wait -f %s --region %s", running, file.commandFile(), b.Region))
+		lines = append(lines, fmt.Sprintf("%s not ended; follow them with: %s", cmdutil.Count(running, "job", "jobs"), cmds.Step(next.Cmd("wait").OfBatch())))
 	}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {
-			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: zonemove status %s --region %s", f.Kind, f.InstanceID, f.Job.Failure(), f.Job.JobID, b.Region))
+			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: %s", f.Kind, f.InstanceID, f.Job.Failure(), cmds.Line("status", []string{f.Job.JobID})))
 		}
 	}
 	return lines
@@ -179,7 +185,7 @@ func batchNext(b *record.Batch, file *batchFile) []string {
 func (o *StatusOptions) runBatch(ctx context.Context) error {
 	doc, err := o.Reads.record(ctx, &o.Batch, o.Commands.Region, nil)
 	if err == nil {
-		doc.next = batchNext(doc.Batch, &o.Batch)
+		doc.next = batchNext(doc.Batch, o.Commands)
 	}
 	return o.Out.Render(doc, err)
 }

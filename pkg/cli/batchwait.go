@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/record"
 )
 
@@ -73,13 +74,16 @@ func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
 		doc.notes = append(doc.notes, fmt.Sprintf("No job of %s to follow.", o.Batch.StatePath))
 		return o.Out.Render(doc, nil)
 	}
-	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	follower := o.NewFollower(o.Commands, nil)
+	// The jobs are a batch's: what to do next is the batch's recovery.
+	follower.Batch, follower.Resume = true, next.Cmd("wait").OfBatch()
+	report, err := follower.Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
 	if err == nil {
 		err = report.Err()
 	}
 	doc.Jobs = report.SeenJobs()
 	if waitEnded(err) {
-		doc.report, doc.now = report, o.Now()
+		doc.report, doc.now, doc.line = report, o.Now(), o.Commands.Step
 	}
 	return o.Out.Render(doc, err)
 }

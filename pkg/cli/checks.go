@@ -5,6 +5,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cloud"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -32,4 +33,15 @@ func checkTargets(ms []*batch.Migration) []facts.Target {
 		out[i] = preflight.TargetOf(&m.Spec)
 	}
 	return out
+}
+
+// renderChecks writes the hints of checks that name steps as command lines
+// with the run's flags (cmds).
+func renderChecks(checks []preflight.Result, cmds cmdutil.Commands) []preflight.Result {
+	for i, c := range checks {
+		if !c.Next.IsZero() {
+			checks[i].Hint = cmds.Hint(c.Next)
+		}
+	}
+	return checks
 }

@@ -97,8 +97,7 @@ func (c *completer) jobIDs(cmd *cobra.Command, args []string, toComplete string)
 			return nil, err
 		}
 		// One page of the newest: completion is for the jobs at hand.
-		page, err := client.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: smc.MaxJobIDs})
+		page, err := client.DescribeReplicationJobs(ctx, smc.JobQuery{Region: region}.Page(1, smc.MaxJobIDs))
 		if err != nil {
 			return nil, err
 		}

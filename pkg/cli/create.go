@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,11 +15,15 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
-	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/ecs"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
@@ -52,12 +57,23 @@ type CreateOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+
+	// The steps around the job (create_around.go).
+	Around    aroundFlags
+	StatePath string
+	ECS       func() (*ecs.Client, error)
+	LB        func() (around.LoadBalancers, error)
+	Sleep     func(ctx context.Context, d time.Duration) error
+	Getenv    func(string) string
+	steps     *createSteps
+	FailFast  bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
-	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now}
+	o := &CreateOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, NewClientToken: f.NewClientToken, Now: f.Now,
+		Sleep: f.Sleep, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "create --instance-id ID --target-zone ZONE [flags]",
 		Short: "Check and submit one cross-zone migration job",
@@ -80,6 +96,8 @@ always printed, so a failed run can be repeated safely with the same token.`,
 			o.Commands = f.Global.commands()
 			o.SMC = func() (*smc.Client, error) { return f.SMC(o.Commands.Region, nil) }
 			o.Check = f.Checker(o.Commands.Region, nil)
+			o.ECS = func() (*ecs.Client, error) { return f.ECS(o.Commands.Region, nil) }
+			o.LB = func() (around.LoadBalancers, error) { return f.LoadBalancers(o.Commands.Region, nil) }
 			o.autoPaySet = cmd.Flags().Changed("auto-pay")
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -108,6 +126,11 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
 	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
+	addAroundFlags(fl, &o.Around)
+	fl.StringVar(&o.StatePath, "state", "", "with --snapshot, --backends restore|drain or --verify: the state file that makes a re-run safe (default: one per region and instance under $XDG_STATE_HOME/zonemove/create)")
+	_ = cmd.RegisterFlagCompletionFunc("backends", fixedCompletion(around.Modes...))
+	_ = cmd.MarkFlagFilename("state", "json")
+	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting as soon as the job fails (exit 5)")
 	_ = cmd.RegisterFlagCompletionFunc("skip-check", fixedCompletion(skippableChecks()...))
 	_ = cmd.RegisterFlagCompletionFunc("disk", diskCompletion)
 	comp := newCompleter(f)
@@ -166,10 +189,17 @@ func (o *CreateOptions) complete(cmd *cobra.Command) error {
 	if o.DryRun && o.Wait {
 		return cmdutil.UsageErrorf("--wait cannot go with --dry-run: a dry run creates no job")
 	}
-	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout")) && !o.Wait {
-		return cmdutil.UsageErrorf("--interval and --timeout go with --wait")
+	if (cmd.Flags().Changed("interval") || cmd.Flags().Changed("timeout") || o.FailFast) && !o.Wait {
+		return cmdutil.UsageErrorf("--interval, --timeout and --fail-fast go with --wait")
 	}
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
+		return err
+	}
+	// A dry run follows no job: what the steps after it need is not asked of it.
+	if err := o.Around.complete(cmd, o.Wait || o.DryRun); err != nil {
+		return err
+	}
+	if err := o.completeState(cmd); err != nil {
 		return err
 	}
 	if !o.DryRun && !o.Yes && !o.IO.IsStdinTTY() {
@@ -198,7 +228,15 @@ type createDocument struct {
 	JobID       string             `json:"job_id,omitempty"`
 	RequestID   string             `json:"request_id,omitempty"`
 	Job         *follow.Result     `json:"job,omitempty"` // with --wait: the job's end, as zonemove wait shows it
+	// The steps around the job: on a dry run the requests they would send,
+	// else the state file and what each step did.
+	Steps     []plannedRequest `json:"steps,omitempty"`
+	StateFile string           `json:"state_file,omitempty"`
+	aroundDoc
 	errorField
+
+	// resumed: the job is an earlier run's, followed by this one.
+	resumed bool
 
 	offline bool
 	// quiet: the run's error says it all (a failed call, a job that is not
@@ -213,6 +251,7 @@ type createDocument struct {
 	waited bool
 	report *follow.Report
 	now    time.Time
+	line   func(next.Step) string // writes the report's next steps with the run's flags
 }
 
 func (o *CreateOptions) run(ctx context.Context) error {
@@ -222,10 +261,18 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	if err != nil {
 		return o.finish(doc, err)
 	}
-	doc.Checks, doc.Impact = report.Checks, report.Impact
+	doc.Checks, doc.Impact = renderChecks(report.Checks, o.Commands), report.Impact
 	if o.repeat && !o.DryRun {
 		// The job or the move it finds may be this token's own.
 		doc.Checks = preflight.Repeat(doc.Checks, o.Spec.ClientToken, preflight.ActiveJob, preflight.ZoneChange)
+	}
+	if err := o.stepChecks(ctx, doc, report); err != nil {
+		return o.finish(doc, err)
+	}
+	if o.steps != nil && o.steps.jobID != "" {
+		// An earlier run of this create made the job: it is followed, and
+		// the steps after it run; nothing is checked or created again.
+		return o.resumeSteps(ctx, doc, report)
 	}
 
 	if failed := preflight.Failed(doc.Checks); len(failed) > 0 {
@@ -250,6 +297,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 		if !ok {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was created")}
 		}
+	}
+	if o.steps != nil {
+		return o.runSteps(ctx, doc, report)
 	}
 	client, err := o.SMC()
 	if err != nil {
@@ -288,45 +338,76 @@ func (o *CreateOptions) waitForJob(ctx context.Context, doc *createDocument, rep
 		// The job is shown at once: the wait may take hours.
 		doc.printCreated(o.IO.Out, o.IO.ColorScheme())
 	}
+	waited, err := o.follow(ctx, doc, report, true)
+	o.waitedFor(doc, waited, err)
+	return o.Out.Render(doc, err)
+}
+
+// follow follows doc's job to its end; the job's end goes into doc.
+func (o *CreateOptions) follow(ctx context.Context, doc *createDocument, report *preflight.Report, justCreated bool) (*follow.Report, error) {
 	// Without a type change the instance must keep the type it had.
 	wantType := o.Spec.TargetInstanceType
 	if wantType == "" {
 		wantType = report.CurrentInstanceType
 	}
 	target := follow.Target{JobID: doc.JobID, InstanceID: o.Spec.InstanceID,
-		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: true}
+		TargetZone: o.Spec.TargetZone, TargetInstanceType: wantType, JustCreated: justCreated}
 	if in := report.Instance; in != nil {
 		target.InstanceName, target.Before = in.InstanceName, follow.ViewOfInstance(in)
 	}
-	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
-	if err == nil {
+	waited, err := o.NewFollower(o.Commands, nil).Wait(ctx, []follow.Target{target}, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
+	switch {
+	case err == nil:
 		err = waited.Err()
+	case !errors.Is(err, context.Canceled) && !errors.As(err, new(next.Hinter)):
+		// The job was created and runs on: say how to follow it once the
+		// cause is fixed.
+		hint := hintFor(err, o.Commands)
+		if hint != "" {
+			hint += " "
+		}
+		err = &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: errorBody(err, o.Commands).Code,
+			Hint: hint + fmt.Sprintf("Job %s was created and runs on in SMC; follow it with '%s'.", doc.JobID, o.Commands.Line("wait", []string{doc.JobID}))}
 	}
 	if jobs := waited.SeenJobs(); len(jobs) > 0 {
 		doc.Job = jobs[0]
 	}
+	return waited, err
+}
+
+// waitedFor marks doc as followed, with the report of a wait that came to
+// an end with err.
+func (o *CreateOptions) waitedFor(doc *createDocument, waited *follow.Report, err error) {
 	doc.waited = true
 	if waitEnded(err) {
-		doc.report, doc.now = waited, o.Now()
+		doc.report, doc.now, doc.line = waited, o.Now(), o.Commands.Step
 	}
-	return o.Out.Render(doc, err)
 }
 
 // verifyOwner reads back the job a create with a given ClientToken answered
-// with: a token used before for another instance returns that instance's job.
+// with, by jobcontrol.VerifyOwner's rule (the one apply follows).
 func (o *CreateOptions) verifyOwner(ctx context.Context, client *smc.Client, jobID string) error {
-	jobs, err := follow.DescribeJobs(ctx, client, o.Spec.Region, []string{jobID})
-	if err != nil {
-		return &cmdutil.ExitError{Code: ExitCode(err), Err: fmt.Errorf("the create answered with job %s, but reading it back to check that it is %s's failed: %w", jobID, o.Spec.InstanceID, err),
-			Hint: fmt.Sprintf("check it with 'zonemove status %s --region %s'", jobID, o.Spec.Region)}
+	read := func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+		return client.JobsByID(ctx, o.Spec.Region, ids)
 	}
-	// A job just created may not be listed yet; only another owner disproves it.
-	if j := jobs[jobID]; j != nil && j.InstanceId != "" && j.InstanceId != o.Spec.InstanceID {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ClientTokenReused",
-			Err:  &batch.TokenReusedError{ClientToken: o.Spec.ClientToken, JobID: jobID, JobInstance: j.InstanceId, InstanceID: o.Spec.InstanceID},
+	err := jobcontrol.VerifyOwner(ctx, read, o.Spec.ClientToken, jobID, o.Spec.InstanceID)
+	if errors.As(err, new(*jobcontrol.TokenReusedError)) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ClientTokenReused", Err: err,
 			Hint: fmt.Sprintf("a ClientToken belongs to one request: repeat a create only with its own token, or leave out --client-token to create a job for %s with a fresh one", o.Spec.InstanceID)}
 	}
-	return nil
+	return err
+}
+
+// skippableOf are the failed checks that --skip-check or skip_checks may
+// accept (never spot, manifest-changed, or the others the API refuses).
+func skippableOf(failed []preflight.Result) []string {
+	var ids []string
+	for _, r := range failed {
+		if preflight.Skippable(r.ID) && !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }
 
 // checksFailedError is the exit-3 error of failed checks.
@@ -335,9 +416,17 @@ func checksFailedError(failed []preflight.Result) error {
 	for i, r := range failed {
 		ids[i] = r.ID
 	}
+	hint := "fix what the failing checks say"
+	switch skippable := skippableOf(failed); len(skippable) {
+	case 0: // the API refuses every one of them: nothing to skip
+	case 1:
+		hint += ", or accept it on purpose with --skip-check " + skippable[0]
+	default:
+		hint += ", or accept one on purpose with --skip-check ID (" + strings.Join(skippable, ", ") + ")"
+	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, ErrCode: "CheckFailed",
-		Err:  fmt.Errorf("%d check(s) failed: %s; nothing was created", len(failed), strings.Join(ids, ", ")),
-		Hint: "fix what the failing checks say, or accept one with --skip-check ID"}
+		Err:  fmt.Errorf("%s failed: %s; nothing was created", cmdutil.Count(len(failed), "check", "checks"), strings.Join(ids, ", ")),
+		Hint: hint}
 }
 
 // explainCreateFailure adds to a failed create what is known of its outcome
@@ -356,9 +445,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 		return err
 	case ae.Code == "IdempotentParameterMismatch":
 		// Repeating with the same token fails the same way: the hint says what to do instead.
-		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code, Hint: hintFor(err)}
+		return &cmdutil.ExitError{Code: ExitCode(err), Err: err, ErrCode: ae.Code, Hint: hintFor(err, o.Commands)}
 	default:
-		h := hintFor(err)
+		h := hintFor(err, o.Commands)
 		if h != "" {
 			h += "\n"
 		}
@@ -371,6 +460,9 @@ func (o *CreateOptions) explainCreateFailure(err error) error {
 // same ClientToken.
 func (o *CreateOptions) repeatCommand() string {
 	parts := append(o.specArgs(), "--client-token", cmdutil.ShellQuote(o.Spec.ClientToken), "--yes")
+	if o.Around.Options.NeedsWait() {
+		parts = append(parts, "--wait")
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -405,7 +497,7 @@ func (o *CreateOptions) specArgs() []string {
 	for _, id := range o.SkipChecks {
 		parts = append(parts, "--skip-check", id)
 	}
-	return parts
+	return append(parts, o.stepArgs(true)...)
 }
 
 // finish ends the run with the document and returns err.
@@ -416,7 +508,7 @@ func (o *CreateOptions) finish(doc *createDocument, err error) error {
 	switch {
 	case doc.JobID != "":
 		if !o.Wait {
-			doc.next = fmt.Sprintf("zonemove wait %s --region %s", doc.JobID, o.Spec.Region)
+			doc.next = o.Commands.Line("wait", []string{doc.JobID})
 		}
 	case !doc.DryRun || len(preflight.Failed(doc.Checks)) > 0:
 	case o.Offline && o.Spec.TargetVSwitch == "":
@@ -440,8 +532,9 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 	case d.waited:
 		if d.report != nil {
 			fmt.Fprintln(w)
-			follow.PrintReport(w, cs, d.report, d.now)
+			follow.PrintReport(w, cs, d.report, d.now, d.line)
 		}
+		printAround(w, cs, d.aroundDoc)
 	case d.JobID != "":
 		d.printCreated(w, cs)
 	default:
@@ -451,6 +544,11 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 
 // printCreated writes the job that was created.
 func (d *createDocument) printCreated(w io.Writer, cs *iostreams.ColorScheme) {
+	if d.resumed {
+		fmt.Fprintf(w, "Migration job %s: %s to %s (created by an earlier run; state file %s)\n", cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId, d.StateFile)
+		fmt.Fprintf(w, "  ClientToken  %s\n", d.ClientToken)
+		return
+	}
 	fmt.Fprintf(w, "%s Created migration job %s: %s to %s\n", cs.Green("✓"), cs.Bold(d.JobID), d.Request.InstanceId, d.Request.TargetZoneId)
 	fmt.Fprintf(w, "  ClientToken  %s\n  RequestId    %s\n", d.ClientToken, d.RequestID)
 	if d.next != "" {
@@ -484,7 +582,11 @@ func (d *createDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
 	printImpact(w, d.Impact)
 	fmt.Fprintln(w)
 	printRequest(w, d.Request)
+	printPlannedRequests(w, d.Steps)
 	fmt.Fprintf(w, "\nClientToken: %s\n", d.ClientToken)
+	if d.StateFile != "" {
+		fmt.Fprintf(w, "State file:  %s\n", d.StateFile)
+	}
 }
 
 // printChecks shows the checks as a table a person scans in seconds: a mark

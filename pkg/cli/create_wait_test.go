@@ -50,6 +50,14 @@ func TestCreateWait(t *testing.T) {
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated-same-type"))},
 		{name: "type-changed-unasked", args: withoutTypeChange("--wait", "--interval", "2h"),
 			script: createAndFollow(jobSteps("running", "finished"), migratedInstance("migrated"))},
+		// An answer to a poll that cannot be read is like a 5xx: a warning,
+		// and the next poll goes on.
+		{name: "unreadable-poll", args: args("--wait", "--interval", "2h"),
+			script: createAndFollow(jobSteps("running", "malformed", "finished"), migratedInstance("migrated"))},
+		// A poll the identity may not make ends the wait: the job runs on, and
+		// the hint says how to follow it once that is fixed.
+		{name: "poll-denied", args: args("--wait", "--interval", "2h"),
+			script: createAndFollow(jobSteps("running", "Forbidden.RAM"))},
 		{name: "in-error", args: args("--wait", "--interval", "2h"),
 			script: createAndFollow(jobSteps("running", "inerror"))},
 		{name: "timeout", args: args("--wait", "--interval", "30m", "--timeout", "1h"),

@@ -10,6 +10,8 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -30,9 +32,11 @@ can be migrated again: a stale job that is Ready, Stopped or InError and will
 not be resumed, an Expired one, or a Finished one. It cannot be undone: SMC
 also releases what the job holds (such as its intermediate instance).
 
-The jobs are read first. A Running job is refused with what fits it (zonemove
-wait follows it to its end; a job must be stopped in the SMC console before it
-can be deleted), and nothing is sent for it. Each job has its own result.
+The jobs are read first. A job that is gone (not found) or being deleted
+already is a success and nothing is sent for it (a repeat after a lost answer
+finds it so). A Running job is refused with what fits it (zonemove wait follows
+it to its end; a job must be stopped in the SMC console before it can be
+deleted), and nothing is sent for it. Each job has its own result.
 
 On a terminal, delete lists the jobs and asks for confirmation; off a terminal
 it needs --yes, else it refuses (exit 2) and sends nothing.`,
@@ -47,7 +51,7 @@ it needs --yes, else it refuses (exit 2) and sends nothing.`,
 			if !o.Yes && !o.IO.IsStdinTTY() {
 				return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired",
 					Err:  errors.New("refusing to delete migration jobs without confirmation: stdin is not a terminal; nothing was sent"),
-					Hint: "pass --yes to delete them ('zonemove status JOB_ID...' shows them first)"}
+					Next: next.Hintf("pass --yes to delete them ('%s' shows them first)", next.Cmd("status", o.JobIDs...))}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -60,7 +64,7 @@ it needs --yes, else it refuses (exit 2) and sends nothing.`,
 }
 
 func (o *DeleteOptions) run(ctx context.Context) error {
-	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Deleted migration job %s"}
+	doc := &jobControlDocument{Jobs: []*jobOutcome{}, done: "Deleted migration job %s", already: "Migration job %s is gone or going already"}
 	err := o.delete(ctx, doc)
 	if err == nil {
 		err = outcomesError("deleted", doc.Jobs)
@@ -68,56 +72,40 @@ func (o *DeleteOptions) run(ctx context.Context) error {
 	return o.Out.Render(doc, err)
 }
 
-// delete reads the jobs, refuses the Running ones, asks once for the others
-// (unless --yes) and deletes them one after the other.
+// delete reads the jobs, asks once for those it will send a delete for
+// (unless --yes) and settles each one after the other: a job gone or going
+// already is a success, a Running one is refused, and nothing is sent for
+// either.
 func (o *DeleteOptions) delete(ctx context.Context, doc *jobControlDocument) error {
 	client, err := o.SMC()
 	if err != nil {
 		return err
 	}
-	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
+	found, err := client.JobsByID(ctx, o.Commands.Region, o.JobIDs)
 	if err != nil {
 		return err
 	}
 	var doomed []*facts.Job
-	var pending []*jobOutcome
 	for _, id := range o.JobIDs {
-		out := &jobOutcome{JobID: id}
-		doc.Jobs = append(doc.Jobs, out)
-		j, ok := found[id]
-		switch {
-		case !ok:
-			out.settle("", follow.NotFoundError([]string{id}, region))
-		case j.Status == facts.JobDeleting:
-			out.Status, out.Note = j.Status, "the job is being deleted already; nothing was sent"
-			out.settle("", nil)
-		case !facts.Deletable(j.Status):
-			out.Status = j.Status
-			out.settle("", o.refusal(j.Status, id, "nothing was sent"))
-		default:
-			out.Status = j.Status
-			doomed, pending = append(doomed, j), append(pending, out)
+		if j := found[id]; !jobcontrol.Delete.Achieved(j) && jobcontrol.Delete.Allowed(j.Status) {
+			doomed = append(doomed, j)
 		}
 	}
-	if len(doomed) == 0 {
-		return nil
-	}
-	if !o.Yes {
+	if len(doomed) > 0 && !o.Yes {
 		if err := o.confirm(ctx, doomed); err != nil {
-			for _, out := range pending {
-				out.settle("", err)
+			for _, id := range o.JobIDs {
+				doc.Jobs = append(doc.Jobs, &jobOutcome{JobID: id, Error: errorBody(err, o.Commands), err: err})
 			}
 			return err
 		}
 	}
-	for _, out := range pending {
-		o.remove().apply(ctx, client, o.Commands, out)
-		if ctx.Err() != nil {
-			return ctx.Err()
+	return controlJobs(ctx, client, o.Commands, jobcontrol.Delete, func(ctx context.Context, id string) (string, error) {
+		resp, err := client.DeleteReplicationJob(ctx, &smc.DeleteReplicationJobRequest{JobId: id})
+		if err != nil {
+			return "", err
 		}
-	}
-	return nil
+		return resp.RequestId, nil
+	}, o.JobIDs, found, doc)
 }
 
 // confirm shows the jobs about to go and asks once for all of them.
@@ -141,27 +129,4 @@ func (o *DeleteOptions) confirm(ctx context.Context, jobs []*facts.Job) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "NotConfirmed", Err: errors.New("not confirmed: nothing was deleted")}
 	}
 	return nil
-}
-
-// remove is DeleteReplicationJob as delete sends it.
-func (o *DeleteOptions) remove() jobAction {
-	return jobAction{verb: "deleted", command: "delete", allowed: facts.Deletable, refusal: o.refusal,
-		send: func(ctx context.Context, client *smc.Client, id string) (string, error) {
-			resp, err := client.DeleteReplicationJob(ctx, &smc.DeleteReplicationJobRequest{JobId: id})
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		},
-		tookEffect: func(j *facts.Job) (string, bool) {
-			return "the job is gone or going, so that attempt deleted it", j == nil || j.Status == facts.JobDeleting
-		}}
-}
-
-// refusal is the error of a delete of a Running job.
-func (o *DeleteOptions) refusal(status, id, detail string) error {
-	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: codeInvalidStatus,
-		Err: fmt.Errorf("job %s is %s: SMC deletes only jobs that are not running; %s", id, status, detail),
-		Hint: "follow it to its end with '" + o.Commands.Line("wait", []string{id}) +
-			"'; to abandon it, stop it in the SMC console first, then delete it"}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // DoctorOptions are the values of zonemove doctor and what it needs.
@@ -182,7 +183,7 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 					firstFailure = err
 				}
 			}
-			a.Error = errorBody(err)
+			a.Error = errorBody(err, o.Out.commands())
 		}
 		doc.Actions = append(doc.Actions, a)
 	}
@@ -201,7 +202,7 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 	case len(failed) > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "ProbeFailed",
 			Err:  fmt.Errorf("could not probe %s: %w", strings.Join(failed, ", "), firstFailure),
-			Hint: "run zonemove doctor again; with --debug it traces every call"}
+			Next: next.Hintf("run '%s' again; with --debug it traces every call", next.Cmd("doctor"))}
 	}
 	return nil
 }

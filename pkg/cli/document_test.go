@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -50,8 +51,8 @@ func TestTextFollowsTheDocument(t *testing.T) {
 			return &jobControlDocument{Jobs: []*jobOutcome{{JobID: "j-1", RequestID: mark}}, done: "Resumed migration job %s"}
 		},
 		"delete, a failure among several": func() document {
-			failed := &jobOutcome{JobID: "j-2"}
-			failed.settle("", errors.New("refused"))
+			err := errors.New("refused")
+			failed := &jobOutcome{JobID: "j-2", Error: errorBody(err, cmdutil.Commands{}), err: err}
 			failed.Error.Hint = mark
 			return &jobControlDocument{Jobs: []*jobOutcome{{JobID: "j-1"}, failed}, done: "Deleted migration job %s"}
 		},
@@ -80,11 +81,11 @@ func TestTextFollowsTheDocument(t *testing.T) {
 		},
 		"wait -f": func() document {
 			jobs := []*follow.Result{{JobView: follow.JobView{JobID: mark, Status: "Finished"}, Instance: &follow.InstanceView{PrivateIP: "172.16.2.1"}}}
-			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}, notes: []string{"Not followed: ..."}, addresses: true}
+			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}, notes: []string{"Not followed: ..."}, addresses: true, line: cmdutil.Commands{}.Step}
 		},
 		"wait": func() document {
 			jobs := []*follow.Result{{JobView: follow.JobView{JobID: "j-1", Status: mark}}}
-			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}}
+			return &waitDocument{Jobs: jobs, report: &follow.Report{Jobs: jobs}, line: cmdutil.Commands{}.Step}
 		},
 	}
 	covered := map[string]bool{}

@@ -79,6 +79,14 @@ type GlobalOptions struct {
 	Debug          bool
 
 	Endpoints api.Endpoints
+
+	// What the command lines of hints carry besides the region and profile
+	// (cmdutil.Commands): the command's -f and --state, whether it had
+	// --yes, and whether stdin was a terminal; ManifestRegion is a batch's
+	// region, when neither --region nor the environment gave one.
+	File, State    string
+	Yes, StdinTTY  bool
+	ManifestRegion string
 }
 
 // JSON reports whether -o json was asked for.
@@ -86,7 +94,11 @@ func (g *GlobalOptions) JSON() bool { return g.Output == "json" }
 
 // commands are the command lines hints print, on this run's region and profile.
 func (g *GlobalOptions) commands() cmdutil.Commands {
-	return cmdutil.Commands{Region: g.Region, Profile: g.Profile}
+	c := cmdutil.Commands{Region: g.Region, Profile: g.Profile, File: g.File, State: g.State, Yes: g.Yes || !g.StdinTTY}
+	if c.Region == "" {
+		c.Region = g.ManifestRegion
+	}
+	return c
 }
 
 // NewFactory returns the factory of the real process.
@@ -213,12 +225,13 @@ func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Fleet, 
 // Follower returns what follows jobs of a region to their end.
 func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow.Follower {
 	return &follow.Follower{
-		IO:       f.IOStreams,
-		SMC:      func() (*smc.Client, error) { return f.SMC(cmds.Region, limiter) },
-		Cloud:    func() (*cloud.Client, error) { return f.Cloud(cmds.Region, limiter) },
-		Now:      f.Now,
-		Sleep:    f.Sleep,
-		Commands: cmds,
+		IO:     f.IOStreams,
+		SMC:    func() (*smc.Client, error) { return f.SMC(cmds.Region, limiter) },
+		Cloud:  func() (*cloud.Client, error) { return f.Cloud(cmds.Region, limiter) },
+		Now:    f.Now,
+		Sleep:  f.Sleep,
+		Region: cmds.Region,
+		Line:   cmds.Step,
 	}
 }
 

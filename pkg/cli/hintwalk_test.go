@@ -94,9 +94,10 @@ func scanHintSites(t *testing.T) map[hintSite]string {
 					if isFlagDefinition(sel.Sel.Name) {
 						return false // a flag's usage text is help
 					}
-					if sel.Sel.Name == "Line" && len(n.Args) > 0 {
+					// cmds.Line("wait", ...), next.Cmd("state forget", ...): a step.
+					if (sel.Sel.Name == "Line" || sel.Sel.Name == "Cmd") && len(n.Args) > 0 {
 						if s, ok := stringLit(n.Args[0]); ok {
-							add(fn, s, n.Pos())
+							add(fn, leadingWord(s), n.Pos())
 						}
 					}
 				case *ast.CompositeLit:
@@ -270,33 +271,37 @@ func hintWalks() []hintWalk {
 	// status, and wait, of a job that needs a person.
 	for _, status := range []string{"InError", "Stopped", "Expired"} {
 		walks = append(walks, hintWalk{name: "status-" + status, world: jobWorld(status), args: walkArgs("status", walkJob),
-			sites: []hintSite{"pkg/follow/job.go NextStep retry", "pkg/follow/job.go NextStep delete", "pkg/follow/job.go NextStep create"},
-			fill:  map[string][]string{"...": walkCreate}})
+			sites: []hintSite{"pkg/follow/job.go NextStep retry", "pkg/follow/job.go NextStep delete"}})
 		walks = append(walks, hintWalk{name: "wait-" + status, world: jobWorld(status), args: walkArgs("wait", walkJob),
-			sites: []hintSite{"pkg/follow/follow.go (*waiter).finish retry"}, fill: map[string][]string{"...": walkCreate}})
+			sites: []hintSite{"pkg/follow/job.go NextStep retry", "pkg/follow/job.go NextStep delete"}})
+		// The same job as one of a batch: the batch's recovery, never a command per job.
+		walks = append(walks, hintWalk{name: "apply-wait-" + status, world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait"},
+			files: map[string]string{"m.yaml": walkManifest},
+			setup: func(_ *Factory, m *fakeapi.Jobs, _ context.CancelFunc) { m.EndWhenPolled(status) },
+			sites: []hintSite{"pkg/follow/job.go BatchNextStep status", "pkg/follow/job.go BatchNextStep apply", "pkg/follow/job.go BatchNextStep state"}})
 	}
 	// retry of a job it cannot resume, and of one it can.
-	for _, status := range []string{"Running", "Waiting", "Finished", "Expired", "Deleting"} {
+	for _, status := range []string{"Waiting", "Finished", "Expired", "Deleting"} {
 		walks = append(walks, hintWalk{name: "retry-" + status, world: jobWorld(status), args: walkArgs("retry", walkJob),
-			sites: []hintSite{"pkg/cli/retry.go notResumableHint wait", "pkg/cli/retry.go notResumableHint delete",
-				"pkg/cli/retry.go notResumableHint status", "pkg/cli/retry.go notResumableHint create"},
-			fill: map[string][]string{"...": walkCreate}})
+			sites: []hintSite{"pkg/jobcontrol/jobcontrol.go notResumable wait", "pkg/jobcontrol/jobcontrol.go notResumable delete",
+				"pkg/jobcontrol/jobcontrol.go notResumable status"}})
 	}
 	walks = append(walks,
 		hintWalk{name: "retry-resumed", world: jobWorld("InError"), args: walkArgs("retry", walkJob),
 			sites: []hintSite{"pkg/cli/retry.go (*RetryOptions).run wait"}},
+		// A retry of a job running already: a success that sends nothing.
+		hintWalk{name: "retry-Running", world: jobWorld("Running"), args: walkArgs("retry", walkJob),
+			sites: []hintSite{"pkg/cli/retry.go (*RetryOptions).run wait"}},
 		hintWalk{name: "delete-running", world: jobWorld("Running"), args: walkArgs("delete", walkJob, "--yes"),
-			sites: []hintSite{"pkg/cli/delete.go (*DeleteOptions).refusal wait"}},
+			sites: []hintSite{"pkg/jobcontrol/jobcontrol.go - wait"}},
 		hintWalk{name: "delete-off-terminal", world: jobWorld("Stopped"), args: walkArgs("delete", walkJob),
-			sites: []hintSite{"pkg/cli/delete.go NewCmdDelete status"}, fill: map[string][]string{"JOB_ID...": {walkJob}}},
+			sites: []hintSite{"pkg/cli/delete.go NewCmdDelete status"}},
 		hintWalk{name: "status-not-found", world: jobWorld(""), args: walkArgs("status", walkJob),
-			sites: []hintSite{"pkg/follow/job.go NotFoundError list"}},
+			sites: []hintSite{"pkg/jobcontrol/jobcontrol.go (*NotFoundError).NextHint list"}},
 		hintWalk{name: "list-attention", world: jobWorld("InError"), args: walkArgs("list"),
 			sites: []hintSite{"pkg/cli/jobs.go attentionSummary status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
 	)
 	walks = append(walks,
-		hintWalk{name: "no-credentials", world: jobWorld("Running"), args: walkArgs("status", walkJob), noCreds: true,
-			sites: []hintSite{"pkg/api/credentials.go - create"}, fill: map[string][]string{"...": walkCreate}},
 		hintWalk{name: "create-dry-run", world: jobWorld(""), args: walkCreateArgs("--dry-run"),
 			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-created", world: jobWorld(""), args: walkCreateArgs("--yes"),
@@ -323,8 +328,25 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/hints.go - list", "pkg/cli/hints.go - delete", "pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		hintWalk{name: "create-duplicate-name", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.ReplicationJobName.Duplicate.http"),
 			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - list"}},
+		// The verification fails after the move: the hint's re-run verifies
+		// again (and fails again, the application being as it was).
+		hintWalk{name: "create-verify-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance).SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
+			return nil
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--verify", "/opt/app/healthcheck"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},
+		// The snapshot group fails: no job; the hint's re-run takes a new group.
+		hintWalk{name: "create-snapshot-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fakeapi.NewFleet(srv, walkInstance).FailSnapshot(walkInstance)
+			return nil
+		}, args: walkCreateArgs("--yes", "--snapshot"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{1: "snapshots of the instance still fail in this situation: the new group fails too, as it says"}},
 		hintWalk{name: "create-source-state", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.SourceServerState.Invalid.http"),
-			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/hints.go - create"}},
+			args: walkCreateArgs("--yes"), sites: []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"}},
 		// SMC says InvalidStatus, yet the job read back may still be resumed.
 		hintWalk{name: "retry-invalid-status-still-resumable", world: scripted(jobWorld("InError"), "StartReplicationJob", "smc/StartReplicationJob.ReplicationJob.InvalidStatus.http"),
 			args: walkArgs("retry", walkJob), sites: []hintSite{"pkg/cli/hints.go - status"}, fill: map[string][]string{"JOB_ID": {walkJob}}},
@@ -335,14 +357,51 @@ func hintWalks() []hintWalk {
 				fakeapi.Step{File: "smc/DescribeReplicationJobs.ServiceUnavailable.http"}, fakeapi.Step{File: "smc/DescribeReplicationJobs.ServiceUnavailable.http"})
 			srv.On("StartReplicationJob", fakeapi.Step{File: "smc/StartReplicationJob.ok.http", Drop: true}, fakeapi.Step{File: "smc/StartReplicationJob.ok.http", Drop: true})
 			return m
-		}, args: walkArgs("retry", walkJob, "--max-attempts", "2"), sites: []hintSite{"pkg/cli/jobcontrol.go unknownOutcome status"}},
+		}, args: walkArgs("retry", walkJob, "--max-attempts", "2"), sites: []hintSite{"pkg/jobcontrol/jobcontrol.go (*UnknownOutcomeError).NextHint status"}},
 		hintWalk{name: "wait-timeout", world: jobWorld("Running"), args: walkArgs("wait", walkJob, "--timeout", "1m"),
-			sites: []hintSite{"pkg/follow/follow.go (*waiter).finish wait"}},
+			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep wait"}},
+		// apply --wait: the timeout, and Ctrl-C, say to run the same apply again.
+		hintWalk{name: "apply-wait-timeout", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--timeout", "1m"},
+			files: map[string]string{"m.yaml": walkManifest}, sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+		// wait -f: the timeout says to go on with wait -f.
+		hintWalk{name: "wait-f-timeout", world: movingWorld, args: []string{"wait", "-f", "m.yaml", "--timeout", "1m"},
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/batchwait.go (*WaitCmdOptions).runBatch wait"}},
+		hintWalk{name: "apply-wait-interrupted", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--state", "other.json"},
+			files: map[string]string{"m.yaml": walkManifest},
+			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
+				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
+			},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+		// A second manifest moves the instance elsewhere while the first
+		// batch's job runs: that job is not adopted, the entry is blocked.
+		hintWalk{name: "apply-other-batch-job", world: jobWorld(""), args: []string{"apply", "-f", "other.yaml", "--yes"},
+			files: map[string]string{"m.yaml": walkManifest, "other.yaml": strings.ReplaceAll(walkManifest, "nafltc0001", "nafltc0002")},
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run("apply", "-f", "m.yaml", "--yes")
+			},
+			sites: []hintSite{"pkg/batch/runner.go found wait"}},
+		// The first create of a batch is denied: the batch stops, and the
+		// creates not sent are sent by the same apply run again.
+		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),
+			args: []string{"apply", "-f", "m.yaml", "--yes", "--concurrency", "1"}, files: map[string]string{"m.yaml": walkManifest2},
+			sites: []hintSite{"pkg/cli/apply_render.go (*ApplyOptions).resultHint apply"}},
+		// A batch's job deleted while it is followed.
+		hintWalk{name: "apply-wait-job-deleted", world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait"},
+			files: map[string]string{"m.yaml": walkManifest},
+			setup: func(f *Factory, m *fakeapi.Jobs, _ context.CancelFunc) {
+				sleep := f.Sleep
+				f.Sleep = func(ctx context.Context, d time.Duration) error {
+					m.Remove(fakeapi.FleetJob(walkInstance))
+					return sleep(ctx, d)
+				}
+			},
+			sites: []hintSite{"pkg/follow/follow.go (*Result).hint state"}},
 		hintWalk{name: "wait-interrupted", world: jobWorld("Running"), args: walkArgs("wait", walkJob),
 			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
-			sites: []hintSite{"pkg/follow/follow.go (*waiter).abort wait"}},
+			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep wait"}},
 		// One of two jobs is deleted (in the console) while they are followed.
 		hintWalk{name: "wait-job-deleted", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			m := jobWorld("Running")(srv)
@@ -354,10 +413,20 @@ func hintWalks() []hintWalk {
 				f.Sleep = func(ctx context.Context, d time.Duration) error { m.Remove(walkJob); return sleep(ctx, d) }
 			},
 			sites: []hintSite{"pkg/follow/follow.go (*Result).hint list"}},
-		// The job Finished, but the instance read back is not where it was asked to go.
-		hintWalk{name: "create-wait-finished-elsewhere", world: jobWorld(""), args: walkCreateArgs("--yes", "--wait"),
-			setup: func(_ *Factory, m *fakeapi.Jobs, _ context.CancelFunc) { m.FinishWhenPolled() },
-			sites: []hintSite{"pkg/follow/follow.go (*Result).hint create"}},
+		// create --wait: the first poll of the new job is denied; the job runs on.
+		hintWalk{name: "create-wait-poll-denied", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("")(srv)
+			denied := false
+			srv.Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+				if r.Params.Get("JobId.1") != "" && !denied {
+					denied = true
+					return 403, map[string]any{"RequestId": "DENIED-1", "Code": "Forbidden.RAM", "Message": "User not authorized to operate on the specified resource."}
+				}
+				return m.Describe().Respond(r)
+			}})
+			return m
+		}, args: walkCreateArgs("--yes", "--wait"),
+			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).follow wait"}},
 		// The create was answered with a job that SMC does not list (yet).
 		hintWalk{name: "create-wait-not-listed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance)
@@ -365,9 +434,6 @@ func hintWalks() []hintWalk {
 		}, args: walkCreateArgs("--yes", "--wait"),
 			sites:  []hintSite{"pkg/follow/follow.go (*waiter).poll wait", "pkg/follow/follow.go (*waiter).poll list"},
 			accept: map[int]string{1: "the job is not listed yet in this situation (the hint says to follow it later): wait says so again"}},
-		hintWalk{name: "apply-dry-run-advice", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--dry-run"),
-			files: map[string]string{"m.yaml": walkManifest},
-			sites: []hintSite{"pkg/cli/apply_render.go (*applyDocument).printAdvice create"}},
 		hintWalk{name: "apply-manifest-changed", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--dry-run"),
 			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
 				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
@@ -402,18 +468,23 @@ func hintWalks() []hintWalk {
 				fakeapi.Step{File: "smc/DescribeReplicationJobs.ServiceUnavailable.http"})
 			return m
 		}, args: walkCreateArgs("--client-token", "tok-1", "--yes", "--max-attempts", "1"),
-			sites: []hintSite{"pkg/cli/create.go (*CreateOptions).verifyOwner status"}},
+			sites: []hintSite{"pkg/jobcontrol/jobcontrol.go (*OwnerUnknownError).NextHint status"}},
 		// state forget: of a finished job; of an instance the state file does not hold; of a job that may still run.
 		hintWalk{name: "state-forget-finished", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", walkInstance),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Finished"),
 			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget apply"}},
+		// An entry forgotten already (by a killed run): a success.
 		hintWalk{name: "state-forget-unknown", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", fakeapi.FleetInstance(2)),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
-			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget state"}},
-		hintWalk{name: "state-forget-running", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", walkInstance),
-			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
-			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
-			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget status", "pkg/cli/state.go (*StateOptions).forget list"}},
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget apply"}},
+		hintWalk{name: "state-forget-running", world: jobWorld(""), args: []string{"state", "forget", "-f", "m.yaml", "--state", "s.json", walkInstance},
+			files: map[string]string{"m.yaml": walkManifest}, before: applyStateThen("s.json", "Running"),
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).checkJobsHint status", "pkg/cli/state.go (*StateOptions).checkJobsHint state"}},
+		// A token with no known job: list, then forget.
+		hintWalk{name: "state-forget-token-only", world: jobWorld(""), args: walkArgs("state", "forget", "-f", "m.yaml", walkInstance),
+			files: map[string]string{"m.yaml": walkManifest, "m.yaml.state.json": `{"version": 1, "migrations": {"` + walkInstance +
+				`": {"client_token": "old-1", "fingerprint": "sha256:0", "token_recorded_at": "2026-11-27T11:00:00Z"}}}`},
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).checkJobsHint list", "pkg/cli/state.go (*StateOptions).checkJobsHint state"}},
 		// status -f of a batch whose job runs, or ended InError.
 		hintWalk{name: "status-f-running", world: movingWorld, args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
@@ -471,6 +542,14 @@ func applyThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs
 	}
 }
 
+// applyStateThen is applyThen with another state file.
+func applyStateThen(state, status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
+	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
+		run("apply", "-f", "m.yaml", "--yes", "--state", state)
+		m.Add(fakeapi.FleetJob(walkInstance), walkInstance, status)
+	}
+}
+
 // walkManifest is an apply manifest of the walk's instance.
 const walkManifest = `region: cn-hangzhou
 defaults:
@@ -478,6 +557,10 @@ defaults:
   target_vswitch: vsw-bp1mxqnssl8nafltc0001
 migrations:
   - instance_id: i-bp1ff25rzvnul6kr0001
+`
+
+// walkManifest2 is an apply manifest of the walk's two instances.
+const walkManifest2 = walkManifest + `  - instance_id: i-bp1ff25rzvnul6kr0002
 `
 
 // scripted answers the first request of an action with a recorded file, in a world.
@@ -591,109 +674,114 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 	return srv, m, runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
-// runWalked runs a hint's command at a terminal whose user answers y.
+// runWalked runs a hint's command as a script would: stdin is not a
+// terminal, so a command that asks for confirmation refuses without --yes.
 func runWalked(t *testing.T, srv *fakeapi.Server, argv []string) runResult {
 	t.Helper()
-	f, out, errOut := newTestFactory(true, "y\n")
+	f, out, errOut := newTestFactory(false, "")
 	code := Run(context.Background(), f, argv)
 	return runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
-// namedCommands finds the zonemove command lines in a run's output, each
-// from the command's name to the next "zonemove " or the end of its line.
+// namedCommands finds the zonemove command lines in a run's output, as
+// printed: a command quoted in prose ('zonemove ...' or "zonemove ...") ends
+// at its closing quote; one that stands alone on its line (after "Next:", or
+// "Hint: ... with: ") ends with the line. Each is returned without its
+// leading "zonemove ".
 func namedCommands(out string) []string {
 	f, _, _ := newTestFactory(false, "")
 	root := NewCmdRoot(f)
 	var lines []string
 	for _, line := range strings.Split(out, "\n") {
-		parts := strings.Split(line, "zonemove ")
-		for _, p := range parts[1:] {
-			word := leadingWord(p)
-			if strings.HasPrefix(p[len(word):], ":") {
-				continue // "written by zonemove plan: ..." names, it does not ask
+		for i := 0; ; {
+			j := strings.Index(line[i:], "zonemove ")
+			if j < 0 {
+				break
 			}
-			if c, _, err := root.Find([]string{word}); err == nil && c != root && c.Name() == word {
-				lines = append(lines, strings.TrimSpace(p))
+			start := i + j + len("zonemove ")
+			i = start
+			word := leadingWord(line[start:])
+			if c, _, err := root.Find([]string{word}); err != nil || c == root || c.Name() != word ||
+				strings.HasPrefix(line[start+len(word):], ":") {
+				continue // "zonemove creates no second job", "written by zonemove plan: ...": prose
 			}
+			end := len(line)
+			if k := start - len("zonemove ") - 1; k >= 0 && (line[k] == '\'' || line[k] == '"') {
+				if e := closingQuote(line, start, line[k]); e >= 0 {
+					end = e
+				}
+			}
+			lines = append(lines, strings.TrimSpace(line[start:end]))
+			i = end
 		}
 	}
 	slices.Sort(lines)
 	return slices.Compact(lines)
 }
 
-// complete turns a hint's command line into arguments: the words that belong
-// to the command (its flags with their values, IDs and placeholders), up to
-// the first word of prose; placeholders filled; the region and, for a create
-// named without its flags, the situation's create added, as the operator who
-// read the hint would.
-func (w hintWalk) complete(t *testing.T, line string) []string {
-	t.Helper()
-	f, _, _ := newTestFactory(false, "")
-	root := NewCmdRoot(f)
-	words := strings.Fields(line)
-	name := strings.TrimRight(words[0], "'\",;:).")
-	if name != words[0] {
-		words = words[:1] // the command's name ends the command line
-	}
-	cmd, _, err := root.Find([]string{name})
-	if err != nil {
-		t.Fatalf("hint %q names no command: %v", line, err)
-	}
-	argv := []string{name}
-	for len(words) > 1 && cmd.HasSubCommands() { // zonemove state forget ...
-		sub, _, err := cmd.Find([]string{strings.TrimRight(words[1], "'\",;:).")})
-		if err != nil || sub == cmd {
-			break
+// closingQuote is where the quote q that opened a command at start closes:
+// the next q that no word character follows ('it'\”s' goes on).
+func closingQuote(line string, start int, q byte) int {
+	for e := start; e < len(line); e++ {
+		if line[e] != q {
+			continue
 		}
-		cmd, argv, words = sub, append(argv, sub.Name()), append(words[:1:1], words[2:]...)
+		if q == '\'' && strings.HasPrefix(line[e:], `'\''`) {
+			e += 3
+			continue
+		}
+		return e
 	}
-	id := regexp.MustCompile(`^[a-z]+-[a-z0-9-]+$|^[A-Z_]+(\.\.\.)?$|^\.\.\.$`)
-	takesValue := func(name string) bool {
-		fl := cmd.Flags().Lookup(name)
-		if fl == nil {
-			fl = root.PersistentFlags().Lookup(name)
-		}
-		if fl == nil && len(name) == 1 {
-			fl = cmd.Flags().ShorthandLookup(name)
-		}
-		return fl != nil && fl.NoOptDefVal == ""
-	}
-	for i := 1; i < len(words); i++ {
-		word := strings.TrimLeft(words[i], "'\"(")
-		trimmed := strings.TrimRight(word, "'\",;:).")
-		if strings.HasSuffix(strings.TrimRight(word, "'\",;:)"), "...") {
-			trimmed += "..." // JOB_ID...
-		}
-		last := trimmed != word
+	return -1
+}
+
+// shellWords splits a command line as a POSIX shell would (quotes only).
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord, quote := false, byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
-		case trimmed == "":
-		case strings.HasPrefix(trimmed, "-"):
-			argv = append(argv, trimmed)
-			name, _, hasValue := strings.Cut(strings.TrimLeft(trimmed, "-"), "=")
-			if !hasValue && takesValue(name) && i+1 < len(words) && !last {
-				i++
-				v := strings.TrimRight(words[i], "'\",;:)")
-				last = v != words[i]
-				argv = append(argv, strings.Trim(v, "'"))
-			}
-		case id.MatchString(trimmed):
-			if fill, ok := w.fill[trimmed]; ok {
-				argv = append(argv, fill...)
-			} else {
-				argv = append(argv, trimmed)
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(c)
+		case c == '\'' || c == '"':
+			quote, inWord = c, true
+		case c == '\\' && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			inWord = true
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
 			}
 		default:
-			last = true
-		}
-		if last || (!id.MatchString(trimmed) && !strings.HasPrefix(trimmed, "-") && trimmed != "") {
-			break
+			cur.WriteByte(c)
+			inWord = true
 		}
 	}
-	if !slices.Contains(argv, "--region") {
-		argv = append(argv, "--region", walkRegion)
+	if inWord {
+		words = append(words, cur.String())
 	}
-	if cmd.Name() == "create" && !slices.Contains(argv, "--instance-id") {
-		argv = append(argv, walkCreate...)
+	return words
+}
+
+// complete turns a hint's command line into arguments, exactly as printed:
+// nothing is added. Only a placeholder in capitals (JOB_ID) is replaced by
+// the situation's value, as the operator who reads it must do.
+func (w hintWalk) complete(t *testing.T, line string) []string {
+	t.Helper()
+	var argv []string
+	for _, word := range shellWords(line) {
+		if fill, ok := w.fill[word]; ok {
+			argv = append(argv, fill...)
+			continue
+		}
+		argv = append(argv, word)
 	}
 	return argv
 }
@@ -707,9 +795,9 @@ func leadingWord(s string) string {
 // what is filled in.
 func TestHintParsing(t *testing.T) {
 	out := "Hint: j-1: resume it with 'zonemove retry j-bp17bclvg344jlyt0001 --region cn-hangzhou', or delete it with " +
-		"'zonemove delete j-bp17bclvg344jlyt0001 --region cn-hangzhou' to start over\n" +
-		"Written by zonemove plan: 1 of 1 instances placed.\n" +
-		"Let running jobs finish (zonemove list), or (zonemove create --dry-run checks it first)\n" +
+		"'zonemove delete j-bp17bclvg344jlyt0001 --region cn-hangzhou --profile prod --yes' to start over\n" +
+		"Written by zonemove plan: 1 of 1 instances placed; zonemove creates no second job.\n" +
+		"Let running jobs finish ('zonemove list --region r' shows them), delete ('zonemove delete JOB_ID --region r')\n" +
 		"  zonemove apply -f m.yaml --dry-run\n"
 	lines := namedCommands(out)
 	w := hintWalk{fill: map[string][]string{"JOB_ID": {"j-x"}}}
@@ -718,10 +806,10 @@ func TestHintParsing(t *testing.T) {
 		got = append(got, strings.Join(w.complete(t, l), " "))
 	}
 	want := []string{
-		"apply -f m.yaml --dry-run --region cn-hangzhou",
-		"create --dry-run --region cn-hangzhou " + strings.Join(walkCreate, " "),
-		"delete j-bp17bclvg344jlyt0001 --region cn-hangzhou",
-		"list --region cn-hangzhou",
+		"apply -f m.yaml --dry-run",
+		"delete j-x --region r",
+		"delete j-bp17bclvg344jlyt0001 --region cn-hangzhou --profile prod --yes",
+		"list --region r",
 		"retry j-bp17bclvg344jlyt0001 --region cn-hangzhou",
 	}
 	if !slices.Equal(got, want) {

@@ -2,22 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/zonemove/zonemove/pkg/apierr"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
-	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
-
-// codeInvalidStatus is SMC's answer to a job-control action on a job whose
-// status does not allow it.
-const codeInvalidStatus = "ReplicationJob.InvalidStatus"
 
 // jobOutcome is what retry or delete did to one job: its entry of
 // {"jobs": [{"job_id", "request_id", "error"}]}.
@@ -25,7 +19,8 @@ type jobOutcome struct {
 	JobID     string     `json:"job_id"`
 	RequestID string     `json:"request_id"`
 	Status    string     `json:"status,omitempty"` // the job's status when this run last read it
-	Note      string     `json:"note,omitempty"`   // how a lost answer was settled
+	Note      string     `json:"note,omitempty"`   // how a repeat or a lost answer was settled
+	Already   bool       `json:"-"`                // the job was there already: nothing of this run's took it there
 	Error     *ErrorBody `json:"error"`
 
 	err error
@@ -37,8 +32,9 @@ type jobControlDocument struct {
 	Jobs []*jobOutcome `json:"jobs"`
 	errorField
 
-	done string // the line of a job that went through: "Resumed migration job %s ..."
-	next string // what to run next for the jobs that went through ("" when nothing)
+	done    string // the line of a job that went through: "Resumed migration job %s ..."
+	already string // the line of a job that was there already: "Migration job %s is running already"
+	next    string // what to run next for the jobs that went through ("" when nothing)
 }
 
 // Text writes a line per job that went through on stdout, each failure on
@@ -49,7 +45,11 @@ func (d *jobControlDocument) Text(ios *iostreams.IOStreams) {
 		if j.Error != nil {
 			continue
 		}
-		fmt.Fprintf(ios.Out, "%s "+d.done+"\n", cs.Green("✓"), cs.Bold(j.JobID))
+		line := d.done
+		if j.Already && d.already != "" {
+			line = d.already
+		}
+		fmt.Fprintf(ios.Out, "%s "+line+"\n", cs.Green("✓"), cs.Bold(j.JobID))
 		if j.Note != "" {
 			fmt.Fprintf(ios.Out, "  %s\n", j.Note)
 		}
@@ -88,7 +88,7 @@ func outcomesError(verb string, outcomes []*jobOutcome) error {
 		}
 	}
 	return &cmdutil.ExitError{Code: code, ErrCode: "JobsFailed",
-		Err:  fmt.Errorf("%d of %d jobs could not be %s: %s", len(failed), len(outcomes), verb, strings.Join(ids, ", ")),
+		Err:  fmt.Errorf("%d of %s could not be %s: %s", len(failed), cmdutil.Count(len(outcomes), "job", "jobs"), verb, strings.Join(ids, ", ")),
 		Hint: "each job's own error says why and what to do (text: the lines above; JSON: jobs[].error)"}
 }
 
@@ -109,117 +109,23 @@ func printFailures(w io.Writer, cs *iostreams.ColorScheme, outcomes []*jobOutcom
 	}
 }
 
-// settle finishes an outcome with the call's result.
-func (o *jobOutcome) settle(requestID string, err error) {
-	o.RequestID, o.err, o.Error = requestID, err, errorBody(err)
-	if o.RequestID == "" {
-		var ae *apierr.Error
-		if errors.As(err, &ae) {
-			o.RequestID = ae.RequestID
+// controlJobs settles each job with the action (pkg/jobcontrol holds its
+// rules), one after the other; found is the jobs as just read. It stops at
+// Ctrl-C.
+func controlJobs(ctx context.Context, client *smc.Client, cmds cmdutil.Commands, a jobcontrol.Action,
+	send jobcontrol.SendFunc, ids []string, found map[string]*facts.Job, doc *jobControlDocument) error {
+	read := func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
+		return client.JobsByID(ctx, cmds.Region, ids)
+	}
+	for _, id := range ids {
+		r := a.Run(ctx, send, read, cmds.Region, id, found[id])
+		doc.Jobs = append(doc.Jobs, &jobOutcome{JobID: r.JobID, RequestID: r.RequestID, Status: r.Status, Note: r.Note,
+			Already: r.Already, Error: errorBody(r.Err, cmds), err: r.Err})
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 	}
-}
-
-// mayHaveApplied tells whether a failed job-control call may still have taken
-// effect: some attempt reached SMC and was not refused (its answer was lost,
-// or was a 5xx), so a later attempt may meet the job's new status.
-func mayHaveApplied(err error) (*apierr.Error, bool) {
-	var ae *apierr.Error
-	if !errors.As(err, &ae) {
-		return nil, false
-	}
-	return ae, ae.Uncertain
-}
-
-// readBack reads one job again after an answer that leaves its fate open;
-// nil when the job no longer exists.
-func readBack(ctx context.Context, client *smc.Client, region, id string) (*facts.Job, error) {
-	found, err := follow.DescribeJobs(ctx, client, region, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	return found[id], nil
-}
-
-// unknownOutcome is the error of a call whose effect could not be read back.
-func unknownOutcome(cmds cmdutil.Commands, verb, command, id string, callErr, readErr error) error {
-	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: apiCode(callErr),
-		Err: fmt.Errorf("%w; whether job %s was %s is unknown: reading it back failed too (%v)", callErr, id, verb, readErr),
-		Hint: fmt.Sprintf("'%s' shows the job; '%s' is safe to repeat (it reads the job first)",
-			cmds.Line("status", []string{id}), cmds.Line(command, []string{id}))}
-}
-
-// apiCode is the API's error code of err, if any.
-func apiCode(err error) string {
-	var ae *apierr.Error
-	if errors.As(err, &ae) {
-		return ae.Code
-	}
-	return ""
-}
-
-// lastAnswer is how the last attempt of a call ended, for a note.
-func lastAnswer(ae *apierr.Error) string {
-	if ae.RequestID != "" {
-		return ae.Code + ", request " + ae.RequestID
-	}
-	return ae.Code
-}
-
-// jobAction is one job-control call of SMC (StartReplicationJob for retry,
-// DeleteReplicationJob for delete). Neither is idempotent, so a failure that
-// may hide a lost answer is settled by reading the job back.
-type jobAction struct {
-	verb, command string // "resumed", "retry": for the message of an unknown outcome
-	send          func(ctx context.Context, client *smc.Client, id string) (requestID string, err error)
-	// sentStatus is the job's status once the call was answered.
-	sentStatus string
-	// allowed reports whether the call may still be made on a job in status.
-	allowed func(status string) bool
-	// tookEffect reports whether the job read back (nil: gone) shows that a
-	// lost attempt took effect, and says how.
-	tookEffect func(j *facts.Job) (note string, ok bool)
-	// refusal is the error for a job whose status no longer allows the call.
-	refusal func(status, id, detail string) error
-}
-
-// apply makes the call for one job and settles its outcome.
-func (a jobAction) apply(ctx context.Context, client *smc.Client, cmds cmdutil.Commands, out *jobOutcome) {
-	requestID, err := a.send(ctx, client, out.JobID)
-	if err == nil {
-		out.Status = a.sentStatus
-		out.settle(requestID, nil)
-		return
-	}
-	ae, open := mayHaveApplied(err)
-	if ae == nil || (!open && ae.Code != codeInvalidStatus) {
-		out.settle("", err)
-		return
-	}
-	j, rerr := readBack(ctx, client, cmds.Region, out.JobID)
-	if rerr != nil {
-		out.settle("", unknownOutcome(cmds, a.verb, a.command, out.JobID, err, rerr))
-		return
-	}
-	if j != nil {
-		out.Status = j.Status
-	}
-	if note, ok := a.tookEffect(j); open && ok {
-		if j == nil {
-			out.Status = "" // gone
-		}
-		out.Note = fmt.Sprintf("the answer to an earlier attempt was lost (the last attempt ended %s); read back, %s", lastAnswer(ae), note)
-		out.settle("", nil)
-		return
-	}
-	switch {
-	case j == nil:
-		out.settle("", follow.NotFoundError([]string{out.JobID}, cmds.Region))
-	case a.allowed(j.Status):
-		out.settle("", err) // nothing took effect: the error stands, and the command may be repeated
-	default:
-		out.settle("", a.refusal(j.Status, out.JobID, fmt.Sprintf("it changed since it was read (SMC answered %s, request %s)", ae.Code, ae.RequestID)))
-	}
+	return nil
 }
 
 // jobOptions are what status, retry and delete share: the streams, an SMC

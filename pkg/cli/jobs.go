@@ -12,6 +12,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // jobsDocument is the document of status and list: the jobs as SMC
@@ -52,6 +53,7 @@ type waitDocument struct {
 
 	report *follow.Report // the text says how each job ended and what to do next
 	now    time.Time
+	line   func(next.Step) string // writes the report's next steps with the run's flags
 
 	// wait -f: what was not followed, and the map of old to new addresses.
 	notes     []string
@@ -65,7 +67,7 @@ func (d *waitDocument) Text(ios *iostreams.IOStreams) {
 		fmt.Fprintln(ios.ErrOut, n)
 	}
 	if d.report != nil {
-		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now)
+		follow.PrintReport(ios.Out, ios.ColorScheme(), d.report, d.now, d.line)
 		if d.addresses {
 			fmt.Fprintln(ios.Out)
 			printAddressMap(ios.Out, d.report.Jobs)
@@ -101,17 +103,19 @@ func parseJobIDs(args []string) ([]string, error) {
 // printJobs writes jobs as a table: aligned with a header on a terminal,
 // tab-separated with every JSON field off it (for scripts).
 func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
-	w := ios.Out
-	if !ios.IsStdoutTTY() {
+	t := newListTable(ios)
+	if t.tsv {
 		for _, j := range jobs {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.JobID, j.InstanceID, j.Status, j.BusinessStatus,
-				strconv.FormatFloat(j.Progress, 'f', -1, 64), j.ErrorCode, follow.OneLine(j.StatusInfo), j.CreationTime, j.EndTime)
+			t.row(j.JobID, j.InstanceID, j.Status, j.BusinessStatus, strconv.FormatFloat(j.Progress, 'f', -1, 64),
+				j.ErrorCode, follow.OneLine(j.StatusInfo), j.CreationTime, j.EndTime)
 		}
+		t.flush()
 		return
 	}
 	cs := ios.ColorScheme()
-	t := newTable(w, "")
-	t.row("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
+	t.headers("JOB ID", "INSTANCE", "STATUS", "STAGE", "PROGRESS", "CREATED", "ENDED")
+	t.keepWhole(0, 1)
+	t.dropFirst(6, 5) // the times give way on a narrow terminal: status shows them
 	for _, j := range jobs {
 		t.row(j.JobID, j.InstanceID, follow.ColorStatus(cs, j.Status), follow.Dash(j.BusinessStatus),
 			follow.FormatProgress(j.Progress), follow.Dash(j.CreationTime), follow.Dash(j.EndTime))
@@ -124,8 +128,8 @@ func printJobs(ios *iostreams.IOStreams, jobs []follow.JobView) {
 func jobProblems(cmds cmdutil.Commands, jobs []follow.JobView) []jobProblem {
 	var out []jobProblem
 	for _, j := range jobs {
-		if next := follow.NextStep(cmds, j); next != "" {
-			out = append(out, jobProblem{JobID: j.JobID, Status: j.Status, Problem: follow.Problem(j), Next: next})
+		if h := follow.NextStep(j); !h.IsZero() {
+			out = append(out, jobProblem{JobID: j.JobID, Status: j.Status, Problem: follow.Problem(j), Next: cmds.Hint(h)})
 		}
 	}
 	return out
@@ -136,7 +140,7 @@ func jobProblems(cmds cmdutil.Commands, jobs []follow.JobView) []jobProblem {
 func attentionSummary(cmds cmdutil.Commands, jobs []follow.JobView) string {
 	counts := map[string]int{}
 	for _, j := range jobs {
-		if follow.NextStep(cmds, j) != "" {
+		if !follow.NextStep(j).IsZero() {
 			counts[j.Status]++
 		}
 	}
@@ -149,8 +153,8 @@ func attentionSummary(cmds cmdutil.Commands, jobs []follow.JobView) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Needing attention: %s. 'zonemove status JOB_ID --region %s' shows why and what to do.",
-		strings.Join(parts, ", "), cmds.Region)
+	return fmt.Sprintf("Needing attention: %s. '%s' shows why and what to do.",
+		strings.Join(parts, ", "), cmds.Step(next.Cmd("status", "JOB_ID")))
 }
 
 // sortNewestFirst orders jobs by CreationTime, newest first; ties and

@@ -93,7 +93,7 @@ func (o *ListOptions) run(ctx context.Context) error {
 // listJobs reads every page of the region's cross-zone jobs. A job seen on two
 // pages (the list shifted while it was read) is kept once.
 func listJobs(ctx context.Context, c *smc.Client, region, status string) ([]follow.JobView, error) {
-	all, err := c.AllReplicationJobs(ctx, smc.DescribeReplicationJobsRequest{RegionId: region, JobType: smc.JobTypeCrossZone, Status: status})
+	all, err := c.AllJobs(ctx, smc.JobQuery{Region: region, Status: status})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
@@ -41,7 +42,7 @@ func (o *Output) JSON() bool { return o.global.JSON() }
 // It returns err (or the failure to write the document).
 func (o *Output) Render(doc document, err error) error {
 	if o.JSON() {
-		doc.setError(errorBody(err))
+		doc.setError(errorBody(err, o.global.commands()))
 		if werr := o.WriteJSON(doc); werr != nil {
 			return werr
 		}
@@ -71,3 +72,6 @@ func (o *Output) wroteJSON() bool {
 	defer o.mu.Unlock()
 	return o.wrote
 }
+
+// commands renders the hints of this run (its region, profile, batch, --yes).
+func (o *Output) commands() cmdutil.Commands { return o.global.commands() }

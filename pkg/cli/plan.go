@@ -450,8 +450,12 @@ func printInstancePlan(ios *iostreams.IOStreams, ip *plan.InstancePlan) {
 		fmt.Fprintf(w, "%s  %s in %s\n", cs.Bold(ip.InstanceID), ip.InstanceType, ip.ZoneID)
 	}
 	if len(ip.Candidates) > 0 {
-		tw := newTable(w, "  ")
-		tw.row("ZONE", "VERDICT", "VSWITCH", "TYPE", "FREE IPS", "WHY")
+		tw := newListTable(ios) // on a terminal: fitted to it
+		tw.indent = "  "
+		tw.headers("ZONE", "VERDICT", "VSWITCH", "TYPE", "FREE IPS", "WHY")
+		tw.keepWhole(0, 2)
+		tw.lastIsNote()
+		tw.dropFirst(4)
 		for _, c := range ip.Candidates {
 			typ := c.TargetInstanceType
 			if c.TypeChange {
@@ -511,10 +515,12 @@ func (d *planDocument) printFleetSummary(ios *iostreams.IOStreams) {
 			changes++
 		}
 	}
-	fmt.Fprintf(w, "Plan for %d instances: %d placed (%d with a type change), %d without a zone\n\n", len(p.Plans), len(placed),
+	fmt.Fprintf(w, "Plan for %s: %d placed (%d with a type change), %d without a zone\n\n", cmdutil.Count(len(p.Plans), "instance", "instances"), len(placed),
 		changes, len(p.Plans)-len(placed))
-	tw := newTable(w, "")
-	tw.row("INSTANCE", "TYPE", "FROM", "TO", "VSWITCH", "NEW TYPE")
+	tw := newListTable(ios) // on a terminal: fitted to it
+	tw.headers("INSTANCE", "TYPE", "FROM", "TO", "VSWITCH", "NEW TYPE")
+	tw.keepWhole(0, 4)
+	tw.dropFirst(1, 5)
 	for _, ip := range p.Plans {
 		if ch := ip.Choice; ch != nil {
 			newType := "-"

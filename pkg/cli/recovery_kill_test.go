@@ -19,7 +19,8 @@ import (
 
 // TestApplyKilledChild is the apply process TestApplyKilled kills: an apply
 // in the folder KILLED_APPLY_DIR names, against the parent's fake API at
-// KILLED_APPLY_HOST (TestMain clears the ZONEMOVE_ variables).
+// KILLED_APPLY_HOST (TestMain clears the ZONEMOVE_ variables), with the
+// extra flags of KILLED_APPLY_ARGS.
 func TestApplyKilledChild(t *testing.T) {
 	dir := os.Getenv("KILLED_APPLY_DIR")
 	if dir == "" {
@@ -32,7 +33,9 @@ func TestApplyKilledChild(t *testing.T) {
 	t.Chdir(dir)
 	f, out, errOut := newTestFactory(false, "")
 	f.NewClientToken = tokenSequence()
-	code := Run(context.Background(), f, applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1"))
+	args := applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1")
+	args = append(args, strings.Fields(os.Getenv("KILLED_APPLY_ARGS"))...) // a rollout's flags, say
+	code := Run(context.Background(), f, args)
 	t.Fatalf("the run ended (exit %d) before it was killed\n%s\n%s", code, out, errOut)
 }
 

@@ -161,6 +161,33 @@ func TestRecoveryApply(t *testing.T) {
 			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
 			{args: applyArgs("--yes"), before: removeState, check: exits(0, jobsCreated(4))},
 		}},
+		// A job deleted after it Finished leaves its moved instance done:
+		// the re-run exits 0 and offers no second move.
+		{name: "finished-job-deleted-rerun", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
+			{args: yes, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				fl.DeleteJob(fakeapi.FleetInstance(3))
+				return nil
+			}, check: exits(0, jobsCreated(4), func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+				if !strings.Contains(res.stdout, "i-bp1ff25rzvnul6kr0003 is already in cn-hangzhou-i as ecs.g7.large, where the manifest puts it (its job j-bp1ff25rzvnul6kr0003 no longer exists") {
+					t.Errorf("the moved instance of the deleted job is not done:\n%s", res.stdout)
+				}
+			})},
+		}},
+		// A second manifest (its own state file) moves an instance elsewhere
+		// while the first batch's job runs: the job goes to another vSwitch,
+		// so it is not adopted; the entry is blocked (exit 3), naming the job.
+		{name: "other-batch-job-not-adopted", manifest: "batch.yaml", runs: []applyRun{
+			{args: yes, check: exits(0, jobsCreated(4))},
+			{args: yes, before: func(t *testing.T, dir string) {
+				removeState(t, dir)
+				editManifest("target_vswitch: vsw-bp1mxqnssl8nafltc0001", "target_vswitch: vsw-bp1mxqnssl8nafltc0002")(t, dir)
+			}, check: exits(3, jobsCreated(4), func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+				if !strings.Contains(res.stdout, "job j-bp1ff25rzvnul6kr0001 (Running) of i-bp1ff25rzvnul6kr0001 goes to vSwitch vsw-bp1mxqnssl8nafltc0001, not to vsw-bp1mxqnssl8nafltc0002") {
+					t.Errorf("the blocked entry does not name the job and where it goes:\n%s", res.stdout)
+				}
+			})},
+		}},
 		// The state file is lost after a killed batch: the jobs that exist are
 		// adopted (exists), the rest are created.
 		{name: "state-deleted-after-killed-batch", manifest: "batch.yaml", runs: []applyRun{

@@ -110,6 +110,6 @@ func (o *ReportOptions) run(ctx context.Context) error {
 	if err := os.WriteFile(o.OutTo, b.Bytes(), 0o644); err != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "WriteFailed", Err: fmt.Errorf("writing the record: %w", err)}
 	}
-	fmt.Fprintf(o.IO.ErrOut, "Wrote the change record of %d instance(s) to %s (%s).\n", len(doc.Entries), o.OutTo, o.Format)
+	fmt.Fprintf(o.IO.ErrOut, "Wrote the change record of %s to %s (%s).\n", cmdutil.Count(len(doc.Entries), "instance", "instances"), o.OutTo, o.Format)
 	return nil
 }

@@ -30,7 +30,7 @@ type RolloutFlags struct {
 // Register adds --max-unavailable, --canary, --max-failures, --not-before
 // and --not-after.
 func (r *RolloutFlags) Register(fl *pflag.FlagSet) {
-	fl.IntVar(&r.MaxUnavailable, "max-unavailable", 0, "at most N instances stopped at once, from their create until they are back in the target zone (0: all at once); the jobs are followed to free the slots")
+	fl.IntVar(&r.MaxUnavailable, "max-unavailable", 0, "at most N instances stopped at once, from their create until they are back in the target zone (default: all at once); the jobs are followed to free the slots")
 	fl.IntVar(&r.Canary, "canary", 0, "the first N migrations must be back before any other starts")
 	fl.IntVar(&r.MaxFailures, "max-failures", 0, "once more than N migrations failed, start no new one: the rest are held (exit 5)")
 	fl.StringVar(&r.NotBefore, "not-before", "", "create nothing before TIME (RFC 3339, or HH:MM local time, the nearest such moment); waits with a countdown")
@@ -125,7 +125,7 @@ func together(o rollout.Options, n int) string {
 	k := o.Together(n)
 	s := fmt.Sprintf("all %d at once", n)
 	if n == 1 {
-		s = "one"
+		s = "one at a time"
 	} else if k < n {
 		s = fmt.Sprintf("at most %d at once", k)
 	}

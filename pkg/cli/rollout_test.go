@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/rollout"
 )
 
 // fleetOf keeps the case's fleet for the checks.
@@ -136,6 +138,7 @@ func TestApplyRolloutBadInput(t *testing.T) {
 		{name: "bad-time", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--not-before", "tomorrow"), check: nothing}}},
 		{name: "max-unavailable-zero", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--max-unavailable", "0"), check: nothing}}},
 		{name: "timeout-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--timeout", "1h", "--max-unavailable", "1"), check: nothing}}},
+		{name: "fail-fast-with-rollout", manifest: "batch.yaml", runs: []applyRun{{args: applyArgs("--yes", "--wait", "--fail-fast", "--canary", "1"), check: nothing}}},
 		{name: "manifest-section", manifest: "rollout-bad.yaml", runs: []applyRun{{args: applyArgs("--yes"), check: nothing}}},
 		// The manifest's not_after is in the past: its line is named.
 		{name: "manifest-not-after-past", manifest: "rollout.yaml", runs: []applyRun{{args: applyArgs("--yes", "-o", "json"), check: nothing,
@@ -215,5 +218,46 @@ func TestApplyRolloutNeverMoreThanN(t *testing.T) {
 				t.Errorf("the summary does not say peak_away %d:\n%s", n, out)
 			}
 		})
+	}
+}
+
+func TestTogether(t *testing.T) {
+	notAfter := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		opts rollout.Options
+		n    int
+		want string
+	}{
+		{rollout.Options{}, 6, "all 6 at once"},
+		{rollout.Options{}, 1, "one at a time"},
+		{rollout.Options{MaxUnavailable: 8}, 6, "all 6 at once"},
+		{rollout.Options{MaxUnavailable: 2}, 6, "at most 2 at once"},
+		{rollout.Options{MaxUnavailable: 2, Canary: 1, NotAfter: notAfter}, 6, "at most 2 at once, the first 1 as a canary before the others; none starts after 03:45 UTC"},
+	} {
+		if got := together(c.opts, c.n); got != c.want {
+			t.Errorf("together(%+v, %d) = %q; want %q", c.opts, c.n, got, c.want)
+		}
+	}
+}
+
+// TestCountdownOnATerminal: the time left is redrawn in place each second
+// (a fake clock), and the line is ended before anything else is written.
+func TestCountdownOnATerminal(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	ios.SetStderrTTY(true)
+	clock := fakeapi.NewClock()
+	start := clock.Now()
+	o := rollout.Options{NotBefore: start.Add(3 * time.Second)}
+	if err := countdown(context.Background(), ios, o, clock.Now, clock.Sleep); err != nil {
+		t.Fatal(err)
+	}
+	want := "\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 3s left (Ctrl-C stops; nothing is created before)" +
+		"\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 2s left (Ctrl-C stops; nothing is created before)" +
+		"\r\x1b[2KWaiting for --not-before 12:00:03 UTC: 1s left (Ctrl-C stops; nothing is created before)\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("countdown wrote\n%q\nwant\n%q", got, want)
+	}
+	if !clock.Now().Equal(o.NotBefore) {
+		t.Errorf("woke at %s; want %s", clock.Now(), o.NotBefore)
 	}
 }

@@ -29,7 +29,14 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 another size of the same instance family, through Server Migration Center's
 CreateCrossZoneMigrationJob. It checks every documented obstacle before it
 creates anything, follows jobs to the end, and runs batches from a manifest
-without ever creating a duplicate job.`,
+without ever creating a duplicate job.
+
+Text is for people. On a terminal, a command's table is aligned under a
+header, in color, and fitted to the terminal's width (long text is cut with
+"…", and less needed columns are left out); off a terminal (a pipe, a file, a
+CI log), each row is one tab-separated line, without the header or color, and
+nothing is cut. Scripts read -o json: one JSON document on stdout, the format
+that is kept stable.`,
 		Example: `  # Rehearse a migration without an account or network
   zonemove create --dry-run --offline --region cn-hangzhou \
     --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i \
@@ -138,6 +145,17 @@ func resolveGlobal(f *Factory, cmd *cobra.Command) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "UsageError"}
 	}
 	g.Endpoints = eps
+	g.StdinTTY = f.IOStreams.IsStdinTTY()
+	fl := cmd.Flags()
+	if yes := fl.Lookup("yes"); yes != nil && yes.Changed {
+		g.Yes = yes.Value.String() == "true"
+	}
+	if file := fl.Lookup("file"); file != nil {
+		g.File = file.Value.String()
+	}
+	if state := fl.Lookup("state"); state != nil && state.Changed {
+		g.State = state.Value.String()
+	}
 	return nil
 }
 
@@ -200,7 +218,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	code := ExitCode(err)
 	if out := f.Output(); wantsJSON(f, args) && !out.wroteJSON() {
-		_ = out.WriteJSON(map[string]any{"error": errorBody(err)})
+		_ = out.WriteJSON(map[string]any{"error": errorBody(err, f.Global.commands())})
 	}
 	reportError(f, err)
 	return code
@@ -210,7 +228,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 // request ID, and what to do next.
 // It writes the body that the JSON document's "error" carries.
 func reportError(f *Factory, err error) {
-	w, b := f.IOStreams.ErrOut, errorBody(err)
+	w, b := f.IOStreams.ErrOut, errorBody(err, f.Global.commands())
 	fmt.Fprintf(w, "Error: %s\n", b.Message)
 	if b.RequestID != "" {
 		fmt.Fprintf(w, "Request ID: %s\n", b.RequestID)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -26,6 +28,7 @@ type StateOptions struct {
 	Out      *Output
 	SMC      func(region string) (*smc.Client, error)
 	Commands cmdutil.Commands
+	global   *GlobalOptions // its ManifestRegion is the state file's, for hints
 
 	File      string
 	StatePath string
@@ -56,7 +59,7 @@ func stateFlags(cmd *cobra.Command, o *StateOptions) {
 }
 
 func (o *StateOptions) complete(f *Factory) error {
-	o.Commands = f.Global.commands()
+	o.Commands, o.global = f.Global.commands(), &f.Global
 	o.SMC = func(region string) (*smc.Client, error) { return f.SMC(region, nil) }
 	if o.File == "" {
 		return cmdutil.UsageErrorf("a manifest is required: pass -f FILE (the manifest the state file belongs to)")
@@ -73,7 +76,10 @@ func newCmdStateShow(f *Factory, runF func(context.Context, *StateOptions) error
 		Use:   "show -f FILE [--state PATH]",
 		Short: "Show what an apply's state file records",
 		Long: `Show each instance of the state file: its ClientToken, its job (if known), and
-whether the job was found on the instance (adopted). Nothing is sent.`,
+whether the job was found on the instance (adopted). Nothing is sent.
+
+Off a terminal, each instance is one tab-separated line: instance, job_id,
+adopted (true or false), client_token, token_recorded_at.`,
 		Example: `  zonemove state show -f migrations.yaml`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -152,8 +158,17 @@ func (d *stateDocument) Text(ios *iostreams.IOStreams) {
 	if !d.read {
 		return
 	}
-	t := newTable(ios.Out, "")
-	t.row("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	t := newListTable(ios)
+	if t.tsv {
+		for _, e := range d.Migrations {
+			t.row(e.InstanceID, e.JobID, strconv.FormatBool(e.Adopted), e.ClientToken, e.TokenRecordedAt)
+		}
+		t.flush()
+		return
+	}
+	t.headers("INSTANCE", "JOB ID", "CLIENT TOKEN", "RECORDED")
+	t.keepWhole(0, 1)
+	t.dropFirst(3, 2)
 	for _, e := range d.Migrations {
 		job := follow.Dash(e.JobID)
 		if e.Adopted {
@@ -165,13 +180,16 @@ func (d *stateDocument) Text(ios *iostreams.IOStreams) {
 		t.row(e.InstanceID, job, follow.Dash(e.ClientToken), e.TokenRecordedAt)
 	}
 	t.flush()
-	fmt.Fprintf(ios.Out, "\n%d instances in %s.\n", len(d.Migrations), d.StateFile)
+	fmt.Fprintf(ios.Out, "\n%d %s in %s.\n", len(d.Migrations), countNoun(len(d.Migrations), "instance", "instances"), d.StateFile)
 }
 
 // forgetDocument is the document of state forget: the entries dropped.
 type forgetDocument struct {
 	StateFile string       `json:"state_file"`
 	Forgotten []stateEntry `json:"forgotten"`
+	// AlreadyForgotten are the instances named that the state file no longer
+	// holds (a killed run forgot them, or an earlier forget): nothing to do.
+	AlreadyForgotten []string `json:"already_forgotten,omitempty"`
 	errorField
 
 	next string // once forgotten: what the next apply does with them
@@ -184,6 +202,9 @@ func (d *forgetDocument) Text(ios *iostreams.IOStreams) {
 	}
 	for _, e := range d.Forgotten {
 		fmt.Fprintf(ios.Out, "Forgot %s (ClientToken %s, job %s)\n", e.InstanceID, follow.Dash(e.ClientToken), follow.Dash(e.JobID))
+	}
+	if len(d.AlreadyForgotten) > 0 {
+		fmt.Fprintf(ios.Out, "Not in %s, so forgotten already: %s; nothing to do for them\n", d.StateFile, strings.Join(d.AlreadyForgotten, ", "))
 	}
 	fmt.Fprintf(ios.Out, "\n%s\n", d.next)
 }
@@ -202,15 +223,6 @@ func (o *StateOptions) missingState() error {
 	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "StateFileNotFound",
 		Err:  fmt.Errorf("no state file %s: %w", o.StatePath, errors.Unwrap(err)),
 		Hint: "apply writes it next to the manifest once it sends a create; pass --state PATH if the batch used another"}
-}
-
-// commandFile is the manifest and state flags of a command that names this
-// state file again.
-func (o *StateOptions) commandFile() string {
-	if o.StatePath != batch.DefaultStatePath(o.File) {
-		return o.File + " --state " + o.StatePath
-	}
-	return o.File
 }
 
 func (o *StateOptions) show() error {
@@ -255,15 +267,25 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	defer store.Close()
 	st := store.Snapshot()
-	var missing []string
+	// An entry already gone is what forget asks for: a repeat after a killed
+	// run, or of an earlier forget, succeeds.
+	var present []string
 	for _, id := range o.Forget {
 		if e := st.Migrations[id]; e == nil || !e.HasCreate() {
-			missing = append(missing, id)
+			doc.AlreadyForgotten = append(doc.AlreadyForgotten, id)
+		} else {
+			present = append(present, id)
 		}
 	}
-	if len(missing) > 0 {
-		return o.Out.Render(doc, cmdutil.UsageErrorf("%s not in %s; nothing was changed ('zonemove state show -f %s' lists it)",
-			strings.Join(missing, ", "), o.StatePath, o.commandFile()))
+	o.Forget = present
+	if o.Commands.Region == "" {
+		// The hints name the region of the batch's jobs.
+		for _, e := range st.Migrations {
+			if e.Request != nil && e.Request.RegionId != "" {
+				o.Commands.Region, o.global.ManifestRegion = e.Request.RegionId, e.Request.RegionId
+				break
+			}
+		}
 	}
 	statuses, err := o.jobStatuses(ctx, st)
 	if err != nil {
@@ -287,7 +309,7 @@ func (o *StateOptions) forget(ctx context.Context) error {
 		if !o.IO.IsStdinTTY() {
 			doc.Forgotten = []stateEntry{}
 			return o.Out.Render(doc, &cmdutil.ExitError{Code: cmdutil.ExitUsage, ErrCode: "ConfirmationRequired", Err: errors.New(msg + "\nnothing was changed"),
-				Hint: "check the jobs with 'zonemove status JOB_ID' (or 'zonemove list'), then pass --yes to forget them anyway"})
+				Next: o.checkJobsHint(st)})
 		}
 		fmt.Fprintln(o.IO.ErrOut, msg)
 		ok, err := confirm(ctx, o.IO, "Forget them anyway?")
@@ -303,8 +325,28 @@ func (o *StateOptions) forget(ctx context.Context) error {
 			return o.Out.Render(doc, stateError(err))
 		}
 	}
-	doc.next = fmt.Sprintf("The next 'zonemove apply -f %s' checks them in full and creates them with new ClientTokens.", o.File)
+	doc.next = fmt.Sprintf("The next '%s' checks them in full and creates them with new ClientTokens.",
+		o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed()))
 	return o.Out.Render(doc, nil)
+}
+
+// checkJobsHint says how to check the jobs of the entries about to go
+// before forgetting them anyway.
+func (o *StateOptions) checkJobsHint(st *batch.State) next.Hint {
+	var jobs []string
+	for _, id := range o.Forget {
+		if e := st.Migrations[id]; e != nil && e.JobID != "" {
+			jobs = append(jobs, e.JobID)
+		}
+	}
+	forget := next.Cmd("state forget", o.Forget...).OfBatch()
+	forget.Confirms = true
+	yes := o.Commands
+	yes.Yes = true
+	if len(jobs) == 0 {
+		return next.Hintf("check that '%s' shows no job of theirs, then forget them anyway: %s", next.Cmd("list"), yes.Step(forget))
+	}
+	return next.Hintf("check the jobs with '%s', then forget them anyway: %s", next.Cmd("status", jobs...), yes.Step(forget))
 }
 
 // mayForgetJob reports whether a job in this status can no longer run: its
@@ -337,7 +379,7 @@ func (o *StateOptions) jobStatuses(ctx context.Context, st *batch.State) (map[st
 		if err != nil {
 			return nil, err
 		}
-		jobs, err := follow.DescribeJobs(ctx, client, region, ids)
+		jobs, err := client.JobsByID(ctx, region, ids)
 		if err != nil {
 			return nil, err
 		}

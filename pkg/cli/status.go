@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonemove/zonemove/pkg/follow"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
 )
 
 // StatusOptions are the values of zonemove status and what it needs.
@@ -75,7 +76,7 @@ func (o *StatusOptions) run(ctx context.Context) error {
 		return err
 	}
 	region := o.Commands.Region
-	found, err := follow.DescribeJobs(ctx, client, region, o.JobIDs)
+	found, err := client.JobsByID(ctx, region, o.JobIDs)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func (o *StatusOptions) run(ctx context.Context) error {
 		}
 	}
 	if len(missing) > 0 {
-		err = follow.NotFoundError(missing, region)
+		err = &jobcontrol.NotFoundError{JobIDs: missing, Region: region}
 	}
 	return o.Out.Render(&jobsDocument{Jobs: jobs, problems: jobProblems(o.Commands, jobs)}, err)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
+	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
 // batchIDs are the 120 recorded jobs j-bp1batch00000001..0120.
@@ -41,7 +42,7 @@ func alignedAsWithoutColor(golden string) func(*testing.T, *fakeapi.Server, runR
 		}
 		_, after, _ := strings.Cut(string(raw), "--- stdout\n")
 		want, _, _ := strings.Cut(after, "--- stderr\n")
-		if got := ansi.ReplaceAllString(res.stdout, ""); got != want {
+		if got := iostreams.StripANSI(res.stdout); got != want {
 			t.Errorf("without its color codes, stdout differs from %s:\n%s", golden, diffLines(want, got))
 		}
 	}

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"testing"
 
+	"strings"
+
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
+	"github.com/zonemove/zonemove/pkg/record"
 )
 
 // schemes are a color scheme that colors and one that does not.
@@ -37,8 +41,8 @@ func TestTableMeasuresVisibleWidth(t *testing.T) {
 		t.Errorf("plain:\n%q\nwant\n%q", got, want)
 	}
 	got := render(color)
-	if got == want || ansi.ReplaceAllString(got, "") != want {
-		t.Errorf("colored, its codes taken out:\n%q\nwant\n%q", ansi.ReplaceAllString(got, ""), want)
+	if got == want || iostreams.StripANSI(got) != want {
+		t.Errorf("colored, its codes taken out:\n%q\nwant\n%q", iostreams.StripANSI(got), want)
 	}
 }
 
@@ -63,7 +67,7 @@ func TestColoredTablesAlign(t *testing.T) {
 	for name, render := range map[string]func(cs *iostreams.ColorScheme) string{
 		"apply": func(cs *iostreams.ColorScheme) string {
 			var b bytes.Buffer
-			o.document(plan).printTable(&b, cs)
+			o.document(plan).printTable(listTableOn(&b, true, 200), cs)
 			return b.String()
 		},
 		"checks": func(cs *iostreams.ColorScheme) string {
@@ -76,8 +80,52 @@ func TestColoredTablesAlign(t *testing.T) {
 		if plainOut == colorOut {
 			t.Errorf("%s: no color", name)
 		}
-		if got := ansi.ReplaceAllString(colorOut, ""); got != plainOut {
+		if got := iostreams.StripANSI(colorOut); got != plainOut {
 			t.Errorf("%s: colored, its codes taken out:\n%s\nwant\n%s", name, got, plainOut)
+		}
+	}
+}
+
+// TestListingsFollowOneRule: every command that prints a table follows one
+// rule. On a terminal the table is aligned under its header; off a terminal
+// each row is one tab-separated line, without the header.
+func TestListingsFollowOneRule(t *testing.T) {
+	spec := migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i"}
+	applyPlan := &batch.Plan{Results: []*batch.Result{{Migration: &batch.Migration{Spec: spec, Line: 3}, Status: batch.Created, JobID: "j-1"}}}
+	listings := map[string]struct {
+		doc    document
+		header string // a header on a terminal
+		row    string // what a row holds
+	}{
+		"apply":  {(&ApplyOptions{File: "m.yaml", StatePath: "s.json", applied: true}).document(applyPlan), "INSTANCE", spec.InstanceID},
+		"status": {&jobsDocument{Jobs: []follow.JobView{{JobID: "j-1", InstanceID: spec.InstanceID, Status: "Running"}}}, "JOB ID", spec.InstanceID},
+		"status -f": {&batchDocument{Batch: &record.Batch{Entries: []*record.Entry{{InstanceID: spec.InstanceID, Status: record.Moved,
+			Job: &record.Job{JobID: "j-1", Status: "Finished"}}}}, read: true}, "INSTANCE", spec.InstanceID},
+		"state show": {&stateDocument{StateFile: "s.json", Migrations: []stateEntry{{InstanceID: spec.InstanceID, JobID: "j-1"}}, read: true}, "INSTANCE", spec.InstanceID},
+		"types":      {&typesDocument{InstanceTypeFamily: "ecs.g7", Types: []typeEntry{{InstanceType: "ecs.g7.large", CPU: 2, MemoryGiB: 8}}, CurrentInStock: true}, "TYPE", "ecs.g7.large"},
+	}
+	for name, l := range listings {
+		for _, terminal := range []bool{true, false} {
+			ios, _, out, _ := iostreams.Test()
+			ios.SetStdoutTTY(terminal)
+			l.doc.Text(ios)
+			var row string
+			for _, line := range strings.Split(out.String(), "\n") {
+				if strings.Contains(line, l.row) && row == "" {
+					row = line
+				}
+				if !terminal && strings.Contains(line, l.header) {
+					t.Errorf("%s off a terminal: a header line %q", name, line)
+				}
+			}
+			switch {
+			case row == "":
+				t.Errorf("%s (terminal %v): no row of %s:\n%s", name, terminal, l.row, out)
+			case terminal && (strings.Contains(row, "\t") || !strings.Contains(out.String(), l.header)):
+				t.Errorf("%s on a terminal: want an aligned table under its header:\n%s", name, out)
+			case !terminal && (!strings.Contains(row, "\t") || strings.Contains(row, "  ")):
+				t.Errorf("%s off a terminal: want tab-separated fields, got %q", name, row)
+			}
 		}
 	}
 }

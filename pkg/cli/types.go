@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -40,7 +41,10 @@ the families that cannot change type across zones).
 
 It runs the checks of create that apply, with create's exit code: 3 when the
 zone is not in the region (region-zone), the instance does not exist there
-(instance-found), or the zone offers nothing to the instance (type-in-stock).`,
+(instance-found), or the zone offers nothing to the instance (type-in-stock).
+
+Off a terminal, each type is one tab-separated line: instance_type, cpu,
+memory_gib, current (true or false); what is said about them goes to stderr.`,
 		Example: `  zonemove types --region cn-hangzhou --instance-id i-bp1ff25rzvnul6kr0000 --target-zone cn-hangzhou-i`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -143,25 +147,44 @@ func typesCheck(id string, in preflight.Input) error {
 		Err: fmt.Errorf("check %s failed: %s", r.ID, r.Message)}
 }
 
-// Text writes the family's types in stock, the current one marked.
+// Text writes the family's types in stock, the current one marked: on a
+// terminal a table under a title; off it one tab-separated line per type
+// (type, vCPUs, memory in GiB, whether it is the current type), and what
+// is said about them on stderr.
 func (doc *typesDocument) Text(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
-	fmt.Fprintf(w, "Types of family %s in stock in %s for %s (%s, %s)\n\n", doc.InstanceTypeFamily, doc.ZoneID, doc.InstanceID, doc.InstanceType, doc.ChargeType)
+	notes := ios.Out
+	t := newListTable(ios)
+	if t.tsv {
+		notes = ios.ErrOut
+	} else {
+		fmt.Fprintf(w, "Types of family %s in stock in %s for %s (%s, %s)\n\n", doc.InstanceTypeFamily, doc.ZoneID, doc.InstanceID, doc.InstanceType, doc.ChargeType)
+	}
 	if len(doc.Types) == 0 {
-		fmt.Fprintf(w, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)
+		fmt.Fprintf(notes, "None: no type of family %s is in stock in %s for %s instances. Choose another zone, or try again later.\n", doc.InstanceTypeFamily, doc.ZoneID, doc.ChargeType)
 		return
 	}
-	tb := newTable(w, "  ")
-	tb.row("TYPE", "VCPUS", "MEMORY")
-	for _, t := range doc.Types {
+	t.indent = "  "
+	t.headers("TYPE", "VCPUS", "MEMORY")
+	if t.tsv {
+		t.indent = ""
+	}
+	for _, typ := range doc.Types {
+		if t.tsv {
+			t.row(typ.InstanceType, fmt.Sprint(typ.CPU), fmt.Sprintf("%g", typ.MemoryGiB), strconv.FormatBool(typ.Current))
+			continue
+		}
 		mark := ""
-		if t.Current {
+		if typ.Current {
 			mark = "  " + cs.Green("(current)")
 		}
-		tb.row(t.InstanceType, fmt.Sprint(t.CPU), fmt.Sprintf("%g GiB%s", t.MemoryGiB, mark))
+		t.row(typ.InstanceType, fmt.Sprint(typ.CPU), fmt.Sprintf("%g GiB%s", typ.MemoryGiB, mark))
 	}
-	tb.flush()
+	t.flush()
 	if !doc.CurrentInStock {
-		fmt.Fprintf(w, "\nThe current type %s is not in stock in %s: pass one of these with --target-instance-type.\n", doc.InstanceType, doc.ZoneID)
+		if !t.tsv {
+			fmt.Fprintln(notes)
+		}
+		fmt.Fprintf(notes, "The current type %s is not in stock in %s: pass one of these with --target-instance-type.\n", doc.InstanceType, doc.ZoneID)
 	}
 }

@@ -26,6 +26,7 @@ type WaitCmdOptions struct {
 	Reads    batchReads
 	Interval time.Duration
 	Timeout  time.Duration
+	FailFast bool
 }
 
 // NewCmdWait builds zonemove wait.
@@ -48,9 +49,13 @@ On a terminal the jobs are shown live on stderr, by instance; off a terminal
 time (RFC 3339). With -o json, stdout holds only the final
 document.
 
+A job that fails is shown the moment it fails, with its error and what to do.
+With --fail-fast the wait stops there (exit 5), as 'gh run watch
+--exit-status' does; the other jobs keep running.
+
 Exit status: 0 when every job Finished, 5 when any ended InError, Stopped or
 Expired, 6 when --timeout came first, 130 on Ctrl-C (the jobs keep running; the
-command that resumes waiting is printed).
+jobs that failed and the command that resumes waiting are printed).
 
 With -f FILE, the jobs of the batch of the manifest FILE, as its state file
 records them (the revert's job for an instance that has one), each checked
@@ -87,6 +92,7 @@ read, not locked: wait -f can follow a batch while its apply runs.`,
 	}
 	cmd.Flags().DurationVar(&o.Interval, "interval", 30*time.Second, "time between polls")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "give up waiting after this long (0: no limit)")
+	cmd.Flags().BoolVar(&o.FailFast, "fail-fast", false, "stop waiting at the first job that fails (exit 5), as soon as it fails; the others keep running")
 	o.Batch.flags(cmd, "manifest of a batch: follow the jobs its state file records, instead of jobs by ID")
 	return cmd
 }
@@ -122,13 +128,13 @@ func (o *WaitCmdOptions) run(ctx context.Context) error {
 	for i, id := range o.JobIDs {
 		targets[i] = follow.Target{JobID: id}
 	}
-	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout})
+	report, err := o.NewFollower(o.Commands, nil).Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast})
 	if err == nil {
 		err = report.Err()
 	}
 	doc := &waitDocument{Jobs: report.SeenJobs()}
 	if waitEnded(err) {
-		doc.report, doc.now = report, o.Now()
+		doc.report, doc.now, doc.line = report, o.Now(), o.Commands.Step
 	}
 	return o.Out.Render(doc, err)
 }

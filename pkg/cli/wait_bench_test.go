@@ -10,7 +10,6 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
-	"github.com/zonemove/zonemove/pkg/follow"
 )
 
 // BenchmarkPoll measures one poll of N running jobs, as WaitJobs sends it
@@ -44,7 +43,7 @@ func BenchmarkPoll(b *testing.B) {
 				ctx := context.Background()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					jobs, err := follow.DescribeJobs(ctx, client, "cn-hangzhou", ids)
+					jobs, err := client.JobsByID(ctx, "cn-hangzhou", ids)
 					if err != nil || len(jobs) != n {
 						b.Fatalf("%d jobs, %v", len(jobs), err)
 					}

@@ -40,8 +40,7 @@ func (c *Client) Probe(ctx context.Context, service, action string) error {
 	var err error
 	switch service + ":" + action {
 	case api.SMC + ":DescribeReplicationJobs":
-		_, err = c.smc.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobType: smc.JobTypeCrossZone, PageNumber: 1, PageSize: 1})
+		_, err = c.smc.DescribeReplicationJobs(ctx, smc.JobQuery{Region: region}.Page(1, 1))
 	case api.ECS + ":DescribeInstances":
 		_, err = c.ecs.DescribeInstances(ctx, &ecs.DescribeInstancesRequest{RegionId: region, MaxResults: 1})
 	case api.ECS + ":DescribeDisks":

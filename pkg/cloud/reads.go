@@ -219,7 +219,5 @@ func (c *Client) CrossZoneJobs(ctx context.Context, instanceIDs ...string) ([]*f
 	if len(instanceIDs) > smc.MaxJobIDs {
 		return nil, fmt.Errorf("DescribeReplicationJobs takes at most %d instance IDs a call, not %d", smc.MaxJobIDs, len(instanceIDs))
 	}
-	return c.smc.AllReplicationJobs(ctx, smc.DescribeReplicationJobsRequest{
-		RegionId: c.session.Region, InstanceId: instanceIDs, JobType: smc.JobTypeCrossZone,
-	})
+	return c.smc.AllJobs(ctx, smc.JobQuery{Region: c.session.Region, InstanceIDs: instanceIDs})
 }

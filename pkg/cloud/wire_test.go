@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/api"
+	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 )
 
@@ -99,6 +100,23 @@ func TestWireDecoding(t *testing.T) {
 		"DescribeInstanceTypes": func(ctx context.Context, c *Client) (any, error) { return c.InstanceTypesOfFamily(ctx, "ecs.g7") },
 		"DescribeVSwitches": func(ctx context.Context, c *Client) (any, error) {
 			return c.VSwitchesOfVPC(ctx, "vpc-bp1opxu1zkhn00gzv0001")
+		},
+		// The steps around the job (pkg/around) call these through pkg/ecs.
+		"CreateSnapshotGroup": func(ctx context.Context, c *Client) (any, error) {
+			return c.ecs.CreateSnapshotGroup(ctx, &ecs.CreateSnapshotGroupRequest{RegionId: "cn-hangzhou", InstanceId: "i-bp1ff25rzvnul6kr0001", ClientToken: "t"})
+		},
+		"DescribeSnapshotGroups": func(ctx context.Context, c *Client) (any, error) {
+			return c.ecs.AllSnapshotGroups(ctx, ecs.DescribeSnapshotGroupsRequest{RegionId: "cn-hangzhou", SnapshotGroupId: []string{"ssg-bp1e8lqq1ax6zb1f0001"}})
+		},
+		"RunCommand": func(ctx context.Context, c *Client) (any, error) {
+			return c.ecs.RunCommand(ctx, &ecs.RunCommandRequest{RegionId: "cn-hangzhou", Type: ecs.RunShellScript, CommandContent: ecs.EncodeScript("true"),
+				ContentEncoding: "Base64", InstanceId: []string{"i-bp1ff25rzvnul6kr0001"}, ClientToken: "t"})
+		},
+		"DescribeInvocationResults": func(ctx context.Context, c *Client) (any, error) {
+			return c.ecs.InvocationResultOf(ctx, "t-hz01ff25rzvnul6k0001", "i-bp1ff25rzvnul6kr0001")
+		},
+		"DescribeCloudAssistantStatus": func(ctx context.Context, c *Client) (any, error) {
+			return c.ecs.CloudAssistantOf(ctx, []string{"i-bp1ff25rzvnul6kr0001"})
 		},
 	}
 	var files []string

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // Exit codes of the contract.
@@ -31,6 +33,9 @@ type ExitError struct {
 	Err     error
 	ErrCode string // the "code" of the JSON error; defaults by exit code
 	Hint    string
+	// Next is the hint as steps, rendered with the run's flags; Hint, when
+	// set, wins.
+	Next next.Hint
 }
 
 func (e *ExitError) Error() string { return e.Err.Error() }
@@ -67,22 +72,52 @@ func UnknownCommand(err error) error {
 	return &ExitError{Code: ExitUsage, Err: err, ErrCode: "UsageError", Hint: "see 'zonemove --help'"}
 }
 
-// Commands writes the zonemove command lines that hints print, on the region
-// and profile of this run.
+// Commands turns next steps (package next) into the zonemove command lines
+// that hints print, with this run's own flags, so that a printed command
+// works as printed: its region and profile; for a step on the run's batch,
+// its manifest and state file; for a step that asks before it acts, --yes
+// when the run had --yes or could not answer (stdin not a terminal).
 type Commands struct {
 	Region  string
 	Profile string
+	// File and State are the batch's manifest and, when the run named one,
+	// its state file.
+	File, State string
+	// Yes: steps that ask for confirmation carry --yes.
+	Yes bool
 }
 
 // Line is a zonemove command on jobs: zonemove COMMAND JOB_ID... --region R [--profile P].
 func (c Commands) Line(command string, jobIDs []string) string {
-	parts := append([]string{"zonemove", command}, jobIDs...)
-	parts = append(parts, "--region", c.Region)
+	return c.Step(next.Cmd(command, jobIDs...))
+}
+
+// Step is the command line of a step.
+func (c Commands) Step(s next.Step) string {
+	parts := append([]string{"zonemove"}, s.Command...)
+	for _, a := range s.Args {
+		parts = append(parts, ShellQuote(a))
+	}
+	if s.Batch && c.File != "" {
+		parts = append(parts, "-f", ShellQuote(c.File))
+		if c.State != "" {
+			parts = append(parts, "--state", ShellQuote(c.State))
+		}
+	}
+	if c.Region != "" {
+		parts = append(parts, "--region", ShellQuote(c.Region))
+	}
 	if c.Profile != "" {
 		parts = append(parts, "--profile", ShellQuote(c.Profile))
 	}
+	if s.Confirms && c.Yes {
+		parts = append(parts, "--yes")
+	}
 	return strings.Join(parts, " ")
 }
+
+// Hint renders a hint's steps as command lines.
+func (c Commands) Hint(h next.Hint) string { return h.Render(c.Step) }
 
 // ShellQuote quotes s for a POSIX shell when it needs it.
 func ShellQuote(s string) string {

@@ -127,6 +127,14 @@ type Server struct {
 	maxInfl  int
 	hangs    chan struct{}
 	t        testing.TB
+	fleet    *Fleet // the fleet answering on it, if any
+}
+
+// Fleet is the fleet that answers on the server (NewFleet), or nil.
+func (s *Server) Fleet() *Fleet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fleet
 }
 
 // New starts a server answering from recorded responses under dir.
@@ -169,6 +177,14 @@ func (s *Server) Always(action string, step Step) *Server {
 	defer s.mu.Unlock()
 	s.fallback[action] = step
 	return s
+}
+
+// Standing is the step that answers action once its queue is empty (set by
+// Always, or by NewFleet), to wrap it in a test's own step.
+func (s *Server) Standing(action string) Step {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallback[action]
 }
 
 // Requests returns what was received so far.

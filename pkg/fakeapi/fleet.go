@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -46,15 +47,20 @@ type Fleet struct {
 	failing   map[string]bool      // instances whose job ends InError
 	endTypes  map[string]string    // instances that end with a type nobody asked for
 	recorded  map[string]string    // recorded bodies by file
+	answers   map[string]string    // instances answered from another DescribeInstances file
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
 	lbs         *LoadBalancers
+
+	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
 
 type fleetJob struct {
 	id, zone, instanceType string
+	vswitch                string // the create's TargetVSwitchId, the job's VSwitchId
 	ended                  bool
+	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
 }
@@ -98,7 +104,7 @@ const (
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{},
-		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}}
+		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}, answers: map[string]string{}}
 	for _, id := range instanceIDs {
 		if !f.instances[id] {
 			f.instances[id] = true
@@ -114,6 +120,10 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
 	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
+	f.registerAround()
+	srv.mu.Lock()
+	srv.fleet = f
+	srv.mu.Unlock()
 	f.lbs = NewLoadBalancers(srv)
 	f.lbs.Follow(f)
 	return f
@@ -213,6 +223,10 @@ func (f *Fleet) SetJobStatus(instanceID, zone, status string) {
 func (f *Fleet) DeleteJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if j := f.jobs[instanceID]; j != nil && j.ended && j.status == "" && !f.failing[instanceID] {
+		j.deleted = true // SMC forgets the job; the instance stays where it moved
+		return
+	}
 	delete(f.jobs, instanceID)
 }
 
@@ -288,8 +302,9 @@ func (f *Fleet) create(r *Request) (int, any) {
 	if !f.instances[id] {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
-	if f.jobs[id] == nil {
-		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType")}
+	if f.jobs[id] == nil || f.jobs[id].deleted {
+		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
+			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 	}
 	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
@@ -389,8 +404,20 @@ func (f *Fleet) zoneOf(id string) string {
 	return "cn-hangzhou-h"
 }
 
+// AnswerFrom makes DescribeInstances describe the instance as the recorded
+// file does (another variant of the healthy instance, such as
+// ecs/DescribeInstances.cjk-name.http), under the instance's own IDs.
+func (f *Fleet) AnswerFrom(instanceID, file string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answers[instanceID] = file
+}
+
 func (f *Fleet) instance(id string) (any, error) {
-	list, err := f.items("ecs/DescribeInstances.healthy.http", id, "Instances", "Instance")
+	f.mu.Lock()
+	file := cmp.Or(f.answers[id], "ecs/DescribeInstances.healthy.http")
+	f.mu.Unlock()
+	list, err := f.items(file, id, "Instances", "Instance")
 	if err != nil || len(list) == 0 {
 		return nil, fmt.Errorf("no instance in the recorded answer: %v", err)
 	}
@@ -523,7 +550,7 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	var list []any
 	for _, inst := range owners {
 		j := f.jobs[inst]
-		if j == nil || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
+		if j == nil || j.deleted || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
@@ -546,6 +573,9 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 	v := map[string]any{"JobId": j.id, "Name": "", "JobType": 2, "Status": "Running", "BusinessStatus": "Syncing", "Progress": 12,
 		"ErrorCode": "", "StatusInfo": "", "InstanceId": instanceID, "RegionId": "cn-hangzhou",
 		"CreationTime": "2026-11-27T12:00:00Z", "StartTime": "2026-11-27T12:00:10Z", "EndTime": ""}
+	if j.vswitch != "" {
+		v["VSwitchId"] = j.vswitch
+	}
 	switch {
 	case j.status != "":
 		v["Status"] = j.status

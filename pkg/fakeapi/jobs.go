@@ -18,10 +18,10 @@ import (
 type Jobs struct {
 	srv *Server
 
-	mu     sync.Mutex
-	jobs   map[string]*ModelJob
-	ids    []string // in the order added
-	finish bool     // a read by JobId.N finds a Running or Waiting job Finished
+	mu   sync.Mutex
+	jobs map[string]*ModelJob
+	ids  []string // in the order added
+	end  string   // a read by JobId.N finds a Running or Waiting job in this status
 
 	// Finished, when set, is told (under no lock) of each job a read by ID
 	// finished (FinishWhenPolled): a world that models the instances too
@@ -32,6 +32,7 @@ type Jobs struct {
 // ModelJob is one job of the model.
 type ModelJob struct {
 	ID, InstanceID, Status, BusinessStatus, ErrorCode, StatusInfo string
+	VSwitchID                                                     string // where the job goes (its create's TargetVSwitchId)
 	Progress                                                      float64
 }
 
@@ -79,7 +80,15 @@ func (m *Jobs) Status(id string) (string, bool) {
 func (m *Jobs) FinishWhenPolled() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.finish = true
+	m.end = "Finished"
+}
+
+// EndWhenPolled makes a read by JobId.N find a Running or Waiting job ended
+// in status (InError with an error code, Stopped, Expired, Finished).
+func (m *Jobs) EndWhenPolled(status string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.end = status
 }
 
 // Remove deletes a job from the model behind the client's back (in the
@@ -99,7 +108,8 @@ func (m *Jobs) Track(create Step) Step {
 			m.mu.Lock()
 			if _, known := m.jobs[b["JobId"]]; !known {
 				m.ids = append(m.ids, b["JobId"])
-				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing"}
+				m.jobs[b["JobId"]] = &ModelJob{ID: b["JobId"], InstanceID: r.Params.Get("InstanceId"), Status: "Running", BusinessStatus: "Preparing",
+					VSwitchID: r.Params.Get("TargetVSwitchId")}
 			}
 			m.mu.Unlock()
 		}
@@ -124,6 +134,10 @@ func (m *Jobs) Start() Step { return Step{Respond: m.start} }
 
 // Delete is the step that answers DeleteReplicationJob from the model.
 func (m *Jobs) Delete() Step { return Step{Respond: m.delete} }
+
+// Describe is the step that answers DescribeReplicationJobs from the model
+// (to wrap it in a step of a test's own).
+func (m *Jobs) Describe() Step { return Step{Respond: m.describe} }
 
 func (m *Jobs) describe(r *Request) (int, any) {
 	if msg := badPage(r); msg != "" {
@@ -150,9 +164,16 @@ func (m *Jobs) describe(r *Request) (int, any) {
 			(r.Params.Get("Status") != "" && r.Params.Get("Status") != j.Status) {
 			continue
 		}
-		if m.finish && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
-			j.Status, j.BusinessStatus, j.Progress = "Finished", "Cleaning", 100
-			finished = append(finished, *j)
+		if m.end != "" && len(ids) > 0 && (j.Status == "Running" || j.Status == "Waiting") {
+			switch j.Status = m.end; m.end {
+			case "Finished":
+				j.BusinessStatus, j.Progress = "Cleaning", 100
+				finished = append(finished, *j)
+			case "InError":
+				j.BusinessStatus, j.Progress, j.ErrorCode, j.StatusInfo = "Syncing", 40, "S2.DISK_BUSY", "a disk of the intermediate instance did not attach"
+			default:
+				j.BusinessStatus, j.Progress = "Syncing", 40
+			}
 		}
 		list = append(list, j.view())
 	}
@@ -224,6 +245,9 @@ func (j *ModelJob) view() map[string]any {
 	switch j.Status {
 	case "Finished", "InError", "Stopped", "Expired":
 		v["EndTime"] = "2026-11-27T13:10:00Z"
+	}
+	if j.VSwitchID != "" {
+		v["VSwitchId"] = j.VSwitchID
 	}
 	return v
 }

@@ -106,9 +106,27 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 			}
 		}
 	}
-	lines := make([]string, 0, len(shown)+1)
+	// The instances' labels take the room of the widest, in display
+	// columns (a CJK name takes two a character), so that the bars align.
+	// A name is shown where the line has room for it after the ID, the bar,
+	// the status and the time; cut to that room, or left out.
+	idWidth := 0
 	for _, j := range shown {
-		lines = append(lines, d.jobLine(j, now))
+		idWidth = max(idWidth, iostreams.DisplayWidth(j.instanceID()))
+	}
+	nameRoom := d.width - 3 - idWidth - 1 - liveFixedWidth
+	labels := make([]string, len(shown))
+	labelWidth := 0
+	for i, j := range shown {
+		labels[i] = j.instanceID()
+		if name := j.name(); name != "" && nameRoom >= minLiveName {
+			labels[i] += " " + iostreams.Truncate(name, nameRoom)
+		}
+		labelWidth = max(labelWidth, iostreams.DisplayWidth(labels[i]))
+	}
+	lines := make([]string, 0, len(shown)+1)
+	for i, j := range shown {
+		lines = append(lines, d.jobLine(j, now, labels[i], labelWidth))
 	}
 	done := 0
 	var failed []string
@@ -120,14 +138,14 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 			failed = append(failed, j.instanceID())
 		}
 	}
-	summary := fmt.Sprintf("%d of %d job(s) done", done, len(jobs))
+	summary := fmt.Sprintf("%d of %d %s done", done, len(jobs), plural(len(jobs), "job", "jobs"))
 	if n := len(failed); n > 0 {
 		summary += fmt.Sprintf(", %d failed", n)
 	}
 	if hidden := len(jobs) - len(shown); hidden > 0 {
 		summary += fmt.Sprintf(" (%d not shown)", hidden)
 	}
-	summary += " · waiting " + FormatElapsed(now.Sub(d.start))
+	summary += " · " + FormatElapsed(now.Sub(d.start)) + " elapsed"
 	if n := len(failed); n > 0 {
 		// The instances that failed, last: the first to be cut when narrow.
 		summary += " · failed: " + strings.Join(failed[:min(n, 3)], ", ")
@@ -140,8 +158,16 @@ func (d *liveDisplay) update(now time.Time, jobs []*Result) {
 	d.draw()
 }
 
-// jobLine is a job's line: mark, ID, bar, percent, status, stage, elapsed.
-func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
+// liveFixedWidth is what a job line takes after its label and before its
+// outcome: the bar, status, stage, percent and elapsed time, with their gaps.
+const liveFixedWidth = 2 + liveBarWidth + 2 + 26 + 2 + 5
+
+// minLiveName is the fewest columns worth giving an instance's name.
+const minLiveName = 8
+
+// jobLine is a job's line: mark, instance (label, padded to labelWidth
+// columns), bar, status, stage, percent, elapsed, outcome, job ID.
+func (d *liveDisplay) jobLine(j *Result, now time.Time, label string, labelWidth int) string {
 	mark := d.cs.Gray("·")
 	switch {
 	case j.Failed():
@@ -154,30 +180,32 @@ func (d *liveDisplay) jobLine(j *Result, now time.Time) string {
 	state, outcome := jobState(j)
 	// The instance first: it is what people know; the job ID last, the first
 	// to be cut on a narrow terminal.
-	text := fmt.Sprintf("%s  %s  %s  %5s", j.instanceLabel(), bar, state, FormatElapsed(j.elapsed(now, d.start)))
+	label += strings.Repeat(" ", max(labelWidth-iostreams.DisplayWidth(label), 0))
+	text := fmt.Sprintf("%s  %s  %s  %5s", label, bar, state, FormatElapsed(j.elapsed(now, d.start)))
 	if outcome != "" {
 		text += "  " + outcome
 	}
 	text += "  " + j.JobID
 	if !j.seen {
-		text = strings.TrimSpace(j.instanceLabel()+"  "+j.JobID) + "  waiting for the first answer"
+		text = strings.TrimSpace(label) + "  " + j.JobID + "  waiting for the first answer"
 	}
 	return mark + " " + d.fitWidth(text, d.width-3)
 }
 
 func (d *liveDisplay) fit(s string) string { return d.fitWidth(s, d.width-1) }
 
-// fitWidth cuts s to n runes so that no line wraps (a wrapped line would
-// break the cursor movement of the redraw).
+// fitWidth cuts s to n display columns (a CJK character takes two) so that
+// no line wraps: a wrapped line would break the cursor movement of the redraw.
 func (d *liveDisplay) fitWidth(s string, n int) string {
-	if n < 1 {
-		n = 1
+	return iostreams.Truncate(s, max(n, 1))
+}
+
+// plural is one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+	return many
 }
 
 // draw moves the cursor back to the top of the block and writes it again.
@@ -206,3 +234,6 @@ func (d *liveDisplay) message(text string) {
 		d.draw()
 	}
 }
+
+// count is n with its noun: "1 job", "2 jobs".
+func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }

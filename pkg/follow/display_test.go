@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
@@ -42,14 +41,14 @@ func TestLiveDisplayFitsTheScreen(t *testing.T) {
 	}
 	for i, l := range lines {
 		l = strings.TrimPrefix(l, "\r\x1b[2K")
-		if w := utf8.RuneCountInString(l); w >= 60 {
+		if w := iostreams.DisplayWidth(l); w >= 60 {
 			t.Errorf("line %d is %d wide on a 60-column terminal: %q", i+1, w, l)
 		}
 	}
 	if !strings.Contains(lines[0], "i-bp1batch0000"+leftPad(11)) {
 		t.Errorf("first line %q; want the instance of the first job not done, i-bp1batch0000%s", lines[0], leftPad(11))
 	}
-	if want := "10 of 25 job(s) done, 10 failed (5 not shown)"; !strings.Contains(lines[20], want) {
+	if want := "10 of 25 jobs done, 10 failed (5 not shown)"; !strings.Contains(lines[20], want) {
 		t.Errorf("summary %q; want %q", lines[20], want)
 	}
 }

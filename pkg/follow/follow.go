@@ -13,9 +13,10 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/cloud"
-	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -27,9 +28,18 @@ type Follower struct {
 	Cloud func() (*cloud.Client, error)
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Commands is the region the jobs are in, and the profile that the
-	// command lines of the hints name.
-	Commands cmdutil.Commands
+	// Region is the region the jobs are in.
+	Region string
+	// Batch: the jobs are a batch's (apply --wait), so that what to do next
+	// is the batch's recovery (apply again, --retry-failed), not a command
+	// per job.
+	Batch bool
+	// Resume, when set, is the command that goes on following the jobs not
+	// done (the same apply --wait, wait -f); else wait with their IDs.
+	Resume next.Step
+	// Line writes a step as a command line, for the lines the wait prints
+	// as it goes (a failure when it happens); nil prints no step.
+	Line func(next.Step) string
 }
 
 // Target is one job to follow and, where the caller knows it, where its
@@ -61,6 +71,9 @@ const newJobGracePolls = 3
 type Options struct {
 	Interval time.Duration // time between polls; must be positive
 	Timeout  time.Duration // give up after this long; 0: never
+	// FailFast stops waiting at the first job that fails; the others keep
+	// running.
+	FailFast bool
 	// ReadBack, when set, is given the instances of Finished jobs as they
 	// are read back (by instance ID), to record them; its error is reported
 	// as a warning and ends nothing.
@@ -100,10 +113,11 @@ type Result struct {
 
 	Target Target `json:"-"`
 
-	seen    bool // found by at least one poll
-	gone    bool // found, then no longer
-	checked bool // the instance of a Finished job was read back
-	missed  int  // polls that did not list it yet (a job may join a Tracker late)
+	seen      bool // found by at least one poll
+	gone      bool // found, then no longer
+	checked   bool // the instance of a Finished job was read back
+	announced bool // its failure was shown
+	missed    int  // polls that did not list it yet (a job may join a Tracker late)
 }
 
 // Done reports whether the job will not change any more and, if it Finished,
@@ -130,15 +144,19 @@ type Report struct {
 	TimedOut bool
 	Waited   time.Duration
 	Polls    int
-	// ExitCode is what the outcome means for the process: 0 every job Finished
-	// (where it was asked to go), 5 any job failed, 6 the timeout came first.
-	ExitCode int
+	// Failed: some job failed (Err is a *FailedError); else TimedOut: the
+	// timeout came first (a *TimeoutError); else every job Finished where it
+	// was asked to go.
+	Failed bool
+	// Stopped: FailFast ended the wait at the first failure.
+	Stopped bool
 
-	cmds        cmdutil.Commands
+	batch       bool
+	resumeWith  next.Step
+	region      string
 	start       time.Time
-	resume      string // the command that goes on waiting for the jobs not done
-	retry       string // the retry command of the first job InError
-	failureHint string // what to do about the first failed job, when none is InError
+	resume      next.Step // the command that goes on waiting for the jobs not done
+	failureHint next.Hint // what to do about the failed jobs
 }
 
 // SeenJobs are the jobs that were found at least once (all of them, unless
@@ -156,8 +174,9 @@ func (r *Report) SeenJobs() []*Result {
 	return jobs
 }
 
-// Err is the error the outcome means (nil when every job Finished): exit 5
-// when a job failed, which weighs more than a timeout of the others, else 6.
+// Err is the error the outcome means (nil when every job Finished): a
+// *FailedError when a job failed, which weighs more than a timeout of the
+// others, else a *TimeoutError.
 func (r *Report) Err() error {
 	var failed, pending []string
 	for _, j := range r.Jobs {
@@ -168,20 +187,67 @@ func (r *Report) Err() error {
 			pending = append(pending, j.JobID)
 		}
 	}
-	switch r.ExitCode {
-	case cmdutil.ExitJobFailed:
-		hint := r.failureHint
-		if r.retry != "" {
-			hint = "fix the cause, then resume the job: " + r.retry
+	switch {
+	case r.Failed:
+		e := &FailedError{Failed: failed, Total: len(r.Jobs), Next: r.failureHint}
+		if r.Stopped && len(pending) > 0 {
+			e.Next = next.Hintf("%s; the other jobs keep running (%s): '%s' goes on following them", r.failureHint, strings.Join(pending, ", "), r.resume)
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed", Hint: hint,
-			Err: fmt.Errorf("%d of %d job(s) did not finish as asked: %s", len(failed), len(r.Jobs), strings.Join(failed, "; "))}
-	case cmdutil.ExitTimeout:
-		return &cmdutil.ExitError{Code: cmdutil.ExitTimeout, ErrCode: "WaitTimeout", Hint: "go on waiting with: " + r.resume,
-			Err: fmt.Errorf("timed out after %s with %d job(s) not done (%s); they keep running", FormatElapsed(r.Waited), len(pending), strings.Join(pending, ", "))}
+		return e
+	case r.TimedOut:
+		return &TimeoutError{Waited: r.Waited, Pending: pending, Next: next.Hintf("go on waiting with: %s", r.resume)}
 	}
 	return nil
 }
+
+// FailedError is a wait in which some job did not finish as asked.
+type FailedError struct {
+	Failed []string // each: job (instance) how it ended
+	Total  int
+	Next   next.Hint
+}
+
+func (e *FailedError) Error() string {
+	return fmt.Sprintf("%d of %s did not finish as asked: %s", len(e.Failed), count(e.Total, "job", "jobs"), strings.Join(e.Failed, "; "))
+}
+
+// NextHint is what to do about the failed jobs.
+func (e *FailedError) NextHint() next.Hint { return e.Next }
+
+// TimeoutError is a wait whose timeout came before every job ended.
+type TimeoutError struct {
+	Waited  time.Duration
+	Pending []string
+	Next    next.Hint
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("timed out after %s with %s not done (%s); they keep running", FormatElapsed(e.Waited), count(len(e.Pending), "job", "jobs"), strings.Join(e.Pending, ", "))
+}
+
+// NextHint goes on waiting.
+func (e *TimeoutError) NextHint() next.Hint { return e.Next }
+
+// InterruptedError is a wait stopped by Ctrl-C; it is a context.Canceled.
+// It names the jobs that had failed by then, with their errors.
+type InterruptedError struct {
+	Failed []string
+	Next   next.Hint
+}
+
+func (e *InterruptedError) Error() string {
+	msg := "interrupted: stopped waiting"
+	if len(e.Failed) > 0 {
+		msg += fmt.Sprintf("; %s had failed: %s", count(len(e.Failed), "job", "jobs"), strings.Join(e.Failed, "; "))
+	}
+	return msg
+}
+
+// Is makes it a context.Canceled.
+func (e *InterruptedError) Is(target error) bool { return target == context.Canceled }
+
+// NextHint resumes waiting.
+func (e *InterruptedError) NextHint() next.Hint { return e.Next }
 
 // outcome is a short account of a job's end, for the error message.
 // Brief is a job's end in a few words, for a summary line.
@@ -216,12 +282,12 @@ func (r *Result) outcome() string {
 // permissions, bad requests) end the wait with that error, and Ctrl-C with an
 // exit-130 error naming the command that resumes waiting; the report then holds
 // what was known. A job ID not found at the first poll is an error; a job that
-// disappears later fails. The report's ExitCode (and Err) tell the outcome.
+// disappears later fails. The report's Failed, TimedOut (and Err) tell the outcome.
 func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*Report, error) {
 	if opts.Interval <= 0 {
 		return nil, fmt.Errorf("wait: the poll interval must be positive, not %s", opts.Interval)
 	}
-	report := &Report{cmds: f.Commands}
+	report := &Report{batch: f.Batch, resumeWith: f.Resume, region: f.Region}
 	byID := map[string]*Result{}
 	for _, t := range targets {
 		if byID[t.JobID] != nil {
@@ -248,7 +314,9 @@ func (f *Follower) Wait(ctx context.Context, targets []Target, opts Options) (*R
 		}
 		now := f.Now()
 		w.display.update(now, report.Jobs)
-		done := w.allDone()
+		failedNow := w.announceFailures()
+		done := w.allDone() || (opts.FailFast && failedNow)
+		report.Stopped = done && !w.allDone()
 		report.TimedOut = !done && !deadline.IsZero() && !now.Before(deadline)
 		sleep := opts.Interval
 		if !deadline.IsZero() && deadline.Sub(now) < sleep {
@@ -299,7 +367,7 @@ func (w *waiter) poll(ctx context.Context) error {
 		}
 	}
 	if len(pending) > 0 {
-		jobs, err := DescribeJobs(ctx, w.smc, r.cmds.Region, pending)
+		jobs, err := w.smc.JobsByID(ctx, r.region, pending)
 		if err != nil {
 			if IsFatalPollError(err) {
 				return err
@@ -325,14 +393,10 @@ func (w *waiter) poll(ctx context.Context) error {
 			}
 		}
 		if len(missing) > 0 {
-			err := NotFoundError(missing, r.cmds.Region)
+			err := &jobcontrol.NotFoundError{JobIDs: missing, Region: r.region}
 			if w.byID[missing[0]].Target.JustCreated {
-				var ee *cmdutil.ExitError
-				if errors.As(err, &ee) {
-					ee.Hint = fmt.Sprintf("the create was answered with this job ID, but SMC has not listed the job after %d polls; "+
-						"follow it later with 'zonemove wait %s --region %s', or look for it with 'zonemove list --region %s'",
-						r.Polls, strings.Join(missing, " "), r.cmds.Region, r.cmds.Region)
-				}
+				err.Next = next.Hintf("the create was answered with this job ID, but SMC has not listed the job after %d polls; "+
+					"follow it later with '%s', or look for it with '%s'", r.Polls, next.Cmd("wait", missing...), next.Cmd("list"))
 			}
 			return err
 		}
@@ -388,7 +452,7 @@ func (w *waiter) verify(ctx context.Context) error {
 		read := map[string]*facts.Instance{}
 		for _, j := range batch {
 			in := found[j.instanceID()]
-			j.check(in, w.report.cmds.Region)
+			j.check(in, w.report.region)
 			if in != nil {
 				read[j.instanceID()] = in
 			}
@@ -409,12 +473,22 @@ func (r *Result) instanceID() string {
 	return r.InstanceID
 }
 
-// instanceLabel is the instance's ID and, when known, its name.
+// instanceLabel is the instance's ID and, when known, its name; a name that
+// is the ID (ECS names an instance by its ID unless told otherwise) is not
+// said twice.
 func (r *Result) instanceLabel() string {
-	if r.Target.InstanceName == "" {
-		return r.instanceID()
+	if name := r.name(); name != "" {
+		return r.instanceID() + " " + name
 	}
-	return r.instanceID() + " " + r.Target.InstanceName
+	return r.instanceID()
+}
+
+// name is the instance's name, "" when unknown or when it is its ID.
+func (r *Result) name() string {
+	if r.Target.InstanceName == r.instanceID() {
+		return ""
+	}
+	return r.Target.InstanceName
 }
 
 // addresses says where the instance's private address went: "private IP
@@ -467,61 +541,89 @@ func (w *waiter) allDone() bool {
 	return true
 }
 
+// announceFailures shows each job that failed at this poll, with its error
+// and what to do, the moment it fails; it reports whether any job has failed.
+func (w *waiter) announceFailures() bool {
+	failed := false
+	for _, j := range w.report.Jobs {
+		if !j.Failed() {
+			continue
+		}
+		failed = true
+		if j.announced {
+			continue
+		}
+		j.announced = true
+		msg := fmt.Sprintf("✗ %s (%s) %s", j.JobID, j.instanceLabel(), j.failureText())
+		if h := j.hint(w.report); !h.IsZero() && w.f.Line != nil {
+			msg += "\n  Next: " + h.Render(w.f.Line)
+		}
+		w.display.message(msg)
+	}
+	return failed
+}
+
 // finish sets what the outcome means.
 func (w *waiter) finish() {
 	r := w.report
 	r.Waited = w.f.Now().Sub(w.start)
 	var pending []string
+	var hints []next.Hint
 	for _, j := range r.Jobs {
 		switch {
 		case j.Failed():
-			r.ExitCode = cmdutil.ExitJobFailed
-			if j.Status == facts.JobInError && !j.gone && r.retry == "" {
-				r.retry = r.cmds.Line("retry", []string{j.JobID})
-			}
-			if r.failureHint == "" {
-				r.failureHint = j.hint(r.cmds)
+			r.Failed = true
+			// A batch has one recovery for all its jobs: say it once.
+			if h := j.hint(r); !h.IsZero() && (!r.batch || len(hints) == 0) && len(hints) < 3 {
+				hints = append(hints, h)
 			}
 		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
 	}
-	if r.ExitCode == cmdutil.ExitOK && r.TimedOut {
-		r.ExitCode = cmdutil.ExitTimeout
+	r.failureHint = next.Join(hints, "; ")
+	r.resume = r.resumeStep(pending)
+}
+
+// resumeStep is the command that goes on following the jobs not done: the
+// follower's (in a batch, the same apply --wait again, or wait -f), else
+// wait with their IDs.
+func (r *Report) resumeStep(pending []string) next.Step {
+	if len(r.resumeWith.Command) > 0 {
+		return r.resumeWith
 	}
-	if len(pending) > 0 {
-		r.resume = w.report.cmds.Line("wait", pending)
-	}
+	return next.Cmd("wait", pending...)
 }
 
 // abort turns the error that ends a wait into the command's error; Ctrl-C
-// names the command that resumes waiting.
+// names the jobs that failed and the command that resumes waiting.
 func (w *waiter) abort(ctx context.Context, err error) error {
 	w.finish()
 	if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	var pending []string
+	var pending, failed []string
 	for _, j := range w.report.Jobs {
-		if !j.Done() {
+		switch {
+		case j.Failed():
+			failed = append(failed, j.JobID+" ("+j.instanceLabel()+") "+j.failureText())
+		case !j.Done():
 			pending = append(pending, j.JobID)
 		}
 	}
-	hint := "every job had ended"
+	hint := next.Text("every job had ended")
 	if len(pending) > 0 {
-		hint = "the migration keeps running in SMC; resume waiting with: " + w.report.cmds.Line("wait", pending)
+		hint = next.Hintf("the migration keeps running in SMC; resume waiting with: %s", w.report.resumeStep(pending))
 	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errWaitInterrupted{}, Hint: hint}
+	if !w.report.failureHint.IsZero() {
+		hint = next.Join([]next.Hint{hint, w.report.failureHint}, "; ")
+	}
+	return &InterruptedError{Failed: failed, Next: hint}
 }
 
-// errWaitInterrupted is a wait stopped by Ctrl-C; it is a context.Canceled.
-type errWaitInterrupted struct{}
-
-func (errWaitInterrupted) Error() string        { return "interrupted: stopped waiting" }
-func (errWaitInterrupted) Is(target error) bool { return target == context.Canceled }
-
-// PrintReport writes, for people, how each job ended and what to do next.
-func PrintReport(w io.Writer, cs *iostreams.ColorScheme, r *Report, now time.Time) {
+// PrintReport writes, for people, how each job ended and what to do next;
+// line writes a step as a command line.
+func PrintReport(w io.Writer, cs *iostreams.ColorScheme, r *Report, now time.Time, line func(next.Step) string) {
 	for _, j := range r.Jobs {
 		switch {
 		case j.Status == facts.JobFinished && !j.Failed() && j.Done():
@@ -535,28 +637,44 @@ func PrintReport(w io.Writer, cs *iostreams.ColorScheme, r *Report, now time.Tim
 			fmt.Fprintf(w, "%s %s (%s) %s\n", cs.Red("✗"), j.JobID, j.instanceLabel(), j.failureText())
 		case j.Failed():
 			fmt.Fprintf(w, "%s %s %s\n", cs.Red("✗"), j.JobID, j.failureText())
-			if next := NextStep(r.cmds, j.JobView); next != "" && !j.gone {
-				fmt.Fprintf(w, "  Next: %s\n", next)
+			if h := j.hint(r); !h.IsZero() && !j.gone && line != nil {
+				fmt.Fprintf(w, "  Next: %s\n", h.Render(line))
 			}
 		default:
 			fmt.Fprintf(w, "%s %s still %s (%s, %s)\n", cs.Yellow("…"), j.JobID, j.Status, Dash(j.BusinessStatus), FormatProgress(j.Progress))
 		}
 	}
-	if r.TimedOut && r.resume != "" {
-		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", r.resume)
+	if (r.TimedOut || r.Stopped) && len(r.pending()) > 0 && line != nil {
+		fmt.Fprintf(w, "\nThe jobs not done keep running. Go on waiting with:\n  %s\n", line(r.resume))
 	}
 }
 
-// hint is what to do about a failed job.
-func (r *Result) hint(cmds cmdutil.Commands) string {
-	switch {
-	case r.gone:
-		return "the job was deleted; 'zonemove list --region " + cmds.Region + "' shows the region's jobs"
-	case r.Status == facts.JobFinished:
-		return "SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
-			"before anything else; to move it again, create a new job (zonemove create --dry-run checks it first)"
+// pending are the jobs not done.
+func (r *Report) pending() []string {
+	var ids []string
+	for _, j := range r.Jobs {
+		if !j.Done() {
+			ids = append(ids, j.JobID)
+		}
 	}
-	return NextStep(cmds, r.JobView)
+	return ids
+}
+
+// hint is what to do about a failed job: in a batch, the batch's recovery.
+func (r *Result) hint(rep *Report) next.Hint {
+	switch {
+	case r.gone && rep.batch:
+		return next.Hintf("the job was deleted; to migrate %s again: '%s', then run the same apply again", r.instanceID(),
+			next.Cmd("state forget", r.instanceID()).OfBatch().Confirmed())
+	case r.gone:
+		return next.Hintf("the job was deleted; '%s' shows the region's jobs", next.Cmd("list"))
+	case r.Status == facts.JobFinished:
+		return next.Text("SMC reports the job Finished, but the instance is not as asked: check it in the ECS console " +
+			"before anything else; to move it again, create a new job")
+	case rep.batch:
+		return BatchNextStep(r.JobView, r.instanceID())
+	}
+	return NextStep(r.JobView)
 }
 
 func (r *Result) failureText() string {

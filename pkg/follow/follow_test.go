@@ -9,10 +9,11 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/cloud"
-	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/iostreams"
+	"github.com/zonemove/zonemove/pkg/jobcontrol"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -42,13 +43,48 @@ func newFollower(t *testing.T, srv *fakeapi.Server, profile string) (*Follower, 
 	ios.ErrOut = &progress
 	c := fakeapi.NewClock()
 	return &Follower{
-		IO:       ios,
-		SMC:      func() (*smc.Client, error) { return smc.NewClient(session) },
-		Cloud:    func() (*cloud.Client, error) { return cloud.New(session) },
-		Now:      c.Now,
-		Sleep:    c.Sleep,
-		Commands: cmdutil.Commands{Region: "cn-hangzhou", Profile: profile},
+		IO:     ios,
+		SMC:    func() (*smc.Client, error) { return smc.NewClient(session) },
+		Cloud:  func() (*cloud.Client, error) { return cloud.New(session) },
+		Now:    c.Now,
+		Sleep:  c.Sleep,
+		Region: "cn-hangzhou",
+		Line:   testLine(profile),
 	}, c, &progress
+}
+
+// testLine writes a step as the command layer does (pkg/cmdutil), enough for
+// these tests: the words, -f for a batch, the region, the profile, --yes.
+func testLine(profile string) func(next.Step) string {
+	return func(s next.Step) string {
+		parts := append(append([]string{"zonemove"}, s.Command...), s.Args...)
+		if s.Batch {
+			parts = append(parts, "-f", "m.yaml")
+		}
+		parts = append(parts, "--region", "cn-hangzhou")
+		if profile != "" {
+			parts = append(parts, "--profile", "'"+profile+"'")
+		}
+		if s.Confirms {
+			parts = append(parts, "--yes")
+		}
+		return strings.Join(parts, " ")
+	}
+}
+
+// exitOf is the kind of end an error of a wait means.
+func exitOf(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, new(*FailedError)):
+		return "failed"
+	case errors.As(err, new(*TimeoutError)):
+		return "timeout"
+	case errors.As(err, new(*InterruptedError)):
+		return "interrupted"
+	}
+	return "error"
 }
 
 // job is a DescribeReplicationJobs answer with one job (none if status is "").
@@ -105,8 +141,8 @@ func TestWaitFollowsAJobToItsEnd(t *testing.T) {
 	if len(readBack) != 1 || readBack[0] != testInstance+" cn-hangzhou-i" {
 		t.Errorf("read back %q; want the instance once, in cn-hangzhou-i", readBack)
 	}
-	if r.ExitCode != cmdutil.ExitOK || r.Err() != nil || r.Polls != 2 {
-		t.Fatalf("exit %d, err %v after %d polls; want 0, nil after 2", r.ExitCode, r.Err(), r.Polls)
+	if r.Failed || r.Err() != nil || r.Polls != 2 {
+		t.Fatalf("failed %v, err %v after %d polls; want nil after 2", r.Failed, r.Err(), r.Polls)
 	}
 	j := r.Jobs[0]
 	if j.Verified == nil || !*j.Verified || j.Instance == nil || j.Instance.ZoneID != "cn-hangzhou-i" {
@@ -128,17 +164,28 @@ func TestWaitOutcomes(t *testing.T) {
 		read    fakeapi.Step
 		opts    Options
 		profile string
-		code    int
+		batch   bool
+		code    string
 		hint    string
 	}{
 		{name: "in-error", jobs: []fakeapi.Step{job(facts.JobInError, 30)}, opts: Options{Interval: time.Minute},
-			profile: "ops team", code: cmdutil.ExitJobFailed,
-			hint: "fix the cause, then resume the job: zonemove retry " + testJob + " --region cn-hangzhou --profile 'ops team'"},
+			profile: "ops team", code: "failed",
+			hint: "fix the cause, then run: zonemove retry " + testJob + " --region cn-hangzhou --profile 'ops team'"},
+		// A batch's job tells the batch's recovery, never a command per job.
+		{name: "in-error-of-a-batch", jobs: []fakeapi.Step{job(facts.JobInError, 30)}, opts: Options{Interval: time.Minute},
+			batch: true, code: "failed",
+			hint: "then resume the batch's failed jobs: zonemove apply --retry-failed -f m.yaml --region cn-hangzhou --yes"},
+		{name: "expired-of-a-batch", jobs: []fakeapi.Step{job(facts.JobExpired, 30)}, opts: Options{Interval: time.Minute},
+			batch: true, code: "failed",
+			hint: "zonemove state forget " + testInstance + " -f m.yaml --region cn-hangzhou --yes', then run the same apply again"},
 		{name: "finished-elsewhere", jobs: []fakeapi.Step{job(facts.JobFinished, 100)}, read: instanceIn("cn-hangzhou-h", "ecs.g7.large"),
-			opts: Options{Interval: time.Minute}, code: cmdutil.ExitJobFailed, hint: "check it in the ECS console"},
+			opts: Options{Interval: time.Minute}, code: "failed", hint: "check it in the ECS console"},
 		{name: "timeout", jobs: []fakeapi.Step{job(facts.JobRunning, 10), job(facts.JobRunning, 20), job(facts.JobRunning, 30)},
-			opts: Options{Interval: time.Minute, Timeout: 90 * time.Second}, code: cmdutil.ExitTimeout,
+			opts: Options{Interval: time.Minute, Timeout: 90 * time.Second}, code: "timeout",
 			hint: "go on waiting with: zonemove wait " + testJob + " --region cn-hangzhou"},
+		{name: "timeout-of-a-batch", jobs: []fakeapi.Step{job(facts.JobRunning, 10), job(facts.JobRunning, 20), job(facts.JobRunning, 30)},
+			opts: Options{Interval: time.Minute, Timeout: 90 * time.Second}, batch: true, code: "timeout",
+			hint: "go on waiting with: zonemove apply --wait -f m.yaml --region cn-hangzhou --yes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, "../../testdata/api")
@@ -147,13 +194,16 @@ func TestWaitOutcomes(t *testing.T) {
 				srv.On("DescribeInstances", c.read)
 			}
 			f, _, _ := newFollower(t, srv, c.profile)
+			if f.Batch = c.batch; c.batch {
+				f.Resume = next.Cmd("apply", "--wait").OfBatch().Confirmed()
+			}
 			r, err := f.Wait(context.Background(), []Target{target()}, c.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ee *cmdutil.ExitError
-			if !errors.As(r.Err(), &ee) || r.ExitCode != c.code || ee.Code != c.code || !strings.Contains(ee.Hint, c.hint) {
-				t.Errorf("exit %d, error %#v; want %d with a hint containing %q", r.ExitCode, ee, c.code, c.hint)
+			var nh next.Hinter
+			if got := exitOf(r.Err()); got != c.code || !errors.As(r.Err(), &nh) || !strings.Contains(nh.NextHint().Render(f.Line), c.hint) {
+				t.Errorf("%s, error %v; want %s with a hint containing %q", got, r.Err(), c.code, c.hint)
 			}
 		})
 	}
@@ -170,8 +220,8 @@ func TestWaitGivesAJustCreatedJobTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Polls != 3 || r.ExitCode != cmdutil.ExitJobFailed {
-		t.Errorf("%d polls, exit %d; want the job found at the third poll, InError", r.Polls, r.ExitCode)
+	if r.Polls != 3 || !r.Failed {
+		t.Errorf("%d polls, failed %v; want the job found at the third poll, InError", r.Polls, r.Failed)
 	}
 	if !strings.Contains(progress.String(), "not listed yet (just created): "+testJob) {
 		t.Errorf("no warning about the job not listed yet:\n%s", progress)
@@ -183,9 +233,9 @@ func TestWaitUnknownJob(t *testing.T) {
 	srv.On("DescribeReplicationJobs", job("", 0))
 	f, _, _ := newFollower(t, srv, "")
 	_, err := f.Wait(context.Background(), []Target{target()}, Options{Interval: time.Second})
-	var ee *cmdutil.ExitError
-	if !errors.As(err, &ee) || ee.ErrCode != "JobNotFound" || ee.Code != cmdutil.ExitFailure {
-		t.Errorf("error %v; want JobNotFound, exit 1", err)
+	var nf *jobcontrol.NotFoundError
+	if !errors.As(err, &nf) || nf.JobIDs[0] != testJob {
+		t.Errorf("error %v; want the job not found", err)
 	}
 }
 
@@ -204,5 +254,71 @@ func TestFormatProgressNeverRoundsUp(t *testing.T) {
 		if got := FormatProgress(p); got != want {
 			t.Errorf("FormatProgress(%v) = %q; want %q", p, got, want)
 		}
+	}
+}
+
+// A failure shows the moment it happens, with its error and what to do; with
+// FailFast the wait stops there while the other job runs on.
+func TestWaitShowsAFailureWhenItHappensAndFailFastStops(t *testing.T) {
+	srv := fakeapi.New(t, "../../testdata/api")
+	other, two := otherJob, twoJobs
+	for _, failFast := range []bool{false, true} {
+		srv.On("DescribeReplicationJobs", two(facts.JobRunning), two(facts.JobInError), two(facts.JobInError), two(facts.JobInError))
+		f, _, progress := newFollower(t, srv, "")
+		targets := []Target{target(), {JobID: other}}
+		r, err := f.Wait(context.Background(), targets, Options{Interval: time.Minute, Timeout: 3 * time.Minute, FailFast: failFast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Count(progress.String(), "✗ "+testJob)
+		if shown != 1 || !strings.Contains(progress.String(), "Next: fix the cause, then run: zonemove retry "+testJob) {
+			t.Errorf("fail-fast %v: the failure was shown %d times; want once, when it happened, with its next step:\n%s", failFast, shown, progress)
+		}
+		wantPolls := 4 // to the timeout
+		if failFast {
+			wantPolls = 2
+		}
+		if r.Polls != wantPolls || exitOf(r.Err()) != "failed" || r.Stopped != failFast {
+			t.Errorf("fail-fast %v: %d polls, %s, stopped %v; want %d polls, failed", failFast, r.Polls, exitOf(r.Err()), r.Stopped, wantPolls)
+		}
+		if failFast && !strings.Contains(r.Err().(*FailedError).Next.Render(f.Line), "the other jobs keep running ("+other+"): 'zonemove wait "+other) {
+			t.Errorf("fail-fast: the hint does not say how to go on with the others: %s", r.Err().(*FailedError).Next.Render(f.Line))
+		}
+	}
+}
+
+// otherJob is a second job, Running, beside testJob.
+const otherJob = "j-bp17bclvg344jlyt0009"
+
+// twoJobs is a DescribeReplicationJobs answer with testJob in status first
+// and otherJob Running.
+func twoJobs(first string) fakeapi.Step {
+	return fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+		return 200, map[string]any{"RequestId": "R", "TotalCount": 2, "PageNumber": 1, "PageSize": 50, "ReplicationJobs": map[string]any{"ReplicationJob": []any{
+			map[string]any{"JobId": testJob, "InstanceId": testInstance, "Status": first, "BusinessStatus": "Syncing", "Progress": 30, "JobType": 2,
+				"ErrorCode": errorCode(first), "StatusInfo": "disk busy"},
+			map[string]any{"JobId": otherJob, "InstanceId": "i-other", "Status": "Running", "BusinessStatus": "Syncing", "Progress": 10, "JobType": 2},
+		}}}
+	}}
+}
+
+// Ctrl-C names the jobs that had failed, with their errors, and how to go on.
+func TestWaitInterruptedNamesTheFailures(t *testing.T) {
+	srv := fakeapi.New(t, "../../testdata/api")
+	srv.On("DescribeReplicationJobs", twoJobs(facts.JobInError))
+	f, _, _ := newFollower(t, srv, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	f.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	_, err := f.Wait(ctx, []Target{target(), {JobID: otherJob}}, Options{Interval: time.Minute})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v; want an interruption", err)
+	}
+	if !strings.Contains(err.Error(), "1 job had failed: "+testJob+" ("+testInstance+") InError: "+errorCode(facts.JobInError)) {
+		t.Errorf("the interruption does not name the failed job and its error: %v", err)
+	}
+	hint := ie.NextHint().Render(f.Line)
+	if !strings.Contains(hint, "resume waiting with: zonemove wait "+otherJob) || !strings.Contains(hint, "zonemove retry "+testJob) {
+		t.Errorf("hint %q; want the wait of the job still running and the retry of the failed one", hint)
 	}
 }

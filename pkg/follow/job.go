@@ -1,7 +1,6 @@
 package follow
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -9,9 +8,8 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
-	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
-	"github.com/zonemove/zonemove/pkg/smc"
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // JobView is one job in the JSON documents of status, list and wait.
@@ -38,41 +36,6 @@ func ViewOf(j *facts.Job) JobView {
 	}
 }
 
-// DescribeJobs reads cross-zone jobs by ID: one DescribeReplicationJobs per
-// smc.MaxJobIDs IDs, sent one after the other. Jobs that do not exist (in this
-// region, as cross-zone jobs) are absent from the result.
-func DescribeJobs(ctx context.Context, c *smc.Client, region string, ids []string) (map[string]*facts.Job, error) {
-	out := make(map[string]*facts.Job, len(ids))
-	for start := 0; start < len(ids); start += smc.MaxJobIDs {
-		batch := ids[start:min(start+smc.MaxJobIDs, len(ids))]
-		page, err := c.DescribeReplicationJobs(ctx, &smc.DescribeReplicationJobsRequest{
-			RegionId: region, JobId: batch, JobType: smc.JobTypeCrossZone,
-			// The API's PageSize defaults to 10, whatever JobId.N names.
-			PageNumber: 1, PageSize: smc.MaxJobIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, j := range page.ReplicationJobs.ReplicationJob {
-			if j != nil {
-				out[j.JobId] = j
-			}
-		}
-	}
-	return out, nil
-}
-
-// NotFoundError says which jobs do not exist where they were looked for.
-func NotFoundError(missing []string, region string) error {
-	what := "job " + missing[0] + " was"
-	if len(missing) > 1 {
-		what = "jobs " + strings.Join(missing, ", ") + " were"
-	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitFailure, ErrCode: "JobNotFound",
-		Err:  fmt.Errorf("%s not found among the cross-zone migration jobs of %s", what, region),
-		Hint: "check the job ID and --region (a job belongs to the region of its instance); 'zonemove list --region " + region + "' shows the region's jobs"}
-}
-
 // Problem describes why a job stopped short of Finished.
 func Problem(j JobView) string {
 	switch j.Status {
@@ -91,17 +54,33 @@ func Problem(j JobView) string {
 	return ""
 }
 
-// NextStep is what to do about a job that needs a person ("" when none does).
-func NextStep(cmds cmdutil.Commands, j JobView) string {
+// NextStep is what to do about a job that needs a person (zero when none does).
+func NextStep(j JobView) next.Hint {
 	switch j.Status {
 	case facts.JobInError:
-		return "fix the cause, then run: " + cmds.Line("retry", []string{j.JobID})
+		return next.Hintf("fix the cause, then run: %s", next.Cmd("retry", j.JobID))
 	case facts.JobStopped:
-		return "resume it with: " + cmds.Line("retry", []string{j.JobID}) + " (or, to give it up: " + cmds.Line("delete", []string{j.JobID}) + ")"
+		return next.Hintf("resume it with '%s' (or, to give it up, '%s')", next.Cmd("retry", j.JobID), next.Cmd("delete", j.JobID).Confirmed())
 	case facts.JobExpired:
-		return "the job can no longer run; create a new one (zonemove create --dry-run checks it first)"
+		return next.Hintf("the job can no longer run: delete it with '%s', then create a new job for its instance", next.Cmd("delete", j.JobID).Confirmed())
 	}
-	return ""
+	return next.Hint{}
+}
+
+// BatchNextStep is what to do about a job of a batch that needs a person:
+// the batch's own recovery, so that every hint of a batch tells one story
+// (docs/batch.md): resume with apply --retry-failed, or forget an Expired
+// job's entry and apply again.
+func BatchNextStep(j JobView, instanceID string) next.Hint {
+	switch j.Status {
+	case facts.JobInError, facts.JobStopped:
+		return next.Hintf("fix the cause ('%s' shows it), then resume the batch's failed jobs: %s",
+			next.Cmd("status", j.JobID), next.Cmd("apply", "--retry-failed").OfBatch().Confirmed())
+	case facts.JobExpired:
+		return next.Hintf("the job can no longer run: '%s', then run the same apply again (it creates a new one)",
+			next.Cmd("state forget", instanceID).OfBatch().Confirmed())
+	}
+	return next.Hint{}
 }
 
 // FormatProgress shows a progress percentage, never rounding up to 100%.
@@ -165,8 +144,10 @@ func FormatElapsed(d time.Duration) string {
 }
 
 // IsFatalPollError tells whether an error ends a wait: anything but a
-// transient failure (which the next poll retries).
+// transient failure (which the next poll retries). An answer that could not
+// be read is transient for a poll, as a 5xx is: a read changes nothing, and
+// the next one may be whole.
 func IsFatalPollError(err error) bool {
 	var ae *apierr.Error
-	return !errors.As(err, &ae) || !ae.Retryable()
+	return !errors.As(err, &ae) || !(ae.Retryable() || ae.Code == apierr.CodeUnexpectedResponse)
 }

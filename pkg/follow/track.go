@@ -44,7 +44,7 @@ func (f *Follower) Track(ctx context.Context, opts Options) (*Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	report := &Report{cmds: f.Commands, start: f.Now()}
+	report := &Report{batch: f.Batch, resumeWith: f.Resume, region: f.Region, start: f.Now()}
 	w := &waiter{f: f, smc: client, report: report, byID: map[string]*Result{}, start: report.start}
 	w.display = newDisplay(f.IO, w.start)
 	ctx, cancel := context.WithCancel(ctx)
@@ -151,6 +151,7 @@ func (t *Tracker) run(ctx context.Context) {
 		t.mu.Lock()
 		err := t.w.poll(ctx)
 		t.w.display.update(t.f.Now(), t.w.report.Jobs)
+		t.w.announceFailures()
 		if t.w.warning != "" {
 			t.w.display.message("Warning: " + t.w.warning + "; trying again in " + FormatElapsed(t.opts.Interval))
 			t.w.warning = ""

@@ -22,17 +22,22 @@ type IOStreams struct {
 	termWidth                      int
 }
 
-// System returns the process's streams, with terminals detected.
+// System returns the process's streams, with terminals detected. On a
+// Windows console the output streams understand ANSI color and cursor
+// codes (see console_windows.go).
 func System() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+	s := &IOStreams{In: os.Stdin, Out: consoleWriter(os.Stdout), ErrOut: consoleWriter(os.Stderr),
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		termWidth: 80,
+		termWidth: defaultWidth,
 	}
-	if s.stderrTTY {
-		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil && w > 0 {
+	// One window holds both streams when both are terminals; stdout's
+	// tables and stderr's live view fit its width.
+	for _, f := range []*os.File{os.Stdout, os.Stderr} {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			s.termWidth = w
+			break
 		}
 	}
 	s.colorEnabled = colorWanted(os.LookupEnv)
@@ -60,7 +65,7 @@ func colorWanted(lookup func(string) (string, bool)) bool {
 // Test returns streams backed by buffers; none is a terminal.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, termWidth: 80}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, termWidth: defaultWidth}, in, out, errOut
 }
 
 func (s *IOStreams) IsStdinTTY() bool  { return s.stdinTTY }
@@ -89,8 +94,14 @@ func (s *IOStreams) ColorEnabled() bool { return s.colorEnabled && s.stdoutTTY }
 // StderrColorEnabled is ColorEnabled for stderr.
 func (s *IOStreams) StderrColorEnabled() bool { return s.colorEnabled && s.stderrTTY }
 
-// TerminalWidth is the width of the terminal on stderr (80 when unknown).
+// defaultWidth is the width assumed when no terminal tells its own.
+const defaultWidth = 80
+
+// TerminalWidth is the width of the terminal, in columns (80 when unknown).
 func (s *IOStreams) TerminalWidth() int { return s.termWidth }
+
+// SetTerminalWidth lets a test ask for a terminal of that many columns.
+func (s *IOStreams) SetTerminalWidth(columns int) { s.termWidth = columns }
 
 // ColorScheme returns the color helpers for stdout.
 func (s *IOStreams) ColorScheme() *ColorScheme { return &ColorScheme{enabled: s.ColorEnabled()} }

@@ -43,7 +43,7 @@ func (p *Plan) Manifest(region, file string) ([]byte, error) {
 // header names what the manifest holds, what it leaves out, and what to run.
 func header(p *Plan, placed int, file string) string {
 	lines := []string{
-		fmt.Sprintf("Written by zonemove plan: %d of %d instances placed.", placed, len(p.Plans)),
+		fmt.Sprintf("Written by zonemove plan: %d of %s placed.", placed, count(int64(len(p.Plans)), "instance")),
 		"Review each entry, then: zonemove apply -f " + file + " --dry-run",
 	}
 	if un := p.Unplaced(); len(un) > 0 {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
+
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 func pass(format string, args ...any) Result {
@@ -22,6 +24,11 @@ func skip(format string, args ...any) Result {
 
 func fail(hint, format string, args ...any) Result {
 	return Result{Status: Fail, Message: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// failNext is a failure whose hint names steps.
+func failNext(hint next.Hint, format string, args ...any) Result {
+	return Result{Status: Fail, Message: fmt.Sprintf(format, args...), Next: hint}
 }
 
 func warn(hint, format string, args ...any) Result {
@@ -239,16 +246,16 @@ func checkTypeFamily(in *Input) Result {
 	if sameFamily {
 		return pass("%s and %s are both of family %s", current, target, family)
 	}
-	hint := "the type can only change within its family"
+	text := "the type can only change within its family"
 	if ft != nil && len(ft.Types) > 0 {
-		hint += ": " + family + " has " + typeList(ft.Types)
+		text += ": " + family + " has " + typeList(ft.Types)
 	}
-	hint += fmt.Sprintf("\nzonemove types --instance-id %s --target-zone %s lists those in stock there; to change family, migrate first and change the type in the new zone",
-		in.Spec.InstanceID, in.Spec.TargetZone)
+	hint := next.Hintf("%s\n'%s' lists those in stock there; to change family, migrate first and change the type in the new zone",
+		text, next.Cmd("types", "--instance-id", in.Spec.InstanceID, "--target-zone", in.Spec.TargetZone))
 	if migration.FamilyOf(target) == family {
-		return fail(hint, "family %s has no type %s", family, target)
+		return failNext(hint, "family %s has no type %s", family, target)
 	}
-	return fail(hint, "%s is of family %s, %s of %s", target, migration.FamilyOf(target), current, family)
+	return failNext(hint, "%s is of family %s, %s of %s", target, migration.FamilyOf(target), current, family)
 }
 
 func checkFamilySupported(in *Input) Result {
@@ -606,20 +613,21 @@ func checkActiveJob(in *Input) Result {
 		}
 		return pass("no cross-zone job")
 	}
-	var ids, hints []string
+	var ids []string
+	var hints []next.Hint
 	for _, j := range open {
 		ids = append(ids, j.JobId+" ("+j.Status+")")
 		switch j.Status {
 		case facts.JobInError, facts.JobStopped, facts.JobReady:
-			hints = append(hints, fmt.Sprintf("%s: resume it with 'zonemove retry %s --region %s', or delete it with 'zonemove delete %s --region %s' to start over",
-				j.JobId, j.JobId, s.Region, j.JobId, s.Region))
+			hints = append(hints, next.Hintf("%s: resume it with '%s', or delete it with '%s' to start over",
+				j.JobId, next.Cmd("retry", j.JobId), next.Cmd("delete", j.JobId).Confirmed()))
 		case facts.JobDeleting:
-			hints = append(hints, fmt.Sprintf("%s: it is being deleted; repeat the dry run when it is gone", j.JobId))
+			hints = append(hints, next.Hintf("%s: it is being deleted; repeat the dry run when it is gone", j.JobId))
 		default:
-			hints = append(hints, fmt.Sprintf("%s: follow it with 'zonemove wait %s --region %s'", j.JobId, j.JobId, s.Region))
+			hints = append(hints, next.Hintf("%s: follow it with '%s'", j.JobId, next.Cmd("wait", j.JobId)))
 		}
 	}
-	return fail(strings.Join(hints, "\n"), "%s already has %s: %s", s.InstanceID,
+	return failNext(next.Join(hints, "\n"), "%s already has %s: %s", s.InstanceID,
 		map[bool]string{true: "an unfinished cross-zone job", false: "unfinished cross-zone jobs"}[len(open) == 1], strings.Join(ids, ", "))
 }
 
@@ -669,17 +677,25 @@ func checkRecentSnapshot(in *Input) Result {
 	return pass("a snapshot from the last 24 hours of every disk: %s", strings.Join(fresh, ", "))
 }
 
+// count is n with its noun: "1 hour", "9 hours".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // age renders a duration for people: "9 hours", "3 days".
 func age(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "0 minutes"
 	case d < time.Hour:
-		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+		return count(int(d.Minutes()), "minute", "minutes")
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
+		return count(int(d.Hours()), "hour", "hours")
 	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
+	return count(int(d.Hours()/24), "day", "days")
 }
 
 func checkInstanceStop(in *Input) Result {

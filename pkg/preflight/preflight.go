@@ -12,6 +12,8 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
+
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // Status of one check.
@@ -30,6 +32,9 @@ type Result struct {
 	Status  Status `json:"status"`
 	Message string `json:"message"`
 	Hint    string `json:"hint"`
+	// Next is the hint as steps (package next): the command layer renders
+	// it into Hint with the run's flags.
+	Next next.Hint `json:"-"`
 }
 
 // The contract's check IDs, in the order they are run and shown.
@@ -74,6 +79,10 @@ func IsKnown(id string) bool { return slices.Contains(IDs, id) }
 func Unskippable() []string {
 	return []string{RegionZone, InstanceFound, ZoneChange, Spot, NetworkVPC, NetworkExtras}
 }
+
+// Skippable reports whether --skip-check or skip_checks may accept a
+// failure of the check id: a known check the API does not refuse.
+func Skippable(id string) bool { return IsKnown(id) && !slices.Contains(Unskippable(), id) }
 
 // UnskippableError is the reason a check cannot be skipped ("" when it can).
 func UnskippableError(id string) string {

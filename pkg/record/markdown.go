@@ -124,7 +124,7 @@ func (b *Batch) Summary() string {
 	if len(parts) == 0 {
 		return "No instance is recorded."
 	}
-	return fmt.Sprintf("%d instances: %s.", len(b.Entries), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s: %s.", instances(len(b.Entries)), strings.Join(parts, ", "))
 }
 
 // Failure is a job of the batch that failed.
@@ -257,3 +257,11 @@ func mdCell(s string) string {
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
 
 func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// instances is "1 instance", "2 instances".
+func instances(n int) string {
+	if n == 1 {
+		return "1 instance"
+	}
+	return fmt.Sprintf("%d instances", n)
+}

@@ -50,17 +50,52 @@ type DescribeReplicationJobsResponseBody struct {
 	} `json:"ReplicationJobs"`
 }
 
-// AllReplicationJobs returns every page of the jobs that req selects, MaxJobIDs
-// a page (req's PageNumber and PageSize are ignored).
-func (c *Client) AllReplicationJobs(ctx context.Context, req DescribeReplicationJobsRequest) ([]*facts.Job, error) {
+// JobQuery selects cross-zone jobs (JobType 2) of a region: by job ID, by
+// instance, by status. It is the one place a DescribeReplicationJobs request
+// is built.
+type JobQuery struct {
+	Region      string
+	JobIDs      []string // at most MaxJobIDs
+	InstanceIDs []string // at most MaxJobIDs
+	Status      string
+}
+
+// Page is the request of one page of the query. The API's PageSize defaults
+// to 10, whatever JobId.N names, so it is always sent.
+func (q JobQuery) Page(number, size int) *DescribeReplicationJobsRequest {
+	return &DescribeReplicationJobsRequest{RegionId: q.Region, JobId: q.JobIDs, InstanceId: q.InstanceIDs,
+		JobType: JobTypeCrossZone, Status: q.Status, PageNumber: number, PageSize: size}
+}
+
+// AllJobs returns every page of the jobs that q selects, MaxJobIDs a page.
+func (c *Client) AllJobs(ctx context.Context, q JobQuery) ([]*facts.Job, error) {
 	return api.ReadByNumber(ctx, "DescribeReplicationJobs", func(ctx context.Context, n int) ([]*facts.Job, int, error) {
-		req.PageNumber, req.PageSize = n, MaxJobIDs
-		page, err := c.DescribeReplicationJobs(ctx, &req)
+		page, err := c.DescribeReplicationJobs(ctx, q.Page(n, MaxJobIDs))
 		if err != nil {
 			return nil, 0, err
 		}
 		return page.ReplicationJobs.ReplicationJob, page.TotalCount, nil
 	})
+}
+
+// JobsByID reads cross-zone jobs by ID: one DescribeReplicationJobs per
+// MaxJobIDs IDs, sent one after the other. Jobs that do not exist (in this
+// region, as cross-zone jobs) are absent from the result.
+func (c *Client) JobsByID(ctx context.Context, region string, ids []string) (map[string]*facts.Job, error) {
+	out := make(map[string]*facts.Job, len(ids))
+	for start := 0; start < len(ids); start += MaxJobIDs {
+		q := JobQuery{Region: region, JobIDs: ids[start:min(start+MaxJobIDs, len(ids))]}
+		page, err := c.DescribeReplicationJobs(ctx, q.Page(1, MaxJobIDs))
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range page.ReplicationJobs.ReplicationJob {
+			if j != nil {
+				out[j.JobId] = j
+			}
+		}
+	}
+	return out, nil
 }
 
 // DescribeReplicationJobs returns one page of jobs.

@@ -45,10 +45,10 @@ func TestJobRequestsOnTheWire(t *testing.T) {
 	c := newTestClient(t, srv)
 	ctx := context.Background()
 
-	page, err := c.DescribeReplicationJobs(ctx, &DescribeReplicationJobsRequest{
-		RegionId: "cn-hangzhou", JobId: []string{"j-bp17bclvg344jlyt0001", "j-bp17bclvg344jlyt0002", "j-bp17bclvg344jlyt0003"},
-		JobType: JobTypeCrossZone, Status: facts.JobInError, PageNumber: 1, PageSize: MaxJobIDs,
-	})
+	page, err := c.DescribeReplicationJobs(ctx, JobQuery{
+		Region: "cn-hangzhou", JobIDs: []string{"j-bp17bclvg344jlyt0001", "j-bp17bclvg344jlyt0002", "j-bp17bclvg344jlyt0003"},
+		Status: facts.JobInError,
+	}.Page(1, MaxJobIDs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
+)
+
+// killPoint is a moment of a run at which the process is killed (SIGKILL):
+// when the fake API receives the first request of action that match
+// selects, after carrying it out (the change was made, its answer is lost)
+// or before (nothing was made).
+type killPoint struct {
+	name    string
+	action  string
+	match   func(*fakeapi.Request) bool
+	carried bool
+}
+
+func always(*fakeapi.Request) bool { return true }
+
+// TestKillAtEveryStep kills `create --snapshot --verify CMD --wait` at
+// every step that changes the cloud or waits on it, then runs the same
+// command again: it must end as one uninterrupted run, with one job, one
+// snapshot group made before the job, one verification run after the job
+// Finished.
+func TestKillAtEveryStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	byJobID := func(r *fakeapi.Request) bool { return r.Params.Get("JobId.1") != "" }
+	points := []killPoint{
+		{"snapshot-sent", "CreateSnapshotGroup", always, true},
+		{"snapshot-not-sent", "CreateSnapshotGroup", always, false},
+		{"snapshot-progressing", "DescribeSnapshotGroups", always, true},
+		{"create-sent", "CreateCrossZoneMigrationJob", always, true},
+		{"create-not-sent", "CreateCrossZoneMigrationJob", always, false},
+		{"job-running", "DescribeReplicationJobs", byJobID, false},
+		{"verify-sent", "RunCommand", always, true},
+		{"verify-not-sent", "RunCommand", always, false},
+		{"verify-running", "DescribeInvocationResults", always, true},
+	}
+	for _, p := range points {
+		t.Run(p.name, func(t *testing.T) {
+			id := fakeapi.FleetInstance(1)
+			srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+			fl := fakeapi.NewFleet(srv, id)
+			env := processEnv(t.TempDir(), srv)
+			state := filepath.Join(t.TempDir(), "create.state.json")
+			args := []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
+				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
+				"--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}
+
+			log := watchChanges(srv)
+			reached, release := make(chan struct{}), make(chan struct{})
+			t.Cleanup(func() { close(release) })
+			standing := srv.Standing(p.action)
+			var once sync.Once
+			srv.Always(p.action, fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+				hit := false
+				if p.match(r) {
+					once.Do(func() { hit = true })
+				}
+				if !hit {
+					return standing.Respond(r)
+				}
+				if p.carried {
+					standing.Respond(r)
+				}
+				close(reached)
+				<-release // the process is killed meanwhile: this answer goes nowhere
+				return 500, map[string]string{"Code": "InternalError"}
+			}})
+			cmd := exec.Command(bin, args...)
+			cmd.Env = env
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-reached:
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				<-done
+			case err := <-done:
+				t.Fatalf("the run ended (%v) before the kill point:\n%s", err, out.String())
+			case <-time.After(time.Minute):
+				t.Fatalf("the kill point was never reached:\n%s", out.String())
+			}
+			srv.Always(p.action, standing)
+
+			rerun := exec.Command(bin, args...)
+			rerun.Env = env
+			got, err := rerun.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the re-run failed (%v):\n%s\nfirst run:\n%s", err, got, out.String())
+			}
+			if n := srv.JobsCreated(); n != 1 {
+				t.Errorf("%d jobs; want 1", n)
+			}
+			if g := fl.SnapshotGroups(id); len(g) != 1 {
+				t.Errorf("snapshot groups %v; want 1", g)
+			}
+			if c := fl.Commands(id); len(c) != 1 {
+				t.Errorf("verification runs %q; want 1", c)
+			}
+			order := log.list()
+			if i, j := slices.Index(order, "snapshot accomplished"), slices.Index(order, "create"); i < 0 || j < 0 || i > j {
+				t.Errorf("the job was created before its snapshot group was accomplished: %v", order)
+			}
+			if i, j := slices.Index(order, "job finished"), slices.Index(order, "verify"); i < 0 || j < 0 || i > j {
+				t.Errorf("the verification ran before the job Finished: %v", order)
+			}
+			st, err := batch.ReadState(state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e := st.Migrations[id]; e == nil || e.Around == nil || !e.Around.Verify.Succeeded() || e.Around.Snapshot.Status != "accomplished" {
+				t.Errorf("state entry %+v; want the snapshot accomplished and the verification passed", e)
+			}
+		})
+	}
+}
+
+// processEnv is the environment of a zonemove process that talks to srv alone.
+func processEnv(home string, srv *fakeapi.Server) []string {
+	env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + fakeapi.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + fakeapi.AccessKeySecret}
+	for _, s := range []string{"SMC", "ECS", "VPC", "SLB", "ALB", "NLB"} {
+		env = append(env, fmt.Sprintf("ZONEMOVE_ENDPOINT_%s=http://%s", s, srv.Host()))
+	}
+	return env
+}
+
+// changeLog is the order in which the server saw the moments that matter:
+// the snapshot group answered accomplished, the create, the job answered
+// Finished, the verification sent.
+type changeLog struct {
+	mu  sync.Mutex
+	log []string
+}
+
+func (c *changeLog) add(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.log = append(c.log, s)
+}
+
+func (c *changeLog) list() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.log)
+}
+
+// watchChanges wraps the fleet's answers to log the moments.
+func watchChanges(srv *fakeapi.Server) *changeLog {
+	c := &changeLog{}
+	watch := map[string]func(body string) string{
+		"CreateCrossZoneMigrationJob": func(string) string { return "create" },
+		"RunCommand":                  func(string) string { return "verify" },
+		"DescribeSnapshotGroups": func(body string) string {
+			return map[bool]string{true: "snapshot accomplished"}[strings.Contains(body, `"Status":"accomplished"`)]
+		},
+		"DescribeReplicationJobs": func(body string) string {
+			return map[bool]string{true: "job finished"}[strings.Contains(body, `"Status":"Finished"`)]
+		},
+	}
+	for action, moment := range watch {
+		standing := srv.Standing(action)
+		srv.Always(action, fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+			status, v := standing.Respond(r)
+			b, _ := json.Marshal(v)
+			if m := moment(string(b)); m != "" && status == 200 {
+				c.add(m)
+			}
+			return status, v
+		}})
+	}
+	return c
+}

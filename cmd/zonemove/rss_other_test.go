@@ -1,0 +1,8 @@
+//go:build !unix
+
+package main
+
+import "os/exec"
+
+// peakRSS is 0 where getrusage does not exist (Windows).
+func peakRSS(*exec.Cmd) int64 { return 0 }
