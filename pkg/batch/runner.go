@@ -523,7 +523,9 @@ func (a *applying) migrate(ctx context.Context, res *Result, start startKind, fo
 			return rollout.Aborted
 		}
 		if a.Around.Before != nil {
-			if err := a.call(ctx, func() error { return a.Around.Before(ctx, res) }); err != nil {
+			// Not in a slot of API calls: a snapshot or a drain waits for
+			// minutes; its calls are paced by the run's limiter.
+			if err := a.Around.Before(ctx, res); err != nil {
 				res.Status, res.Err = Failed, err
 				a.progress()
 				return rollout.Aborted

@@ -4,7 +4,6 @@ package batch
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -207,14 +206,4 @@ func runCrashChild(t *testing.T, path, at string, nth int, run string) (acked in
 		t.Fatalf("the child: %v\n%s\n%s", err, strings.Join(lines, "\n"), stderr.String())
 	}
 	return acked, false
-}
-
-// stateJSON is the entries of a state, to compare.
-func stateJSON(t *testing.T, st *State) string {
-	t.Helper()
-	b, err := json.Marshal(st.Migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

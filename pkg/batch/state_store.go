@@ -390,13 +390,20 @@ func (s *Store) fold(records, snapshot []byte) error {
 	if s.journal == nil {
 		return nil
 	}
+	s.journal.Close() // first: Windows removes no open file
+	s.journal = nil
 	if err := s.removeJournal(s.journalPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		// Replayed over the new state file it changes nothing: the next
 		// changes are appended to it.
+		f, err := os.OpenFile(s.journalPath, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			s.broken = fmt.Errorf("the journal could be neither removed nor opened again (%v): run again", err)
+			return nil
+		}
+		s.journal = f
 		return nil
 	}
-	s.journal.Close()
-	s.journal, s.journalSize = nil, 0
+	s.journalSize = 0
 	return nil
 }
 

@@ -339,3 +339,37 @@ func TestReadStateDuringFold(t *testing.T) {
 		t.Errorf("after the fold: %+v, %v", e, err)
 	}
 }
+
+// A journal that a fold could not remove is appended to: replayed over the
+// new state file it changes nothing, and nothing is lost.
+func TestStateJournalNotRemoved(t *testing.T) {
+	s, path := openStore(t)
+	s.minFold = 1
+	s.removeJournal = func(string) error { return errors.New("busy") }
+	for i := range 6 {
+		id := "i-bp1ff25rzvnul6kr000" + string(rune('1'+i))
+		if err := s.RecordToken(id, "tok", request(id, "cn-hangzhou-i"), t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordJob(id, "j", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := stateJSON(t, s.Snapshot())
+	if st, err := ReadState(path); err != nil || stateJSON(t, st) != want {
+		t.Fatalf("read %v:\n%s\nwant\n%s", err, stateJSON(t, st), want)
+	}
+	if _, err := os.Stat(JournalPath(path)); err != nil {
+		t.Fatalf("the journal: %v", err)
+	}
+}
+
+// stateJSON is the entries of a state, to compare.
+func stateJSON(t *testing.T, st *State) string {
+	t.Helper()
+	b, err := json.Marshal(st.Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -436,6 +436,9 @@ func (f *Fleet) instance(id string) (any, error) {
 			// The move gives the instance an address of the target vSwitch.
 			n, _ := strconv.Atoi(suffix(id))
 			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{fmt.Sprintf("172.16.2.%d", 100+n%100)}}
+			if j.vswitch != "" {
+				va["VSwitchId"] = j.vswitch
+			}
 		}
 	}
 	return inst, nil
