@@ -257,7 +257,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	runner := &batch.Runner{
 		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
-			return check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks})
+			return check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks, SkipAs: "skip_checks"})
 		},
 		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)

@@ -257,7 +257,7 @@ type createDocument struct {
 func (o *CreateOptions) run(ctx context.Context) error {
 	doc := &createDocument{DryRun: o.DryRun, ClientToken: o.Spec.ClientToken, Request: o.Spec.Request(), Checks: []preflight.Result{}}
 	report, err := o.Check(ctx, preflight.Request{Spec: &o.Spec, Offline: o.Offline,
-		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks})
+		SourceInstanceType: o.SourceInstanceType, SourceZone: o.SourceZone, Skip: o.SkipChecks, SkipAs: "--skip-check"})
 	if err != nil {
 		return o.finish(doc, err)
 	}

@@ -504,7 +504,7 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/doctor.go (*DoctorOptions).diagnose doctor"}},
 		hintWalk{name: "plan-manifest", world: jobWorld(""), args: walkArgs("plan", "--instance-id", walkInstance, "--manifest", "planned.yaml"),
 			files: map[string]string{}, written: []string{"planned.yaml"},
-			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply", "pkg/plan/manifest.go header apply"}},
+			sites: []hintSite{"pkg/cli/plan.go (*PlanOptions).writeManifest apply"}},
 		// A rollout whose canary's job (instance 2's) ends InError: the other
 		// migration (the walk's instance) is held; the hint's re-run resumes
 		// the canary, then starts the rest.

@@ -74,4 +74,9 @@ func (o *Output) wroteJSON() bool {
 }
 
 // commands renders the hints of this run (its region, profile, batch, --yes).
-func (o *Output) commands() cmdutil.Commands { return o.global.commands() }
+func (o *Output) commands() cmdutil.Commands {
+	if o == nil || o.global == nil {
+		return cmdutil.Commands{}
+	}
+	return o.global.commands()
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/plan"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -339,7 +340,11 @@ func (o *PlanOptions) missing(found []*facts.Instance) []*plan.InstancePlan {
 // writeManifest writes the apply manifest of the placed instances; a plan
 // that places none writes nothing and says so.
 func (o *PlanOptions) writeManifest(p *plan.Plan) error {
-	data, err := p.Manifest(o.Region, o.Manifest)
+	// The manifest's first step: its own dry run, on this run's region and profile.
+	cmds := o.Out.commands()
+	cmds.File, cmds.State, cmds.Region = o.Manifest, "", o.Region
+	review := cmds.Step(next.Cmd("apply", "--dry-run").OfBatch())
+	data, err := p.Manifest(o.Region, review)
 	if errors.Is(err, plan.ErrNothingPlaced) {
 		fmt.Fprintf(o.IO.ErrOut, "No manifest written: no instance has a zone.\n")
 		return nil
@@ -356,8 +361,8 @@ func (o *PlanOptions) writeManifest(p *plan.Plan) error {
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
 	n := len(p.Placed())
-	fmt.Fprintf(o.IO.ErrOut, "Wrote %s: %d %s. Review it, then: zonemove apply -f %s --dry-run\n",
-		o.Manifest, n, countNoun(n, "migration", "migrations"), cmdutil.ShellQuote(o.Manifest))
+	fmt.Fprintf(o.IO.ErrOut, "Wrote %s: %d %s. Review it, then: %s\n",
+		o.Manifest, n, countNoun(n, "migration", "migrations"), review)
 	return nil
 }
 

@@ -15,8 +15,9 @@ var ErrNothingPlaced = errors.New("no instance has a zone: there is nothing to w
 
 // Manifest renders an apply manifest (docs/batch.md) with one migration per
 // placed instance, in plan order, each under a comment that says why that
-// zone, vSwitch and type. file is the manifest's name in the hint at the top.
-func (p *Plan) Manifest(region, file string) ([]byte, error) {
+// zone, vSwitch and type. review is the command line, written by the caller,
+// that the comment at the top says to run next.
+func (p *Plan) Manifest(region, review string) ([]byte, error) {
 	placed := p.Placed()
 	if len(placed) == 0 {
 		return nil, ErrNothingPlaced
@@ -25,7 +26,7 @@ func (p *Plan) Manifest(region, file string) ([]byte, error) {
 	for _, ip := range placed {
 		list.Content = append(list.Content, entry(ip))
 	}
-	root := &yaml.Node{Kind: yaml.MappingNode, HeadComment: header(p, len(placed), file)}
+	root := &yaml.Node{Kind: yaml.MappingNode, HeadComment: header(p, len(placed), review)}
 	root.Content = append(root.Content, scalar("region"), scalar(region), scalar("migrations"), list)
 
 	var buf bytes.Buffer
@@ -41,10 +42,10 @@ func (p *Plan) Manifest(region, file string) ([]byte, error) {
 }
 
 // header names what the manifest holds, what it leaves out, and what to run.
-func header(p *Plan, placed int, file string) string {
+func header(p *Plan, placed int, review string) string {
 	lines := []string{
 		fmt.Sprintf("Written by zonemove plan: %d of %s placed.", placed, count(int64(len(p.Plans)), "instance")),
-		"Review each entry, then: zonemove apply -f " + file + " --dry-run",
+		"Review each entry, then: " + review,
 	}
 	if un := p.Unplaced(); len(un) > 0 {
 		lines = append(lines, "Not listed:")

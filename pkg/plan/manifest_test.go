@@ -14,7 +14,7 @@ func TestManifest(t *testing.T) {
 	in.Instances = append(in.Instances, instance("i-2", "z-a"), instance("i-3", "z-a"))
 	in.VSwitches[4].FreeIPs = 1
 	p, _ := run(t, in, "i-3")
-	got, err := p.Manifest("cn-test", "plan.yaml")
+	got, err := p.Manifest("cn-test", "zonemove apply -f plan.yaml --dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestManifestParses(t *testing.T) {
 		in.Instances[i].InstanceID = "i-0000" + in.Instances[i].InstanceID[2:]
 	}
 	p, _ := run(t, in)
-	data, err := p.Manifest("cn-test", "plan.yaml")
+	data, err := p.Manifest("cn-test", "zonemove apply -f plan.yaml --dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestManifestParses(t *testing.T) {
 
 func TestManifestNothingPlaced(t *testing.T) {
 	p, _ := run(t, severalZones(), "i-1")
-	if _, err := p.Manifest("cn-test", "plan.yaml"); !errors.Is(err, ErrNothingPlaced) {
+	if _, err := p.Manifest("cn-test", "zonemove apply -f plan.yaml --dry-run"); !errors.Is(err, ErrNothingPlaced) {
 		t.Errorf("err = %v, want ErrNothingPlaced", err)
 	}
 }

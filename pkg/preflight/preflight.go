@@ -103,10 +103,23 @@ type Input struct {
 	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
 	SourceInstanceType string
 	SourceZone         string
-	// Skip names checks whose failure the operator accepts.
-	Skip []string
+	// Skip names checks whose failure the operator accepts; SkipAs is how
+	// the operator said so, for the messages ("--skip-check", "skip_checks").
+	Skip   []string
+	SkipAs string
 	// Now is the time snapshots' ages are measured from.
 	Now time.Time
+}
+
+// skipAs is how the operator asked to skip id, in the caller's words.
+func (in *Input) skipAs(id string) string {
+	if in.SkipAs == "" {
+		return "skip " + id
+	}
+	if strings.HasPrefix(in.SkipAs, "-") {
+		return in.SkipAs + " " + id // --skip-check ID
+	}
+	return in.SkipAs + ": " + id // skip_checks: ID
 }
 
 // checks maps each ID to its function.
@@ -149,11 +162,11 @@ func Evaluate(in Input) []Result {
 			switch r.Status {
 			case Fail:
 				r.Status = Warn
-				r.Message = "skipped on request (--skip-check " + id + "): " + r.Message
+				r.Message = "skipped on request (" + in.skipAs(id) + "): " + r.Message
 			case Pass:
-				r.Message += " (--skip-check " + id + " had nothing to skip: the check passed)"
+				r.Message += " (" + in.skipAs(id) + " had nothing to skip: the check passed)"
 			case Warn:
-				r.Message += " (--skip-check " + id + " had nothing to skip: the check only warns)"
+				r.Message += " (" + in.skipAs(id) + " had nothing to skip: the check only warns)"
 			}
 		}
 		out = append(out, r)

@@ -83,10 +83,15 @@ func TestContractIDs(t *testing.T) {
 func TestSkipOnRequest(t *testing.T) {
 	f := healthy()
 	f.Instance.Status = "Starting"
-	results := Evaluate(Input{Spec: spec(), Facts: f, Now: now, Skip: []string{InstanceStatus}})
+	results := Evaluate(Input{Spec: spec(), Facts: f, Now: now, Skip: []string{InstanceStatus}, SkipAs: "--skip-check"})
 	r := statusOf(results, InstanceStatus)
 	if r.Status != Warn || !strings.HasPrefix(r.Message, "skipped on request (--skip-check instance-status): ") {
 		t.Errorf("skipped failure: %+v", r)
+	}
+	// A manifest's skip is said in the manifest's words.
+	inBatch := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now, Skip: []string{InstanceStatus}, SkipAs: "skip_checks"}), InstanceStatus)
+	if !strings.HasPrefix(inBatch.Message, "skipped on request (skip_checks: instance-status): ") {
+		t.Errorf("skipped failure in a batch: %+v", inBatch)
 	}
 	if len(Failed(results)) != 0 {
 		t.Errorf("failed: %+v", Failed(results))

@@ -22,8 +22,11 @@ type Request struct {
 	// SourceInstanceType and SourceZone stand in for the instance's facts offline.
 	SourceInstanceType string
 	SourceZone         string
-	// Skip names checks whose failure the operator accepts.
-	Skip []string
+	// Skip names checks whose failure the operator accepts; SkipAs is how
+	// the operator said so ("--skip-check", a manifest's "skip_checks"), for
+	// the messages.
+	Skip   []string
+	SkipAs string
 }
 
 // Report is what the preflight found.
@@ -57,7 +60,7 @@ func (r *Report) Failed() bool { return len(Failed(r.Checks)) > 0 }
 func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, error) {
 	in := Input{
 		Spec: req.Spec, Offline: req.Offline,
-		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip,
+		SourceInstanceType: req.SourceInstanceType, SourceZone: req.SourceZone, Skip: req.Skip, SkipAs: req.SkipAs,
 		Now: now,
 	}
 	if !req.Offline {
