@@ -25,15 +25,21 @@ type killPoint struct {
 	action  string
 	match   func(*fakeapi.Request) bool
 	carried bool
+	// lbWrite, instead of an action: after the load balancers' lbWrite-th
+	// write that changed something (a CLB call, an ALB or NLB job).
+	lbWrite int
 }
 
 func always(*fakeapi.Request) bool { return true }
 
-// TestKillAtEveryStep kills `create --snapshot --verify CMD --wait` at
-// every step that changes the cloud or waits on it, then runs the same
+// TestKillAtEveryStep kills `create --backends drain --snapshot --verify
+// CMD --wait`, on an instance in a CLB default server group, a CLB vServer
+// group, an ALB server group (by instance) and an NLB server group (by IP),
+// at every step that changes the cloud or waits on it, then runs the same
 // command again: it must end as one uninterrupted run, with one job, one
 // snapshot group made before the job, one verification run after the job
-// Finished.
+// Finished, and every membership back once at its original weight (the NLB
+// one on the new IP).
 func TestKillAtEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -41,99 +47,170 @@ func TestKillAtEveryStep(t *testing.T) {
 	bin := buildBinary(t)
 	byJobID := func(r *fakeapi.Request) bool { return r.Params.Get("JobId.1") != "" }
 	points := []killPoint{
-		{"snapshot-sent", "CreateSnapshotGroup", always, true},
-		{"snapshot-not-sent", "CreateSnapshotGroup", always, false},
-		{"snapshot-progressing", "DescribeSnapshotGroups", always, true},
-		{"create-sent", "CreateCrossZoneMigrationJob", always, true},
-		{"create-not-sent", "CreateCrossZoneMigrationJob", always, false},
-		{"job-running", "DescribeReplicationJobs", byJobID, false},
-		{"verify-sent", "RunCommand", always, true},
-		{"verify-not-sent", "RunCommand", always, false},
-		{"verify-running", "DescribeInvocationResults", always, true},
+		{"snapshot-sent", "CreateSnapshotGroup", always, true, 0},
+		{"snapshot-not-sent", "CreateSnapshotGroup", always, false, 0},
+		{"snapshot-progressing", "DescribeSnapshotGroups", always, true, 0},
+		{"create-sent", "CreateCrossZoneMigrationJob", always, true, 0},
+		{"create-not-sent", "CreateCrossZoneMigrationJob", always, false, 0},
+		{"job-running", "DescribeReplicationJobs", byJobID, false, 0},
+		{"verify-sent", "RunCommand", always, true, 0},
+		{"verify-not-sent", "RunCommand", always, false, 0},
+		{"verify-running", "DescribeInvocationResults", always, true, 0},
+		{"alb-job-polled", "ListAsynJobs", always, true, 0},
+		{"nlb-job-polled", "GetJobStatus", always, true, 0},
+	}
+	// A clean run counts the load balancers' writes; the run is then killed
+	// after each of them in turn (drain and restore alike).
+	writes := 0
+	t.Run("clean", func(t *testing.T) { writes = killAndRerun(t, bin, killPoint{name: "clean"}) })
+	for k := 1; k <= writes; k++ {
+		points = append(points, killPoint{name: fmt.Sprintf("load-balancer-write-%d-of-%d", k, writes), lbWrite: k})
 	}
 	for _, p := range points {
-		t.Run(p.name, func(t *testing.T) {
-			id := fakeapi.FleetInstance(1)
-			srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
-			fl := fakeapi.NewFleet(srv, id)
-			env := processEnv(t.TempDir(), srv)
-			state := filepath.Join(t.TempDir(), "create.state.json")
-			args := []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
-				"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
-				"--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}
+		t.Run(p.name, func(t *testing.T) { killAndRerun(t, bin, p) })
+	}
+}
 
-			log := watchChanges(srv)
-			reached, release := make(chan struct{}), make(chan struct{})
-			t.Cleanup(func() { close(release) })
-			standing := srv.Standing(p.action)
-			var once sync.Once
-			srv.Always(p.action, fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
-				hit := false
-				if p.match(r) {
-					once.Do(func() { hit = true })
-				}
-				if !hit {
-					return standing.Respond(r)
-				}
-				if p.carried {
-					standing.Respond(r)
-				}
-				close(reached)
-				<-release // the process is killed meanwhile: this answer goes nowhere
-				return 500, map[string]string{"Code": "InternalError"}
-			}})
-			cmd := exec.Command(bin, args...)
-			cmd.Env = env
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case <-reached:
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				<-done
-			case err := <-done:
-				t.Fatalf("the run ended (%v) before the kill point:\n%s", err, out.String())
-			case <-time.After(time.Minute):
-				t.Fatalf("the kill point was never reached:\n%s", out.String())
-			}
-			srv.Always(p.action, standing)
+// killAndRerun runs the create on a fresh fake, kills it at p (none for a
+// point without an action or write), runs it again, and checks the end; it
+// returns how many load-balancer writes changed something.
+func killAndRerun(t *testing.T, bin string, p killPoint) int {
+	id, other := fakeapi.FleetInstance(1), fakeapi.FleetInstance(2)
+	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+	fl := fakeapi.NewFleet(srv, id, other)
+	lbs := fakeapi.ServeBehindLoadBalancers(fl, id, other)
+	env := processEnv(t.TempDir(), srv)
+	state := filepath.Join(t.TempDir(), "create.state.json")
+	args := []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
+		"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
+		"--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}
 
-			rerun := exec.Command(bin, args...)
-			rerun.Env = env
-			got, err := rerun.CombinedOutput()
-			if err != nil {
-				t.Fatalf("the re-run failed (%v):\n%s\nfirst run:\n%s", err, got, out.String())
-			}
-			if n := srv.JobsCreated(); n != 1 {
-				t.Errorf("%d jobs; want 1", n)
-			}
-			if g := fl.SnapshotGroups(id); len(g) != 1 {
-				t.Errorf("snapshot groups %v; want 1", g)
-			}
-			if c := fl.Commands(id); len(c) != 1 {
-				t.Errorf("verification runs %q; want 1", c)
-			}
-			order := log.list()
-			if i, j := slices.Index(order, "snapshot accomplished"), slices.Index(order, "create"); i < 0 || j < 0 || i > j {
-				t.Errorf("the job was created before its snapshot group was accomplished: %v", order)
-			}
-			if i, j := slices.Index(order, "job finished"), slices.Index(order, "verify"); i < 0 || j < 0 || i > j {
-				t.Errorf("the verification ran before the job Finished: %v", order)
-			}
-			st, err := batch.ReadState(state)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e := st.Migrations[id]; e == nil || e.Around == nil || !e.Around.Verify.Succeeded() || e.Around.Snapshot.Status != "accomplished" {
-				t.Errorf("state entry %+v; want the snapshot accomplished and the verification passed", e)
-			}
+	log := watchChanges(srv)
+	reached, release := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var once sync.Once
+	hit := func() {
+		once.Do(func() {
+			close(reached)
+			<-release // the process is killed meanwhile: this answer goes nowhere
 		})
+	}
+	if p.action != "" {
+		standing := srv.Standing(p.action)
+		srv.Always(p.action, fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
+			if !p.match(r) {
+				return standing.Respond(r)
+			}
+			first := false
+			once.Do(func() { first = true })
+			if !first {
+				return standing.Respond(r)
+			}
+			if p.carried {
+				standing.Respond(r)
+			}
+			close(reached)
+			<-release
+			return 500, map[string]string{"Code": "InternalError"}
+		}})
+		defer srv.Always(p.action, standing)
+	}
+	if p.lbWrite > 0 {
+		n := 0
+		lbs.AfterWrite = func(string) {
+			if n++; n == p.lbWrite {
+				hit()
+			}
+		}
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	if p.action != "" || p.lbWrite > 0 {
+		select {
+		case <-reached:
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			<-done
+		case err := <-done:
+			t.Fatalf("the run ended (%v) before the kill point:\n%s", err, out.String())
+		case <-time.After(time.Minute):
+			t.Fatalf("the kill point was never reached:\n%s", out.String())
+		}
+		if p.action != "" {
+			srv.Always(p.action, srv.Standing(p.action))
+		}
+		lbs.AfterWrite = nil
+		rerun := exec.Command(bin, args...)
+		rerun.Env = env
+		got, err := rerun.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the re-run failed (%v):\n%s\nfirst run:\n%s", err, got, out.String())
+		}
+	} else if err := <-done; err != nil {
+		t.Fatalf("the run failed (%v):\n%s", err, out.String())
+	}
+	checkEnd(t, srv, fl, lbs, log, state, id, other)
+	return lbs.Writes()
+}
+
+// checkEnd checks what every run must end with, killed or not: one job, one
+// snapshot group accomplished before it, one verification after it
+// Finished, every membership back once at its original weight, the NLB
+// registration on the new IP, the other instance's untouched.
+func checkEnd(t *testing.T, srv *fakeapi.Server, fl *fakeapi.Fleet, lbs *fakeapi.LoadBalancers, log *changeLog, state, id, other string) {
+	t.Helper()
+	if n := srv.JobsCreated(); n != 1 {
+		t.Errorf("%d jobs; want 1", n)
+	}
+	if g := fl.SnapshotGroups(id); len(g) != 1 {
+		t.Errorf("snapshot groups %v; want 1", g)
+	}
+	if c := fl.Commands(id); len(c) != 1 {
+		t.Errorf("verification runs %q; want 1", c)
+	}
+	order := log.list()
+	if i, j := slices.Index(order, "snapshot accomplished"), slices.Index(order, "create"); i < 0 || j < 0 || i > j {
+		t.Errorf("the job was created before its snapshot group was accomplished: %v", order)
+	}
+	if i, j := slices.Index(order, "job finished"), slices.Index(order, "verify"); i < 0 || j < 0 || i > j {
+		t.Errorf("the verification ran before the job Finished: %v", order)
+	}
+	newIP := fl.PrivateIP(id)
+	for group, w := range fakeapi.ServiceWeights {
+		mine := 0
+		for _, b := range lbs.Backends(group) {
+			switch {
+			case b.ServerID == id || (group == fakeapi.ServiceNLBGroup && b.ServerIP == newIP):
+				mine++
+				if b.Weight != w {
+					t.Errorf("%s: weight %d; want the original %d", group, b.Weight, w)
+				}
+			case b.ServerID == other || b.ServerIP == "172.16.1.99":
+				if b.Weight == 0 {
+					t.Errorf("%s: the other server was drained", group)
+				}
+			default:
+				t.Errorf("%s: a registration of nobody (the old IP?): %+v", group, b)
+			}
+		}
+		if mine != 1 {
+			t.Errorf("%s: %d registrations of the instance at %s; want 1: %+v", group, mine, newIP, lbs.Backends(group))
+		}
+	}
+	st, err := batch.ReadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := st.Migrations[id]; e == nil || e.Around == nil || !e.Around.Verify.Succeeded() || e.Around.Snapshot.Status != "accomplished" || !e.Around.Restored {
+		t.Errorf("state entry %+v; want the snapshot accomplished, the verification passed and the memberships restored", e)
 	}
 }
 

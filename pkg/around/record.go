@@ -26,8 +26,10 @@ type Record struct {
 	// Drained: every membership's weight is 0.
 	Drained bool          `json:"drained,omitempty"`
 	Verify  *VerifyRecord `json:"verify,omitempty"`
-	// Restored: the memberships were restored and read back.
-	Restored bool `json:"restored,omitempty"`
+	// Restored: the memberships were restored and read back; RestoredIP is
+	// the instance's address they were restored to.
+	Restored   bool   `json:"restored,omitempty"`
+	RestoredIP string `json:"restored_ip,omitempty"`
 }
 
 // SnapshotRecord is the snapshot group taken before the job.

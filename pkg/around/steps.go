@@ -377,6 +377,9 @@ func (s *Steps) restore(ctx context.Context, in Instance, newIP string, rec *Rec
 		return &StepError{Step: "restore", InstanceID: in.ID, Err: err}
 	}
 	rec.Restored = final
+	if final {
+		rec.RestoredIP = newIP
+	}
 	if err := s.save("restore", in.ID, rec); err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ type applyCase struct {
 	runs     []applyRun
 	// fleet, when set, changes the fleet before the first run.
 	fleet func(fl *fakeapi.Fleet)
+	// requests, when set, rewrites the requests received before they are
+	// compared (a value that is fresh on every run).
+	requests func([]fakeapi.Request) []fakeapi.Request
 }
 
 // fleetSize is how many instances the fake API knows: i-bp1ff25rzvnul6kr0001
@@ -128,6 +131,9 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				cancel()
 				res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 				reqs := requestsSince(t, srv, sent, i+1)
+				if c.requests != nil {
+					reqs = c.requests(reqs)
+				}
 				if i > 0 {
 					b.WriteString("\n")
 				}

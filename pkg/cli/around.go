@@ -265,7 +265,10 @@ type backendDoc struct {
 	Weight         int    `json:"weight"`
 	RegisteredBy   string `json:"registered_by"`
 	IP             string `json:"ip"`
-	Outcome        string `json:"outcome"`
+	// PreviousIP is the old address of a registration by IP that was
+	// replaced by the new one (ip).
+	PreviousIP string `json:"previous_ip,omitempty"`
+	Outcome    string `json:"outcome"`
 }
 
 // aroundDoc is the steps' part of a create or apply result.
@@ -284,8 +287,12 @@ func aroundDocOf(rec *around.Record) aroundDoc {
 		d.Snapshot = &snapshotDoc{SnapshotGroupID: s.SnapshotGroupID, Status: s.Status}
 	}
 	for _, b := range rec.Backends {
-		d.Backends = append(d.Backends, backendDoc{Type: string(b.Type), LoadBalancerID: b.LoadBalancerID, ServerGroupID: b.ServerGroupID,
-			Port: b.Port, Weight: b.Weight, RegisteredBy: string(b.RegisteredBy), IP: b.IP, Outcome: b.Outcome})
+		bd := backendDoc{Type: string(b.Type), LoadBalancerID: b.LoadBalancerID, ServerGroupID: b.ServerGroupID,
+			Port: b.Port, Weight: b.Weight, RegisteredBy: string(b.RegisteredBy), IP: b.IP, Outcome: b.Outcome}
+		if b.Outcome == around.Replaced && rec.RestoredIP != "" {
+			bd.IP, bd.PreviousIP = rec.RestoredIP, b.IP
+		}
+		d.Backends = append(d.Backends, bd)
 	}
 	if v := rec.Verify; v != nil {
 		d.Verify = &verifyDoc{InvokeID: v.InvokeID, Status: v.Status, ExitCode: v.ExitCode, Output: v.Output}
@@ -405,7 +412,11 @@ func printAround(w io.Writer, cs *iostreams.ColorScheme, d aroundDoc) {
 			if group == "" {
 				group = "(default)"
 			}
-			t.row(b.Type, b.LoadBalancerID, group, fmt.Sprint(b.Port), fmt.Sprint(b.Weight), b.RegisteredBy, dashIfEmpty(b.IP), b.Outcome)
+			ip := dashIfEmpty(b.IP)
+			if b.PreviousIP != "" {
+				ip = b.PreviousIP + " → " + b.IP
+			}
+			t.row(b.Type, b.LoadBalancerID, group, fmt.Sprint(b.Port), fmt.Sprint(b.Weight), b.RegisteredBy, ip, b.Outcome)
 		}
 		t.flush()
 	}
@@ -432,8 +443,9 @@ func dashIfEmpty(s string) string {
 }
 
 // LoadBalancers returns the load balancers' service of the region (pkg/lb
-// over CLB, ALB and NLB), as the steps around the job call it.
-func (f *Factory) LoadBalancers(region string, limiter *rate.Limiter) (around.LoadBalancers, error) {
+// over CLB, ALB and NLB), as the steps around the job call it; poll is the
+// time between polls of an ALB or NLB job (0: pkg/lb's default).
+func (f *Factory) LoadBalancers(region string, limiter *rate.Limiter, poll time.Duration) (around.LoadBalancers, error) {
 	s, err := f.Session(region, limiter)
 	if err != nil {
 		return nil, err
@@ -448,7 +460,7 @@ func (f *Factory) LoadBalancers(region string, limiter *rate.Limiter) (around.Lo
 	if c.NLB, err = nlb.NewClient(s); err != nil {
 		return nil, err
 	}
-	return lbAround{lb.New(c, lb.Options{Region: region, Now: f.Now, Sleep: f.Sleep})}, nil
+	return lbAround{lb.New(c, lb.Options{Region: region, Now: f.Now, Sleep: f.Sleep, JobPoll: poll})}, nil
 }
 
 // lbAround is pkg/lb as the steps call it: each membership's outcome.

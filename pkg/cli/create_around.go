@@ -201,6 +201,10 @@ func (o *CreateOptions) stepsRunner() (*around.Steps, error) {
 	return s, nil
 }
 
+// lbJobPoll is the most time between polls of an ALB or NLB job (--interval,
+// when shorter).
+const lbJobPoll = 2 * time.Second
+
 // stepPoll is the most time between reads of a snapshot group or a
 // verification (--interval, when shorter).
 const stepPoll = 5 * time.Second

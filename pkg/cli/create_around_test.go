@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -97,6 +98,124 @@ func TestCreateAround(t *testing.T) {
 			{args: withWait("--backends", "drain", "--drain-time", "-5s"), check: exits(2)},
 			{args: withWait("--backends", "everything"), check: exits(2)},
 			{args: withWait("--drain-time", "1m"), check: exits(2)},
+		}},
+	})
+}
+
+// serviceRestored checks the end of every run with drain or restore: each
+// membership of the instance at its original weight, once, the NLB one on
+// the instance's address now, and the other instance's untouched.
+func serviceRestored(lbs **fakeapi.LoadBalancers) func(*testing.T, *fakeapi.Server, string, runResult) {
+	return func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+		t.Helper()
+		checkService(t, *lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(2), 0)
+	}
+}
+
+// serviceDrained checks that the instance's memberships are at weight 0.
+func serviceDrained(lbs **fakeapi.LoadBalancers) func(*testing.T, *fakeapi.Server, string, runResult) {
+	return func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+		t.Helper()
+		checkService(t, *lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(2), -1)
+	}
+}
+
+// checkService: weight -1 wants every weight at 0 (and the NLB registration
+// still on the old IP: nothing was restored), else the originals.
+func checkService(t *testing.T, l *fakeapi.LoadBalancers, fl *fakeapi.Fleet, id, other string, weight int) {
+	t.Helper()
+	ip := fl.PrivateIP(id)
+	if weight < 0 {
+		ip = "172.16.1.23"
+	}
+	for group, w := range fakeapi.ServiceWeights {
+		if weight < 0 {
+			w = 0
+		}
+		mine := 0
+		for _, b := range l.Backends(group) {
+			switch {
+			case b.ServerID == id || (group == fakeapi.ServiceNLBGroup && b.ServerIP == ip):
+				mine++
+				if b.Weight != w {
+					t.Errorf("%s: %s at weight %d; want %d", group, b.ServerID, b.Weight, w)
+				}
+			case b.ServerID == other || b.ServerIP == "172.16.1.99":
+				if b.Weight == 0 {
+					t.Errorf("%s: the other server %s was drained", group, b.ServerID)
+				}
+			default:
+				t.Errorf("%s: a registration of nobody: %+v (the old IP left behind?)", group, b)
+			}
+		}
+		if mine != 1 {
+			t.Errorf("%s: %d registrations of %s (at %s); want 1: %+v", group, mine, id, ip, l.Backends(group))
+		}
+	}
+}
+
+// lbTokens stands for the ClientToken pkg/lb makes afresh for each ALB and
+// NLB write (its value is no test's business; that each write has one is).
+func lbTokens(reqs []fakeapi.Request) []fakeapi.Request {
+	for i, r := range reqs {
+		if r.Service != "alb" && r.Service != "nlb" || r.Params.Get("ClientToken") == "" {
+			continue
+		}
+		p, f := maps.Clone(r.Params), maps.Clone(r.Form)
+		p.Set("ClientToken", "(a fresh UUID)")
+		if f.Get("ClientToken") != "" {
+			f.Set("ClientToken", "(a fresh UUID)")
+		}
+		reqs[i].Params, reqs[i].Form = p, f
+	}
+	return reqs
+}
+
+func TestCreateAroundLoadBalancers(t *testing.T) {
+	var lbs *fakeapi.LoadBalancers
+	serve := func(fl *fakeapi.Fleet) {
+		lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(2))
+	}
+	all := []string{"--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "/opt/app/healthcheck"}
+	runApplyGolden(t, []applyCase{
+		{name: "drain-snapshot-verify", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs(all...), check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
+		}},
+		{name: "drain-snapshot-verify-json", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs(append(all, "-o", "json")...), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
+		}},
+		{name: "restore", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "restore"), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
+		}},
+		// The verification fails: the weights stay at 0; the hint's command
+		// without --verify brings them back.
+		{name: "verify-failed-stays-drained", fleet: func(fl *fakeapi.Fleet) {
+			serve(fl)
+			fl.SetCommandResult(fakeapi.FleetInstance(1), fakeapi.CommandResult{Status: "Failed", ExitCode: 22, Output: "curl: (22) The requested URL returned error: 503\n"})
+		}, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs(all...), check: exits(5, jobsCreated(1), serviceDrained(&lbs))},
+			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot"),
+				check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
+		}},
+		// The create is refused: no job, and the weights come back at once.
+		{name: "create-refused-undrains", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
+				script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
+					return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob")}}
+				}, check: exits(1, jobsCreated(0), func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
+					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(2), 0)
+				})},
+		}},
+		// The job ends InError: the weights come back (the instance did not move).
+		{name: "job-failed-undrains", fleet: func(fl *fakeapi.Fleet) {
+			serve(fl)
+			fl.FailJob(fakeapi.FleetInstance(1))
+		}, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
+				check: exits(5, jobsCreated(1), serviceRestored(&lbs))},
+		}},
+		{name: "dry-run", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs("--dry-run", "--backends", "drain", "--snapshot", "--verify", "/opt/app/healthcheck"), check: exits(0, jobsCreated(0))},
 		}},
 	})
 }

@@ -337,6 +337,17 @@ func hintWalks() []hintWalk {
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},
+		// The same behind load balancers that were drained: they stay so; the
+		// hint's command without the verification restores them (exit 0).
+		hintWalk{name: "create-verify-failed-drained", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fleet := fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
+			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
+			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
+			return nil
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
+			files:  map[string]string{"README": "a folder of its own"},
+			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
+			accept: map[int]string{5: "the re-run with the verification fails it again, as it says; the one without it restores the memberships (exit 0)"}},
 		// The snapshot group fails: no job; the hint's re-run takes a new group.
 		hintWalk{name: "create-snapshot-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance).FailSnapshot(walkInstance)

@@ -380,3 +380,37 @@ func (f *Fleet) describeInvocationResults(r *Request) (int, any) {
 	}
 	return 200, map[string]any{"RequestId": "FLEET-INV", "Invocation": inv}
 }
+
+// The groups ServeBehindLoadBalancers registers an instance in.
+const (
+	ServiceCLB          = "lb-bp1clb0000000001"  // its default server group, by instance
+	ServiceVServerGroup = "rsp-bp1vsg00000001"   // a vServer group of it, by instance
+	ServiceALBGroup     = "sgp-alb0000000000001" // an ALB server group, by instance
+	ServiceNLBGroup     = "sgp-nlb0000000000001" // an NLB Ip server group, by the private IP
+)
+
+// ServiceWeights are the weights ServeBehindLoadBalancers gives, by group.
+var ServiceWeights = map[string]int{ServiceCLB: 100, ServiceVServerGroup: 60, ServiceALBGroup: 50, ServiceNLBGroup: 80}
+
+// ServeBehindLoadBalancers puts the fleet's instance behind the four kinds of
+// membership (each beside another instance of the fleet, which no step may
+// touch), and makes the load balancers follow the fleet's moves: a move
+// leaves the NLB registration on the old IP.
+func ServeBehindLoadBalancers(fl *Fleet, instanceID, other string) *LoadBalancers {
+	l := NewLoadBalancers(fl.srv)
+	l.Follow(fl)
+	ip, otherIP := fl.PrivateIP(instanceID), "172.16.1.99"
+	l.AddCLB(ServiceCLB)
+	l.AddCLBBackend(ServiceCLB, "", Backend{ServerID: other, Type: "ecs", Weight: 100})
+	l.AddCLBBackend(ServiceCLB, "", Backend{ServerID: instanceID, Type: "ecs", Weight: ServiceWeights[ServiceCLB], Description: "web"})
+	l.AddVServerGroup(ServiceCLB, ServiceVServerGroup)
+	l.AddCLBBackend(ServiceCLB, ServiceVServerGroup, Backend{ServerID: instanceID, Type: "ecs", Port: 8080, Weight: ServiceWeights[ServiceVServerGroup], Description: "api"})
+	l.AddCLBBackend(ServiceCLB, ServiceVServerGroup, Backend{ServerID: other, Type: "ecs", Port: 8080, Weight: 60})
+	l.AddServerGroup("alb", ServiceALBGroup, "Instance", "alb-bp1alb000000001")
+	l.AddServer(ServiceALBGroup, Backend{ServerID: instanceID, Type: "Ecs", Port: 80, Weight: ServiceWeights[ServiceALBGroup], Description: "alb"})
+	l.AddServer(ServiceALBGroup, Backend{ServerID: other, Type: "Ecs", Port: 80, Weight: 50})
+	l.AddServerGroup("nlb", ServiceNLBGroup, "Ip", "nlb-bp1nlb000000001")
+	l.AddServer(ServiceNLBGroup, Backend{ServerID: ip, Type: "Ip", ServerIP: ip, Port: 443, Weight: ServiceWeights[ServiceNLBGroup], Description: "nlb"})
+	l.AddServer(ServiceNLBGroup, Backend{ServerID: otherIP, Type: "Ip", ServerIP: otherIP, Port: 443, Weight: 80})
+	return l
+}
