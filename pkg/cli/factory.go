@@ -54,6 +54,7 @@ type Factory struct {
 	// withMembers are the gatherers that read load balancer memberships too
 	// (checkGatherer).
 	withMembers map[*cloud.Fleet]bool
+	members     map[apiScope]*cloud.Memberships
 	output      *Output
 }
 

@@ -30,6 +30,34 @@ func (f *Factory) lbService(region string, limiter *rate.Limiter) (*lb.Service, 
 	return lb.New(c, lb.Options{Region: region, Now: f.Now, Sleep: f.Sleep}), nil
 }
 
+// memberships is the run's memory of the region's load balancer
+// memberships: the preflight reads them (check lb-backends, in bulk for a
+// batch) and the steps around the job take their record from it, so that
+// what is drained and restored is what the checks showed, read once.
+func (f *Factory) memberships(region string, limiter *rate.Limiter) (*cloud.Memberships, error) {
+	scope := apiScope{region, limiter}
+	f.mu.Lock()
+	m := f.members[scope]
+	f.mu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	s, err := f.lbService(region, limiter) // before the lock: Session takes it
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m := f.members[scope]; m != nil {
+		return m, nil
+	}
+	if f.members == nil {
+		f.members = map[apiScope]*cloud.Memberships{}
+	}
+	f.members[scope] = cloud.NewMemberships(s)
+	return f.members[scope], nil
+}
+
 // checkGatherer is the region's gatherer as the preflight of create and
 // apply uses it: it also reads each instance's load balancer memberships
 // (the lb-backends check, and the record --backends works from), in bulk
@@ -39,7 +67,7 @@ func (f *Factory) checkGatherer(region string, limiter *rate.Limiter) (*cloud.Fl
 	if err != nil {
 		return nil, err
 	}
-	s, err := f.lbService(region, limiter) // before the lock: Session takes it
+	m, err := f.memberships(region, limiter)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +77,7 @@ func (f *Factory) checkGatherer(region string, limiter *rate.Limiter) (*cloud.Fl
 		f.withMembers = map[*cloud.Fleet]bool{}
 	}
 	if !f.withMembers[g] {
-		g.UseMemberships(cloud.NewMemberships(s))
+		g.UseMemberships(m)
 		f.withMembers[g] = true
 	}
 	return g, nil

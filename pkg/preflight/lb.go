@@ -51,7 +51,7 @@ func checkLBBackends(instanceID string, b facts.Backends) Result {
 	if len(byIP) == 0 {
 		return pass("%d membership(s), all by instance ID: %s", len(list), strings.Join(list, "; "))
 	}
-	return warn("--backends restore (with --wait) registers the new address after the move and removes the old one; otherwise re-register each by hand after the move",
+	return warn("with --backends restore or drain (and --wait) the new address is registered after the move and the old one removed; without, re-register each by hand after the move",
 		"%d membership(s): %s; %d registered by IP, which will point to nothing after the move: %s",
 		len(list), strings.Join(list, "; "), len(byIP), strings.Join(byIP, "; "))
 }
