@@ -33,7 +33,7 @@ func batchManifest(tb testing.TB, dir string, n int) string {
 
 // fleetServer is a fake fleet of the instances answering every request after
 // latency, and the environment of a zonemove process that talks to it alone.
-func fleetServer(b *testing.B, home string, latency time.Duration, ids []string) (*fakeapi.Server, []string) {
+func fleetServer(b testing.TB, home string, latency time.Duration, ids []string) (*fakeapi.Server, []string) {
 	b.Helper()
 	srv := fakeapi.New(b, filepath.Join("..", "..", "testdata", "api"))
 	srv.Delay = latency

@@ -90,6 +90,7 @@ func (t *transport) Call(req *http.Request, _ *http.Transport) (*http.Response, 
 	elapsed := time.Since(start).Round(time.Millisecond)
 	// The SDK sets its headers in lower case, outside Header's canonical keys.
 	action := req.Header.Get("x-acs-action")
+	//lint:ignore SA1008 the SDK sets its headers in lower case, outside Header's canonical keys
 	if vs := req.Header["x-acs-action"]; len(vs) > 0 {
 		action = vs[0]
 	}

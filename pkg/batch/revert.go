@@ -2,9 +2,7 @@ package batch
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
-	"time"
 
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -143,72 +141,9 @@ func RevertSpec(region, id string, e *Entry) (migration.Spec, error) {
 func RevertState(st *State) *State {
 	v := &State{Version: st.Version, Manifest: st.Manifest, Migrations: map[string]*Entry{}}
 	for id, e := range st.Migrations {
-		if e.Revert != nil && e.Revert.HasCreate() {
+		if e.Revert != nil {
 			v.Migrations[id] = e.Revert
 		}
 	}
 	return v
-}
-
-// Records is where a Runner records the creates it sends: the entries of the
-// state file (a Store, for apply) or their revert records (Store.Reverts).
-type Records interface {
-	RecordToken(instanceID, token string, req *migration.Request, at time.Time) error
-	RecordJob(instanceID, jobID string, at time.Time) error
-	Adopt(instanceID, jobID string, req *migration.Request, at time.Time) error
-	Forget(instanceID string) error
-}
-
-// Reverts are the revert records of the store's entries, written with the
-// same durability as the moves' (Update): a revert's ClientToken is in the
-// state file before its create is sent.
-func (s *Store) Reverts() Records { return revertRecords{s} }
-
-type revertRecords struct{ s *Store }
-
-// revert changes the revert record of an entry (made when there is none).
-func (r revertRecords) revert(instanceID string, fn func(*Entry)) error {
-	return r.s.Update(instanceID, func(e *Entry) {
-		rv := &Entry{}
-		if e.Revert != nil {
-			rv = e.Revert.clone()
-		}
-		fn(rv)
-		if reflect.ValueOf(*rv).IsZero() {
-			rv = nil
-		}
-		e.Revert = rv
-	})
-}
-
-func (r revertRecords) RecordToken(instanceID, token string, req *migration.Request, at time.Time) error {
-	c := *req
-	c.ClientToken = ""
-	return r.revert(instanceID, func(e *Entry) {
-		e.clearCreate()
-		e.ClientToken, e.Fingerprint, e.Request, e.TokenRecordedAt = token, Fingerprint(req), &c, at.UTC()
-	})
-}
-
-func (r revertRecords) RecordJob(instanceID, jobID string, at time.Time) error {
-	t := at.UTC()
-	return r.revert(instanceID, func(e *Entry) {
-		if e.HasCreate() {
-			e.JobID, e.JobRecordedAt = jobID, &t
-		}
-	})
-}
-
-func (r revertRecords) Adopt(instanceID, jobID string, req *migration.Request, at time.Time) error {
-	c := *req
-	c.ClientToken = ""
-	t := at.UTC()
-	return r.revert(instanceID, func(e *Entry) {
-		e.clearCreate()
-		e.Fingerprint, e.Request, e.JobID, e.Adopted, e.TokenRecordedAt, e.JobRecordedAt = Fingerprint(req), &c, jobID, true, t, &t
-	})
-}
-
-func (r revertRecords) Forget(instanceID string) error {
-	return r.revert(instanceID, func(e *Entry) { e.clearCreate() })
 }

@@ -63,7 +63,8 @@ type Entry struct {
 
 	// Revert is the record of the create that moves the instance back to
 	// Before (zonemove revert): its own ClientToken, request and job, kept
-	// apart from the move's. Its Before, Instance and Revert are unused.
+	// apart from the move's, and its own Before (where the move left the
+	// instance, at the revert's first sight). Its Instance and Revert are unused.
 	Revert *Entry `json:"revert,omitempty"`
 }
 
@@ -186,8 +187,9 @@ func checkEntry(id string, e *Entry) error {
 	if e == nil || (e.HasCreate() != (e.Fingerprint != "")) {
 		return fmt.Errorf("the entry of %s has no client_token (or job_id) or fingerprint", id)
 	}
-	// A revert may hold only the record of its steps before its create.
-	if r := e.Revert; r != nil && (r.HasCreate() != (r.Fingerprint != "") || (!r.HasCreate() && r.Around == nil)) {
+	// A revert may hold only what was recorded before its create: its
+	// before, the record of its steps.
+	if r := e.Revert; r != nil && r.HasCreate() != (r.Fingerprint != "") {
 		return fmt.Errorf("the revert of %s has no client_token (or job_id) or fingerprint", id)
 	}
 	return nil

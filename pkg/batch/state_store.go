@@ -28,6 +28,15 @@ const minFold = 1 << 20
 // the bytes written grow with the changes made, not with their product with
 // the size of the state.
 type Store struct {
+	*storeFile
+	// revert marks the view of the entries' revert records (Reverts): its
+	// creates are recorded in each entry's Revert, not in the entry.
+	revert bool
+}
+
+// storeFile is the state file a Store and its revert view share: one lock,
+// one state in memory, one journal and writer.
+type storeFile struct {
 	path, journalPath string
 	lock              *Lock
 
@@ -79,9 +88,9 @@ func OpenStore(path, manifest string) (*Store, error) {
 	}
 	// Temporary files of writes that a killed run left: no one else writes now.
 	_ = atomicfile.RemoveTemps(path)
-	s := &Store{path: path, journalPath: JournalPath(path), lock: lk, dirty: map[string]struct{}{}, minFold: minFold,
+	s := &Store{storeFile: &storeFile{path: path, journalPath: JournalPath(path), lock: lk, dirty: map[string]struct{}{}, minFold: minFold,
 		writeFile:     func(path string, data []byte) error { return atomicfile.WriteFile(path, data, 0o644) },
-		appendJournal: appendSync, removeJournal: removeSync}
+		appendJournal: appendSync, removeJournal: removeSync}}
 	if err := s.load(manifest); err != nil {
 		lk.Unlock()
 		return nil, err
@@ -172,17 +181,25 @@ func (s *Store) RecordToken(instanceID, token string, req *migration.Request, at
 
 // RecordJob records, durably, the job a create answered with.
 func (s *Store) RecordJob(instanceID, jobID string, at time.Time) error {
-	return s.change([]string{instanceID}, func(st *State) {
-		e := st.Migrations[instanceID]
-		if e == nil {
-			return
+	t := at.UTC()
+	return s.Update(instanceID, func(e *Entry) {
+		if e.HasCreate() {
+			e.JobID, e.JobRecordedAt = jobID, &t
 		}
-		e = e.clone()
-		t := at.UTC()
-		e.JobID, e.JobRecordedAt = jobID, &t
-		st.Migrations[instanceID] = e
-	}, nil)
+	})
 }
+
+// Reverts is the view of the store whose creates are the revert records of
+// the entries (Entry.Revert): a Runner given it records a revert's token
+// and job exactly as a move's, with the same durability, while the moves'
+// records stay as they were. RecordBefore keeps the revert's own first
+// sight (where the move left the instance) in the revert record;
+// RecordInstance, where the instance is now, goes to the entry. It shares
+// the store's lock and journal: close the store, not the view.
+func (s *Store) Reverts() *Store { return &Store{storeFile: s.storeFile, revert: true} }
+
+// entries is the view of the store whose changes are the entries'.
+func (s *Store) entries() *Store { return &Store{storeFile: s.storeFile} }
 
 // Adopt records, durably, a job found on the instance that no run of this
 // state file recorded (the state file was lost), so that later runs follow it.
@@ -212,7 +229,7 @@ func (s *Store) RecordBefore(places map[string]*Place) error {
 // read back after its job Finished.
 func (s *Store) RecordInstance(places map[string]*Place) error {
 	ids := slices.Sorted(maps.Keys(places))
-	return s.UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
+	return s.entries().UpdateMany(ids, func(id string, e *Entry) { e.Instance = places[id].clone() })
 }
 
 // Forget removes the record of a create the API is known not to have carried
@@ -246,6 +263,20 @@ func (s *Store) UpdateMany(instanceIDs []string, fn func(id string, e *Entry)) e
 	for _, id := range instanceIDs {
 		if err := migration.ValidateInstanceID("instance", id); err != nil {
 			return &StateError{Path: s.path, Err: fmt.Errorf("an entry for %q: %w", id, err)}
+		}
+	}
+	if s.revert {
+		change := fn
+		fn = func(id string, e *Entry) {
+			rv := &Entry{}
+			if e.Revert != nil {
+				rv = e.Revert.clone()
+			}
+			change(id, rv)
+			if reflect.ValueOf(*rv).IsZero() {
+				rv = nil
+			}
+			e.Revert = rv
 		}
 	}
 	prev := make(map[string]*Entry, len(instanceIDs))

@@ -61,6 +61,10 @@ type ApplyOptions struct {
 	Timeout  time.Duration
 	FailFast bool
 
+	// revert, when set, makes the run zonemove revert's: its migrations
+	// move the state file's instances back (revert.go).
+	revert *revertRun
+
 	// RolloutFlags are the flags of the rollout; Rollout is what they and
 	// the manifest's rollout: section resolve to.
 	RolloutFlags RolloutFlags
@@ -143,8 +147,14 @@ target zone, target type, status, job_id, failing checks, job status.`,
 			return o.run(cmd.Context())
 		},
 	}
+	o.flags(cmd, "manifest of the migrations (YAML; required)")
+	return cmd
+}
+
+// flags are the flags of apply, which revert shares.
+func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.File, "file", "f", "", "manifest of the migrations (YAML; required)")
+	fl.StringVarP(&o.File, "file", "f", "", fileHelp)
 	fl.BoolVar(&o.DryRun, "dry-run", false, "check every migration and show the plan; create nothing")
 	fl.BoolVar(&o.RetryFailed, "retry-failed", false, "also resume the batch's jobs that are InError or Stopped (StartReplicationJob)")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
@@ -157,7 +167,6 @@ target zone, target type, status, job_id, failing checks, job status.`,
 	o.RolloutFlags.Register(fl)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
-	return cmd
 }
 
 // complete validates the flags and the manifest. It sends nothing.
@@ -177,18 +186,20 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
-	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
-	m, err := batch.Load(o.File, batch.RegionSource{Region: o.Region, Flag: regionFlag})
-	if err != nil {
-		var me *batch.ManifestError
-		if errors.As(err, &me) {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "InvalidManifest",
-				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
+	if o.revert != nil {
+		// A revert's migrations come from the state file, and its region.
+		if err := o.completeRevert(); err != nil {
+			return err
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+	} else if err := o.loadManifest(cmd); err != nil {
+		return err
 	}
-	o.manifest = m
-	if o.Rollout, err = o.RolloutFlags.Resolve(cmd, m.Rollout, o.File, o.Now()); err != nil {
+	var section batch.Rollout
+	if o.manifest != nil {
+		section = o.manifest.Rollout
+	}
+	var err error
+	if o.Rollout, err = o.RolloutFlags.Resolve(cmd, section, o.File, o.Now()); err != nil {
 		return err
 	}
 	o.rolloutArgs = o.RolloutFlags.Args(cmd)
@@ -204,9 +215,7 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 	case o.FailFast && !o.Wait:
 		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
 	}
-	// The checks and the API calls use the manifest's region.
-	o.Commands.Region = m.Region
-	if err := requireRegion(m.Region); err != nil {
+	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
 	}
 	if o.StatePath == "" {
@@ -226,6 +235,24 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		// Every API call of the batch, lookups and creates, shares one pace.
 		o.Limiter = rate.NewLimiter(batch.DefaultRate, batch.DefaultBurst)
 	}
+	return nil
+}
+
+// loadManifest reads and validates the manifest; the checks and the API
+// calls use its region.
+func (o *ApplyOptions) loadManifest(cmd *cobra.Command) error {
+	regionFlag := cmd.Flag("region") != nil && cmd.Flag("region").Changed
+	m, err := batch.Load(o.File, batch.RegionSource{Region: o.Region, Flag: regionFlag})
+	if err != nil {
+		var me *batch.ManifestError
+		if errors.As(err, &me) {
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, ErrCode: "InvalidManifest",
+				Hint: "fix the manifest (docs/batch.md describes it); nothing was sent"}
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the manifest: %w", err), ErrCode: "InvalidManifest"}
+	}
+	o.manifest = m
+	o.Commands.Region = m.Region // the checks and the API calls use the manifest's region
 	return nil
 }
 
@@ -251,6 +278,18 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 	if store != nil {
 		defer store.Close()
+	}
+	// A revert runs the same way on the migrations that move the instances
+	// back, recorded in each entry's revert record.
+	manifest, records := o.manifest, store
+	if o.revert != nil {
+		if manifest, err = o.revertManifest(ctx, client, st); err != nil {
+			return o.finish(&batch.Plan{}, err)
+		}
+		st = batch.RevertState(st)
+		if store != nil {
+			records = store.Reverts()
+		}
 	}
 
 	check := o.NewChecker(region, o.Limiter)
@@ -280,14 +319,14 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	if o.NewPrefetcher != nil {
 		runner.Prefetch = o.NewPrefetcher(region, o.Limiter)
 	}
-	plan := runner.Preflight(ctx, o.manifest, st)
+	plan := runner.Preflight(ctx, manifest, st)
 	for _, r := range plan.Results {
 		r.Checks = renderChecks(r.Checks, o.Commands)
 	}
 	if !plan.Ready() || o.DryRun {
 		err := o.preflightError(ctx, plan)
 		if ctx.Err() == nil {
-			err = worse(err, jobStatusError(plan))
+			err = worse(err, jobStatusError(plan, o.revert != nil))
 		}
 		return o.finish(plan, err)
 	}
@@ -314,7 +353,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
 	}
 	o.applied = true
-	o.rolled = runner.Execute(ctx, plan, store, batch.ExecOptions{RetryFailed: o.RetryFailed, Rollout: o.Rollout})
+	o.rolled = runner.Execute(ctx, plan, records, batch.ExecOptions{RetryFailed: o.RetryFailed, Rollout: o.Rollout})
 	err = o.applyError(ctx, plan)
 	switch {
 	case tracker != nil:
@@ -327,10 +366,10 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	case o.Wait && ctx.Err() == nil:
 		// The lock is kept while waiting: a second apply of the batch is
 		// refused until this one ends.
-		err = worse(err, o.wait(ctx, plan, store))
+		err = worse(err, o.wait(ctx, plan, records))
 	}
 	if ctx.Err() == nil {
-		err = worse(err, jobStatusError(plan))
+		err = worse(err, jobStatusError(plan, o.revert != nil))
 	}
 	return o.finish(plan, err)
 }
@@ -358,6 +397,9 @@ func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
 		question = fmt.Sprintf("Create %d and resume %s?", planned, cmdutil.Count(resume, "migration job", "migration jobs"))
 	}
 	question += fmt.Sprintf(" Each instance is stopped and restarted in its target zone: %s.", together(o.Rollout, planned+resume))
+	if o.revert != nil {
+		question = strings.Replace(question, "migration job(s)?", "revert job(s)? (Each moves an instance back where it was before its move.)", 1)
+	}
 	ok, err := confirm(ctx, o.IO, question)
 	if err != nil {
 		return err
@@ -431,7 +473,7 @@ func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "FailureBudgetSpent",
 			Err: fmt.Errorf("%d migration(s) failed, more than --max-failures %d allows: %d held (not started)", rep.Failures, rep.Options.MaxFailures, rep.Held),
 			Next: next.Hintf("find why with '%s'; once the cause is fixed, run '%s': it resumes the failed jobs and starts the held migrations (docs/batch.md, \"Held and deferred\")",
-				next.Cmd("status", failedJobs(plan)...), next.Cmd("apply", append([]string{"--retry-failed"}, strings.Fields(o.rolloutArgs)...)...).OfBatch().Confirmed())}
+				next.Cmd("status", failedJobs(plan)...), rerun(o.revert != nil, append([]string{"--retry-failed"}, strings.Fields(o.rolloutArgs)...)...).OfBatch().Confirmed())}
 	case rep.Deferred > 0:
 		return &cmdutil.ExitError{Code: cmdutil.ExitDeferred, ErrCode: "Deferred",
 			Err:  fmt.Errorf("the window closed: %d migration(s) deferred (none could be back before %s)", rep.Deferred, rep.Options.NotAfter.Format(time.RFC3339)),
@@ -462,6 +504,10 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 	// Where each instance was: the state file's record, kept from the run
 	// that first saw it, so that a re-run maps the old addresses too.
 	recorded := store.Snapshot()
+	if o.revert != nil {
+		// A revert's first sight is its own record's: where the move left the instance.
+		recorded = batch.RevertState(recorded)
+	}
 	for _, r := range plan.Results {
 		// A job already known to be gone has nothing to follow (exit 5 says so).
 		if r.JobID != "" && (r.Status == batch.Created || r.Status == batch.Exists) && r.JobStatus != batch.JobNotFound {
@@ -484,6 +530,23 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.
 		return err
 	}
 	return report.Err()
+}
+
+// rerun is the step that runs the batch again: apply, or revert for a
+// revert's batch, with args.
+func rerun(revert bool, args ...string) next.Step {
+	if revert {
+		return next.Cmd("revert", args...)
+	}
+	return next.Cmd("apply", args...)
+}
+
+// verb is the command a re-run repeats: apply, or revert.
+func (o *ApplyOptions) verb() string {
+	if o.revert != nil {
+		return "revert"
+	}
+	return "apply"
 }
 
 // worse returns the more severe of two errors.
@@ -546,7 +609,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
 	}
-	if err := worstError(ctx, plan); err != nil {
+	if err := worstError(ctx, plan, o.verb()); err != nil {
 		return err
 	}
 	if n := plan.Count(batch.Blocked); n > 0 {
@@ -571,7 +634,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 
 // applyError is the error of a batch after its creates: the worst outcome.
 func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
-	if err := worstError(ctx, plan); err != nil {
+	if err := worstError(ctx, plan, o.verb()); err != nil {
 		return err
 	}
 	if n := plan.Count(batch.Planned); n > 0 {
@@ -583,8 +646,9 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 // jobStatusError is exit 5 for a batch with a job that a person must act on
 // (InError, Stopped, Expired, or gone), as its status was read in this run.
 // Its hint is the batch's one recovery story (docs/batch.md): resume with
-// apply --retry-failed, or forget what cannot go on and apply again.
-func jobStatusError(plan *batch.Plan) error {
+// apply --retry-failed, or forget what cannot go on and apply again; a revert
+// the same with revert and state forget --revert.
+func jobStatusError(plan *batch.Plan, revert bool) error {
 	var bad, resumable, badJobs, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
@@ -602,13 +666,17 @@ func jobStatusError(plan *batch.Plan) error {
 		return nil
 	}
 	var hints []next.Hint
+	resume, forget, again := rerun(revert, "--retry-failed"), next.Cmd("state forget", gone...), "apply"
+	if revert {
+		forget, again = next.Cmd("state forget", append([]string{"--revert"}, gone...)...), "revert"
+	}
 	if len(resumable) > 0 {
 		hints = append(hints, next.Hintf("read why with '%s'; once the cause is fixed, resume the InError and Stopped jobs with '%s'",
-			next.Cmd("status", badJobs...), next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
+			next.Cmd("status", badJobs...), resume.OfBatch().Confirmed()))
 	}
 	if len(gone) > 0 {
-		hints = append(hints, next.Hintf("a job that expired or was deleted cannot go on: '%s', then run the same apply again (it creates a new one)",
-			next.Cmd("state forget", gone...).OfBatch().Confirmed()))
+		hints = append(hints, next.Hintf("a job that expired or was deleted cannot go on: '%s', then run the same %s again (it creates a new one)",
+			forget.OfBatch().Confirmed(), again))
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "JobFailed",
 		Err:  fmt.Errorf("%s of the batch %s attention: %s", cmdutil.Count(len(bad), "job", "jobs"), countNoun(len(bad), "needs", "need"), strings.Join(bad, ", ")),
@@ -621,7 +689,7 @@ var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitDeferred: 1, cmdutil.E
 
 // worstError sums up the failed migrations: how many, and the most severe
 // error with its instance (its exit code is the run's).
-func worstError(ctx context.Context, plan *batch.Plan) error {
+func worstError(ctx context.Context, plan *batch.Plan, verb string) error {
 	var worst *batch.Result
 	failed, notSent := 0, 0
 	for _, r := range plan.Results {
@@ -641,7 +709,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted",
 			Err:  errors.New("interrupted; the state file has every ClientToken sent and every job known so far"),
-			Hint: "run the same apply again to finish the batch: it creates no duplicate"}
+			Hint: "run the same " + verb + " again to finish the batch: it creates no duplicate"}
 	}
 	if worst == nil {
 		return nil
@@ -657,7 +725,7 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 		ee.ErrCode = ae.Code
 	}
 	if code != cmdutil.ExitAuth {
-		ee.Hint = "run the same apply again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
+		ee.Hint = "run the same " + verb + " again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
 	}
 	return ee
 }
@@ -666,11 +734,14 @@ func worstError(ctx context.Context, plan *batch.Plan) error {
 // batch's recovery, and the same apply with --wait goes on following them.
 func (o *ApplyOptions) follower() *follow.Follower {
 	f := o.NewFollower(o.Commands, o.Limiter)
-	f.Batch, f.Resume = true, next.Cmd("apply", "--wait").OfBatch().Confirmed()
+	f.Batch, f.Resume = true, rerun(o.revert != nil, "--wait").OfBatch().Confirmed()
 	return f
 }
 
 // finish ends the run with the batch's document and returns err.
 func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
+	if err == nil && o.revert != nil {
+		err = o.revertError()
+	}
 	return o.Out.Render(o.document(plan), err)
 }

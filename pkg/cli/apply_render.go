@@ -31,11 +31,14 @@ type applyDocument struct {
 	StateFile string        `json:"state_file"`
 	Results   []applyResult `json:"results"`
 	Summary   applySummary  `json:"summary"`
+	// NotReverted, for a revert, are the instances it leaves alone and why.
+	NotReverted []revertSkip `json:"not_reverted,omitempty"`
 	errorField
 
 	cmds     cmdutil.Commands // writes the command lines of the next steps, with the run's flags
 	together string           // a dry run's rollout: how many would stop together ("at most 2 at once, ...")
 	applied  bool             // the creates were started
+	verb     string           // the command a re-run repeats: apply, or revert
 	wait     *follow.Report   // with --wait, how the jobs ended
 	now      time.Time        // when the document was made, for the report's elapsed times
 }
@@ -105,7 +108,7 @@ type applyJobsSummary struct {
 // document is the batch as it stands: the plan and, with --wait, the report.
 func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
-		cmds: o.Commands, applied: o.applied, wait: o.report}
+		cmds: o.Commands, applied: o.applied, wait: o.report, verb: o.verb()}
 	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
 		doc.together = together(o.Rollout, n)
 	}
@@ -126,6 +129,7 @@ func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
 		})
 	}
 	doc.Summary = summarize(plan)
+	doc.NotReverted = o.revertSkips()
 	if rep := o.rolled; rep != nil {
 		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
 			PeakAway: rep.Peak, Failures: rep.Failures}
@@ -206,7 +210,7 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 	var tr *jobcontrol.TokenReusedError
 	switch {
 	case errors.As(r.Err, &ns):
-		return "run the same apply again to create it: " + o.Commands.Step(next.Cmd("apply", strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
+		return "run the same " + o.verb() + " again to create it: " + o.Commands.Step(rerun(o.revert != nil, strings.Fields(o.rolloutArgs)...).OfBatch().Confirmed())
 	case r.Status == batch.Created:
 		return hintFor(r.Err, o.Commands)
 	case errors.As(r.Err, &tr):
@@ -215,13 +219,13 @@ func (o *ApplyOptions) resultHint(r *batch.Result) string {
 			o.Commands.Step(next.Cmd("state forget", r.Migration.Spec.InstanceID).OfBatch().Confirmed()))
 	case errors.As(r.Err, &ae) && ae.Action == "CreateCrossZoneMigrationJob":
 		if migration.MayHaveCreated(r.Resumed, r.Err) {
-			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same apply again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath)
+			return fmt.Sprintf("The job may or may not have been created. ClientToken %s is kept in %s: run the same %s again; it re-sends the create with that token, and the API returns the same job instead of creating a second one.", r.ClientToken, o.StatePath, o.verb())
 		}
 		h := hintFor(r.Err, o.Commands)
 		if h != "" {
 			h += " "
 		}
-		return h + "No job was created; once the cause is fixed, run the same apply again."
+		return h + "No job was created; once the cause is fixed, run the same " + o.verb() + " again."
 	}
 	return hintFor(r.Err, o.Commands)
 }
@@ -232,6 +236,12 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 	w, cs := ios.Out, ios.ColorScheme()
 	d.preview(w, cs, newListTable(ios))
 	fmt.Fprintln(w)
+	for _, n := range d.NotReverted {
+		fmt.Fprintf(w, "Not reverted: %s: %s.\n", n.InstanceID, n.Reason)
+	}
+	if len(d.NotReverted) > 0 {
+		fmt.Fprintln(w)
+	}
 	if d.wait != nil {
 		follow.PrintReport(w, cs, d.wait, d.now, d.cmds.Step)
 		fmt.Fprintln(w)
@@ -328,7 +338,11 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 		if len(notable) == 0 && r.Error == nil && !r.Resumed && !r.Restarted && !(r.Status == batch.Exists && batch.EndedBadly(r.readState)) {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s (%s line %d): %s\n", cs.Bold(r.InstanceID), d.Manifest, r.line, r.Status)
+		where := fmt.Sprintf("%s line %d", d.Manifest, r.line)
+		if r.line == 0 {
+			where = "revert" // a revert's migration comes from the state file
+		}
+		fmt.Fprintf(w, "\n%s (%s): %s\n", cs.Bold(r.InstanceID), where, r.Status)
 		if r.Resumed {
 			fmt.Fprintf(w, "  Resumed: the create an earlier run sent without recording its answer is re-sent with the same ClientToken\n"+
 				"  %s; the API answers with the job it made, if any. Neither active-job nor zone-change blocks it.\n", r.ClientToken)
@@ -343,11 +357,19 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 				if r.readState == batch.JobNotFound {
 					what = "no longer exists (deleted)"
 				}
-				fmt.Fprintf(w, "  Job %s %s and cannot go on. To migrate %s again: '%s', then run the same apply again.\n",
-					r.JobID, what, r.InstanceID, d.cmds.Step(next.Cmd("state forget", r.InstanceID).OfBatch().Confirmed()))
+				forget := next.Cmd("state forget", r.InstanceID)
+				if d.verb == "revert" {
+					forget = next.Cmd("state forget", "--revert", r.InstanceID)
+				}
+				act := "migrate"
+				if d.verb == "revert" {
+					act = "revert"
+				}
+				fmt.Fprintf(w, "  Job %s %s and cannot go on. To %s %s again: '%s', then run the same %s again.\n",
+					r.JobID, what, act, r.InstanceID, d.cmds.Step(forget.OfBatch().Confirmed()), d.verb)
 			default:
 				fmt.Fprintf(w, "  Job %s is %s: read why with '%s'; once the cause is fixed, resume it with '%s'.\n",
-					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
+					r.JobID, r.readState, d.cmds.Line("status", []string{r.JobID}), d.cmds.Step(rerun(d.verb == "revert", "--retry-failed").OfBatch().Confirmed()))
 			}
 		}
 		if len(notable) > 0 {
@@ -392,7 +414,7 @@ func (d *applyDocument) printAdvice(w io.Writer, width int) {
 	if len(ids) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this apply with -o json)")
+	fmt.Fprintln(w, "\nTo prepare (each migration's messages: this "+d.verb+" with -o json)")
 	t := newTable(w, "  ")
 	idWidth, countWidth := 0, 0
 	for _, id := range ids {

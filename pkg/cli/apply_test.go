@@ -153,6 +153,7 @@ func runApplyGolden(t *testing.T, cases []applyCase) {
 				}
 			}
 			compareGolden(t, filepath.Join(root, "testdata", "golden", t.Name()+".golden"), normalize(b.String()))
+			srv.Verify(t)
 		})
 	}
 }

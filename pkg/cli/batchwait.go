@@ -21,7 +21,11 @@ func batchTargets(st *batch.State, r record.Reading) (targets []follow.Target, g
 		e := st.Migrations[id]
 		c, before := e, e.Before
 		if e.Revert != nil && e.Revert.HasCreate() {
-			c, before = e.Revert, e.Instance
+			// A revert starts where the move left the instance.
+			c, before = e.Revert, e.Revert.Before
+			if before == nil {
+				before = e.Instance
+			}
 		}
 		if !c.HasCreate() {
 			continue

@@ -71,7 +71,7 @@ func BenchmarkRunChecksBatch(b *testing.B) {
 				spec := &migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i",
 					TargetVSwitch: "vsw-bp1mxqnssl8nafltc0001", TargetInstanceType: "ecs.g7.xlarge"}
 				report, err := f.Checker("cn-hangzhou", nil)(context.Background(), preflight.Request{Spec: spec})
-				if err != nil || report.Failed() {
+				if err != nil || len(preflight.Failed(report.Checks)) > 0 {
 					b.Errorf("preflight: %v %+v", err, report)
 				}
 			}()

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +47,47 @@ func TestMain(m *testing.M) {
 	os.Setenv("HOME", home)
 	code := m.Run()
 	os.RemoveAll(home)
+	if code == 0 {
+		code = failOnOrphanedGoldens()
+	}
 	os.Exit(code)
+}
+
+// goldensUsed are the golden files this run compared or wrote.
+var goldensUsed sync.Map
+
+// failOnOrphanedGoldens fails a run of every test that left golden files
+// unused: a case renamed or removed leaves its old golden behind, which
+// nobody reviews again. It returns the exit code.
+func failOnOrphanedGoldens() int {
+	if testing.Short() || flag.Lookup("test.run").Value.String() != "" || flag.Lookup("test.skip").Value.String() != "" {
+		return 0 // only a run of every test knows every golden file
+	}
+	var orphans []string
+	root := filepath.Join(repoRoot, "testdata", "golden")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		if _, ok := goldensUsed.Load(abs); !ok {
+			orphans = append(orphans, path)
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if len(orphans) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d golden files no test produced (remove them, or the case that lost them):\n  %s\n",
+			len(orphans), strings.Join(orphans, "\n  "))
+		return 1
+	}
+	return 0
 }
 
 // testToken is the ClientToken of every test run that does not pass one.
@@ -169,6 +211,7 @@ func runGolden(t *testing.T, cases []cliCase) {
 			res := runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 			got := renderGolden(c, res, srv)
 			compareGolden(t, filepath.Join(repoRoot, "testdata", "golden", t.Name()+".golden"), got)
+			srv.Verify(t)
 			for _, r := range srv.Requests() {
 				if !r.SignatureOK {
 					t.Errorf("request %s had an invalid signature", r.Action)
@@ -263,6 +306,9 @@ func renderGolden(c cliCase, res runResult, srv *fakeapi.Server) string {
 
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
+	if abs, err := filepath.Abs(path); err == nil {
+		goldensUsed.Store(abs, true)
+	}
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

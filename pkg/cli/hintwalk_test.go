@@ -220,6 +220,10 @@ type hintWalk struct {
 	// before runs earlier commands on the same server (an earlier apply, say),
 	// then adjusts the model, to reach the situation.
 	before func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server)
+	// distinctTokens gives the earlier commands (before) distinct
+	// ClientTokens, as real runs have: a revert's create must not reuse its
+	// move's token.
+	distinctTokens bool
 	// written are files of that folder the run writes, read for hints too.
 	written []string
 	// accept lists exit codes, besides 0, that a named command may end with
@@ -373,7 +377,7 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep wait"}},
 		// apply --wait: the timeout, and Ctrl-C, say to run the same apply again.
 		hintWalk{name: "apply-wait-timeout", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--timeout", "1m"},
-			files: map[string]string{"m.yaml": walkManifest}, sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+			files: map[string]string{"m.yaml": walkManifest}, sites: []hintSite{"pkg/cli/apply.go rerun apply"}},
 		// wait -f: the timeout says to go on with wait -f.
 		hintWalk{name: "wait-f-timeout", world: movingWorld, args: []string{"wait", "-f", "m.yaml", "--timeout", "1m"},
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
@@ -383,7 +387,7 @@ func hintWalks() []hintWalk {
 			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
 				f.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return context.Canceled }
 			},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).follower apply"}},
+			sites: []hintSite{"pkg/cli/apply.go rerun apply"}},
 		// A second manifest moves the instance elsewhere while the first
 		// batch's job runs: that job is not adopted, the entry is blocked.
 		hintWalk{name: "apply-other-batch-job", world: jobWorld(""), args: []string{"apply", "-f", "other.yaml", "--yes"},
@@ -396,7 +400,7 @@ func hintWalks() []hintWalk {
 		// creates not sent are sent by the same apply run again.
 		hintWalk{name: "apply-stopped-by-auth", world: scripted(jobWorld(""), "CreateCrossZoneMigrationJob", "smc/CreateCrossZoneMigrationJob.Forbidden.RAM.http"),
 			args: []string{"apply", "-f", "m.yaml", "--yes", "--concurrency", "1"}, files: map[string]string{"m.yaml": walkManifest2},
-			sites: []hintSite{"pkg/cli/apply_render.go (*ApplyOptions).resultHint apply"}},
+			sites: []hintSite{"pkg/cli/apply.go rerun apply"}},
 		// A batch's job deleted while it is followed.
 		hintWalk{name: "apply-wait-job-deleted", world: jobWorld(""), args: []string{"apply", "-f", "m.yaml", "--yes", "--wait"},
 			files: map[string]string{"m.yaml": walkManifest},
@@ -453,8 +457,8 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "apply-rerun-in-error", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
 			fill: map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
-			sites: []hintSite{"pkg/cli/apply.go jobStatusError status", "pkg/cli/apply.go jobStatusError apply",
-				"pkg/cli/apply_render.go (*applyDocument).printDetails status", "pkg/cli/apply_render.go (*applyDocument).printDetails apply"}},
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError status", "pkg/cli/apply.go rerun apply",
+				"pkg/cli/apply_render.go (*applyDocument).printDetails status", "pkg/cli/apply.go rerun apply"}},
 		hintWalk{name: "apply-rerun-job-deleted", world: jobWorld(""), args: walkArgs("apply", "-f", "m.yaml", "--yes"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen(""),
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(walkInstance)}},
@@ -503,6 +507,36 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
 			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
+		// revert: of a batch whose move still runs; of one whose revert job
+		// ended InError, or was deleted; state forget --revert of that one.
+		hintWalk{name: "revert-move-running", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
+			sites: []hintSite{"pkg/cli/revert.go (*ApplyOptions).revertError wait"}},
+		hintWalk{name: "revert-in-error", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen("InError"),
+			fill: map[string][]string{"JOB_ID": {revertJob}},
+			sites: []hintSite{"pkg/cli/apply.go rerun revert", "pkg/cli/apply.go jobStatusError status",
+				"pkg/cli/apply.go rerun revert", "pkg/cli/apply_render.go (*applyDocument).printDetails status"}},
+		hintWalk{name: "revert-job-deleted", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
+			sites: []hintSite{"pkg/cli/apply.go jobStatusError state", "pkg/cli/apply_render.go (*applyDocument).printDetails state"}},
+		// A revert's canary fails: the other revert is held.
+		hintWalk{name: "revert-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			heldFleet = fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
+			return nil
+		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1ms"),
+			files: map[string]string{"m.yaml": walkManifest2}, distinctTokens: true,
+			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
+				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+				heldFleet.FailNextJob(walkInstance) // its revert's job ends InError
+			},
+			fill: map[string][]string{"JOB_ID": {revertJob}},
+			accept: map[int]string{3: "the advice's 'create --dry-run' is completed with the walk's move to zone i, where the instance is: " +
+				"its checks fail (zone-change), as a dry run should say"},
+			sites: []hintSite{"pkg/cli/apply.go rerun revert", "pkg/cli/apply.go (*ApplyOptions).rolloutError status"}},
+		hintWalk{name: "state-forget-revert", world: movingWorld, args: walkArgs("state", "forget", "-f", "m.yaml", "--revert", walkInstance),
+			files: map[string]string{"m.yaml": walkManifest}, distinctTokens: true, before: revertThen(""),
+			sites: []hintSite{"pkg/cli/state.go (*StateOptions).forget revert"}},
 		// An offline dry run without --target-vswitch points to the online one, which lists them.
 		hintWalk{name: "create-offline-no-vswitch", world: jobWorld(""),
 			args: walkArgs("create", "--dry-run", "--offline", "--instance-id", walkInstance, "--target-zone", "cn-hangzhou-i",
@@ -526,7 +560,7 @@ func hintWalks() []hintWalk {
 			files: map[string]string{"m.yaml": strings.Replace(walkManifest, "instance_id: "+walkInstance,
 				"instance_id: "+fakeapi.FleetInstance(2)+"\n  - instance_id: "+walkInstance, 1)},
 			fill:  map[string][]string{"JOB_ID": {fakeapi.FleetJob(fakeapi.FleetInstance(2))}},
-			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go (*ApplyOptions).rolloutError apply"}},
+			sites: []hintSite{"pkg/cli/apply.go (*ApplyOptions).rolloutError status", "pkg/cli/apply.go rerun apply"}},
 	)
 	return walks
 }
@@ -537,6 +571,27 @@ func movingWorld(srv *fakeapi.Server) *fakeapi.Jobs {
 	fleet, m := newWalkWorld(srv, "")
 	m.Finished = func(j fakeapi.ModelJob) { fleet.Move(j.InstanceID, "cn-hangzhou-i", "") }
 	return m
+}
+
+// heldFleet is the fleet of the revert-held walk's current situation.
+var heldFleet *fakeapi.Fleet
+
+// revertJob is the job a revert of the walk's instance makes.
+var revertJob = fakeapi.FleetJob(walkInstance) + "2"
+
+// revertThen moves the walk's manifest and reverts it, then puts the revert
+// job in status ("" deletes it).
+func revertThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
+	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
+		m.FinishWhenPolled()
+		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+		run(walkArgs("revert", "-f", "m.yaml", "--yes")...)
+		if status == "" {
+			m.Remove(revertJob)
+		} else {
+			m.Add(revertJob, walkInstance, status)
+		}
+	}
 }
 
 // applyThen runs the walk's manifest once (its job is made and recorded),
@@ -660,8 +715,12 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 	}
 	testEnv(t, srv, w.noCreds)
 	if w.before != nil {
+		tokens := tokenSequence()
 		w.before(func(args ...string) int {
 			f, _, _ := newTestFactory(false, "")
+			if w.distinctTokens {
+				f.NewClientToken = tokens
+			}
 			return Run(context.Background(), f, args)
 		}, m, srv)
 	}

@@ -160,6 +160,7 @@ func runPlanGolden(t *testing.T, cases []planCase) {
 				}
 			}
 			compareGolden(t, filepath.Join(root, "testdata", "golden", t.Name()+".golden"), normalize(b.String()))
+			srv.Verify(t)
 		})
 	}
 }

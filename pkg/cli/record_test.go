@@ -132,3 +132,48 @@ func TestReportHTMLFile(t *testing.T) {
 func sentNothing(t *testing.T, srv *fakeapi.Server, _ string, res runResult) {
 	nothingSent(t, srv, res)
 }
+
+// TestRevert: a batch cut short and run again, then moved back: checked,
+// created and followed as apply does, its records apart from the moves'.
+func TestRevert(t *testing.T) {
+	yes := applyArgs("--yes", "--concurrency", "1", "--max-attempts", "1")
+	revert := func(extra ...string) []string { return append([]string{"revert", "-f", "migrations.yaml"}, extra...) }
+	runApplyGolden(t, []applyCase{
+		{name: "after-interrupted-batch", manifest: "batch.yaml", runs: []applyRun{
+			{args: yes, script: answerLostOn(2), check: exits(1)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+			{args: revert("--dry-run"), check: exits(0)},
+			{args: revert("--yes", "--wait", "--interval", "1ms"), check: exits(0, noDashAddress)},
+			{args: []string{"status", "-f", "migrations.yaml", "-o", "json"}, check: exits(0)},
+			{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0)},
+			// Run again: nothing new is created.
+			{args: revert("--yes"), check: exits(0, jobsCreated(8))},
+		}},
+		// One move still runs: it is named and left alone (exit 1); the
+		// instance named that never moved is refused; the rest move back.
+		{name: "move-running", manifest: "batch.yaml", runs: []applyRun{
+			{args: yes, check: exits(0)},
+			{args: revert("--yes", "-o", "json"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				fl.SetJobStatus(fakeapi.FleetInstance(2), "cn-hangzhou-i", "Running")
+				return nil
+			}, check: exits(1, jobsCreated(7), func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+				st := readState(t, dir)
+				if e := st.Migrations[fakeapi.FleetInstance(2)]; e.Revert != nil {
+					t.Errorf("the instance whose move runs got a revert: %+v", e.Revert)
+				}
+			})},
+		}},
+		// The rollout flags are apply's: one instance away at a time.
+		{name: "rollout", manifest: "batch.yaml", runs: []applyRun{
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1ms"), check: exits(0, jobsCreated(8))},
+		}},
+		{name: "bad-input", manifest: "batch.yaml", runs: []applyRun{
+			{args: revert("--yes"), check: exits(1, sentNothing)},
+			{args: yes, check: exits(0)},
+			{args: revert("--yes", fakeapi.FleetInstance(5)), check: exits(2)},
+			{args: revert("--yes", "i-"), check: exits(2)},
+			{args: revert(), check: exits(2)},
+		}},
+	})
+}

@@ -32,12 +32,13 @@ func BenchmarkRollout40(b *testing.B) {
 		polls    = 4
 		n, slots = 40, 8
 	)
-	one := rolloutWall(b, 1, slots, latency, interval, polls)
+	same := func(int) int { return polls }
+	one := rolloutWall(b, 1, slots, latency, interval, same)
 	var wall time.Duration
 	peak := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, p := rolloutRun(b, n, slots, latency, interval, polls)
+		d, p := rolloutRun(b, n, slots, latency, interval, same)
 		wall += d
 		peak = max(peak, p)
 	}
@@ -51,8 +52,43 @@ func BenchmarkRollout40(b *testing.B) {
 	b.ReportMetric(float64(peak), "max-running")
 }
 
+// BenchmarkRolloutMixed40 is BenchmarkRollout40 with jobs of two lengths,
+// alternating in the manifest: 2 polls and 6 polls. Refilled in waves, each
+// of the 5 waves would last as long as its longest job: 30 intervals. A slot
+// refilled at the poll that freed it keeps the 8 slots busy: the work is
+// 20 jobs x 2 + 20 jobs x 6 = 160 polls, 20 intervals on 8 slots, the bound
+// no schedule beats. The benchmark reports the rollout in polls (a poll is
+// an interval plus the poll's own round trips), counted on the fake.
+//
+//	go test ./pkg/cli -run XXX -bench 'RolloutMixed40$' -benchtime 3x
+func BenchmarkRolloutMixed40(b *testing.B) {
+	const (
+		latency  = 20 * time.Millisecond
+		interval = 100 * time.Millisecond
+		n, slots = 40, 8
+	)
+	mixed := func(i int) int {
+		if i%2 == 0 {
+			return 2
+		}
+		return 6
+	}
+	polls := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, _, p := rolloutRunPolls(b, n, slots, latency, interval, mixed)
+		polls += p
+	}
+	b.StopTimer()
+	perOp := float64(polls) / float64(b.N)
+	b.ReportMetric(perOp, "polls/op")
+	b.ReportMetric(20, "work-bound-polls")
+	b.ReportMetric(30, "wave-bound-polls")
+	b.ReportMetric(perOp/20, "x-work-bound")
+}
+
 // rolloutWall is the mean rollout wall time of a few runs.
-func rolloutWall(b *testing.B, n, slots int, latency, interval time.Duration, polls int) time.Duration {
+func rolloutWall(b *testing.B, n, slots int, latency, interval time.Duration, polls func(int) int) time.Duration {
 	var sum time.Duration
 	const runs = 3
 	for range runs {
@@ -62,10 +98,19 @@ func rolloutWall(b *testing.B, n, slots int, latency, interval time.Duration, po
 	return sum / runs
 }
 
-// rolloutRun applies n instances as a rollout of slots on a fresh fleet and
-// returns the time from its first create to the end of the run, and the most
-// jobs the fake had Running at once.
-func rolloutRun(b *testing.B, n, slots int, latency, interval time.Duration, polls int) (time.Duration, int) {
+// rolloutRun applies n instances as a rollout of slots on a fresh fleet, the
+// job of the ith (from 0) taking polls(i) polls, and returns the time from
+// its first create to the end of the run, and the most jobs the fake had
+// Running at once.
+func rolloutRun(b *testing.B, n, slots int, latency, interval time.Duration, polls func(int) int) (time.Duration, int) {
+	b.Helper()
+	d, peak, _ := rolloutRunPolls(b, n, slots, latency, interval, polls)
+	return d, peak
+}
+
+// rolloutRunPolls is rolloutRun that also counts the polls of the jobs (the
+// DescribeReplicationJobs by JobId).
+func rolloutRunPolls(b *testing.B, n, slots int, latency, interval time.Duration, polls func(int) int) (time.Duration, int, int) {
 	b.Helper()
 	for _, k := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {
 		defer os.Unsetenv(k)
@@ -75,7 +120,9 @@ func rolloutRun(b *testing.B, n, slots int, latency, interval time.Duration, pol
 	srv := fakeapi.New(b, filepath.Join(repoRoot, "testdata", "api"))
 	srv.Delay = latency
 	fleet := fakeapi.NewFleet(srv, fakeapi.FleetInstances(n)...)
-	fleet.PollsToEnd = polls
+	for i, id := range fakeapi.FleetInstances(n) {
+		fleet.SetPollsToEnd(id, polls(i))
+	}
 	var once sync.Once
 	var first time.Time
 	create := fleet.Created()
@@ -123,5 +170,11 @@ func rolloutRun(b *testing.B, n, slots int, latency, interval time.Duration, pol
 	if p := fleet.MaxRunning(); p > slots {
 		b.Fatalf("%d jobs Running at once; want at most %d", p, slots)
 	}
-	return end.Sub(first), fleet.MaxRunning()
+	count := 0
+	for _, r := range srv.Requests() {
+		if r.Action == "DescribeReplicationJobs" && r.Params.Get("JobId.1") != "" {
+			count++
+		}
+	}
+	return end.Sub(first), fleet.MaxRunning(), count
 }

@@ -84,6 +84,7 @@ that is kept stable.`,
 	cmd.AddCommand(NewCmdPlan(f, nil))
 	cmd.AddCommand(NewCmdDoctor(f, nil))
 	cmd.AddCommand(NewCmdReport(f, nil))
+	cmd.AddCommand(NewCmdRevert(f, nil))
 	return cmd
 }
 

@@ -33,6 +33,7 @@ type StateOptions struct {
 	File      string
 	StatePath string
 	Forget    []string // instance IDs
+	Revert    bool     // forget the revert records, not the moves'
 	Yes       bool
 }
 
@@ -129,6 +130,7 @@ changed, as apply locks it.`,
 	}
 	stateFlags(cmd, o)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "drop entries whose job may still run, without asking")
+	cmd.Flags().BoolVar(&o.Revert, "revert", false, "drop the entries' revert records (zonemove revert), not their moves'")
 	return cmd
 }
 
@@ -267,6 +269,10 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	defer store.Close()
 	st := store.Snapshot()
+	if o.Revert {
+		// The revert records, in the place of the moves'.
+		st, store = batch.RevertState(st), store.Reverts()
+	}
 	// An entry already gone is what forget asks for: a repeat after a killed
 	// run, or of an earlier forget, succeeds.
 	var present []string
@@ -327,6 +333,10 @@ func (o *StateOptions) forget(ctx context.Context) error {
 	}
 	doc.next = fmt.Sprintf("The next '%s' checks them in full and creates them with new ClientTokens.",
 		o.Commands.Step(next.Cmd("apply").OfBatch().Confirmed()))
+	if o.Revert {
+		doc.next = fmt.Sprintf("The next '%s' checks them in full and creates their reverts with new ClientTokens.",
+			o.Commands.Step(next.Cmd("revert").OfBatch().Confirmed()))
+	}
 	return o.Out.Render(doc, nil)
 }
 

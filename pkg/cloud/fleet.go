@@ -418,21 +418,6 @@ func (f *Fleet) RegionStock(ctx context.Context, chargeType string) (map[string]
 	})
 }
 
-// Zones are the zones of the region that sell instance types for the charge
-// type, sorted (from RegionStock).
-func (f *Fleet) Zones(ctx context.Context, chargeType string) ([]string, error) {
-	region, err := f.RegionStock(ctx, chargeType)
-	if err != nil {
-		return nil, err
-	}
-	zones := make([]string, 0, len(region))
-	for z := range region {
-		zones = append(zones, z)
-	}
-	sort.Strings(zones)
-	return zones, nil
-}
-
 // FamilyTypes are the types of a family, looked up once per Fleet.
 func (f *Fleet) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTypes, error) {
 	return remember(ctx, &f.shared, "family\x00"+family, func(ctx context.Context) (*facts.FamilyTypes, error) {

@@ -60,9 +60,6 @@ func wrapArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 // NoArgs accepts no positional argument.
 func NoArgs(cmd *cobra.Command, args []string) error { return wrapArgs(cobra.NoArgs)(cmd, args) }
 
-// ExactArgs accepts exactly n positional arguments.
-func ExactArgs(n int) cobra.PositionalArgs { return wrapArgs(cobra.ExactArgs(n)) }
-
 // MinimumNArgs accepts at least n positional arguments.
 func MinimumNArgs(n int) cobra.PositionalArgs { return wrapArgs(cobra.MinimumNArgs(n)) }
 

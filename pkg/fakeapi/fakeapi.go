@@ -160,6 +160,25 @@ func (s *Server) On(action string, steps ...Step) *Server {
 	return s
 }
 
+// Verify fails the test for every step queued with On that no request took:
+// a script longer than the run means the run did not do what the test
+// meant (as gh's httpmock Registry.Verify does for its stubs).
+func (s *Server) Verify(t testing.TB) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	actions := make([]string, 0, len(s.script))
+	for a := range s.script {
+		actions = append(actions, a)
+	}
+	sort.Strings(actions)
+	for _, a := range actions {
+		if n := len(s.script[a]); n > 0 {
+			t.Errorf("fakeapi: %d queued step(s) of %s were never used", n, a)
+		}
+	}
+}
+
 // Hold holds every request of action at the barrier, whatever step answers it.
 func (s *Server) Hold(action string, b *Barrier) *Server {
 	s.mu.Lock()

@@ -22,7 +22,9 @@ import (
 // job by ID finds it Finished (or InError, see FailJob), and from then on the
 // instance is read back in its target zone and type. The zone's stock, the
 // family's types and the vSwitches are the recorded ones (zone cn-hangzhou-i,
-// vsw-bp1mxqnssl8nafltc0001, ecs.g7).
+// vsw-bp1mxqnssl8nafltc0001, ecs.g7); every zone has zone i's stock. A create
+// for an instance whose job Finished (a revert) makes a second job,
+// j-<suffix>2, and the first stays listed.
 //
 // Lists page as the API does and as Region's do (paging.go): by MaxResults
 // and NextToken (DescribeInstances 1-100, DescribeDisks 10-500,
@@ -44,14 +46,19 @@ type Fleet struct {
 	instances map[string]bool
 	tags      map[string]map[string]string
 	jobs      map[string]*fleetJob // by instance ID
-	failing   map[string]bool      // instances whose job ends InError
-	endTypes  map[string]string    // instances that end with a type nobody asked for
-	recorded  map[string]string    // recorded bodies by file
-	answers   map[string]string    // instances answered from another DescribeInstances file
+	// earlier are the Finished jobs of an instance that a later create
+	// (a revert) followed, oldest first: SMC goes on listing them.
+	earlier  map[string][]*fleetJob
+	failing  map[string]bool   // instances whose job ends InError
+	failNext map[string]bool   // instances whose next job ends InError (FailNextJob)
+	endTypes map[string]string // instances that end with a type nobody asked for
+	recorded map[string]string // recorded bodies by file
+	answers  map[string]string // instances answered from another DescribeInstances file
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
 	lbs         *LoadBalancers
+	pollsOf     map[string]int // PollsToEnd of one instance's job (SetPollsToEnd)
 
 	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
 }
@@ -63,6 +70,17 @@ type fleetJob struct {
 	deleted                bool   // deleted after it Finished: not listed, its instance stays moved
 	status                 string // set by SetJobStatus: the job stays so
 	polls                  int    // polls by ID so far
+}
+
+// SetPollsToEnd gives the instance's job a length of its own: it ends at its
+// kth poll by ID.
+func (f *Fleet) SetPollsToEnd(instanceID string, k int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pollsOf == nil {
+		f.pollsOf = map[string]int{}
+	}
+	f.pollsOf[instanceID] = k
 }
 
 // MaxRunning is the most jobs that were Running at once: how many instances
@@ -103,7 +121,7 @@ const (
 // batch: the preflight lookups, the creates and the polls. Steps queued with
 // On still come first.
 func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
-	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{},
+	f := &Fleet{srv: srv, instances: map[string]bool{}, tags: map[string]map[string]string{}, jobs: map[string]*fleetJob{}, earlier: map[string][]*fleetJob{}, failNext: map[string]bool{},
 		failing: map[string]bool{}, endTypes: map[string]string{}, recorded: map[string]string{}, answers: map[string]string{}}
 	for _, id := range instanceIDs {
 		if !f.instances[id] {
@@ -118,7 +136,7 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.Always("DescribeReplicationJobs", Step{Respond: f.describeJobs})
 	srv.Always("StartReplicationJob", Step{Respond: f.startJob})
 	srv.Always("DescribeVSwitches", Step{Respond: f.describeVSwitches})
-	srv.Always("DescribeAvailableResource", Step{File: "ecs/DescribeAvailableResource.zone-i.http"})
+	srv.Always("DescribeAvailableResource", Step{Respond: f.describeAvailableResource})
 	srv.Always("DescribeInstanceTypes", Step{File: "ecs/DescribeInstanceTypes.g7.http"})
 	f.registerAround()
 	srv.mu.Lock()
@@ -190,11 +208,20 @@ func (f *Fleet) Server() *Server { return f.srv }
 // wrap it in a test's own step).
 func (f *Fleet) Jobs() Step { return Step{Respond: f.describeJobs} }
 
-// FailJob makes the job of the instance end InError.
+// FailJob makes the job of the instance end InError (its current job: a
+// revert's, once the instance moved).
 func (f *Fleet) FailJob(instanceID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failing[instanceID] = true
+}
+
+// FailNextJob makes the next job created for the instance (a revert's, say)
+// end InError; its current job is left as it is.
+func (f *Fleet) FailNextJob(instanceID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failNext[instanceID] = true
 }
 
 // EndAs makes the instance come out of its Finished job with instanceType,
@@ -302,12 +329,26 @@ func (f *Fleet) create(r *Request) (int, any) {
 	if !f.instances[id] {
 		return 400, apiError("FLEET-CREATE", "InvalidInstanceId.NotFound", "The specified instance does not exist.")
 	}
+	if j := f.jobs[id]; j != nil && j.ended && j.status == "" && !f.failing[id] {
+		// The instance moved (its job Finished, or was deleted after); a new
+		// create (a revert) makes a second job, and the first stays listed
+		// unless it was deleted.
+		f.earlier[id] = append(f.earlier[id], j)
+		if f.failNext[id] {
+			f.failing[id] = true
+			delete(f.failNext, id)
+		}
+		f.jobs[id] = &fleetJob{id: fmt.Sprintf("%s%d", FleetJob(id), len(f.earlier[id])+1), zone: r.Params.Get("TargetZoneId"),
+			instanceType: r.Params.Get("TargetInstanceType"), vswitch: r.Params.Get("TargetVSwitchId")}
+		f.countRunning()
+		return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
+	}
 	if f.jobs[id] == nil || f.jobs[id].deleted {
 		f.jobs[id] = &fleetJob{id: FleetJob(id), zone: r.Params.Get("TargetZoneId"), instanceType: r.Params.Get("TargetInstanceType"),
 			vswitch: r.Params.Get("TargetVSwitchId")}
 		f.countRunning()
 	}
-	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": FleetJob(id)}
+	return 200, map[string]string{"RequestId": "FLEET-CREATE-" + suffix(id), "JobId": f.jobs[id].id}
 }
 
 // body reads a recorded response body with the instance's IDs in it; the
@@ -398,10 +439,22 @@ func (f *Fleet) hasTags(id string, want map[string]string) bool {
 func (f *Fleet) zoneOf(id string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
+	if j := f.arrived(id); j != nil {
 		return j.zone
 	}
 	return "cn-hangzhou-h"
+}
+
+// arrived is the last job that ended well and put the instance where it is
+// (nil: it is where it always was); f.mu is held.
+func (f *Fleet) arrived(id string) *fleetJob {
+	if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
+		return j
+	}
+	if e := f.earlier[id]; len(e) > 0 {
+		return e[len(e)-1]
+	}
+	return nil
 }
 
 // AnswerFrom makes DescribeInstances describe the instance as the recorded
@@ -424,7 +477,7 @@ func (f *Fleet) instance(id string) (any, error) {
 	inst := list[0].(map[string]any)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if j := f.jobs[id]; j != nil && j.ended && !f.failing[id] {
+	if j := f.arrived(id); j != nil {
 		inst["ZoneId"] = j.zone
 		if j.instanceType != "" {
 			inst["InstanceType"] = j.instanceType
@@ -435,7 +488,11 @@ func (f *Fleet) instance(id string) (any, error) {
 		if va, ok := inst["VpcAttributes"].(map[string]any); ok {
 			// The move gives the instance an address of the target vSwitch.
 			n, _ := strconv.Atoi(suffix(id))
-			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{fmt.Sprintf("172.16.2.%d", 100+n%100)}}
+			ip := fmt.Sprintf("172.16.2.%d", 100+n%100)
+			if j.zone == "cn-hangzhou-h" {
+				ip = fmt.Sprintf("172.16.1.%d", 150+n%100) // moved back: a new address of its first vSwitch
+			}
+			va["PrivateIpAddress"] = map[string]any{"IpAddress": []any{ip}}
 			if j.vswitch != "" {
 				va["VSwitchId"] = j.vswitch
 			}
@@ -552,13 +609,22 @@ func (f *Fleet) describeJobs(r *Request) (int, any) {
 	}
 	var list []any
 	for _, inst := range owners {
+		for _, j := range f.earlier[inst] {
+			if !j.deleted && (len(jobIDs) == 0 || slices.Contains(jobIDs, j.id)) {
+				list = append(list, f.jobView(inst, j))
+			}
+		}
 		j := f.jobs[inst]
 		if j == nil || j.deleted || (len(jobIDs) > 0 && !slices.Contains(jobIDs, j.id)) {
 			continue
 		}
 		if len(jobIDs) > 0 && j.status == "" && !j.ended {
 			// The PollsToEnd-th poll by ID (the first, by default) finds the job at its end.
-			if j.polls++; j.polls >= f.PollsToEnd {
+			need := f.PollsToEnd
+			if k, ok := f.pollsOf[inst]; ok {
+				need = k
+			}
+			if j.polls++; j.polls >= need {
 				j.ended = true
 			}
 		}
@@ -585,12 +651,37 @@ func (f *Fleet) jobView(instanceID string, j *fleetJob) map[string]any {
 		if j.status == "InError" {
 			v["ErrorCode"], v["StatusInfo"] = "DiskSyncFailed", "data disk sync failed"
 		}
-	case j.ended && f.failing[instanceID]:
+	case j.ended && f.failing[instanceID] && j == f.jobs[instanceID]: // the current job: the earlier ones Finished
 		v["Status"], v["Progress"], v["ErrorCode"], v["StatusInfo"], v["EndTime"] = "InError", 40, "DiskSyncFailed", "data disk sync failed", "2026-11-27T13:10:00Z"
 	case j.ended:
 		v["Status"], v["BusinessStatus"], v["Progress"], v["EndTime"] = "Finished", "Cleaning", 100, "2026-11-27T15:40:10Z"
 	}
 	return v
+}
+
+// describeAvailableResource answers for the zone asked with the recorded
+// stock of zone i: every zone of the fleet offers the same types, so that
+// an instance moved to zone i can be moved back (a revert).
+func (f *Fleet) describeAvailableResource(r *Request) (int, any) {
+	if e := missingRegion(r); e != nil {
+		return 400, e
+	}
+	body, err := f.body("ecs/DescribeAvailableResource.zone-i.http", recordedInstance)
+	if err != nil {
+		return misconfigured(err)
+	}
+	zone := r.Params.Get("ZoneId")
+	if zone == "" {
+		return 200, body
+	}
+	zones, _ := body["AvailableZones"].(map[string]any)
+	list, _ := zones["AvailableZone"].([]any)
+	for _, z := range list {
+		if m, ok := z.(map[string]any); ok {
+			m["ZoneId"] = zone
+		}
+	}
+	return 200, body
 }
 
 // fleetVSwitchFiles hold the recorded vSwitches of the fleet's VPC.

@@ -179,9 +179,7 @@ func ValidateJobID(field, v string) error {
 	return errOrNil(checkShape(field, v, reJob, "j-bp17bclvg344jlyt0000"))
 }
 
-// ValidateClientToken checks a ClientToken: printable ASCII, at most 64 characters.
-func ValidateClientToken(field, v string) error { return errOrNil(clientToken(field, v)) }
-
+// clientToken checks a ClientToken: printable ASCII, at most 64 characters.
 func clientToken(field, v string) *ValidationError {
 	if v == "" {
 		return invalid(field, "the client token is empty")

@@ -42,14 +42,14 @@ func TestParseDisk(t *testing.T) {
 	}
 }
 
-func TestValidateClientToken(t *testing.T) {
+func TestClientToken(t *testing.T) {
 	for _, ok := range []string{"123e4567-e89b-12d3-a456-426655440000", strings.Repeat("x", 64), "a!~"} {
-		if err := ValidateClientToken("--client-token", ok); err != nil {
+		if err := clientToken("--client-token", ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", strings.Repeat("x", 65), "with space", "tök", "tab\t"} {
-		if err := ValidateClientToken("--client-token", bad); err == nil {
+		if err := clientToken("--client-token", bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -96,19 +96,19 @@ func FuzzParseDisk(f *testing.F) {
 	})
 }
 
-// FuzzValidateClientToken: an accepted token is at most 64 printable ASCII
+// FuzzClientToken: an accepted token is at most 64 printable ASCII
 // characters, and everything else is refused.
-func FuzzValidateClientToken(f *testing.F) {
+func FuzzClientToken(f *testing.F) {
 	for _, s := range []string{"123e4567-e89b-12d3-a456-426655440000", "", "é", strings.Repeat("a", 65), "a b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		err := ValidateClientToken("--client-token", s)
+		err := clientToken("--client-token", s)
 		valid := s != "" && len(s) <= MaxClientToken && strings.IndexFunc(s, func(r rune) bool {
 			return r > unicode.MaxASCII || !unicode.IsPrint(r) || r == ' '
 		}) < 0
 		if (err == nil) != valid {
-			t.Fatalf("ValidateClientToken(%q) = %v; valid = %v", s, err, valid)
+			t.Fatalf("clientToken(%q) = %v; valid = %v", s, err, valid)
 		}
 	})
 }

@@ -51,9 +51,6 @@ type Report struct {
 	Backends facts.Backends
 }
 
-// Failed reports whether any check failed.
-func (r *Report) Failed() bool { return len(Failed(r.Checks)) > 0 }
-
 // Run gathers the facts of one migration through g (nothing offline, when g
 // may be nil) and runs every check on them; now is when snapshots' ages are
 // measured from.

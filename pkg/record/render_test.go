@@ -146,6 +146,12 @@ func TestHTML(t *testing.T) {
 	if err := HTML(&buf, b); err != nil {
 		t.Fatal(err)
 	}
+	if path := os.Getenv("ZONEMOVE_REPORT_SAMPLE"); path != "" {
+		// scripts/report-screenshot.sh renders it in a browser.
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)

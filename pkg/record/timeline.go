@@ -40,8 +40,9 @@ type Tick struct {
 
 // Bound is a bound of the window.
 type Bound struct {
-	X     int
-	Label string
+	X      int
+	Label  string
+	Anchor string // where the label hangs from X: start, middle or end (kept inside the picture)
 }
 
 const (
@@ -133,13 +134,26 @@ func NewTimeline(b *Batch) *Timeline {
 	}
 	if w := b.Window; w != nil {
 		if w.NotBefore != nil {
-			t.Bounds = append(t.Bounds, Bound{X: x(*w.NotBefore), Label: "not before " + w.NotBefore.UTC().Format("15:04")})
+			t.Bounds = append(t.Bounds, bound(x(*w.NotBefore), "not before "+w.NotBefore.UTC().Format("15:04")))
 		}
 		if w.NotAfter != nil {
-			t.Bounds = append(t.Bounds, Bound{X: x(*w.NotAfter), Label: "not after " + w.NotAfter.UTC().Format("15:04")})
+			t.Bounds = append(t.Bounds, bound(x(*w.NotAfter), "not after "+w.NotAfter.UTC().Format("15:04")))
 		}
 	}
 	return t
+}
+
+// bound places a bound's label so that it stays inside the picture.
+func bound(x int, label string) Bound {
+	b := Bound{X: x, Label: label, Anchor: "middle"}
+	half := len(label) * 7 / 2 // about 7 px a character at 11px monospace
+	switch {
+	case x+half > timelineWidth:
+		b.Anchor = "end"
+	case x-half < 0:
+		b.Anchor = "start"
+	}
+	return b
 }
 
 // PlotBottom is the y of the time axis.
