@@ -44,7 +44,9 @@ func (s *Service) ReadMany(ctx context.Context, targets []Target) (map[string][]
 	byIP := map[string]string{}
 	for _, t := range targets {
 		out[t.InstanceID] = nil
-		if t.IP != "" {
+		// An address is one instance's in a VPC; should two targets (of
+		// different VPCs) share one, its registrations go to the first.
+		if _, taken := byIP[t.IP]; t.IP != "" && !taken {
 			byIP[t.IP] = t.InstanceID
 		}
 	}
