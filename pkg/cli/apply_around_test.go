@@ -93,7 +93,7 @@ func TestRevertAround(t *testing.T) {
 // apply after the fix verifies again and restores them.
 func TestApplyAroundVerifyFailed(t *testing.T) {
 	var lbs *fakeapi.LoadBalancers
-	wait := applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck")
+	wait := applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck")
 	runApplyGolden(t, []applyCase{
 		{name: "then-fixed", manifest: "around-one.yaml", requests: lbTokens, fleet: func(fl *fakeapi.Fleet) {
 			lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
@@ -103,7 +103,7 @@ func TestApplyAroundVerifyFailed(t *testing.T) {
 				checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), -1)
 			})},
 			// The hint's second command: a verification that passes at once.
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "exit"),
+			{args: applyArgs("--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "exit"),
 				check: exits(0, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
 					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
 				})},

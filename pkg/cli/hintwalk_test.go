@@ -363,7 +363,7 @@ func hintWalks() []hintWalk {
 			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
 			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Script: "/opt/app/healthcheck", Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"},
+		}, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"},
 			files: map[string]string{"m.yaml": "region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n  - instance_id: " + walkInstance + "\n"},
 			sites: []hintSite{"pkg/cli/apply.go rerun apply"}, freshTokens: true,
 			accept: map[int]string{5: "the application is as it was: the same apply's verification fails again, as it says; the one with --verify exit restores the memberships (exit 0)"}},
