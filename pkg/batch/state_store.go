@@ -164,6 +164,7 @@ func (e *Entry) clone() *Entry {
 		w := *e.Window
 		c.Window = &w
 	}
+	c.Around = e.Around.Clone()
 	if e.Revert != nil {
 		c.Revert = e.Revert.clone()
 	}
