@@ -312,14 +312,14 @@ func TestKilledAfterAnyWriteThenRerun(t *testing.T) {
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
 					n := 0
-					l.AfterWrite = func(string) {
+					l.SetAfterWrite(func(string) {
 						if n++; n == k {
 							killed = true
 							cancel()
 						}
-					}
+					})
 					f(ctx)
-					l.AfterWrite = nil
+					l.SetAfterWrite(nil)
 				}
 				drain := func(ctx context.Context) error { _, err := s.Drain(ctx, before); return err }
 				restore := func(ctx context.Context) error { _, err := s.Restore(ctx, before, newIP); return err }
