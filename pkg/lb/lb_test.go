@@ -29,7 +29,7 @@ const (
 
 // newService is a service calling CLB, ALB and NLB on srv, with a clock that
 // stands still but for its sleeps.
-func newService(t *testing.T, srv *fakeapi.Server) *Service {
+func newService(t testing.TB, srv *fakeapi.Server) *Service {
 	t.Helper()
 	p, err := providers.NewStaticAKCredentialsProviderBuilder().
 		WithAccessKeyId(fakeapi.AccessKeyID).WithAccessKeySecret(fakeapi.AccessKeySecret).Build()
