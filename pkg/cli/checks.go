@@ -16,7 +16,7 @@ type CheckFunc func(ctx context.Context, req preflight.Request) (*preflight.Repo
 
 // lazyGatherer builds the region's gatherer on the first lookup, so that an
 // offline preflight needs no credentials.
-type lazyGatherer func() (*cloud.Fleet, error)
+type lazyGatherer func() (*cloud.Gatherer, error)
 
 func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
 	g, err := l()
