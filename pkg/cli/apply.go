@@ -32,7 +32,7 @@ type ApplyOptions struct {
 	IO         *iostreams.IOStreams
 	Out        *Output
 	SMC        func(region string, limiter *rate.Limiter) (*smc.Client, error)
-	NewChecker func(region string, limiter *rate.Limiter) CheckFunc
+	NewChecker func(region string, limiter *rate.Limiter) PreflightFunc
 	// NewPrefetcher reads the facts of a batch's migrations in bulk before
 	// their checks; nil reads them migration by migration.
 	NewPrefetcher  func(region string, limiter *rate.Limiter) batch.PrefetchFunc

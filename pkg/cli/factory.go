@@ -234,7 +234,7 @@ func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow
 
 // Checker returns the preflight of migrations in a region. It is safe to
 // call concurrently: facts shared by several migrations are fetched once.
-func (f *Factory) Checker(region string, limiter *rate.Limiter) CheckFunc {
+func (f *Factory) Checker(region string, limiter *rate.Limiter) PreflightFunc {
 	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) })
 	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
 		return preflight.Run(ctx, g, req, f.Now())
