@@ -43,7 +43,7 @@ func (r *Runner) Rollout(ctx context.Context, plan *Preflight, store *Store, opt
 		case res.Status == Planned:
 			items = append(items, item{res, startCreate})
 		case res.Status != Exists || res.Err != nil:
-		case retryFailed && Resumable(res.JobStatus):
+		case retryFailed && RetryFailedResumes(res.JobStatus):
 			items = append(items, item{res, startResume})
 		case EndedBadly(res.JobStatus) && !opts.Paced():
 			// Nothing to follow, and all at once: no budget for it to spend.

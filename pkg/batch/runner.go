@@ -363,8 +363,12 @@ func (r *Runner) readJobStatuses(ctx context.Context, plan *Preflight) {
 	}
 }
 
-// Resumable reports whether Resume resumes a job in this status.
-func Resumable(status string) bool { return status == facts.JobInError || status == facts.JobStopped }
+// RetryFailedResumes reports whether Resume (apply --retry-failed) resumes a
+// job in this status: InError or Stopped; a Ready job is left to its create,
+// though StartReplicationJob would take it (facts.Resumable).
+func RetryFailedResumes(status string) bool {
+	return status == facts.JobInError || status == facts.JobStopped
+}
 
 // Resume resumes, Concurrency at a time, every job of the plan that exists
 // and is InError or Stopped, by jobcontrol.Resume's rule (the one zonemove
@@ -372,7 +376,7 @@ func Resumable(status string) bool { return status == facts.JobInError || status
 func (r *Runner) Resume(ctx context.Context, plan *Preflight) {
 	var todo []*Result
 	for _, res := range plan.Results {
-		if res.Status == Exists && Resumable(res.JobStatus) {
+		if res.Status == Exists && RetryFailedResumes(res.JobStatus) {
 			todo = append(todo, res)
 		}
 	}

@@ -381,7 +381,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Preflight) error {
 	resume := 0
 	for _, r := range plan.Results {
-		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+		if o.RetryFailed && r.Status == batch.Exists && batch.RetryFailedResumes(r.JobStatus) {
 			resume++
 		}
 	}
@@ -656,7 +656,7 @@ func jobStatusError(plan *batch.Preflight, revert bool) error {
 		}
 		id := r.Migration.Spec.InstanceID
 		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
-		if batch.Resumable(r.JobStatus) {
+		if batch.RetryFailedResumes(r.JobStatus) {
 			resumable, badJobs = append(resumable, id), append(badJobs, r.JobID)
 		} else {
 			gone = append(gone, id)
