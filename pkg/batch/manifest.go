@@ -14,11 +14,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	goccy "github.com/goccy/go-yaml"
 	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 	"github.com/zonemove/zonemove/pkg/rollout"
@@ -30,6 +32,11 @@ type Migration struct {
 	Line       int // line of the entry
 	Spec       migration.Spec
 	SkipChecks []string
+	// Around are the steps around the job (snapshot, backends, drain_time,
+	// verify, verify_timeout); AroundAt says where each given one is: its
+	// path (migrations[2].backends, defaults.verify) and line.
+	Around   around.Options
+	AroundAt map[string]Problem
 }
 
 // Manifest is a parsed, validated manifest.
@@ -96,11 +103,17 @@ const (
 	fieldAutoPay            = "auto_pay"
 	fieldResourceGroupID    = "resource_group_id"
 	fieldSkipChecks         = "skip_checks"
+	fieldSnapshot           = around.FieldSnapshot
+	fieldBackends           = around.FieldBackends
+	fieldDrainTime          = around.FieldDrainTime
+	fieldVerify             = around.FieldVerify
+	fieldVerifyTimeout      = around.FieldVerifyTimeout
 )
 
 // Fields are the fields of a migration (and of defaults).
 var Fields = []string{fieldInstanceID, fieldTargetZone, fieldTargetVSwitch, fieldTargetInstanceType,
-	fieldDisks, fieldAutoPay, fieldResourceGroupID, fieldSkipChecks}
+	fieldDisks, fieldAutoPay, fieldResourceGroupID, fieldSkipChecks,
+	fieldSnapshot, fieldBackends, fieldDrainTime, fieldVerify, fieldVerifyTimeout}
 
 var (
 	topFields     = []string{"region", "defaults", "rollout", "migrations"}
@@ -485,6 +498,7 @@ func (p *parser) merge(index int, region string, defaults, e *entry, path string
 		}
 		p.setField(mig, field, v, where+"."+field)
 	}
+	p.checkAround(mig)
 	switch v, given := e.values[fieldInstanceID]; {
 	case !given:
 		p.add(e.line, path, "instance_id is missing; each migration names its instance")
@@ -527,6 +541,8 @@ func (p *parser) setField(mig *Migration, field string, v *yaml.Node, path strin
 		s.AutoPay = &b
 	case fieldDisks:
 		p.disks(s, v, path)
+	case fieldSnapshot, fieldBackends, fieldDrainTime, fieldVerify, fieldVerifyTimeout:
+		p.aroundField(mig, field, v, path)
 	case fieldSkipChecks:
 		if v.Kind != yaml.SequenceNode {
 			p.add(v.Line, path, "want a list of check IDs, not %s", kindName(v))
@@ -764,4 +780,74 @@ func startsScalar(before []byte) bool {
 		}
 	}
 	return true
+}
+
+// aroundField reads a field of the steps around the job.
+func (p *parser) aroundField(mig *Migration, field string, v *yaml.Node, path string) {
+	if mig.AroundAt == nil {
+		mig.AroundAt = map[string]Problem{}
+	}
+	mig.AroundAt[field] = Problem{Line: v.Line, Field: path}
+	o := &mig.Around
+	switch field {
+	case fieldSnapshot:
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&o.Snapshot) != nil {
+			p.add(v.Line, path, "want true or false, not %s", kindName(v))
+			delete(mig.AroundAt, field)
+		}
+	case fieldBackends:
+		val, ok := p.scalar(v, path)
+		if !ok {
+			return
+		}
+		m, err := around.ParseMode(val)
+		if err != nil {
+			p.validation(v.Line, path, err)
+			delete(mig.AroundAt, field)
+			return
+		}
+		o.Backends = m
+	case fieldDrainTime, fieldVerifyTimeout:
+		val, ok := p.scalar(v, path)
+		if !ok {
+			return
+		}
+		d, err := time.ParseDuration(val)
+		if err != nil {
+			p.add(v.Line, path, "want a duration such as 30s or 2m, not %q", val)
+			delete(mig.AroundAt, field)
+			return
+		}
+		if field == fieldDrainTime {
+			o.DrainTime = d
+		} else {
+			o.VerifyTimeout = d
+		}
+	case fieldVerify:
+		val, ok := p.scalar(v, path)
+		if !ok {
+			return
+		}
+		o.Verify = val
+	}
+}
+
+// checkAround checks the steps' fields against each other, each problem at
+// the line of its field. Whether they need --wait is the command's to say.
+func (p *parser) checkAround(mig *Migration) {
+	if len(mig.AroundAt) == 0 {
+		return
+	}
+	// A drain time in defaults is for the entries that drain: only an
+	// entry's own must go with its backends drain.
+	drain, drainSet := mig.AroundAt[fieldDrainTime]
+	drainSet = drainSet && !strings.HasPrefix(drain.Field, "defaults.")
+	_, verifySet := mig.AroundAt[fieldVerify]
+	for _, e := range migration.AsValidationErrors(mig.Around.Validate(true, drainSet, verifySet)) {
+		at := mig.AroundAt[e.Field]
+		if at.Field == "" {
+			at = Problem{Line: mig.Line, Field: fmt.Sprintf("migrations[%d]", mig.Index)}
+		}
+		p.add(at.Line, at.Field, "%s", e.Message)
+	}
 }

@@ -256,6 +256,12 @@ migrations:
 		t.Errorf("not_after at line %d; want 7", r.Lines["not_after"])
 	}
 
+	// HH:MM unquoted is the same (YAML reads it as a string, not as base 60).
+	m, err = Parse("m.yaml", []byte(strings.Replace(src, `not_before: "02:00"`, "not_before: 02:00", 1)), RegionSource{})
+	if err != nil || m.Rollout.NotBefore.String() != "02:00" {
+		t.Errorf("unquoted 02:00: %v, %q", err, m.Rollout.NotBefore)
+	}
+
 	// Without the section: nothing set.
 	m, err = Parse("m.yaml", []byte("region: cn-hangzhou\nmigrations:\n  - {instance_id: i-bp1ff25rzvnul6kr0001, target_zone: cn-hangzhou-i}\n"), RegionSource{})
 	if err != nil {

@@ -47,7 +47,9 @@ func (r *Runner) Rollout(ctx context.Context, plan *Preflight, store *Store, opt
 			items = append(items, item{res, startResume})
 		case EndedBadly(res.JobStatus) && !opts.Paced():
 			// Nothing to follow, and all at once: no budget for it to spend.
-		case res.JobStatus != facts.JobFinished:
+		case res.JobStatus != facts.JobFinished || (r.Around.Pending != nil && r.Around.Pending(res)):
+			// A Finished job whose verification or restore did not run is
+			// followed again, so that they do.
 			items = append(items, item{res, startNone})
 		}
 	}

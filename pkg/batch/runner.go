@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/jobcontrol"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -53,7 +54,13 @@ const (
 
 // Result is the outcome of one migration.
 type Result struct {
-	Migration   *Migration
+	Migration *Migration
+	// Around is the record of the steps around the job: an earlier run's
+	// from the state file, then as this run's steps leave it.
+	Around *around.Record
+	// ReturnedIP is the instance's private IP read back once its job
+	// Finished (when the job was followed).
+	ReturnedIP  string
 	Status      Status
 	ClientToken string
 	JobID       string
@@ -126,6 +133,16 @@ func (e *JobEndedError) Error() string {
 // Around are the steps of a migration around its job (snapshot, drain,
 // verify, restore); a nil step is skipped. See migrate for where each runs.
 type Around struct {
+	// Pending reports whether a step after the job is still to run for a
+	// migration whose job Finished in an earlier run (killed before its
+	// verification or restore): such a job is followed again, and After runs.
+	Pending func(res *Result) bool
+	// Stopped runs when a lifecycle whose Before ran ends without After
+	// having succeeded (the create failed, the job ended badly, following
+	// stopped, After failed): it brings back what Before changed that the
+	// migration will not restore (the drained weights), unless it must stay
+	// so (a failed verification).
+	Stopped func(ctx context.Context, res *Result)
 	// Before runs after the checks and before the create (snapshot, drain).
 	// An error creates no job: the migration is failed, the slot freed.
 	Before func(ctx context.Context, res *Result) error
@@ -200,6 +217,9 @@ func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Preflig
 		res := &Result{Migration: mig, Status: Planned}
 		plan.Results[i] = res
 		e := st.Migrations[mig.Spec.InstanceID]
+		if e != nil {
+			res.Around = e.Around.Clone()
+		}
 		if e == nil || !e.HasCreate() {
 			toCheck = append(toCheck, res)
 			continue
@@ -519,7 +539,14 @@ const (
 // asked, or created when not followed), Failed (its job or an After step
 // failed: it counts against the failure budget), or Aborted (no job went,
 // or following stopped). The outcome is also in res.
-func (a *applying) migrate(ctx context.Context, res *Result, start startKind, follow bool) rollout.Outcome {
+func (a *applying) migrate(ctx context.Context, res *Result, start startKind, follow bool) (outcome rollout.Outcome) {
+	if a.Around.Stopped != nil {
+		defer func() {
+			if outcome != rollout.Returned {
+				a.Around.Stopped(ctx, res)
+			}
+		}()
+	}
 	switch start {
 	case startCreate:
 		if err := a.stopReason(); err != nil && a.Around.Before != nil {

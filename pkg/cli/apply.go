@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/zonemove/zonemove/pkg/apierr"
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/facts"
@@ -72,6 +73,12 @@ type ApplyOptions struct {
 	// Sleep waits (the not-before countdown); tests move a fake clock.
 	Sleep func(context.Context, time.Duration) error
 
+	// The steps around each job (apply_around.go).
+	Around aroundFlags
+	ECS    ecsFactory
+	LB     lbFactory
+	steps  *applySteps
+
 	manifest    *batch.Manifest
 	rolloutArgs string               // the rollout's count flags as given, for a re-run's command line
 	applied     bool                 // the creates were started
@@ -83,7 +90,7 @@ type ApplyOptions struct {
 // of flag parsing.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter,
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter, ECS: f.ECS, LB: f.LoadBalancers,
 		UserStateDir: func() (string, error) { return batch.UserStateDir(f.Getenv) }}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE [flags]",
@@ -165,6 +172,8 @@ func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
 	o.RolloutFlags.Register(fl)
+	addAroundFlags(fl, &o.Around)
+	_ = cmd.RegisterFlagCompletionFunc("backends", fixedCompletion(around.Modes...))
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("state", "json")
 }
@@ -214,6 +223,10 @@ func (o *ApplyOptions) complete(cmd *cobra.Command) error {
 		return cmdutil.UsageErrorf("--fail-fast cannot go with --max-unavailable, --canary or --not-after: in a rollout, a failure stops new migrations as --max-failures says, and the running ones are followed to their end")
 	case o.FailFast && !o.Wait:
 		return cmdutil.UsageErrorf("--fail-fast goes with --wait")
+	}
+	// A dry run follows no job: what the steps after it need is not asked of it.
+	if err := o.completeAround(cmd, o.Wait || o.Rollout.Paced() || o.DryRun); err != nil {
+		return err
 	}
 	if err := requireRegion(o.Commands.Region); err != nil {
 		return err
@@ -293,10 +306,18 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	}
 
 	check := o.NewChecker(region, o.Limiter)
+	o.mergeAround(manifest)
+	steps := o.newApplySteps(records, region)
+	o.steps = steps
+	hasSteps, stepsAfter := anySteps(manifest)
 	runner := &batch.Runner{
 		Check: func(ctx context.Context, m *batch.Migration) (*preflight.Report, error) {
 			spec := m.Spec
-			return check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks, SkipAs: "skip_checks"})
+			rep, err := check(ctx, preflight.Request{Spec: &spec, Skip: m.SkipChecks, SkipAs: "skip_checks"})
+			if err == nil && hasSteps {
+				err = steps.check(ctx, m, rep)
+			}
+			return rep, err
 		},
 		Create: func(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 			return client.CreateCrossZoneMigrationJob(ctx, req)
@@ -344,8 +365,11 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 			}
 		}
 	}
+	if hasSteps {
+		runner.Around = steps.aroundOf()
+	}
 	var tracker *follow.Tracker
-	if o.Rollout.Paced() {
+	if o.Rollout.Paced() || (o.Wait && stepsAfter) {
 		// Every job is followed to its return, which frees its slot.
 		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
 			return o.finish(plan, err)
@@ -452,6 +476,9 @@ func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result, 
 	j, err := tracker.Await(ctx, target(r, beforeOf(r, recorded)))
 	if err != nil {
 		return "", err
+	}
+	if j.Instance != nil {
+		r.ReturnedIP = j.Instance.PrivateIP
 	}
 	status := waitStatus(j)
 	if j.Failed() {

@@ -31,7 +31,9 @@ type applyDocument struct {
 	StateFile string        `json:"state_file"`
 	Results   []applyResult `json:"results"`
 	Summary   applySummary  `json:"summary"`
-	// NotReverted, for a revert, are the instances it leaves alone and why.
+	// Revert marks the document of zonemove revert; NotReverted are the
+	// instances it leaves alone and why.
+	Revert      bool         `json:"revert,omitempty"`
 	NotReverted []revertSkip `json:"not_reverted,omitempty"`
 	errorField
 
@@ -60,6 +62,10 @@ type applyResult struct {
 	Error     *ErrorBody         `json:"error"`
 	// Job is, with --wait, the job as the wait left it.
 	Job *follow.Result `json:"job,omitempty"`
+	// Steps are, on a dry run, the requests of the steps around the job;
+	// the snapshot, backends and verify fields what they did.
+	Steps []plannedRequest `json:"steps,omitempty"`
+	aroundDoc
 
 	line int // the entry's line in the manifest
 	// readState is the job's status as read before any wait: a job that
@@ -125,11 +131,14 @@ func (o *ApplyOptions) document(plan *batch.Preflight) *applyDocument {
 			InstanceID: s.InstanceID, TargetZone: s.TargetZone, TargetInstanceType: s.TargetInstanceType,
 			Status: r.Status, JobID: r.JobID, ClientToken: r.ClientToken, Resumed: r.Resumed, Adopted: r.Adopted, Restarted: r.Restarted, JobStatus: r.JobStatus,
 			Checks: checks, Error: o.resultErrorBody(r),
-			line: r.Migration.Line, readState: r.JobStatus,
+			line: r.Migration.Line, readState: r.JobStatus, aroundDoc: aroundDocOf(r.Around),
 		})
+		if o.DryRun && r.Status == batch.Planned {
+			doc.Results[len(doc.Results)-1].Steps = aroundRequests(o.Commands.Region, o.stepsInstance(r), r.Migration.Around)
+		}
 	}
 	doc.Summary = summarize(plan)
-	doc.NotReverted = o.revertSkips()
+	doc.Revert, doc.NotReverted = o.revert != nil, o.revertSkips()
 	if rep := o.rolled; rep != nil {
 		ro := &applyRollout{MaxUnavailable: rep.Options.MaxUnavailable, Canary: rep.Options.Canary, MaxFailures: rep.Options.MaxFailures,
 			PeakAway: rep.Peak, Failures: rep.Failures}
@@ -247,6 +256,7 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 		fmt.Fprintln(w)
 		d.printAddresses(w)
 	}
+	d.printSteps(w, cs)
 	fmt.Fprintln(w, d.summaryLine())
 }
 
@@ -521,4 +531,18 @@ func (d *applyDocument) printAddresses(w io.Writer) {
 	fmt.Fprintln(w, "Private IP addresses, old → new (update DNS records and allow-lists):")
 	t.flush()
 	fmt.Fprintln(w)
+}
+
+// printSteps writes, for each migration with steps around its job, what they
+// did (or, on a dry run, would send).
+func (d *applyDocument) printSteps(w io.Writer, cs *iostreams.ColorScheme) {
+	for _, r := range d.Results {
+		if len(r.Steps) == 0 && r.Snapshot == nil && len(r.Backends) == 0 && r.Verify == nil {
+			continue
+		}
+		fmt.Fprintf(w, "Steps of %s:", r.InstanceID)
+		printPlannedRequests(w, r.Steps)
+		printAround(w, cs, r.aroundDoc)
+		fmt.Fprintln(w)
+	}
 }

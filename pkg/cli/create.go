@@ -62,11 +62,12 @@ type CreateOptions struct {
 	Around    aroundFlags
 	StatePath string
 	ECS       func() (*ecs.Client, error)
-	LB        func() (around.LoadBalancers, error)
-	Sleep     func(ctx context.Context, d time.Duration) error
-	Getenv    func(string) string
-	steps     *createSteps
-	FailFast  bool
+	// LB is the load balancers' service (Factory.LoadBalancers).
+	LB       func() (around.LoadBalancers, error)
+	Sleep    func(ctx context.Context, d time.Duration) error
+	Getenv   func(string) string
+	steps    *createSteps
+	FailFast bool
 }
 
 // NewCmdCreate builds zonemove create. runF replaces the run function in tests

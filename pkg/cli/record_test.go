@@ -125,7 +125,25 @@ func TestReportHTMLFile(t *testing.T) {
 				if !strings.HasPrefix(string(b), "<!DOCTYPE html>") || strings.Count(string(b), `class="bar"`) != 4 {
 					t.Errorf("not the record of 4 jobs:\n%s", b)
 				}
+				if strings.Contains(string(b), `class="bound"`) {
+					t.Errorf("a window drawn for a batch run without one")
+				}
 			})},
+		// The window's bounds: from the flags.
+		{args: []string{"report", "-f", "migrations.yaml", "--format", "html", "--out", "window.html",
+			"--not-before", "2026-11-27T11:30:00Z", "--not-after", "2026-11-27T16:30:00Z"}, check: exits(0,
+			func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
+				b, err := os.ReadFile(filepath.Join(dir, "window.html"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range []string{"not before 11:30", "not after 16:30"} {
+					if !strings.Contains(string(b), want) {
+						t.Errorf("the window's bound %q is not drawn", want)
+					}
+				}
+			})},
+		{args: []string{"report", "-f", "migrations.yaml", "--not-after", "tomorrow"}, check: exits(2)},
 	}}})
 }
 

@@ -29,7 +29,7 @@ type revertRun struct {
 // moved instances back where its state file says they were.
 func NewCmdRevert(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
 	o := &ApplyOptions{IO: f.IOStreams, Out: f.Output(), SMC: f.SMC, NewChecker: f.Checker, NewPrefetcher: f.Prefetcher, NewFollower: f.Follower,
-		NewClientToken: f.NewClientToken, Now: f.Now, Limiter: f.Policy.Limiter, revert: &revertRun{}}
+		NewClientToken: f.NewClientToken, Now: f.Now, Sleep: f.Sleep, Limiter: f.Policy.Limiter, revert: &revertRun{}, ECS: f.ECS, LB: f.LoadBalancers}
 	cmd := &cobra.Command{
 		Use:   "revert -f FILE [INSTANCE_ID...] [flags]",
 		Short: "Move a batch's moved instances back to where they were",

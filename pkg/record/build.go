@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/facts"
 )
@@ -66,6 +67,7 @@ func buildEntry(id string, e *batch.Entry, r Reading) *Entry {
 	if e.Revert != nil && e.Revert.HasCreate() {
 		out.Revert = jobOf(e.Revert, r)
 	}
+	out.Snapshot, out.Backends, out.Verify = aroundOf(e.Around)
 	out.Status = statusOf(e, out, now)
 	// Where it is now, once a job put it somewhere else.
 	if now != nil && (out.Status == Moved || out.Status == Reverted) {
@@ -139,6 +141,33 @@ func jobOf(e *batch.Entry, r Reading) *Job {
 		j.EndedAt = &t
 	}
 	return j
+}
+
+// aroundOf is what was done around the move's job, as the state file
+// records it: the snapshot group, the load-balancer memberships with their
+// outcome, the verification.
+func aroundOf(r *around.Record) (*Snapshot, []Backend, *Verify) {
+	if r == nil {
+		return nil, nil, nil
+	}
+	var snap *Snapshot
+	if s := r.Snapshot; s != nil {
+		snap = &Snapshot{SnapshotGroupID: s.SnapshotGroupID, Status: s.Status}
+	}
+	var backends []Backend
+	for _, b := range r.Backends {
+		backends = append(backends, Backend{Type: string(b.Type), LoadBalancerID: b.LoadBalancerID, ServerGroupID: b.ServerGroupID,
+			Port: b.Port, Weight: b.Weight, RegisteredBy: string(b.RegisteredBy), IP: b.IP, Outcome: b.Outcome})
+	}
+	var verify *Verify
+	if v := r.Verify; v != nil {
+		verify = &Verify{InvokeID: v.InvokeID, Status: v.Status, Output: v.Output}
+		if v.ExitCode != nil {
+			code := int(*v.ExitCode)
+			verify.ExitCode = &code
+		}
+	}
+	return snap, backends, verify
 }
 
 func placeOf(p *batch.Place) *Place {
