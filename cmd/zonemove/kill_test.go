@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -61,29 +62,49 @@ func TestKillAtEveryStep(t *testing.T) {
 	}
 	// A clean run counts the load balancers' writes; the run is then killed
 	// after each of them in turn (drain and restore alike).
-	writes := 0
-	t.Run("clean", func(t *testing.T) { writes = killAndRerun(t, bin, killPoint{name: "clean"}) })
-	for k := 1; k <= writes; k++ {
-		points = append(points, killPoint{name: fmt.Sprintf("load-balancer-write-%d-of-%d", k, writes), lbWrite: k})
+	for _, command := range []string{"create", "apply"} {
+		t.Run(command, func(t *testing.T) {
+			writes := 0
+			t.Run("clean", func(t *testing.T) { writes = killAndRerun(t, bin, command, killPoint{name: "clean"}) })
+			all := slices.Clone(points)
+			for k := 1; k <= writes; k++ {
+				all = append(all, killPoint{name: fmt.Sprintf("load-balancer-write-%d-of-%d", k, writes), lbWrite: k})
+			}
+			for _, p := range all {
+				t.Run(p.name, func(t *testing.T) { killAndRerun(t, bin, command, p) })
+			}
+		})
 	}
-	for _, p := range points {
-		t.Run(p.name, func(t *testing.T) { killAndRerun(t, bin, p) })
+}
+
+// killArgs is the run of command (create, or apply of a manifest of the
+// same migration written in dir) with every step, and its state file.
+func killArgs(t *testing.T, command, dir, id string) ([]string, string) {
+	if command == "create" {
+		state := filepath.Join(dir, "create.state.json")
+		return []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
+			"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
+			"--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}, state
 	}
+	manifest := filepath.Join(dir, "migrations.yaml")
+	body := "region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\n" +
+		"  snapshot: true\n  backends: drain\n  drain_time: 1ms\n  verify: curl -fsS http://localhost/health\nmigrations:\n  - instance_id: " + id + "\n"
+	if err := os.WriteFile(manifest, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"apply", "-f", manifest, "--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"}, batch.DefaultStatePath(manifest)
 }
 
 // killAndRerun runs the create on a fresh fake, kills it at p (none for a
 // point without an action or write), runs it again, and checks the end; it
 // returns how many load-balancer writes changed something.
-func killAndRerun(t *testing.T, bin string, p killPoint) int {
+func killAndRerun(t *testing.T, bin, command string, p killPoint) int {
 	id, other := fakeapi.FleetInstance(1), fakeapi.FleetInstance(2)
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
 	fl := fakeapi.NewFleet(srv, id, other)
 	lbs := fakeapi.ServeBehindLoadBalancers(fl, id, other)
 	env := processEnv(t.TempDir(), srv)
-	state := filepath.Join(t.TempDir(), "create.state.json")
-	args := []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
-		"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
-		"--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}
+	args, state := killArgs(t, command, t.TempDir(), id)
 
 	log := watchChanges(srv)
 	reached, release := make(chan struct{}), make(chan struct{})

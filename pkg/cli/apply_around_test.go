@@ -60,3 +60,30 @@ func TestApplyAround(t *testing.T) {
 		}},
 	})
 }
+
+// TestRevertAround: revert takes the steps' flags as apply does: a snapshot
+// before the move back, the memberships drained around it and restored on
+// the address the instance has once back.
+func TestRevertAround(t *testing.T) {
+	var lbs *fakeapi.LoadBalancers
+	serve := func(fl *fakeapi.Fleet) {
+		lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
+	}
+	wait := []string{"--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"}
+	runApplyGolden(t, []applyCase{
+		{name: "drain-snapshot-verify", manifest: "around-one.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: applyArgs(append(wait, "--backends", "drain", "--drain-time", "1s")...), check: exits(0, jobsCreated(1))},
+			{args: append(append([]string{"revert", "-f", "migrations.yaml"}, wait...), "--snapshot", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
+				check: exits(0, jobsCreated(2), func(t *testing.T, srv *fakeapi.Server, dir string, _ runResult) {
+					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
+					if g := srv.Fleet().SnapshotGroups(fakeapi.FleetInstance(1)); len(g) != 1 {
+						t.Errorf("snapshot groups %v; want the revert's one", g)
+					}
+					e := readState(t, dir).Migrations[fakeapi.FleetInstance(1)]
+					if e == nil || e.Revert == nil || e.Revert.Around == nil || !e.Revert.Around.Restored || !e.Revert.Around.Verify.Succeeded() {
+						t.Errorf("the revert's record of its steps: %+v", e)
+					}
+				})},
+		}},
+	})
+}

@@ -219,6 +219,8 @@ func (o *CreateOptions) runSteps(ctx context.Context, doc *createDocument, repor
 		return o.finish(doc, err)
 	}
 	opts := o.Around.Options
+	// Before anything is sent: where a re-run finds what this run did.
+	fmt.Fprintf(o.IO.ErrOut, "State file: %s\n", o.StatePath)
 	if err := steps.Before(ctx, cs.in, opts, cs.rec); err != nil {
 		o.undrain(ctx, cs.in.PrivateIP)
 		doc.aroundDoc = aroundDocOf(cs.rec)

@@ -195,3 +195,23 @@ func TestRevert(t *testing.T) {
 		}},
 	})
 }
+
+// TestReportAround: the record of a batch with a snapshot, drained and
+// restored load balancers and a verification says each, as the state file
+// recorded them.
+func TestReportAround(t *testing.T) {
+	serve := func(fl *fakeapi.Fleet) {
+		fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
+	}
+	runApplyGolden(t, []applyCase{{name: "markdown", manifest: "around.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
+		{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"), check: exits(0)},
+		{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+			for _, want := range []string{"## Snapshot groups", "| accomplished |", "## Load balancers", "| restored |", "## Verification",
+				"| " + fakeapi.FleetInstance(1) + " | t-"} {
+				if !strings.Contains(res.stdout, want) {
+					t.Errorf("the record has no %q:\n%s", want, res.stdout)
+				}
+			}
+		})},
+	}}})
+}

@@ -26,6 +26,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"status":   (*Job).statusText,
 	"duration": (*Job).durationText,
 	"exit":     (*Verify).exitCode,
+	"port":     portText,
 	"outcomes": func() []Outcome { return []Outcome{OutcomeFinished, OutcomeFailed, OutcomeStopped, OutcomeRunning} },
 }).Parse(htmlSource))
 

@@ -51,7 +51,7 @@ func Markdown(w io.Writer, b *Batch) error {
 		mdTable(&s, []string{"Instance", "Type", "Load balancer", "Server group", "Port", "Weight", "Registered by", "IP", "Outcome"}, func(row func(...string)) {
 			for _, e := range b.Entries {
 				for _, be := range e.Backends {
-					row(e.InstanceID, be.Type, dash(be.LoadBalancerID), dash(be.ServerGroupID), strconv.Itoa(be.Port), strconv.Itoa(be.Weight),
+					row(e.InstanceID, be.Type, dash(be.LoadBalancerID), dash(be.ServerGroupID), portText(be.Port), strconv.Itoa(be.Weight),
 						dash(be.RegisteredBy), dash(be.IP), dash(be.Outcome))
 				}
 			}
@@ -178,6 +178,15 @@ func (j *Job) durationText() string {
 		return FormatDuration(d)
 	}
 	return "-"
+}
+
+// portText is a backend's port; 0 (a CLB default server group, whose
+// listeners name the port) is "-".
+func portText(p int) string {
+	if p == 0 {
+		return "-"
+	}
+	return strconv.Itoa(p)
 }
 
 func (v *Verify) exitCode() string {
