@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -149,9 +148,7 @@ func BenchmarkApplyFleet(b *testing.B) {
 				if got := srv.JobsCreated(); got != n {
 					b.Fatalf("%d jobs created; want %d", got, n)
 				}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					written += ru.Oublock * 512
-				}
+				written += bytesWritten(cmd)
 				fi, err := os.Stat(manifest + ".state.json")
 				if err != nil {
 					b.Fatal(err)

@@ -15,3 +15,12 @@ func peakRSS(cmd *exec.Cmd) int64 {
 	}
 	return 0
 }
+
+// bytesWritten is what a process that has ended wrote to storage (getrusage's
+// output blocks, 512 bytes each; 0 where the system does not say).
+func bytesWritten(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Oublock * 512
+	}
+	return 0
+}

@@ -67,6 +67,10 @@ func buildEntry(id string, e *batch.Entry, r Reading) *Entry {
 	if e.Revert != nil && e.Revert.HasCreate() {
 		out.Revert = jobOf(e.Revert, r)
 	}
+	if e.Revert != nil && e.Revert.Around != nil {
+		snap, backends, verify := aroundOf(e.Revert.Around)
+		out.RevertSteps = &Steps{Snapshot: snap, Backends: backends, Verify: verify}
+	}
 	out.Snapshot, out.Backends, out.Verify = aroundOf(e.Around)
 	out.Status = statusOf(e, out, now)
 	// Where it is now, once a job put it somewhere else.

@@ -33,16 +33,18 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 // HTML writes the record as one self-contained HTML file: the tables of
 // Markdown and an inline SVG timeline of the jobs.
 func HTML(w io.Writer, b *Batch) error {
+	steps := b.AroundJobs()
 	return htmlPage.Execute(w, struct {
 		*Batch
 		Facts    []string
 		Timeline *Timeline
 		Failures []Failure
+		Steps    []StepsOf
 		Has      map[string]bool
-	}{b, b.facts(), NewTimeline(b), b.Failures(), map[string]bool{
-		"snapshot": b.has(func(e *Entry) bool { return e.Snapshot != nil }),
-		"backends": b.has(func(e *Entry) bool { return len(e.Backends) > 0 }),
-		"verify":   b.has(func(e *Entry) bool { return e.Verify != nil }),
+	}{b, b.facts(), NewTimeline(b), b.Failures(), steps, map[string]bool{
+		"snapshot": hasSteps(steps, func(s Steps) bool { return s.Snapshot != nil }),
+		"backends": hasSteps(steps, func(s Steps) bool { return len(s.Backends) > 0 }),
+		"verify":   hasSteps(steps, func(s Steps) bool { return s.Verify != nil }),
 	}})
 }
 

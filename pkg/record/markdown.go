@@ -36,33 +36,34 @@ func Markdown(w io.Writer, b *Batch) error {
 		}
 	})
 
-	if b.has(func(e *Entry) bool { return e.Snapshot != nil }) {
+	steps := b.AroundJobs()
+	if hasSteps(steps, func(s Steps) bool { return s.Snapshot != nil }) {
 		s.WriteString("\n## Snapshot groups\n\n")
 		mdTable(&s, []string{"Instance", "Snapshot group", "Status"}, func(row func(...string)) {
-			for _, e := range b.Entries {
-				if e.Snapshot != nil {
-					row(e.InstanceID, dash(e.Snapshot.SnapshotGroupID), dash(e.Snapshot.Status))
+			for _, st := range steps {
+				if st.Snapshot != nil {
+					row(st.Label, dash(st.Snapshot.SnapshotGroupID), dash(st.Snapshot.Status))
 				}
 			}
 		})
 	}
-	if b.has(func(e *Entry) bool { return len(e.Backends) > 0 }) {
+	if hasSteps(steps, func(s Steps) bool { return len(s.Backends) > 0 }) {
 		s.WriteString("\n## Load balancers\n\n")
 		mdTable(&s, []string{"Instance", "Type", "Load balancer", "Server group", "Port", "Weight", "Registered by", "IP", "Outcome"}, func(row func(...string)) {
-			for _, e := range b.Entries {
-				for _, be := range e.Backends {
-					row(e.InstanceID, be.Type, dash(be.LoadBalancerID), dash(be.ServerGroupID), portText(be.Port), strconv.Itoa(be.Weight),
+			for _, st := range steps {
+				for _, be := range st.Backends {
+					row(st.Label, be.Type, dash(be.LoadBalancerID), dash(be.ServerGroupID), portText(be.Port), strconv.Itoa(be.Weight),
 						dash(be.RegisteredBy), dash(be.IP), dash(be.Outcome))
 				}
 			}
 		})
 	}
-	if b.has(func(e *Entry) bool { return e.Verify != nil }) {
+	if hasSteps(steps, func(s Steps) bool { return s.Verify != nil }) {
 		s.WriteString("\n## Verification\n\n")
 		mdTable(&s, []string{"Instance", "Invocation", "Status", "Exit code"}, func(row func(...string)) {
-			for _, e := range b.Entries {
-				if v := e.Verify; v != nil {
-					row(e.InstanceID, dash(v.InvokeID), dash(v.Status), v.exitCode())
+			for _, st := range steps {
+				if v := st.Verify; v != nil {
+					row(st.Label, dash(v.InvokeID), dash(v.Status), v.exitCode())
 				}
 			}
 		})
@@ -149,9 +150,10 @@ func (b *Batch) Failures() []Failure {
 	return out
 }
 
-func (b *Batch) has(f func(*Entry) bool) bool {
-	for _, e := range b.Entries {
-		if f(e) {
+// hasSteps reports whether any job's steps hold what f looks for.
+func hasSteps(steps []StepsOf, f func(Steps) bool) bool {
+	for _, s := range steps {
+		if f(s.Steps) {
 			return true
 		}
 	}

@@ -66,10 +66,42 @@ type Entry struct {
 	// it is, as last read back (the state file's, or a read of this run).
 	Before   *Place `json:"before"`
 	Instance *Place `json:"instance"`
-	// Around the job, where the run recorded them.
+	// Around the move's job, where the run recorded them.
 	Snapshot *Snapshot `json:"snapshot,omitempty"`
 	Backends []Backend `json:"backends,omitempty"`
 	Verify   *Verify   `json:"verify,omitempty"`
+	// RevertSteps are what was done around the revert's job.
+	RevertSteps *Steps `json:"revert_steps,omitempty"`
+}
+
+// Steps are what was done around one job: the snapshot group before it,
+// the load-balancer memberships, the verification after it.
+type Steps struct {
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+	Backends []Backend `json:"backends,omitempty"`
+	Verify   *Verify   `json:"verify,omitempty"`
+}
+
+// StepsOf is what was done around one job of an entry, for a table.
+type StepsOf struct {
+	Label string // the instance, and "(revert)" for its revert's
+	Steps
+}
+
+// AroundJobs are the steps of every job that had any, in entry order, the
+// move's before the revert's.
+func (b *Batch) AroundJobs() []StepsOf {
+	var out []StepsOf
+	for _, e := range b.Entries {
+		move := Steps{Snapshot: e.Snapshot, Backends: e.Backends, Verify: e.Verify}
+		if move.Snapshot != nil || len(move.Backends) > 0 || move.Verify != nil {
+			out = append(out, StepsOf{Label: e.InstanceID, Steps: move})
+		}
+		if r := e.RevertSteps; r != nil && (r.Snapshot != nil || len(r.Backends) > 0 || r.Verify != nil) {
+			out = append(out, StepsOf{Label: e.InstanceID + " (revert)", Steps: *r})
+		}
+	}
+	return out
 }
 
 // Place is an instance as ECS describes it: its zone, type and private IP
