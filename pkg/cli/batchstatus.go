@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/next"
@@ -174,10 +175,27 @@ func batchNext(b *record.Batch, cmds cmdutil.Commands) []string {
 	if running > 0 {
 		lines = append(lines, fmt.Sprintf("%s not ended; follow them with: %s", cmdutil.Count(running, "job", "jobs"), cmds.Step(next.Cmd("wait").OfBatch())))
 	}
+	resumable, gone := false, []string{}
 	for _, f := range b.Failures() {
 		if f.Job.JobID != "" && f.Job.Status != record.JobNotFound {
 			lines = append(lines, fmt.Sprintf("%s of %s: %s; read it with: %s", f.Kind, f.InstanceID, f.Job.Failure(), cmds.Line("status", []string{f.Job.JobID})))
 		}
+		if f.Kind != "revert" {
+			switch f.Job.Status {
+			case facts.JobInError, facts.JobStopped:
+				resumable = true
+			case facts.JobExpired, record.JobNotFound:
+				gone = append(gone, f.InstanceID)
+			}
+		}
+	}
+	// The batch's one recovery story (docs/batch.md, "A job of the batch ended badly").
+	if resumable {
+		lines = append(lines, "once the cause is fixed, resume the failed jobs with: "+cmds.Step(next.Cmd("apply", "--retry-failed").OfBatch().Confirmed()))
+	}
+	if len(gone) > 0 {
+		lines = append(lines, fmt.Sprintf("a job that expired or was deleted cannot go on: '%s', then run the same apply again",
+			cmds.Step(next.Cmd("state forget", gone...).OfBatch().Confirmed())))
 	}
 	return lines
 }

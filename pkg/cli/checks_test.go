@@ -429,3 +429,27 @@ func exitNothingSent(code int) func(*testing.T, *fakeapi.Server, runResult) {
 		}
 	}
 }
+
+// A hint offers a skip only for failing checks that may be skipped: never
+// spot, manifest-changed, or the others the API refuses.
+func TestSkipOfferedOnlyForSkippableChecks(t *testing.T) {
+	failed := func(ids ...string) []preflight.Result {
+		var out []preflight.Result
+		for _, id := range ids {
+			out = append(out, preflight.Result{ID: id, Status: preflight.Fail})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		failed []string
+		want   string
+	}{
+		{[]string{preflight.Spot}, "fix what the failing checks say"},
+		{[]string{preflight.Spot, "manifest-changed", preflight.ZoneChange}, "fix what the failing checks say"},
+		{[]string{preflight.Spot, preflight.TypeInStock}, "fix what the failing checks say, or accept it on purpose with --skip-check type-in-stock"},
+	} {
+		if got := hintFor(checksFailedError(failed(tc.failed...)), cmdutil.Commands{}); got != tc.want {
+			t.Errorf("%v: hint %q; want %q", tc.failed, got, tc.want)
+		}
+	}
+}

@@ -181,6 +181,10 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 		{name: "drain-snapshot-verify", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(all...), check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
 		}},
+		// On a terminal each step is shown while it runs, then its line.
+		{name: "drain-snapshot-verify-terminal", fleet: serve, requests: lbTokens, runs: []applyRun{
+			{args: aroundArgs(all...), stderrTTY: true, check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
+		}},
 		{name: "drain-snapshot-verify-json", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(append(all, "-o", "json")...), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
 		}},

@@ -506,7 +506,10 @@ func hintWalks() []hintWalk {
 			sites: []hintSite{"pkg/cli/batchstatus.go batchNext wait"}},
 		hintWalk{name: "status-f-in-error", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("InError"),
-			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status"}},
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext status", "pkg/cli/batchstatus.go batchNext apply"}},
+		hintWalk{name: "status-f-expired", world: jobWorld(""), args: walkArgs("status", "-f", "m.yaml"),
+			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Expired"),
+			sites: []hintSite{"pkg/cli/batchstatus.go batchNext state"}},
 		// revert: of a batch whose move still runs; of one whose revert job
 		// ended InError, or was deleted; state forget --revert of that one.
 		hintWalk{name: "revert-move-running", world: movingWorld, args: walkArgs("revert", "-f", "m.yaml", "--yes"),

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonemove/zonemove/pkg/next"
 )
 
 // The argument validators say what cobra says, as a usage error (exit 2).
@@ -36,5 +38,29 @@ func TestCommandsLineQuotesTheProfile(t *testing.T) {
 	}
 	if got := (Commands{Region: "cn-hangzhou", Profile: "prod"}).Line("retry", []string{"j-1"}); got != "zonemove retry j-1 --region cn-hangzhou --profile prod" {
 		t.Errorf("an unquoted profile: %s", got)
+	}
+}
+
+// A step carries the run's flags: the batch's -f and --state when it names
+// the batch, --yes when it asks first and the run could not answer.
+func TestCommandsStepCarriesTheRunsFlags(t *testing.T) {
+	c := Commands{Region: "cn-hangzhou", Profile: "ops", File: "m.yaml", State: "s.json", Yes: true}
+	for _, tc := range []struct {
+		step next.Step
+		want string
+	}{
+		{next.Cmd("status", "j-1"), "zonemove status j-1 --region cn-hangzhou --profile ops"},
+		{next.Cmd("apply", "--retry-failed").OfBatch().Confirmed(), "zonemove apply --retry-failed -f m.yaml --state s.json --region cn-hangzhou --profile ops --yes"},
+		{next.Cmd("state forget", "i-1").OfBatch().Confirmed(), "zonemove state forget i-1 -f m.yaml --state s.json --region cn-hangzhou --profile ops --yes"},
+		{next.Cmd("delete", "j-1").Confirmed(), "zonemove delete j-1 --region cn-hangzhou --profile ops --yes"},
+	} {
+		if got := c.Step(tc.step); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+	// At a terminal without --yes, the person answers the question.
+	c.Yes = false
+	if got := c.Step(next.Cmd("delete", "j-1").Confirmed()); got != "zonemove delete j-1 --region cn-hangzhou --profile ops" {
+		t.Errorf("at a terminal: %s", got)
 	}
 }
