@@ -371,7 +371,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	var tracker *follow.Tracker
 	if o.Rollout.Paced() || (o.Wait && stepsAfter) {
 		// Every job is followed to its return, which frees its slot.
-		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval}); err != nil {
+		if tracker, err = o.follower().Track(ctx, follow.Options{Interval: o.Interval, ReadBack: recordInstances(store)}); err != nil {
 			return o.finish(plan, err)
 		}
 		runner.Await = func(ctx context.Context, r *batch.Result) (string, error) { return awaitReturn(ctx, tracker, r, st) }
@@ -545,18 +545,25 @@ func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Preflight, store *b
 		return nil
 	}
 	report, err := o.follower().Wait(ctx, targets, follow.Options{Interval: o.Interval, Timeout: o.Timeout, FailFast: o.FailFast,
-		ReadBack: func(found map[string]*facts.Instance) error {
-			places := make(map[string]*batch.Place, len(found))
-			for id, in := range found {
-				places[id] = batch.PlaceOf(in, nil)
-			}
-			return store.RecordInstance(places)
-		}})
+		ReadBack: recordInstances(store)})
 	o.report = report
 	if err != nil {
 		return err
 	}
 	return report.Err()
+}
+
+// recordInstances records in the state file where the instances of Finished
+// jobs were read back (their record's instance: where each ended, after a
+// move or a revert), whether the jobs are waited for or paced by a rollout.
+func recordInstances(store *batch.Store) func(map[string]*facts.Instance) error {
+	return func(found map[string]*facts.Instance) error {
+		places := make(map[string]*batch.Place, len(found))
+		for id, in := range found {
+			places[id] = batch.PlaceOf(in, nil)
+		}
+		return store.RecordInstance(places)
+	}
 }
 
 // rerun is the step that runs the batch again: apply, or revert for a

@@ -49,7 +49,7 @@ func TestApplyRollout(t *testing.T) {
 		// Jobs of 2 polls, one instance away at a time: each create waits
 		// for the return of the one before.
 		{name: "one-at-a-time", manifest: "batch.yaml", fleet: fleetOf(&one, func(fl *fakeapi.Fleet) { fl.PollsToEnd = 2 }), runs: []applyRun{
-			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"), check: both(jobsCreated(4), mostAway(&one, 1))},
+			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "1m"), check: both(jobsCreated(4), mostAway(&one, 1), recordsBothPlaces)},
 		}},
 		// The canary's job ends InError: the others are held, exit 5. Once
 		// the cause is fixed, the hint's re-run resumes the canary, then the rest.

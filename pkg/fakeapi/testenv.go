@@ -16,7 +16,8 @@ func TestEnv(t testing.TB) {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache")) // completion's cache stays in the test
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))          // completion's cache stays in the test
+	t.Setenv("XDG_STATE_HOME", filepath.Join(home, ".local", "state")) // batch locks too
 	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", AccessKeyID)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", AccessKeySecret)

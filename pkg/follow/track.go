@@ -45,7 +45,7 @@ func (f *Follower) Track(ctx context.Context, opts Options) (*Tracker, error) {
 		return nil, err
 	}
 	report := &Report{batch: f.Batch, resumeWith: f.Resume, region: f.Region, start: f.Now()}
-	w := &waiter{f: f, smc: client, report: report, byID: map[string]*Result{}, start: report.start}
+	w := &waiter{f: f, smc: client, report: report, byID: map[string]*Result{}, start: report.start, readBack: opts.ReadBack}
 	w.display = newDisplay(f.IO, w.start)
 	ctx, cancel := context.WithCancel(ctx)
 	t := &Tracker{f: f, opts: opts, stop: cancel, done: make(chan struct{}), w: w,
