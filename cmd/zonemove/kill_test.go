@@ -138,11 +138,11 @@ func killAndRerun(t *testing.T, bin, command string, p killPoint) int {
 	}
 	if p.lbWrite > 0 {
 		n := 0
-		lbs.AfterWrite = func(string) {
+		lbs.SetAfterWrite(func(string) {
 			if n++; n == p.lbWrite {
 				hit()
 			}
-		}
+		})
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
@@ -168,7 +168,7 @@ func killAndRerun(t *testing.T, bin, command string, p killPoint) int {
 		if p.action != "" {
 			srv.Always(p.action, srv.Standing(p.action))
 		}
-		lbs.AfterWrite = nil
+		lbs.SetAfterWrite(nil)
 		rerun := exec.Command(bin, args...)
 		rerun.Env = env
 		got, err := rerun.CombinedOutput()

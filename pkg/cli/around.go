@@ -16,17 +16,15 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/time/rate"
 
-	"github.com/zonemove/zonemove/pkg/alb"
 	"github.com/zonemove/zonemove/pkg/around"
+	"github.com/zonemove/zonemove/pkg/cloud"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/lb"
 	"github.com/zonemove/zonemove/pkg/migration"
-	"github.com/zonemove/zonemove/pkg/nlb"
 	"github.com/zonemove/zonemove/pkg/preflight"
-	"github.com/zonemove/zonemove/pkg/slb"
 )
 
 // aroundFlags are the flags of the steps around the job (create, apply,
@@ -446,28 +444,28 @@ func dashIfEmpty(s string) string {
 // over CLB, ALB and NLB), as the steps around the job call it; poll is the
 // time between polls of an ALB or NLB job (0: pkg/lb's default).
 func (f *Factory) LoadBalancers(region string, limiter *rate.Limiter, poll time.Duration) (around.LoadBalancers, error) {
-	s, err := f.Session(region, limiter)
+	s, err := f.lbService(region, limiter)
 	if err != nil {
 		return nil, err
 	}
-	var c lb.Clients
-	if c.CLB, err = slb.NewClient(s); err != nil {
+	m, err := f.memberships(region, limiter)
+	if err != nil {
 		return nil, err
 	}
-	if c.ALB, err = alb.NewClient(s); err != nil {
-		return nil, err
-	}
-	if c.NLB, err = nlb.NewClient(s); err != nil {
-		return nil, err
-	}
-	return lbAround{lb.New(c, lb.Options{Region: region, Now: f.Now, Sleep: f.Sleep, JobPoll: poll})}, nil
+	return lbAround{s.WithJobPoll(poll), m}, nil
 }
 
-// lbAround is pkg/lb as the steps call it: each membership's outcome.
-type lbAround struct{ s *lb.Service }
+// lbAround is pkg/lb as the steps call it: each membership's outcome. Its
+// Read is the preflight's (the lb-backends check read them before anything
+// was sent), read now only when no check did.
+type lbAround struct {
+	s *lb.Service
+	m *cloud.Memberships
+}
 
 func (l lbAround) Read(ctx context.Context, instanceID, privateIP string) ([]facts.Membership, error) {
-	return l.s.Read(ctx, instanceID, privateIP)
+	b := l.m.Of(ctx, instanceID, privateIP)
+	return b.Memberships, b.Err
 }
 
 func (l lbAround) Drain(ctx context.Context, before []facts.Membership) ([]string, error) {

@@ -53,6 +53,8 @@ type checkCase struct {
 	set   map[string]string
 	extra []string
 	facts map[string][]fakeapi.Step
+	// serve sets up models on the server (the load balancers).
+	serve func(srv *fakeapi.Server)
 	// unasked are actions the case must not call: they are not scripted.
 	unasked []string
 	check   func(t *testing.T, srv *fakeapi.Server, doc *createDocument)
@@ -189,6 +191,25 @@ func TestChecks(t *testing.T) {
 			}},
 		{name: "private-ip-skip", id: preflight.PrivateIPChange, want: preflight.Skip, facts: absent},
 		{name: "private-ip-warn", id: preflight.PrivateIPChange, want: preflight.Warn},
+		{name: "lb-backends-pass", id: preflight.LBBackends, want: preflight.Pass},
+		{name: "lb-backends-pass-by-instance", id: preflight.LBBackends, want: preflight.Pass, serve: func(srv *fakeapi.Server) {
+			l := fakeapi.NewLoadBalancers(srv)
+			l.AddCLB("lb-bp1clb0000000001")
+			l.AddCLBBackend("lb-bp1clb0000000001", "", fakeapi.Backend{ServerID: "i-bp1ff25rzvnul6kr0001", Type: "ecs", Weight: 100})
+			l.AddServerGroup("alb", "sgp-alb0000000000001", "Instance", "alb-bp1alb000000001")
+			l.AddServer("sgp-alb0000000000001", fakeapi.Backend{ServerID: "i-bp1ff25rzvnul6kr0001", Type: "Ecs", Port: 8080, Weight: 80})
+		}},
+		{name: "lb-backends-warn", id: preflight.LBBackends, want: preflight.Warn, serve: func(srv *fakeapi.Server) {
+			l := fakeapi.NewLoadBalancers(srv)
+			l.AddVServerGroup("lb-bp1clb0000000001", "rsp-bp1vsg00000001")
+			l.AddCLBBackend("lb-bp1clb0000000001", "rsp-bp1vsg00000001", fakeapi.Backend{ServerID: "i-bp1ff25rzvnul6kr0001", Type: "ecs", Port: 80, Weight: 50})
+			l.AddServerGroup("nlb", "sgp-nlb0000000000002", "Ip", "nlb-bp1nlb000000001")
+			l.AddServer("sgp-nlb0000000000002", fakeapi.Backend{ServerID: "172.16.1.23", Type: "Ip", ServerIP: "172.16.1.23", Port: 443, Weight: 30})
+		}, check: func(t *testing.T, srv *fakeapi.Server, doc *createDocument) {
+			if m := result(doc, preflight.LBBackends).Message; !strings.Contains(m, "by IP 172.16.1.23 port 443 weight 30") {
+				t.Errorf("lb-backends does not name the registration by IP: %s", m)
+			}
+		}},
 	}
 	var cc []cliCase
 	covered := map[string]map[preflight.Status]bool{}
@@ -202,7 +223,7 @@ func TestChecks(t *testing.T) {
 		for _, a := range c.unasked {
 			delete(script, a)
 		}
-		cc = append(cc, cliCase{name: c.name, args: dryRun(c.set, append(c.extra, "-o", "json")...), script: script,
+		cc = append(cc, cliCase{name: c.name, args: dryRun(c.set, append(c.extra, "-o", "json")...), script: script, serve: c.serve,
 			check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
 				doc := decodeCreate(t, res.stdout)
 				wantStatus(t, doc, c.id, c.want)
@@ -224,7 +245,7 @@ func TestChecks(t *testing.T) {
 	for _, id := range preflight.IDs {
 		pass, bad := preflight.Pass, preflight.Fail
 		switch id {
-		case preflight.RecentSnapshot, preflight.InstanceStop, preflight.BillingChange:
+		case preflight.RecentSnapshot, preflight.InstanceStop, preflight.BillingChange, preflight.LBBackends:
 			bad = preflight.Warn
 		case preflight.PrivateIPChange:
 			pass, bad = preflight.Skip, preflight.Warn // it warns whenever it can run

@@ -36,6 +36,22 @@ var unprobed = []struct{ action, why string }{
 	{"smc:CreateCrossZoneMigrationJob", "a call would create a job"},
 	{"smc:StartReplicationJob", "a call would resume a job"},
 	{"smc:DeleteReplicationJob", "a call would delete a job"},
+	{"slb:DescribeLoadBalancerAttribute", "needs a load balancer's ID"},
+	{"slb:DescribeVServerGroups", "needs a load balancer's ID"},
+	{"slb:DescribeVServerGroupAttribute", "needs a vServer group's ID"},
+	{"nlb:GetJobStatus", "needs a job's ID"},
+	{"slb:AddBackendServers", "a call would change a load balancer (--backends restore)"},
+	{"slb:SetBackendServers", "a call would change a load balancer (--backends drain)"},
+	{"slb:RemoveBackendServers", "a call would change a load balancer (--backends restore)"},
+	{"slb:AddVServerGroupBackendServers", "a call would change a load balancer (--backends restore)"},
+	{"slb:SetVServerGroupAttribute", "a call would change a load balancer (--backends drain)"},
+	{"slb:RemoveVServerGroupBackendServers", "a call would change a load balancer (--backends restore)"},
+	{"alb:AddServersToServerGroup", "a call would change a server group (--backends restore)"},
+	{"alb:UpdateServerGroupServersAttribute", "a call would change a server group (--backends drain)"},
+	{"alb:RemoveServersFromServerGroup", "a call would change a server group (--backends restore)"},
+	{"nlb:AddServersToServerGroup", "a call would change a server group (--backends restore)"},
+	{"nlb:UpdateServerGroupServersAttribute", "a call would change a server group (--backends drain)"},
+	{"nlb:RemoveServersFromServerGroup", "a call would change a server group (--backends restore)"},
 }
 
 // policyNote is what covers the actions doctor cannot probe.
@@ -147,7 +163,7 @@ func (o *DoctorOptions) diagnose(ctx context.Context, doc *doctorDocument) error
 			doc.Actions = append(doc.Actions, doctorAction{Action: name, Status: "not_probed", Reason: "the key was rejected"})
 			continue
 		}
-		if err := client.Probe(ctx, p.Action); err != nil {
+		if err := client.Probe(ctx, p.Service, p.Action); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}

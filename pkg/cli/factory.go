@@ -51,7 +51,11 @@ type Factory struct {
 	mu        sync.Mutex
 	sessions  map[apiScope]*api.Session
 	gatherers map[apiScope]*cloud.Gatherer
-	output    *Output
+	// withMembers are the gatherers that read load balancer memberships too
+	// (checkGatherer).
+	withMembers map[*cloud.Gatherer]bool
+	members     map[apiScope]*cloud.Memberships
+	output      *Output
 }
 
 // apiScope is where a session's calls go: a region, and the pace every call
@@ -235,7 +239,7 @@ func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow
 // Checker returns the preflight of migrations in a region. It is safe to
 // call concurrently: facts shared by several migrations are fetched once.
 func (f *Factory) Checker(region string, limiter *rate.Limiter) PreflightFunc {
-	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.Gatherer(region, limiter) })
+	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.checkGatherer(region, limiter) })
 	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
 		return preflight.Run(ctx, g, req, f.Now())
 	}
@@ -245,7 +249,7 @@ func (f *Factory) Checker(region string, limiter *rate.Limiter) PreflightFunc {
 // in a region, for the Checker of the same region and limiter to find.
 func (f *Factory) Prefetcher(region string, limiter *rate.Limiter) batch.PrefetchFunc {
 	return func(ctx context.Context, ms []*batch.Migration) error {
-		g, err := f.Gatherer(region, limiter)
+		g, err := f.checkGatherer(region, limiter)
 		if err != nil {
 			return err
 		}

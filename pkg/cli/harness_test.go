@@ -171,6 +171,8 @@ func runGolden(t *testing.T, cases []cliCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := fakeapi.New(t, filepath.Join(repoRoot, "testdata", "api"))
+			// The account has no load balancers unless a case says so (serve).
+			fakeapi.NewLoadBalancers(srv)
 			for action, steps := range c.script {
 				srv.On(action, steps...)
 			}

@@ -11,6 +11,9 @@ import (
 var preflightReads = map[string]bool{
 	"DescribeInstances": true, "DescribeDisks": true, "DescribeSnapshots": true, "DescribeReplicationJobs": true,
 	"DescribeVSwitches": true, "DescribeAvailableResource": true, "DescribeInstanceTypes": true,
+	// The load balancer memberships (lb-backends), read with the second round.
+	"DescribeLoadBalancers": true, "DescribeLoadBalancerAttribute": true, "DescribeVServerGroups": true,
+	"DescribeVServerGroupAttribute": true, "ListServerGroupServers": true, "ListServerGroups": true,
 }
 
 // preflightRound is the round of concurrent lookups a read belongs to: the
@@ -20,6 +23,11 @@ func preflightRound(r fakeapi.Request) int {
 	case r.Action == "DescribeAvailableResource", r.Action == "DescribeInstanceTypes",
 		r.Action == "DescribeVSwitches" && r.Params.Get("VpcId") != "":
 		return 2
+	case r.Action == "DescribeLoadBalancerAttribute", r.Action == "DescribeVServerGroups",
+		r.Action == "DescribeVServerGroupAttribute", r.Action == "ListServerGroups":
+		return 4 // what the memberships found: after them
+	case preflightReads[r.Action] && strings.HasPrefix(r.Action, "DescribeLoadBalancers") || r.Action == "ListServerGroupServers":
+		return 3 // the memberships need the instance's private IP
 	}
 	return 1
 }

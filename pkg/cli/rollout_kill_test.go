@@ -45,14 +45,19 @@ func TestApplyRolloutKilled(t *testing.T) {
 			for range k - 1 {
 				steps = append(steps, fl.Created())
 			}
+			// The process handle crosses to the server's goroutine through a
+			// channel: Start writes it, and the race detector cannot see the
+			// child's request as ordering the two.
+			started := make(chan *os.Process, 1)
 			steps = append(steps, fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
-				cmd.Process.Kill()
+				(<-started).Kill()
 				return 503, map[string]string{"RequestId": "FAKE-KILLED", "Code": "ServiceUnavailable", "Message": "fakeapi: the client was killed"}
 			}})
 			srv.On(createAction, steps...)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			started <- cmd.Process
 			if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
 				t.Fatalf("the child: %v; want it killed\n%s", err, output.String())
 			}

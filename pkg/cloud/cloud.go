@@ -12,9 +12,12 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/zonemove/zonemove/pkg/alb"
 	"github.com/zonemove/zonemove/pkg/api"
 	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/facts"
+	"github.com/zonemove/zonemove/pkg/nlb"
+	"github.com/zonemove/zonemove/pkg/slb"
 	"github.com/zonemove/zonemove/pkg/smc"
 	"github.com/zonemove/zonemove/pkg/vpc"
 )
@@ -26,13 +29,26 @@ type Client struct {
 	ecs     *ecs.Client
 	vpc     *vpc.Client
 	smc     *smc.Client
+	// The load balancers', for doctor's probes.
+	clb *slb.Client
+	alb *alb.Client
+	nlb *nlb.Client
 }
 
-// New builds the ECS, VPC and SMC clients of a session; a bad configuration
-// (no endpoint for the region) fails here.
+// New builds the ECS, VPC, SMC and load balancer clients of a session; a bad
+// configuration (no endpoint for the region) fails here.
 func New(s *api.Session) (*Client, error) {
 	c := &Client{session: s}
 	var err error
+	if c.clb, err = slb.NewClient(s); err != nil {
+		return nil, err
+	}
+	if c.alb, err = alb.NewClient(s); err != nil {
+		return nil, err
+	}
+	if c.nlb, err = nlb.NewClient(s); err != nil {
+		return nil, err
+	}
 	if c.ecs, err = ecs.NewClient(s); err != nil {
 		return nil, err
 	}

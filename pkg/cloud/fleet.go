@@ -43,6 +43,9 @@ type Gatherer struct {
 	// older snapshots are not read for a batch.
 	snapshotsSince time.Time
 	shared         memo
+	// members, when set (UseMemberships), reads the load balancer
+	// memberships of each migration too.
+	members *Memberships
 }
 
 // bulkFrom is the number of instances from which Prefetch reads disks and
@@ -165,7 +168,10 @@ func (f *Gatherer) Prefetch(ctx context.Context, targets []facts.Target) error {
 			wave2.Go(func() error { _, err := f.VSwitchesOfVPC(ctx2, in.VpcID); return err })
 		}
 	}
-	return wave2.Wait()
+	if err := wave2.Wait(); err != nil {
+		return err
+	}
+	return f.prefetchMemberships(ctx, targets)
 }
 
 // zoneDisks reads the disks of a zone and remembers those of the instances
@@ -251,6 +257,12 @@ func (f *Gatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, er
 		out.FamilyTypes, err = f.FamilyTypes(ctx2, in.Family())
 		return err
 	})
+	if f.members != nil {
+		round2.Go(func() error {
+			out.Backends = f.members.Of(ctx2, in.InstanceID, primaryIP(in))
+			return ctx2.Err()
+		})
+	}
 	if t.Zone != "" {
 		round2.Go(func() (err error) {
 			out.Stock, err = f.Stock(ctx2, t.Zone, in.ChargeType)

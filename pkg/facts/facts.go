@@ -51,6 +51,9 @@ type Facts struct {
 	Stock *Stock
 	// FamilyTypes are the types of the instance's family.
 	FamilyTypes *FamilyTypes
+	// Backends are the instance's load balancer memberships, when the
+	// gatherer reads them (create and apply online).
+	Backends Backends
 }
 
 // Instance is what zonemove reads of an ECS instance.

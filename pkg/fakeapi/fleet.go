@@ -57,6 +57,7 @@ type Fleet struct {
 	// peakRunning is the most jobs Running at once: from a create (or a
 	// start) to the poll that ends the job.
 	peakRunning int
+	lbs         *LoadBalancers
 	pollsOf     map[string]int // PollsToEnd of one instance's job (SetPollsToEnd)
 
 	around *aroundFleet // snapshot groups and Cloud Assistant (around.go)
@@ -141,8 +142,14 @@ func NewFleet(srv *Server, instanceIDs ...string) *Fleet {
 	srv.mu.Lock()
 	srv.fleet = f
 	srv.mu.Unlock()
+	f.lbs = NewLoadBalancers(srv)
+	f.lbs.Follow(f)
 	return f
 }
+
+// LoadBalancers is the account's load balancers beside the fleet (none until
+// a test adds some); they see the fleet's moves (LoadBalancers.Follow).
+func (f *Fleet) LoadBalancers() *LoadBalancers { return f.lbs }
 
 // FleetInstance is the ID of the fleet's instance number n (from 1).
 func FleetInstance(n int) string { return fmt.Sprintf("i-bp1ff25rzvnul6kr%04d", n) }

@@ -52,21 +52,20 @@ type LoadBalancers struct {
 	// PageLimit, when set, caps every page below what was asked, as a service
 	// may: tests use it to read every list across several pages.
 	PageLimit int
-	// AfterWrite, when set, is called after each write that changed
-	// something, outside the model's lock (a test kills the run there).
-	AfterWrite func(action string)
-
-	mu       sync.Mutex
-	clbs     map[string]*fakeCLB
-	clbOrder []string
-	groups   map[string]*fakeGroup // ALB and NLB server groups by ID
-	gOrder   []string
-	jobs     map[string]*fakeJob
-	tokens   map[string]string // product|ClientToken -> job ID
-	failing  map[string]string // action -> error code of its next job
-	fleet    *Fleet
-	moved    map[string]bool
-	written  int // writes that changed something (jobs and CLB calls)
+	mu        sync.Mutex
+	// afterWrite, when set (SetAfterWrite), is called after each write that
+	// changed something, outside the model's lock (a test kills the run there).
+	afterWrite func(action string)
+	clbs       map[string]*fakeCLB
+	clbOrder   []string
+	groups     map[string]*fakeGroup // ALB and NLB server groups by ID
+	gOrder     []string
+	jobs       map[string]*fakeJob
+	tokens     map[string]string // product|ClientToken -> job ID
+	failing    map[string]string // action -> error code of its next job
+	fleet      *Fleet
+	moved      map[string]bool
+	written    int // writes that changed something (jobs and CLB calls)
 
 	recMu    sync.Mutex // the recorded examples, read once (apart from mu: templates are read under it)
 	recorded map[string]map[string]any
@@ -139,7 +138,15 @@ func NewLoadBalancers(srv *Server) *LoadBalancers {
 	return l
 }
 
-// hooked calls AfterWrite after a write that changed something.
+// SetAfterWrite sets (or, with nil, clears) what is called after each write
+// that changed something; the server's goroutines read it under the lock.
+func (l *LoadBalancers) SetAfterWrite(fn func(action string)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.afterWrite = fn
+}
+
+// hooked calls the afterWrite hook after a write that changed something.
 func (l *LoadBalancers) hooked(h func(*Request) (int, any)) func(*Request) (int, any) {
 	return func(r *Request) (int, any) {
 		l.mu.Lock()
@@ -147,7 +154,7 @@ func (l *LoadBalancers) hooked(h func(*Request) (int, any)) func(*Request) (int,
 		l.mu.Unlock()
 		st, body := h(r)
 		l.mu.Lock()
-		changed, hook := l.written != before, l.AfterWrite
+		changed, hook := l.written != before, l.afterWrite
 		l.mu.Unlock()
 		if changed && hook != nil {
 			hook(r.Action)

@@ -58,9 +58,11 @@ type RegionInstance struct {
 	Tags                                               map[string]string
 }
 
-// Serve makes srv answer the read-only actions of a plan from the region.
-// Steps queued with On still come first.
+// Serve makes srv answer the read-only actions of a plan from the region,
+// and those of its load balancers (none). Steps queued with On still come
+// first.
 func (g *Region) Serve(srv *Server) {
+	NewLoadBalancers(srv)
 	for action, fn := range map[string]func(*Request) (int, any){
 		"DescribeInstances":         g.describeInstances,
 		"DescribeDisks":             g.describeDisks,

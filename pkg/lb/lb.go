@@ -116,6 +116,17 @@ func New(c Clients, o Options) *Service {
 	return &Service{c: c, o: o}
 }
 
+// WithJobPoll is the service polling ALB and NLB jobs every d (the
+// command's --interval); d <= 0 keeps its own.
+func (s *Service) WithJobPoll(d time.Duration) *Service {
+	if d <= 0 {
+		return s
+	}
+	c := *s
+	c.o.JobPoll = d
+	return &c
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -29,7 +29,7 @@ const (
 
 // newService is a service calling CLB, ALB and NLB on srv, with a clock that
 // stands still but for its sleeps.
-func newService(t *testing.T, srv *fakeapi.Server) *Service {
+func newService(t testing.TB, srv *fakeapi.Server) *Service {
 	t.Helper()
 	p, err := providers.NewStaticAKCredentialsProviderBuilder().
 		WithAccessKeyId(fakeapi.AccessKeyID).WithAccessKeySecret(fakeapi.AccessKeySecret).Build()
@@ -312,14 +312,14 @@ func TestKilledAfterAnyWriteThenRerun(t *testing.T) {
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
 					n := 0
-					l.AfterWrite = func(string) {
+					l.SetAfterWrite(func(string) {
 						if n++; n == k {
 							killed = true
 							cancel()
 						}
-					}
+					})
 					f(ctx)
-					l.AfterWrite = nil
+					l.SetAfterWrite(nil)
 				}
 				drain := func(ctx context.Context) error { _, err := s.Drain(ctx, before); return err }
 				restore := func(ctx context.Context) error { _, err := s.Restore(ctx, before, newIP); return err }

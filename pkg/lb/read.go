@@ -44,7 +44,9 @@ func (s *Service) ReadMany(ctx context.Context, targets []Target) (map[string][]
 	byIP := map[string]string{}
 	for _, t := range targets {
 		out[t.InstanceID] = nil
-		if t.IP != "" {
+		// An address is one instance's in a VPC; should two targets (of
+		// different VPCs) share one, its registrations go to the first.
+		if _, taken := byIP[t.IP]; t.IP != "" && !taken {
 			byIP[t.IP] = t.InstanceID
 		}
 	}
@@ -64,24 +66,23 @@ func (s *Service) ReadMany(ctx context.Context, targets []Target) (map[string][]
 			}
 		}
 	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		ms, err := s.readCLB(ctx, targets)
-		add(ms)
-		return err
-	})
-	g.Go(func() error {
-		ms, err := s.readALB(ctx, targets)
-		add(ms)
-		return err
-	})
-	g.Go(func() error {
-		ms, err := s.readNLB(ctx, targets)
-		add(ms)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return nil, err
+	// The three products are read side by side, none stopping the others, so
+	// that a failure says the same thing on every run: CLB's, else ALB's,
+	// else NLB's.
+	var errs [3]error
+	var wg sync.WaitGroup
+	for i, read := range []func(context.Context, []Target) ([]Membership, error){s.readCLB, s.readALB, s.readNLB} {
+		wg.Go(func() {
+			ms, err := read(ctx, targets)
+			add(ms)
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	for id := range out {
 		sortMemberships(out[id])
@@ -168,11 +169,54 @@ func chunks[T any](items []T, n int) [][]T {
 
 func (s *Service) region() string { return s.o.Region }
 
+// each reads every request, at most limit at once, and joins the answers in
+// the requests' order.
+func each[R any](ctx context.Context, limit int, reqs []R, read func(context.Context, R) ([]Membership, error)) ([]Membership, error) {
+	parts := make([][]Membership, len(reqs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for i, req := range reqs {
+		g.Go(func() (err error) {
+			parts[i], err = read(ctx, req)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(parts...), nil
+}
+
+// scanFrom is the number of instances from which ReadMany considers reading
+// every CLB instance of the region instead of looking each instance up.
+const scanFrom = 20
+
 // readCLB finds the CLB instances of the targets, then reads each one's
-// groups once.
+// groups once. DescribeLoadBalancers' ServerId takes one instance, so a
+// batch costs a lookup per instance; when the region has few CLB instances
+// for the batch (at most a third as many), reading all of them is cheaper
+// and is done instead (a CLB instance costs about three reads: its default
+// server group, its vServer groups, each group).
 func (s *Service) readCLB(ctx context.Context, targets []Target) ([]Membership, error) {
 	if s.c.CLB == nil || len(targets) == 0 {
 		return nil, nil
+	}
+	if len(targets) >= scanFrom {
+		first, err := s.c.CLB.DescribeLoadBalancers(ctx, &slb.DescribeLoadBalancersRequest{RegionId: s.region(), PageNumber: 1, PageSize: slb.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		if first.TotalCount*3 <= len(targets) {
+			all, err := s.c.CLB.AllLoadBalancers(ctx, slb.DescribeLoadBalancersRequest{RegionId: s.region()})
+			if err != nil {
+				return nil, err
+			}
+			var ids []string
+			for _, l := range all {
+				ids = appendNew(ids, l.LoadBalancerId)
+			}
+			return s.readCLBGroups(ctx, ids)
+		}
 	}
 	var mu sync.Mutex
 	lbs := map[string]bool{}
@@ -187,6 +231,9 @@ func (s *Service) readCLB(ctx context.Context, targets []Target) ([]Membership, 
 	g.SetLimit(s.o.Concurrency)
 	var ips []string
 	for _, t := range targets {
+		if t.IP != "" && slices.Contains(ips, t.IP) {
+			t.IP = ""
+		}
 		g.Go(func() error {
 			page, err := s.c.CLB.AllLoadBalancers(gctx, slb.DescribeLoadBalancersRequest{RegionId: s.region(), ServerId: t.InstanceID})
 			found(page)
@@ -283,18 +330,21 @@ func (s *Service) readALB(ctx context.Context, targets []Target) ([]Membership, 
 	}
 	var ids []string
 	for _, t := range targets {
-		ids = append(ids, t.InstanceID)
+		ids = appendNew(ids, t.InstanceID)
 		if t.IP != "" {
-			ids = append(ids, t.IP)
+			ids = appendNew(ids, t.IP)
 		}
 	}
-	var out []Membership
+	var reqs []alb.ListServerGroupServersRequest
 	for _, part := range chunks(ids, alb.MaxServerIds) {
-		ms, _, err := s.readALBServers(ctx, alb.ListServerGroupServersRequest{ServerIds: part})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
+		reqs = append(reqs, alb.ListServerGroupServersRequest{ServerIds: part})
+	}
+	out, err := each(ctx, s.o.Concurrency, reqs, func(ctx context.Context, req alb.ListServerGroupServersRequest) ([]Membership, error) {
+		ms, _, err := s.readALBServers(ctx, req)
+		return ms, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, s.nameALBGroups(ctx, out)
 }
@@ -361,25 +411,24 @@ func (s *Service) readNLB(ctx context.Context, targets []Target) ([]Membership, 
 	}
 	var ids, ips []string
 	for _, t := range targets {
-		ids = append(ids, t.InstanceID)
+		ids = appendNew(ids, t.InstanceID)
 		if t.IP != "" {
-			ips = append(ips, t.IP)
+			ips = appendNew(ips, t.IP)
 		}
 	}
-	var out []Membership
+	var reqs []nlb.ListServerGroupServersRequest
 	for _, part := range chunks(ids, nlb.MaxServerIds) {
-		ms, _, err := s.readNLBServers(ctx, nlb.ListServerGroupServersRequest{RegionId: s.region(), ServerIds: part})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
+		reqs = append(reqs, nlb.ListServerGroupServersRequest{RegionId: s.region(), ServerIds: part})
 	}
 	for _, part := range chunks(ips, nlb.MaxServerIds) {
-		ms, _, err := s.readNLBServers(ctx, nlb.ListServerGroupServersRequest{RegionId: s.region(), ServerIps: part})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
+		reqs = append(reqs, nlb.ListServerGroupServersRequest{RegionId: s.region(), ServerIps: part})
+	}
+	out, err := each(ctx, s.o.Concurrency, reqs, func(ctx context.Context, req nlb.ListServerGroupServersRequest) ([]Membership, error) {
+		ms, _, err := s.readNLBServers(ctx, req)
+		return ms, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, s.nameNLBGroups(ctx, out)
 }

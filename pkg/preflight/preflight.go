@@ -69,7 +69,7 @@ const (
 // contract's, then the warnings.
 var IDs = []string{RegionZone, InstanceFound, InstanceStatus, ZoneChange, Spot, NetworkVPC, NetworkExtras,
 	TypeFamily, FamilySupported, TypeInStock, VSwitchZone, VSwitchVPC, VSwitchIPs, DiskOwner, DiskPerformanceLevel, ActiveJob,
-	RecentSnapshot, InstanceStop, BillingChange, PrivateIPChange}
+	RecentSnapshot, InstanceStop, BillingChange, PrivateIPChange, LBBackends}
 
 // IsKnown reports whether id names a check.
 func IsKnown(id string) bool { return slices.Contains(IDs, id) }
@@ -144,6 +144,7 @@ var checks = map[string]func(*Input) Result{
 	InstanceStop:         checkInstanceStop,
 	BillingChange:        checkBillingChange,
 	PrivateIPChange:      checkPrivateIP,
+	LBBackends:           checkLBBackendsInput,
 }
 
 // Evaluate runs every check. A failing check named in Skip becomes a warning

@@ -27,6 +27,7 @@ func healthy() *facts.Facts {
 		VSwitch:     &facts.VSwitch{VSwitchID: "vsw-1", VpcID: "vpc-1", ZoneID: "cn-hangzhou-i", Status: "Available", AvailableIPs: 10},
 		Stock:       &facts.Stock{ZoneID: "cn-hangzhou-i", ZoneStatus: "Available", Types: map[string]string{"ecs.g7.large": "Available", "ecs.g7.xlarge": "Available"}},
 		FamilyTypes: &facts.FamilyTypes{Family: "ecs.g7", Types: []facts.InstanceType{{InstanceTypeID: "ecs.g7.large", CPU: 2, MemoryGiB: 8}, {InstanceTypeID: "ecs.g7.xlarge", CPU: 4, MemoryGiB: 16}}},
+		Backends:    facts.Backends{Read: true},
 	}
 }
 

@@ -45,6 +45,10 @@ type Report struct {
 	Jobs []*facts.Job
 	// Disks are the instance's disks as read before the move (nil offline).
 	Disks []facts.Disk
+	// Backends are the instance's load balancer memberships as read before
+	// anything was sent (Read false when they were not read): the record
+	// --backends restore and drain work from.
+	Backends facts.Backends
 }
 
 // Run gathers the facts of one migration through g (nothing offline, when g
@@ -70,7 +74,7 @@ func Run(ctx context.Context, g Gatherer, req Request, now time.Time) (*Report, 
 		rep.CurrentZone = in.Facts.Instance.ZoneID
 	}
 	if in.Facts != nil {
-		rep.Jobs, rep.Disks = in.Facts.Jobs, in.Facts.Disks
+		rep.Jobs, rep.Disks, rep.Backends = in.Facts.Jobs, in.Facts.Disks, in.Facts.Backends
 	}
 	return rep, nil
 }
