@@ -761,6 +761,11 @@ func worstError(ctx context.Context, plan *batch.Preflight, verb string) error {
 	if code != cmdutil.ExitAuth {
 		ee.Hint = "run the same " + verb + " again once the cause is fixed: migrations with a job are not created again, and a create whose outcome is unknown is re-sent with its ClientToken"
 	}
+	// A failure that says itself what to do next (a failed verification) keeps it.
+	var own *cmdutil.ExitError
+	if errors.As(worst.Err, &own) && (own.Hint != "" || !own.Next.IsZero()) {
+		ee.ErrCode, ee.Hint, ee.Next = own.ErrCode, own.Hint, own.Next
+	}
 	return ee
 }
 

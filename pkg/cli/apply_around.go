@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/ecs"
 	"github.com/zonemove/zonemove/pkg/migration"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
@@ -183,7 +185,32 @@ func (a *applySteps) after(ctx context.Context, res *batch.Result) error {
 	if ip == "" {
 		ip = in.PrivateIP
 	}
-	return s.After(ctx, in, ip, res.Migration.Around, rec)
+	err := s.After(ctx, in, ip, res.Migration.Around, rec)
+	var ve *around.VerifyError
+	if errors.As(err, &ve) {
+		return a.o.verifyFailed(ve, res.Migration.Around)
+	}
+	return err
+}
+
+// verifyFailed is exit 5 for a migration of the batch whose verification
+// failed: the output's tail, the same run again (after the fix), and, with
+// drained or restored memberships, the run that restores them with a
+// verification that passes at once ("exit" is one in a shell and in
+// PowerShell alike), for an application checked by other means.
+func (o *ApplyOptions) verifyFailed(ve *around.VerifyError, opts around.Options) error {
+	tail := verifyFailedError(ve, "", "").(*cmdutil.ExitError).Hint
+	tail = tail[:strings.Index(tail, "Fix the application")]
+	flags := append([]string{"--wait"}, o.Around.args(true)...)
+	again := rerun(o.revert != nil, flags...).OfBatch().Confirmed()
+	if opts.Mode() == around.Report {
+		return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "VerificationFailed", Err: ve,
+			Next: next.Hintf("%sFix the application, then run the same %s again: it verifies again:\n  %s", tail, o.verb(), again)}
+	}
+	byHand := rerun(o.revert != nil, append(append([]string{"--wait"}, o.Around.args(false)...), "--verify", "exit")...).OfBatch().Confirmed()
+	return &cmdutil.ExitError{Code: cmdutil.ExitJobFailed, ErrCode: "VerificationFailed", Err: ve,
+		Next: next.Hintf("%sFix the application, then run the same %s again: it verifies again and, when that passes, restores the memberships:\n  %s\n"+
+			"To restore the memberships without checking the application again (\"exit\" passes at once):\n  %s", tail, o.verb(), again, byHand)}
 }
 
 // pending: a Finished job whose verification or restore did not run.

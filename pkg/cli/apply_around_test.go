@@ -87,3 +87,32 @@ func TestRevertAround(t *testing.T) {
 		}},
 	})
 }
+
+// TestApplyAroundVerifyFailed: a batch whose verification fails ends with
+// exit 5, the output's tail and the memberships still drained; the same
+// apply after the fix verifies again and restores them.
+func TestApplyAroundVerifyFailed(t *testing.T) {
+	var lbs *fakeapi.LoadBalancers
+	wait := applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck")
+	runApplyGolden(t, []applyCase{
+		{name: "then-fixed", manifest: "around-one.yaml", requests: lbTokens, fleet: func(fl *fakeapi.Fleet) {
+			lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
+			fl.SetCommandResult(fakeapi.FleetInstance(1), fakeapi.CommandResult{Script: "/opt/app/healthcheck", Status: "Failed", ExitCode: 2, Output: "HTTP/1.1 503 Service Unavailable\n"})
+		}, runs: []applyRun{
+			{args: wait, check: exits(5, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+				checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), -1)
+			})},
+			// The hint's second command: a verification that passes at once.
+			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "exit"),
+				check: exits(0, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
+				})},
+			{args: wait, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+				fl.SetCommandResult(fakeapi.FleetInstance(1), fakeapi.CommandResult{Status: "Success"})
+				return nil
+			}, check: exits(0, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
+				checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
+			})},
+		}},
+	})
+}

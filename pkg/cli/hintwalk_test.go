@@ -229,6 +229,9 @@ type hintWalk struct {
 	// accept lists exit codes, besides 0, that a named command may end with
 	// in this situation, with why.
 	accept map[int]string
+	// freshTokens: each run makes ClientTokens of its own, as uuid does (a
+	// step that starts anew after a failure needs a token not used before).
+	freshTokens bool
 }
 
 const walkRegion = "cn-hangzhou"
@@ -352,6 +355,18 @@ func hintWalks() []hintWalk {
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the re-run with the verification fails it again, as it says; the one without it restores the memberships (exit 0)"}},
+		// A batch's verification fails behind drained load balancers: the
+		// hint's same apply verifies again (and fails again, exit 5); the one
+		// with "--verify exit" restores the memberships (exit 0).
+		hintWalk{name: "apply-verify-failed-drained", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			fleet := fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
+			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
+			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Script: "/opt/app/healthcheck", Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
+			return nil
+		}, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"},
+			files: map[string]string{"m.yaml": "region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n  - instance_id: " + walkInstance + "\n"},
+			sites: []hintSite{"pkg/cli/apply.go rerun apply"}, freshTokens: true,
+			accept: map[int]string{5: "the application is as it was: the same apply's verification fails again, as it says; the one with --verify exit restores the memberships (exit 0)"}},
 		// The snapshot group fails: no job; the hint's re-run takes a new group.
 		hintWalk{name: "create-snapshot-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance).FailSnapshot(walkInstance)
@@ -673,7 +688,7 @@ func TestHintWalk(t *testing.T) {
 				if m != nil {
 					m.FinishWhenPolled() // time passes: a running job the operator follows ends
 				}
-				got := runWalked(t, srv, argv)
+				got := runWalked(t, srv, argv, w.freshTokens)
 				out := got.stdout + got.stderr
 				fail := t.Errorf
 				if w.deadEnd != "" {
@@ -728,6 +743,9 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 		}, m, srv)
 	}
 	f, out, errOut := newTestFactory(w.stdinTTY, "")
+	if w.freshTokens {
+		f.NewClientToken = walkTokens("given")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if w.setup != nil {
@@ -749,9 +767,12 @@ func (w hintWalk) produce(t *testing.T, apiDir string) (*fakeapi.Server, *fakeap
 
 // runWalked runs a hint's command as a script would: stdin is not a
 // terminal, so a command that asks for confirmation refuses without --yes.
-func runWalked(t *testing.T, srv *fakeapi.Server, argv []string) runResult {
+func runWalked(t *testing.T, srv *fakeapi.Server, argv []string, freshTokens bool) runResult {
 	t.Helper()
 	f, out, errOut := newTestFactory(false, "")
+	if freshTokens {
+		f.NewClientToken = walkTokens("walked")
+	}
 	code := Run(context.Background(), f, argv)
 	return runResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }
@@ -887,5 +908,14 @@ func TestHintParsing(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("read the hints as\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// walkTokens makes distinct ClientTokens, each run's its own.
+func walkTokens(run string) func() string {
+	n := 0
+	return func() string {
+		n++
+		return fmt.Sprintf("%s-token-%d", run, n)
 	}
 }

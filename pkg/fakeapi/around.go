@@ -48,6 +48,9 @@ type CommandResult struct {
 	Status   string
 	ExitCode int
 	Output   string
+	// Script, when set, is the one script this result is for; any other
+	// succeeds (as "exit" does on any instance).
+	Script string
 }
 
 func newAroundFleet() *aroundFleet {
@@ -319,7 +322,7 @@ func (f *Fleet) runCommand(r *Request) (int, any) {
 	}
 	n := len(a.runs) + 1
 	res, ok := a.results[id]
-	if !ok {
+	if !ok || (res.Script != "" && res.Script != content) {
 		res = CommandResult{Status: "Success", Output: "HTTP/1.1 200 OK\n"}
 	}
 	run := &fakeRun{invokeID: fmt.Sprintf("t-hz01ff25rzvnul6k%04d", n), commandID: fmt.Sprintf("c-hz01ff25rzvnul6k%04d", n),
