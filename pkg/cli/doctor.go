@@ -36,6 +36,8 @@ var unprobed = []struct{ action, why string }{
 	{"smc:CreateCrossZoneMigrationJob", "a call would create a job"},
 	{"smc:StartReplicationJob", "a call would resume a job"},
 	{"smc:DeleteReplicationJob", "a call would delete a job"},
+	{"ecs:CreateSnapshotGroup", "a call would take a snapshot group (--snapshot)"},
+	{"ecs:RunCommand", "a call would run a command on an instance (--verify)"},
 	{"slb:DescribeLoadBalancerAttribute", "needs a load balancer's ID"},
 	{"slb:DescribeVServerGroups", "needs a load balancer's ID"},
 	{"slb:DescribeVServerGroupAttribute", "needs a vServer group's ID"},

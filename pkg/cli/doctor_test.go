@@ -15,15 +15,18 @@ import (
 // doctorScript answers every probe of zonemove doctor as an allowed call.
 func doctorScript(replace ...any) map[string][]fakeapi.Step {
 	s := map[string][]fakeapi.Step{
-		"DescribeReplicationJobs":   {smcFile("DescribeReplicationJobs.empty")},
-		"DescribeInstances":         {ecsFile("DescribeInstances.healthy")},
-		"DescribeDisks":             {ecsFile("DescribeDisks.healthy")},
-		"DescribeSnapshots":         {ecsFile("DescribeSnapshots.none")},
-		"DescribeAvailableResource": {ecsFile("DescribeAvailableResource.zones")},
-		"DescribeInstanceTypes":     {ecsFile("DescribeInstanceTypes.g7")},
-		"DescribeVSwitches":         {vpcFile("DescribeVSwitches.target")},
-		"DescribeLoadBalancers":     {{File: "slb/DescribeLoadBalancers.example.http"}},
-		"ListAsynJobs":              {{File: "alb/ListAsynJobs.example.http"}},
+		"DescribeReplicationJobs":      {smcFile("DescribeReplicationJobs.empty")},
+		"DescribeInstances":            {ecsFile("DescribeInstances.healthy")},
+		"DescribeDisks":                {ecsFile("DescribeDisks.healthy")},
+		"DescribeSnapshots":            {ecsFile("DescribeSnapshots.none")},
+		"DescribeAvailableResource":    {ecsFile("DescribeAvailableResource.zones")},
+		"DescribeInstanceTypes":        {ecsFile("DescribeInstanceTypes.g7")},
+		"DescribeVSwitches":            {vpcFile("DescribeVSwitches.target")},
+		"DescribeSnapshotGroups":       {ecsFile("DescribeSnapshotGroups.accomplished")},
+		"DescribeCloudAssistantStatus": {ecsFile("DescribeCloudAssistantStatus.running")},
+		"DescribeInvocationResults":    {ecsFile("DescribeInvocationResults.success")},
+		"DescribeLoadBalancers":        {{File: "slb/DescribeLoadBalancers.example.http"}},
+		"ListAsynJobs":                 {{File: "alb/ListAsynJobs.example.http"}},
 		// ALB and NLB share these names: each answers its own example.
 		"ListServerGroups":       {byService("ListServerGroups")},
 		"ListServerGroupServers": {byService("ListServerGroupServers")},

@@ -129,7 +129,7 @@ func (f *Gatherer) LBTargets(ctx context.Context, ids []string) ([]lb.Target, er
 		if in == nil {
 			continue
 		}
-		out = append(out, lb.Target{InstanceID: id, IP: primaryIP(in)})
+		out = append(out, lb.Target{InstanceID: id, IP: primaryIP(in), VpcID: in.VpcID})
 	}
 	return out, nil
 }

@@ -23,6 +23,10 @@ var Probes = []struct{ Service, Action string }{
 	{api.ECS, "DescribeAvailableResource"},
 	{api.ECS, "DescribeInstanceTypes"},
 	{api.VPC, "DescribeVSwitches"},
+	// The reads of the steps around the job (--snapshot, --verify).
+	{api.ECS, "DescribeSnapshotGroups"},
+	{api.ECS, "DescribeCloudAssistantStatus"},
+	{api.ECS, "DescribeInvocationResults"},
 	// The load balancer memberships' reads (check lb-backends, --backends).
 	{api.SLB, "DescribeLoadBalancers"},
 	{api.ALB, "ListServerGroups"},
@@ -55,6 +59,12 @@ func (c *Client) Probe(ctx context.Context, service, action string) error {
 		_, err = c.ecs.DescribeInstanceTypes(ctx, &ecs.DescribeInstanceTypesRequest{InstanceTypeFamily: "ecs.g7"})
 	case api.VPC + ":DescribeVSwitches":
 		_, err = c.vpc.DescribeVSwitches(ctx, &vpc.DescribeVSwitchesRequest{RegionId: region, PageNumber: 1, PageSize: 1})
+	case api.ECS + ":DescribeSnapshotGroups":
+		_, err = c.ecs.DescribeSnapshotGroups(ctx, &ecs.DescribeSnapshotGroupsRequest{RegionId: region, MaxResults: 1})
+	case api.ECS + ":DescribeCloudAssistantStatus":
+		_, err = c.ecs.DescribeCloudAssistantStatus(ctx, &ecs.DescribeCloudAssistantStatusRequest{RegionId: region, MaxResults: 1})
+	case api.ECS + ":DescribeInvocationResults":
+		_, err = c.ecs.DescribeInvocationResults(ctx, &ecs.DescribeInvocationResultsRequest{RegionId: region, MaxResults: 1})
 	case api.SLB + ":DescribeLoadBalancers":
 		_, err = c.clb.DescribeLoadBalancers(ctx, &slb.DescribeLoadBalancersRequest{RegionId: region, PageNumber: 1, PageSize: 1})
 	case api.ALB + ":ListServerGroups":

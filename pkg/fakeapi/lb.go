@@ -97,6 +97,7 @@ type fakeVGroup struct {
 
 type fakeGroup struct {
 	product, id, typ string
+	vpc              string // "" answers the recorded example's
 	lbs              []string
 	servers          []*Backend
 }
@@ -205,6 +206,13 @@ func (l *LoadBalancers) AddServerGroup(product, groupID, groupType string, lbIDs
 	defer l.mu.Unlock()
 	l.groups[groupID] = &fakeGroup{product: product, id: groupID, typ: groupType, lbs: lbIDs}
 	l.gOrder = append(l.gOrder, groupID)
+}
+
+// SetGroupVPC puts an ALB or NLB server group in a VPC (its VpcId).
+func (l *LoadBalancers) SetGroupVPC(groupID, vpcID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.groups[groupID].vpc = vpcID
 }
 
 // AddServer registers a server in an ALB or NLB server group (Available).
@@ -693,6 +701,9 @@ func (l *LoadBalancers) listServerGroups(r *Request) (int, any) {
 		defer l.mu.Unlock()
 		t["ServerGroupId"], t["ServerGroupName"], t["ServerGroupType"], t["ServerCount"] = g.id, "group-"+g.id, g.typ, len(g.servers)
 		t["RelatedLoadBalancerIds"] = slices.Clone(g.lbs)
+		if g.vpc != "" {
+			t["VpcId"] = g.vpc
+		}
 		t["ServerGroupStatus"] = "Available"
 		for _, j := range l.jobs {
 			if j.group == g.id && j.status == "Processing" {

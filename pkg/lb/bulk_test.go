@@ -66,3 +66,22 @@ func BenchmarkReadMany1000(b *testing.B) {
 		}
 	}
 }
+
+// Two instances of a batch may share a private IP in different VPCs: a
+// registration by that address is the one whose VPC is the group's.
+func TestReadManySharedAddressGoesByVPC(t *testing.T) {
+	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
+	l := fakeapi.NewLoadBalancers(srv)
+	l.AddServerGroup("nlb", "sgp-nlb-b", "Ip", "nlb-b")
+	l.SetGroupVPC("sgp-nlb-b", "vpc-b")
+	l.AddServer("sgp-nlb-b", fakeapi.Backend{ServerID: "10.0.0.5", Type: "Ip", ServerIP: "10.0.0.5", Port: 443, Weight: 100})
+	a, b := fakeapi.FleetInstance(1), fakeapi.FleetInstance(2)
+	got, err := newService(t, srv).ReadMany(context.Background(), []Target{
+		{InstanceID: a, IP: "10.0.0.5", VpcID: "vpc-a"}, {InstanceID: b, IP: "10.0.0.5", VpcID: "vpc-b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[a]) != 0 || len(got[b]) != 1 {
+		t.Errorf("memberships of %s (vpc-a): %+v; of %s (vpc-b): %+v; want the group's only in vpc-b", a, got[a], b, got[b])
+	}
+}

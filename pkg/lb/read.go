@@ -16,10 +16,12 @@ import (
 	"github.com/zonemove/zonemove/pkg/slb"
 )
 
-// Target is an instance whose memberships are read, and its private IP.
+// Target is an instance whose memberships are read, its private IP and its
+// VPC (which tells whose an address is when two targets share one).
 type Target struct {
 	InstanceID string
 	IP         string
+	VpcID      string
 }
 
 // Read returns every membership of the instance: CLB default server groups
@@ -41,42 +43,21 @@ func (s *Service) Read(ctx context.Context, instanceID, privateIP string) ([]Mem
 // memberships (nil when it has none).
 func (s *Service) ReadMany(ctx context.Context, targets []Target) (map[string][]Membership, error) {
 	out := map[string][]Membership{}
-	byIP := map[string]string{}
+	byIP := map[string][]Target{}
 	for _, t := range targets {
 		out[t.InstanceID] = nil
-		// An address is one instance's in a VPC; should two targets (of
-		// different VPCs) share one, its registrations go to the first.
-		if _, taken := byIP[t.IP]; t.IP != "" && !taken {
-			byIP[t.IP] = t.InstanceID
-		}
-	}
-	var mu sync.Mutex
-	add := func(ms []Membership) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, m := range ms {
-			owner := ""
-			if _, ok := out[m.ServerID]; ok && m.RegisteredBy == facts.ByInstance {
-				owner = m.ServerID
-			} else if id, ok := byIP[m.IP]; ok && m.RegisteredBy == facts.ByIP {
-				owner = id
-			}
-			if owner != "" && !slices.ContainsFunc(out[owner], func(o Membership) bool { return sameRegistration(o, m) }) {
-				out[owner] = append(out[owner], m)
-			}
+		if t.IP != "" {
+			byIP[t.IP] = append(byIP[t.IP], t)
 		}
 	}
 	// The three products are read side by side, none stopping the others, so
 	// that a failure says the same thing on every run: CLB's, else ALB's,
 	// else NLB's.
+	var found [3][]Membership
 	var errs [3]error
 	var wg sync.WaitGroup
 	for i, read := range []func(context.Context, []Target) ([]Membership, error){s.readCLB, s.readALB, s.readNLB} {
-		wg.Go(func() {
-			ms, err := read(ctx, targets)
-			add(ms)
-			errs[i] = err
-		})
+		wg.Go(func() { found[i], errs[i] = read(ctx, targets) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -84,10 +65,82 @@ func (s *Service) ReadMany(ctx context.Context, targets []Target) (map[string][]
 			return nil, err
 		}
 	}
+	vpcs := map[group]string{}
+	for _, m := range slices.Concat(found[:]...) {
+		owner := ""
+		switch cands := byIP[m.IP]; {
+		case m.RegisteredBy == facts.ByInstance:
+			if _, ok := out[m.ServerID]; ok {
+				owner = m.ServerID
+			}
+		case len(cands) == 1:
+			owner = cands[0].InstanceID
+		case len(cands) > 1 && !slices.ContainsFunc(cands, func(c Target) bool { return c.VpcID != cands[0].VpcID }):
+			owner = cands[0].InstanceID // one VPC: nothing tells them apart
+		case len(cands) > 1:
+			// An address is one instance's in a VPC: the group's VPC says
+			// whose it is (else the first target's, as listed).
+			vpc, err := s.groupVPC(ctx, m, vpcs)
+			if err != nil {
+				return nil, err
+			}
+			owner = cands[0].InstanceID
+			for _, c := range cands {
+				if c.VpcID != "" && c.VpcID == vpc {
+					owner = c.InstanceID
+					break
+				}
+			}
+		}
+		if owner != "" && !slices.ContainsFunc(out[owner], func(o Membership) bool { return sameRegistration(o, m) }) {
+			out[owner] = append(out[owner], m)
+		}
+	}
 	for id := range out {
 		sortMemberships(out[id])
 	}
 	return out, nil
+}
+
+// groupVPC is the VPC of a membership's group (its CLB instance's, for CLB),
+// read once per group; "" when the API does not say.
+func (s *Service) groupVPC(ctx context.Context, m Membership, known map[group]string) (string, error) {
+	g := groupOf(m)
+	if g.typ == facts.CLB {
+		g.id = "" // every group of a CLB instance is in its VPC
+	}
+	if vpc, ok := known[g]; ok {
+		return vpc, nil
+	}
+	vpc := ""
+	switch g.typ {
+	case facts.CLB:
+		page, err := s.c.CLB.DescribeLoadBalancers(ctx, &slb.DescribeLoadBalancersRequest{RegionId: s.region(), LoadBalancerId: m.LoadBalancerID})
+		if err != nil {
+			return "", err
+		}
+		for _, l := range page.LoadBalancers.LoadBalancer {
+			vpc = l.VpcId
+		}
+	case facts.ALB:
+		page, err := s.c.ALB.ListServerGroups(ctx, &alb.ListServerGroupsRequest{ServerGroupIds: []string{g.id}})
+		if err != nil {
+			return "", err
+		}
+		for _, sg := range page.ServerGroups {
+			vpc = sg.VpcId
+		}
+	case facts.NLB:
+		page, err := s.c.NLB.ListServerGroups(ctx, &nlb.ListServerGroupsRequest{RegionId: s.region(), ServerGroupIds: []string{g.id}})
+		if err != nil {
+			return "", err
+		}
+		for _, sg := range page.ServerGroups {
+			vpc = sg.VpcId
+		}
+	}
+	known[g] = vpc
+	return vpc, nil
 }
 
 func sortMemberships(ms []Membership) {
