@@ -15,6 +15,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
 	"github.com/zonemove/zonemove/pkg/ecs"
+	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/preflight"
@@ -104,10 +105,13 @@ type applySteps struct {
 
 	mu     sync.Mutex
 	osType map[string]string // by instance, from the cloud-assistant check
+	// planned are, on a dry run, the memberships each drain or restore would change.
+	planned map[string][]facts.Membership
 }
 
 func (o *ApplyOptions) newApplySteps(store *batch.Store, region string) *applySteps {
-	return &applySteps{o: o, store: store, region: region, poll: min(o.Interval, stepPoll), osType: map[string]string{}}
+	return &applySteps{o: o, store: store, region: region, poll: min(o.Interval, stepPoll), osType: map[string]string{},
+		planned: map[string][]facts.Membership{}}
 }
 
 func (a *applySteps) clients() error {
@@ -125,6 +129,23 @@ func (a *applySteps) clients() error {
 func (a *applySteps) check(ctx context.Context, m *batch.Migration, rep *preflight.Report) error {
 	if m.Around.Snapshot {
 		rep.Checks = preflight.SnapshotPlanned(rep.Checks)
+	}
+	if a.o.DryRun && m.Around.Mode() != around.Report {
+		if err := a.clients(); err != nil {
+			return err
+		}
+		ip := ""
+		if rep.Instance != nil && len(rep.Instance.PrivateIPs) > 0 {
+			ip = rep.Instance.PrivateIPs[0]
+		}
+		// The memberships the lb-backends check read: no new call.
+		ms, err := a.lb.Read(ctx, m.Spec.InstanceID, ip)
+		if err != nil {
+			return err
+		}
+		a.mu.Lock()
+		a.planned[m.Spec.InstanceID] = ms
+		a.mu.Unlock()
 	}
 	if m.Around.Verify == "" {
 		return nil
@@ -267,6 +288,18 @@ func (o *ApplyOptions) stepsInstance(r *batch.Result) around.Instance {
 		o.steps.mu.Unlock()
 	}
 	return in
+}
+
+// plannedMemberships are, on a dry run, the memberships of a migration that
+// drains or restores.
+func (o *ApplyOptions) plannedMemberships(r *batch.Result) ([]facts.Membership, bool) {
+	if o.steps == nil {
+		return nil, false
+	}
+	o.steps.mu.Lock()
+	defer o.steps.mu.Unlock()
+	ms, ok := o.steps.planned[r.Migration.Spec.InstanceID]
+	return ms, ok
 }
 
 // ECS and LB factories of apply.

@@ -134,7 +134,12 @@ func (o *ApplyOptions) document(plan *batch.Preflight) *applyDocument {
 			line: r.Migration.Line, readState: r.JobStatus, aroundDoc: aroundDocOf(r.Around),
 		})
 		if o.DryRun && r.Status == batch.Planned {
-			doc.Results[len(doc.Results)-1].Steps = aroundRequests(o.Commands.Region, o.stepsInstance(r), r.Migration.Around)
+			res := &doc.Results[len(doc.Results)-1]
+			res.Steps = aroundRequests(o.Commands.Region, o.stepsInstance(r), r.Migration.Around)
+			if ms, ok := o.plannedMemberships(r); ok {
+				res.Steps = append(res.Steps, lbRequests(r.Migration.Around.Mode(), ms)...)
+				res.Backends = plannedBackends(ms)
+			}
 		}
 	}
 	doc.Summary = summarize(plan)

@@ -485,3 +485,64 @@ func outcomesOf(res []lb.Result) []string {
 	}
 	return out
 }
+
+// lbRequests are the load-balancer requests of a drain and of the restore
+// after the move, as a dry run shows them: one per membership, the weight
+// it would be set to, the new IP where a registration by IP is replaced.
+func lbRequests(mode around.BackendsMode, ms []facts.Membership) []plannedRequest {
+	var out []plannedRequest
+	req := func(step string, m facts.Membership, weight int, ip string) plannedRequest {
+		r := plannedRequest{Step: step, Service: strings.ToUpper(string(m.Type)), Params: map[string]string{
+			"ServerId": m.ServerID, "Weight": fmt.Sprint(weight)}}
+		if ip != "" {
+			r.Params["ServerId"], r.Params["ServerIp"] = ip, ip
+		}
+		switch {
+		case m.Type == facts.CLB && m.ServerGroupID == "":
+			r.Action, r.Params["LoadBalancerId"] = "SetBackendServers", m.LoadBalancerID
+		case m.Type == facts.CLB:
+			r.Action, r.Params["VServerGroupId"] = "SetVServerGroupAttribute", m.ServerGroupID
+		default:
+			r.Action, r.Params["ServerGroupId"] = "UpdateServerGroupServersAttribute", m.ServerGroupID
+		}
+		if m.Port > 0 {
+			r.Params["Port"] = fmt.Sprint(m.Port)
+		}
+		return r
+	}
+	if mode == around.Drain {
+		for _, m := range ms {
+			out = append(out, req("drain", m, 0, ""))
+		}
+	}
+	for _, m := range ms {
+		if m.RegisteredBy != facts.ByIP {
+			out = append(out, req("restore", m, m.Weight, ""))
+			continue
+		}
+		// The old address goes, the new one comes: the group's Add and Remove.
+		add := req("restore", m, m.Weight, "(the new private IP)")
+		add.Action = "AddServersToServerGroup"
+		if m.Type == facts.CLB {
+			add.Action = "AddVServerGroupBackendServers"
+		}
+		rm := req("restore", m, m.Weight, "")
+		rm.Action = "RemoveServersFromServerGroup"
+		if m.Type == facts.CLB {
+			rm.Action = "RemoveVServerGroupBackendServers"
+		}
+		delete(rm.Params, "Weight")
+		out = append(out, add, rm)
+	}
+	return out
+}
+
+// plannedBackends are the memberships a dry run would drain or restore.
+func plannedBackends(ms []facts.Membership) []backendDoc {
+	var out []backendDoc
+	for _, m := range ms {
+		out = append(out, backendDoc{Type: string(m.Type), LoadBalancerID: m.LoadBalancerID, ServerGroupID: m.ServerGroupID,
+			Port: m.Port, Weight: m.Weight, RegisteredBy: string(m.RegisteredBy), IP: m.IP, Outcome: around.Planned})
+	}
+	return out
+}

@@ -116,6 +116,19 @@ func (o *CreateOptions) stepChecks(ctx context.Context, doc *createDocument, rep
 	}
 	if o.DryRun {
 		doc.Steps = aroundRequests(o.Spec.Region, in, opts)
+		if opts.Mode() != around.Report && !o.Offline {
+			// The memberships the lb-backends check read: no new call.
+			lbs, err := o.LB()
+			if err != nil {
+				return err
+			}
+			ms, err := lbs.Read(ctx, in.ID, in.PrivateIP)
+			if err != nil {
+				return err
+			}
+			doc.Steps = append(doc.Steps, lbRequests(opts.Mode(), ms)...)
+			doc.Backends = plannedBackends(ms)
+		}
 		return nil
 	}
 	if !opts.Changes() {
