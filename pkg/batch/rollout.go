@@ -64,6 +64,13 @@ func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rol
 		}
 	}
 	a.total = len(items)
+	var started []*Result // by this run: created or resumed
+	for _, it := range items {
+		if it.start != startNone {
+			started = append(started, it.res)
+		}
+	}
+	r.recordWindow(store, opts, started)
 	rollout.Run(ctx, s, r.Now, func(ctx context.Context, i int) rollout.Outcome {
 		return a.migrate(ctx, items[i].res, items[i].start, true)
 	}, nil)
@@ -85,6 +92,33 @@ func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rol
 		}
 	}
 	return rep
+}
+
+// recordWindow writes, in one write before anything is sent, the run's
+// window into the entries of the migrations it schedules, for the change
+// record (zonemove report draws it). A failure is not reported here: the
+// creates' own writes to the state file would fail and say so.
+func (r *Runner) recordWindow(store *Store, opts rollout.Options, items []*Result) {
+	if opts.NotBefore.IsZero() && opts.NotAfter.IsZero() {
+		return
+	}
+	w := &Window{}
+	if t := opts.NotBefore.UTC(); !opts.NotBefore.IsZero() {
+		w.NotBefore = &t
+	}
+	if t := opts.NotAfter.UTC(); !opts.NotAfter.IsZero() {
+		w.NotAfter = &t
+	}
+	known := store.Snapshot().Migrations
+	var ids []string
+	for _, res := range items {
+		if id := res.Migration.Spec.InstanceID; known[id] != nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		_ = store.UpdateMany(ids, func(_ string, e *Entry) { e.Window = w })
+	}
 }
 
 // ExecOptions say how Execute runs a batch's creates.

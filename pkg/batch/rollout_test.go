@@ -192,3 +192,23 @@ func TestExecuteFollowsWhenAwaitIsSet(t *testing.T) {
 		t.Errorf("steps %v; want After for both", log())
 	}
 }
+
+func TestRolloutRecordsItsWindow(t *testing.T) {
+	store, _ := openStore(t)
+	r, _ := rolloutRunner(func(string) error { return nil })
+	plan := planned(manifestOf(2))
+	places := map[string]*Place{}
+	for _, res := range plan.Results {
+		places[res.Migration.Spec.InstanceID] = &Place{ZoneID: "cn-hangzhou-h", InstanceType: "ecs.g7.large"}
+	}
+	if err := store.RecordBefore(places); err != nil {
+		t.Fatal(err)
+	}
+	notAfter := t0.Add(2 * time.Hour)
+	r.Rollout(context.Background(), plan, store, rollout.Options{MaxUnavailable: 1, NotAfter: notAfter}, false)
+	for id, e := range store.Snapshot().Migrations {
+		if e.Window == nil || e.Window.NotBefore != nil || e.Window.NotAfter == nil || !e.Window.NotAfter.Equal(notAfter) {
+			t.Errorf("%s: window %+v; want not_after %s alone", id, e.Window, notAfter)
+		}
+	}
+}

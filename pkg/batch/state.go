@@ -61,11 +61,21 @@ type Entry struct {
 	// It is replaced whole on every change, never changed in place.
 	Around *around.Record `json:"around,omitempty"`
 
+	// Window is the time window (--not-before, --not-after) of the rollout
+	// run that last scheduled this migration, for the change record.
+	Window *Window `json:"window,omitempty"`
+
 	// Revert is the record of the create that moves the instance back to
 	// Before (zonemove revert): its own ClientToken, request and job, kept
 	// apart from the move's, and its own Before (where the move left the
 	// instance, at the revert's first sight). Its Instance and Revert are unused.
 	Revert *Entry `json:"revert,omitempty"`
+}
+
+// Window is the bounds a rollout run was given; nil when it had none.
+type Window struct {
+	NotBefore *time.Time `json:"not_before,omitempty"`
+	NotAfter  *time.Time `json:"not_after,omitempty"`
 }
 
 // Place is where an instance is and as what.

@@ -160,6 +160,10 @@ func (st *State) clone() *State {
 func (e *Entry) clone() *Entry {
 	c := *e
 	c.Before, c.Instance = e.Before.clone(), e.Instance.clone()
+	if e.Window != nil {
+		w := *e.Window
+		c.Window = &w
+	}
 	c.Around = e.Around.Clone()
 	if e.Revert != nil {
 		c.Revert = e.Revert.clone()

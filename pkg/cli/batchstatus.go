@@ -78,6 +78,7 @@ func (r batchReads) record(ctx context.Context, b *batchFile, runRegion string, 
 	reading.At = r.Now().UTC()
 	doc.ReadAt = reading.At
 	doc.Entries = record.Build(st, reading, only)
+	doc.Window = record.WindowOf(st)
 	doc.read = true
 	return doc, nil
 }

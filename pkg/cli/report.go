@@ -133,10 +133,14 @@ func (o *ReportOptions) run(ctx context.Context) error {
 	return nil
 }
 
-// window is the window to draw: the flags, else the manifest's rollout:
-// section (read if the manifest still reads), an HH:MM taken as the
+// window is the window to draw: the flags, else the window the state file
+// recorded (the rollout run's own, record.WindowOf), else the manifest's
+// rollout: section (read if the manifest still reads), an HH:MM taken as the
 // occurrence nearest to the batch's first job.
 func (o *ReportOptions) window(b *record.Batch) *record.Window {
+	if o.NotBefore == "" && o.NotAfter == "" && b.Window != nil {
+		return b.Window
+	}
 	var section batch.Rollout
 	if m, err := batch.Load(o.Batch.File, batch.RegionSource{Region: b.Region}); err == nil {
 		section = m.Rollout

@@ -64,6 +64,12 @@ func TestApplyRollout(t *testing.T) {
 		{name: "window-defers", manifest: "batch.yaml", fleet: fleetOf(&window, nil), runs: []applyRun{
 			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "5m", "--not-after", "2026-11-27T12:26:00Z"), check: jobsCreated(3)},
 			{args: applyArgs("--yes", "--max-unavailable", "1", "--interval", "5m", "--not-after", "2026-11-27T12:26:00Z", "-o", "json"), check: both(jobsCreated(4), mostAway(&window, 1))},
+			// The change record names the window the batch ran in.
+			{args: []string{"report", "-f", "migrations.yaml"}, check: func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
+				if !strings.Contains(res.stdout, "not after") {
+					t.Errorf("the report does not name the window:\n%s", res.stdout)
+				}
+			}},
 		}},
 		// The manifest's rollout: section, on a terminal: the question says
 		// how many stop together. 13:00 is the nearest 13:00 to 12:00.

@@ -45,6 +45,34 @@ func SortedIDs(st *batch.State) []string {
 	return ids
 }
 
+// WindowOf is the time window the batch was last run in: of the entries
+// that recorded one (a rollout run with --not-before or --not-after), the
+// window that ends (else starts) last; nil when none did.
+func WindowOf(st *batch.State) *Window {
+	var best *batch.Window
+	last := func(w *batch.Window) time.Time {
+		if w.NotAfter != nil {
+			return *w.NotAfter
+		}
+		if w.NotBefore != nil {
+			return *w.NotBefore
+		}
+		return time.Time{}
+	}
+	for _, id := range SortedIDs(st) {
+		e := st.Migrations[id]
+		for _, c := range []*batch.Entry{e, e.Revert} {
+			if c != nil && c.Window != nil && (best == nil || last(c.Window).After(last(best))) {
+				best = c.Window
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &Window{NotBefore: best.NotBefore, NotAfter: best.NotAfter}
+}
+
 // Build makes the record of a state file as the reading found it; only
 // (nil: every instance of the state file) limits it to some instances.
 func Build(st *batch.State, r Reading, only []string) []*Entry {
