@@ -272,6 +272,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	if err := o.stepChecks(ctx, doc, report); err != nil {
 		return o.finish(doc, err)
 	}
+	if o.steps != nil {
+		defer o.steps.store.Close() // whatever the end: a failed check, a refusal
+	}
 	if o.steps != nil && o.steps.jobID != "" {
 		// An earlier run of this create made the job: it is followed, and
 		// the steps after it run; nothing is checked or created again.
