@@ -33,7 +33,7 @@ type CreateOptions struct {
 	IO             *iostreams.IOStreams
 	Out            *Output
 	SMC            func() (*smc.Client, error)
-	Check          CheckFunc
+	Check          PreflightFunc
 	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
 	NewClientToken func() string
 	Now            func() time.Time
@@ -271,6 +271,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if err := o.stepChecks(ctx, doc, report); err != nil {
 		return o.finish(doc, err)
+	}
+	if o.steps != nil {
+		defer o.steps.store.Close() // whatever the end: a failed check, a refusal
 	}
 	if o.steps != nil && o.steps.jobID != "" {
 		// An earlier run of this create made the job: it is followed, and
