@@ -83,7 +83,7 @@ func killArgs(t *testing.T, command, dir, id string) ([]string, string) {
 	if command == "create" {
 		state := filepath.Join(dir, "create.state.json")
 		return []string{"create", "--region", "cn-hangzhou", "--instance-id", id, "--target-zone", "cn-hangzhou-i",
-			"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "1ms",
+			"--target-vswitch", "vsw-bp1mxqnssl8nafltc0001", "--yes", "--wait", "--interval", "100ms",
 			"--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "curl -fsS http://localhost/health", "--state", state}, state
 	}
 	manifest := filepath.Join(dir, "migrations.yaml")
@@ -92,7 +92,7 @@ func killArgs(t *testing.T, command, dir, id string) ([]string, string) {
 	if err := os.WriteFile(manifest, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"apply", "-f", manifest, "--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"}, batch.DefaultStatePath(manifest)
+	return []string{"apply", "-f", manifest, "--yes", "--wait", "--max-unavailable", "1", "--interval", "100ms"}, batch.DefaultStatePath(manifest)
 }
 
 // killAndRerun runs the create on a fresh fake, kills it at p (none for a

@@ -51,7 +51,7 @@ func TestRevertKilled(t *testing.T) {
 		return cmd, err
 	}
 
-	if _, err := run("apply", "-f", manifest, "--yes", "--wait", "--interval", "1ms"); err != nil {
+	if _, err := run("apply", "-f", manifest, "--yes", "--wait", "--interval", "100ms"); err != nil {
 		t.Fatalf("the batch did not move: %v", err)
 	}
 
@@ -101,7 +101,7 @@ func TestRevertKilled(t *testing.T) {
 		t.Fatalf("revert tokens after the kill: %v; want the first instance's alone", tokens)
 	}
 
-	if _, err := run("revert", "-f", manifest, "--yes", "--wait", "--interval", "1ms"); err != nil {
+	if _, err := run("revert", "-f", manifest, "--yes", "--wait", "--interval", "100ms"); err != nil {
 		t.Fatalf("the re-run of revert failed: %v", err)
 	}
 	if n := srv.JobsCreated(); n != 2*len(ids) {

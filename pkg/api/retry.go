@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -75,6 +76,7 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 		p.MaxAttempts = 1
 	}
 	sent, uncertain := false, false
+	var noAnswer time.Duration // the attempts that timed out waited this long
 	for n := 1; ; n++ {
 		if p.Limiter != nil {
 			if err := p.Limiter.Wait(ctx); err != nil {
@@ -93,8 +95,10 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 		}
 		err := fn(actx)
 		e := (*apierr.Error)(nil)
+		timedOut := false
 		if err != nil {
 			e = classify(call, err, ctx, actx, info)
+			timedOut = p.Timeout > 0 && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded
 		}
 		cancel()
 		sent = sent || info.sent.Load()
@@ -102,7 +106,14 @@ func (s *Session) Do(ctx context.Context, call Call, fn func(ctx context.Context
 			return nil
 		}
 		uncertain = uncertain || (info.sent.Load() && !e.Refused())
-		e.Attempts, e.Sent, e.Uncertain = n, sent, uncertain
+		if timedOut && e.Code == apierr.CodeTimeout {
+			// Said with the bound, so that a black hole (a proxy that
+			// accepts and never answers) costs a known time: attempts x
+			// --request-timeout, plus the backoff between them.
+			e.Message = fmt.Sprintf("no answer within %s (--request-timeout)", p.Timeout)
+			noAnswer += p.Timeout
+		}
+		e.Attempts, e.Sent, e.Uncertain, e.NoAnswerFor = n, sent, uncertain, noAnswer
 		if !e.Retryable() || n >= p.MaxAttempts {
 			return e
 		}

@@ -7,6 +7,7 @@ package apierr
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Codes zonemove gives to failures that carry no API error code.
@@ -36,7 +37,10 @@ type Error struct {
 	// refused: no answer, a 5xx or an unreadable one. Only then (or when the
 	// last attempt was not refused) may a non-idempotent call have taken effect.
 	Uncertain bool
-	Err       error
+	// NoAnswerFor is how long the attempts that got no answer waited in all
+	// (each up to the request timeout), when some did.
+	NoAnswerFor time.Duration
+	Err         error
 }
 
 func (e *Error) Error() string {
@@ -51,7 +55,10 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Attempts > 1 && e.NoAnswerFor > 0:
+		fmt.Fprintf(&b, " (after %d attempts, %s without an answer)", e.Attempts, e.NoAnswerFor)
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	return b.String()

@@ -168,7 +168,7 @@ func (o *ApplyOptions) flags(cmd *cobra.Command, fileHelp string) {
 	fl.IntVar(&o.Concurrency, "concurrency", batch.DefaultConcurrency, fmt.Sprintf("API calls (checks, creates) in flight at once (1 to %d); how many instances are down at once is --max-unavailable", batch.MaxConcurrency))
 	fl.StringVar(&o.StatePath, "state", "", "state file (default FILE.state.json, next to the manifest)")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow every job of the batch to its end (as zonemove wait)")
-	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait or a rollout: time between polls (at least 100ms)")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	fl.BoolVar(&o.FailFast, "fail-fast", false, "with --wait: stop waiting at the first job that fails (exit 5); the others keep running")
 	o.RolloutFlags.Register(fl)

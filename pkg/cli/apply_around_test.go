@@ -34,19 +34,19 @@ func TestApplyAround(t *testing.T) {
 	}
 	runApplyGolden(t, []applyCase{
 		{name: "wait", manifest: "around.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"), check: exits(0, jobsCreated(2), restored)},
+			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s"), check: exits(0, jobsCreated(2), restored)},
 			// Again: every step is done; nothing is sent that changes anything.
-			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"), check: exits(0, jobsCreated(2), restored)},
+			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s"), check: exits(0, jobsCreated(2), restored)},
 		}},
 		{name: "wait-json", manifest: "around.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms", "-o", "json"), check: exits(0, jobsCreated(2), restored)},
+			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s", "-o", "json"), check: exits(0, jobsCreated(2), restored)},
 		}},
 		{name: "dry-run", manifest: "around.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: applyArgs("--dry-run"), check: exits(0, jobsCreated(0))},
 		}},
 		// The flag overrides the manifest: drain, not report.
 		{name: "flag-overrides", manifest: "around-one.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s"),
+			{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s", "--backends", "drain", "--drain-time", "1s"),
 				check: exits(0, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
 					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
 				})},
@@ -69,7 +69,7 @@ func TestRevertAround(t *testing.T) {
 	serve := func(fl *fakeapi.Fleet) {
 		lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
 	}
-	wait := []string{"--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"}
+	wait := []string{"--yes", "--wait", "--max-unavailable", "1", "--interval", "1s"}
 	runApplyGolden(t, []applyCase{
 		{name: "drain-snapshot-verify", manifest: "around-one.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: applyArgs(append(wait, "--backends", "drain", "--drain-time", "1s")...), check: exits(0, jobsCreated(1))},
@@ -93,7 +93,7 @@ func TestRevertAround(t *testing.T) {
 // apply after the fix verifies again and restores them.
 func TestApplyAroundVerifyFailed(t *testing.T) {
 	var lbs *fakeapi.LoadBalancers
-	wait := applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck")
+	wait := applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck")
 	runApplyGolden(t, []applyCase{
 		{name: "then-fixed", manifest: "around-one.yaml", requests: lbTokens, fleet: func(fl *fakeapi.Fleet) {
 			lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
@@ -103,7 +103,7 @@ func TestApplyAroundVerifyFailed(t *testing.T) {
 				checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), -1)
 			})},
 			// The hint's second command: a verification that passes at once.
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "exit"),
+			{args: applyArgs("--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "exit"),
 				check: exits(0, jobsCreated(1), func(t *testing.T, srv *fakeapi.Server, _ string, _ runResult) {
 					checkService(t, lbs, srv.Fleet(), fakeapi.FleetInstance(1), fakeapi.FleetInstance(3), 0)
 				})},

@@ -127,7 +127,7 @@ always printed, so a failed run can be repeated safely with the same token.`,
 	fl.StringArrayVar(&o.SkipChecks, "skip-check", nil, "accept a failing check by its ID (repeatable; not "+strings.Join(preflight.Unskippable(), ", ")+")")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "create without asking for confirmation")
 	fl.BoolVar(&o.Wait, "wait", false, "after creating, follow the job to its end (as zonemove wait)")
-	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls")
+	fl.DurationVar(&o.Interval, "interval", 30*time.Second, "with --wait: time between polls (at least 100ms)")
 	fl.DurationVar(&o.Timeout, "timeout", 0, "with --wait: give up waiting after this long (0: no limit)")
 	addAroundFlags(fl, &o.Around)
 	fl.StringVar(&o.StatePath, "state", "", "with --snapshot, --backends restore|drain or --verify: the state file that makes a re-run safe (default: one per region and instance under $XDG_STATE_HOME/zonemove/create)")
@@ -271,6 +271,9 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if err := o.stepChecks(ctx, doc, report); err != nil {
 		return o.finish(doc, err)
+	}
+	if o.steps != nil {
+		defer o.steps.store.Close() // whatever the end: a failed check, a refusal
 	}
 	if o.steps != nil && o.steps.jobID != "" {
 		// An earlier run of this create made the job: it is followed, and

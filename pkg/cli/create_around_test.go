@@ -54,7 +54,7 @@ func snapshotBeforeJob(t *testing.T, srv *fakeapi.Server, _ string, _ runResult)
 }
 
 func TestCreateAround(t *testing.T) {
-	wait := []string{"--wait", "--interval", "1ms"}
+	wait := []string{"--wait", "--interval", "1s"}
 	withWait := func(extra ...string) []string { return aroundArgs(append(append([]string{}, wait...), extra...)...) }
 	failing := strings.Repeat("connection refused\n", 400) + "curl: (7) Failed to connect to localhost port 80\n"
 	runApplyGolden(t, []applyCase{
@@ -176,7 +176,7 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 	serve := func(fl *fakeapi.Fleet) {
 		lbs = fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(2))
 	}
-	all := []string{"--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "/opt/app/healthcheck"}
+	all := []string{"--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1ms", "--snapshot", "--verify", "/opt/app/healthcheck"}
 	runApplyGolden(t, []applyCase{
 		{name: "drain-snapshot-verify", fleet: serve, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(all...), check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
@@ -189,7 +189,7 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 			{args: aroundArgs(append(all, "-o", "json")...), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
 		}},
 		{name: "restore", fleet: serve, requests: lbTokens, runs: []applyRun{
-			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "restore"), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
+			{args: aroundArgs("--wait", "--interval", "1s", "--backends", "restore"), check: exits(0, jobsCreated(1), serviceRestored(&lbs))},
 		}},
 		// The verification fails: the weights stay at 0; the hint's command
 		// without --verify brings them back.
@@ -198,12 +198,12 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 			fl.SetCommandResult(fakeapi.FleetInstance(1), fakeapi.CommandResult{Status: "Failed", ExitCode: 22, Output: "curl: (22) The requested URL returned error: 503\n"})
 		}, requests: lbTokens, runs: []applyRun{
 			{args: aroundArgs(all...), check: exits(5, jobsCreated(1), serviceDrained(&lbs))},
-			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms", "--snapshot"),
+			{args: aroundArgs("--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1ms", "--snapshot"),
 				check: exits(0, jobsCreated(1), snapshots(1), verifications(1), serviceRestored(&lbs))},
 		}},
 		// The create is refused: no job, and the weights come back at once.
 		{name: "create-refused-undrains", fleet: serve, requests: lbTokens, runs: []applyRun{
-			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
+			{args: aroundArgs("--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1ms"),
 				script: func(*fakeapi.Fleet) map[string][]fakeapi.Step {
 					return map[string][]fakeapi.Step{createAction: {smcFile("CreateCrossZoneMigrationJob.QuotaExceeded.ReplicationJob")}}
 				}, check: exits(1, jobsCreated(0), func(t *testing.T, srv *fakeapi.Server, dir string, res runResult) {
@@ -215,7 +215,7 @@ func TestCreateAroundLoadBalancers(t *testing.T) {
 			serve(fl)
 			fl.FailJob(fakeapi.FleetInstance(1))
 		}, requests: lbTokens, runs: []applyRun{
-			{args: aroundArgs("--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1ms"),
+			{args: aroundArgs("--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1ms"),
 				check: exits(5, jobsCreated(1), serviceRestored(&lbs))},
 		}},
 		{name: "dry-run", fleet: serve, requests: lbTokens, runs: []applyRun{

@@ -49,10 +49,12 @@ var apiHints = map[string]next.Hint{
 		"the earlier create may have made a job ('%s' shows it). To create this migration as well, repeat the command "+
 		"without --client-token (a new token is made); to finish the earlier one, repeat it with its own values.", next.Cmd("list")),
 	"ReplicationJob.InvalidStatus": next.Hintf("The job's status does not allow this (it may have changed meanwhile): '%s' shows it; retry resumes only Ready, Stopped and InError jobs, and delete removes any job that is not Running.", next.Cmd("status", "JOB_ID")),
-	apierr.CodeTimeout:             next.Text("No answer within --request-timeout: check network access to the endpoint, or raise --request-timeout."),
-	apierr.CodeConnection:          next.Text("The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint."),
-	apierr.CodeUnexpectedResponse:  next.Text("The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID."),
-	apierr.CodeNoCredentials:       next.Text(api.CredentialHelp),
+	apierr.CodeTimeout: next.Text("No answer within --request-timeout: check network access to the endpoint and any proxy " +
+		"(HTTPS_PROXY: one that accepts connections and never answers looks like this). A call that gets no answer ends after " +
+		"--max-attempts × --request-timeout (4 × 30s by default); lower them to give up sooner, or raise --request-timeout for a slow link."),
+	apierr.CodeConnection:         next.Text("The connection to the endpoint failed: check network access, proxies (HTTPS_PROXY) and --endpoint."),
+	apierr.CodeUnexpectedResponse: next.Text("The service sent an answer zonemove could not read: repeat with --debug and report it with the request ID."),
+	apierr.CodeNoCredentials:      next.Text(api.CredentialHelp),
 }
 
 // hintFor returns the hint of an error, its steps as command lines with the

@@ -340,7 +340,7 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "create-verify-failed", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			fakeapi.NewFleet(srv, walkInstance).SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--verify", "/opt/app/healthcheck"),
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1s", "--verify", "/opt/app/healthcheck"),
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the application is as it was in this situation: the verification fails again, as it says"}},
@@ -351,7 +351,7 @@ func hintWalks() []hintWalk {
 			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
 			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
+		}, args: walkCreateArgs("--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"),
 			files:  map[string]string{"README": "a folder of its own"},
 			sites:  []hintSite{"pkg/cli/create.go (*CreateOptions).specArgs create"},
 			accept: map[int]string{5: "the re-run with the verification fails it again, as it says; the one without it restores the memberships (exit 0)"}},
@@ -363,7 +363,7 @@ func hintWalks() []hintWalk {
 			fakeapi.ServeBehindLoadBalancers(fleet, walkInstance, fakeapi.FleetInstance(2))
 			fleet.SetCommandResult(walkInstance, fakeapi.CommandResult{Script: "/opt/app/healthcheck", Status: "Failed", ExitCode: 1, Output: "HTTP/1.1 503 Service Unavailable\n"})
 			return nil
-		}, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"},
+		}, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s", "--backends", "drain", "--drain-time", "1s", "--verify", "/opt/app/healthcheck"},
 			files: map[string]string{"m.yaml": "region: cn-hangzhou\ndefaults:\n  target_zone: cn-hangzhou-i\n  target_vswitch: vsw-bp1mxqnssl8nafltc0001\nmigrations:\n  - instance_id: " + walkInstance + "\n"},
 			sites: []hintSite{"pkg/cli/apply.go rerun apply"}, freshTokens: true,
 			accept: map[int]string{5: "the application is as it was: the same apply's verification fails again, as it says; the one with --verify exit restores the memberships (exit 0)"}},
@@ -547,10 +547,10 @@ func hintWalks() []hintWalk {
 		hintWalk{name: "revert-held", world: func(srv *fakeapi.Server) *fakeapi.Jobs {
 			heldFleet = fakeapi.NewFleet(srv, walkInstance, fakeapi.FleetInstance(2))
 			return nil
-		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1ms"),
+		}, args: walkArgs("revert", "-f", "m.yaml", "--yes", "--canary", "1", "--interval", "1s"),
 			files: map[string]string{"m.yaml": walkManifest2}, distinctTokens: true,
 			before: func(run func(args ...string) int, _ *fakeapi.Jobs, _ *fakeapi.Server) {
-				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+				run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s")...)
 				heldFleet.FailNextJob(walkInstance) // its revert's job ends InError
 			},
 			fill: map[string][]string{"JOB_ID": {revertJob}},
@@ -607,7 +607,7 @@ var revertJob = fakeapi.FleetJob(walkInstance) + "2"
 func revertThen(status string) func(run func(args ...string) int, m *fakeapi.Jobs, srv *fakeapi.Server) {
 	return func(run func(args ...string) int, m *fakeapi.Jobs, _ *fakeapi.Server) {
 		m.FinishWhenPolled()
-		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1ms")...)
+		run(walkArgs("apply", "-f", "m.yaml", "--yes", "--wait", "--interval", "1s")...)
 		run(walkArgs("revert", "-f", "m.yaml", "--yes")...)
 		if status == "" {
 			m.Remove(revertJob)

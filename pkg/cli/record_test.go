@@ -71,10 +71,10 @@ func TestBatchRecord(t *testing.T) {
 				}
 			})},
 			// The re-run learns the lost job and follows the batch to its end.
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, noDashAddress)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0, noDashAddress)},
 			{args: []string{"status", "-f", "migrations.yaml", "-o", "json"}, check: exits(0, everyAddressKnown(4))},
 			{args: []string{"status", "-f", "migrations.yaml"}, stdoutTTY: true, check: exits(0)},
-			{args: []string{"wait", "-f", "migrations.yaml", "--interval", "1ms"}, check: exits(0, noDashAddress)},
+			{args: []string{"wait", "-f", "migrations.yaml", "--interval", "1s"}, check: exits(0, noDashAddress)},
 			{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 				for _, id := range batchInstances {
 					if !strings.Contains(res.stdout, "| "+id+" | moved | cn-hangzhou-h | cn-hangzhou-i |") {
@@ -115,7 +115,7 @@ func TestBatchRecord(t *testing.T) {
 // TestReportHTMLFile: report --format html --out writes one parseable file.
 func TestReportHTMLFile(t *testing.T) {
 	runApplyGolden(t, []applyCase{{name: "html", manifest: "batch.yaml", runs: []applyRun{
-		{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+		{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
 		{args: []string{"report", "-f", "migrations.yaml", "--format", "html", "--out", "record.html"}, check: exits(0,
 			func(t *testing.T, _ *fakeapi.Server, dir string, _ runResult) {
 				b, err := os.ReadFile(filepath.Join(dir, "record.html"))
@@ -159,9 +159,9 @@ func TestRevert(t *testing.T) {
 	runApplyGolden(t, []applyCase{
 		{name: "after-interrupted-batch", manifest: "batch.yaml", runs: []applyRun{
 			{args: yes, script: answerLostOn(2), check: exits(1)},
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
 			{args: revert("--dry-run"), check: exits(0)},
-			{args: revert("--yes", "--wait", "--interval", "1ms"), check: exits(0, noDashAddress)},
+			{args: revert("--yes", "--wait", "--interval", "1s"), check: exits(0, noDashAddress)},
 			{args: []string{"status", "-f", "migrations.yaml", "-o", "json"}, check: exits(0)},
 			{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0)},
 			// Run again: nothing new is created.
@@ -183,8 +183,8 @@ func TestRevert(t *testing.T) {
 		}},
 		// The rollout flags are apply's: one instance away at a time.
 		{name: "rollout", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0)},
-			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1ms"), check: exits(0, jobsCreated(8))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0)},
+			{args: revert("--yes", "--max-unavailable", "1", "--canary", "1", "--interval", "1s"), check: exits(0, jobsCreated(8))},
 		}},
 		{name: "bad-input", manifest: "batch.yaml", runs: []applyRun{
 			{args: revert("--yes"), check: exits(1, sentNothing)},
@@ -204,7 +204,7 @@ func TestReportAround(t *testing.T) {
 		fakeapi.ServeBehindLoadBalancers(fl, fakeapi.FleetInstance(1), fakeapi.FleetInstance(3))
 	}
 	runApplyGolden(t, []applyCase{{name: "markdown", manifest: "around.yaml", fleet: serve, requests: lbTokens, runs: []applyRun{
-		{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1ms"), check: exits(0)},
+		{args: applyArgs("--yes", "--wait", "--max-unavailable", "1", "--interval", "1s"), check: exits(0)},
 		{args: []string{"report", "-f", "migrations.yaml"}, check: exits(0, func(t *testing.T, _ *fakeapi.Server, _ string, res runResult) {
 			for _, want := range []string{"## Snapshot groups", "| accomplished |", "## Load balancers", "| restored |", "## Verification",
 				"| " + fakeapi.FleetInstance(1) + " | t-"} {

@@ -158,13 +158,13 @@ func TestRecoveryApply(t *testing.T) {
 		// The state file is lost after a finished batch: every instance is
 		// done, nothing is created.
 		{name: "state-deleted-after-finished-batch", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0, jobsCreated(4))},
 			{args: applyArgs("--yes"), before: removeState, check: exits(0, jobsCreated(4))},
 		}},
 		// A job deleted after it Finished leaves its moved instance done:
 		// the re-run exits 0 and offers no second move.
 		{name: "finished-job-deleted-rerun", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), check: exits(0, jobsCreated(4))},
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), check: exits(0, jobsCreated(4))},
 			{args: yes, script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.DeleteJob(fakeapi.FleetInstance(3))
 				return nil
@@ -203,13 +203,13 @@ func TestRecoveryApply(t *testing.T) {
 			}, check: exits(5)},
 			{args: append(yes, "-o", "json"), check: exits(5)},
 			// The hint's command resumes it; then it is followed to its end.
-			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1ms"), check: exits(0, oneJobEach)},
+			{args: applyArgs("--yes", "--retry-failed", "--wait", "--interval", "1s"), check: exits(0, oneJobEach)},
 		}},
 		// A recorded job was deleted: the re-run says so and how to go on
 		// (exit 5, with or without --wait); the hint's command accepts it.
 		{name: "deleted-job-rerun", manifest: "batch.yaml", runs: []applyRun{
 			{args: yes, check: exits(0, oneJobEach)},
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				fl.DeleteJob(third)
 				return nil
 			}, check: exits(5)},
@@ -246,7 +246,7 @@ func TestRecoveryApply(t *testing.T) {
 		// alone, the others are followed to their end, and the summary agrees
 		// with the rows.
 		{name: "deleted-job-during-wait", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				jobs := fl.Jobs()
 				polls := 0 // by job ID: the wait's; one at a time
 				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
@@ -264,7 +264,7 @@ func TestRecoveryApply(t *testing.T) {
 			}, check: exits(5)},
 		}},
 		{name: "deleted-job-during-wait-json", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms", "-o", "json"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+			{args: applyArgs("--yes", "--wait", "--interval", "1s", "-o", "json"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				jobs := fl.Jobs()
 				polls := 0
 				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
@@ -284,7 +284,7 @@ func TestRecoveryApply(t *testing.T) {
 		// The lock is held while apply --wait follows the jobs: a second apply
 		// of the batch is refused until the first ends.
 		{name: "lock-held-during-wait", manifest: "batch.yaml", runs: []applyRun{
-			{args: applyArgs("--yes", "--wait", "--interval", "1ms"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
+			{args: applyArgs("--yes", "--wait", "--interval", "1s"), script: func(fl *fakeapi.Fleet) map[string][]fakeapi.Step {
 				jobs := fl.Jobs()
 				fl.Server().Always("DescribeReplicationJobs", fakeapi.Step{Respond: func(r *fakeapi.Request) (int, any) {
 					if r.Params.Get("JobId.1") != "" { // a poll of the wait

@@ -49,19 +49,33 @@ that is kept stable.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		DisableAutoGenTag: true,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
-				return nil // completion must work whatever the environment holds
-			}
-			return resolveGlobal(f, cmd)
-		},
+	}
+	// --version is zonemove version, as gh and hcloud have it.
+	version := NewCmdVersion(f, nil)
+	showVersion := cmd.Flags().Bool("version", false, "print the version (as zonemove version)")
+	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		switch {
+		case c.Name() == cobra.ShellCompRequestCmd || c.Name() == cobra.ShellCompNoDescRequestCmd:
+			return nil // completion must work whatever the environment holds
+		case c == cmd && *showVersion:
+			return version.PersistentPreRunE(c, args) // as version: only -o counts
+		case c == cmd:
+			return nil // the help needs nothing
+		}
+		return resolveGlobal(f, c)
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if *showVersion {
+			return version.RunE(version, nil)
+		}
+		return c.Help()
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&g.Region, "region", "", "region of the instance and the job (env ALIBABA_CLOUD_REGION_ID, else the profile's region_id)")
 	pf.StringVar(&g.Profile, "profile", "", "profile of the Alibaba Cloud CLI config, ~/.aliyun/config.json, for credentials and region (env ALIBABA_CLOUD_PROFILE)")
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
 	pf.StringArrayVar(&g.EndpointFlags, "endpoint", nil, "override an endpoint, SERVICE=URL with SERVICE smc, ecs, vpc, slb, alb or nlb (env ZONEMOVE_ENDPOINT_SMC, _ECS, _VPC, _SLB, _ALB, _NLB)")
-	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call, retries excluded")
+	pf.DurationVar(&g.RequestTimeout, "request-timeout", 30*time.Second, "bound on one API call attempt; a call that never gets an answer ends after --max-attempts times this")
 	pf.IntVar(&g.MaxAttempts, "max-attempts", 4, "attempts per API call including the first")
 	pf.BoolVar(&g.Debug, "debug", false, "trace every API call on stderr (never a secret)")
 	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
@@ -78,7 +92,7 @@ that is kept stable.`,
 	cmd.AddCommand(NewCmdRetry(f, nil))
 	cmd.AddCommand(NewCmdDelete(f, nil))
 	cmd.AddCommand(NewCmdTypes(f, nil))
-	cmd.AddCommand(NewCmdVersion(f, nil), NewCmdCompletion(f, nil))
+	cmd.AddCommand(version, NewCmdCompletion(f, nil))
 	cmd.AddCommand(NewCmdApply(f, nil))
 	cmd.AddCommand(NewCmdState(f, nil))
 	cmd.AddCommand(NewCmdPlan(f, nil))

@@ -141,3 +141,25 @@ func TestVersionIgnoresBadRegionButNotBadOutput(t *testing.T) {
 		t.Errorf("-o yaml: exit %d, want %d", code, cmdutil.ExitUsage)
 	}
 }
+
+// zonemove --version prints what zonemove version prints, in text and JSON,
+// whatever the environment's region says.
+func TestVersionFlag(t *testing.T) {
+	build := BuildInfo{Version: "1.4.0", Commit: "0123abc", Date: "2026-11-01T00:00:00Z"}
+	run := func(args ...string) (int, string) {
+		ios, _, stdout, _ := iostreams.Test()
+		env := map[string]string{"ALIBABA_CLOUD_REGION_ID": "not a region"}
+		f := &Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Build: build}
+		return Run(context.Background(), f, args), stdout.String()
+	}
+	for _, format := range []string{"text", "json"} {
+		code, flag := run("--version", "-o", format)
+		_, command := run("version", "-o", format)
+		if code != 0 || flag != command || !strings.Contains(flag, "1.4.0") {
+			t.Errorf("-o %s: zonemove --version exits %d with\n%s\nwant zonemove version's\n%s", format, code, flag, command)
+		}
+	}
+	if code, out := run(); code != 0 || !strings.Contains(out, "Usage:") {
+		t.Errorf("zonemove alone: exit %d, %q; want the help", code, out)
+	}
+}

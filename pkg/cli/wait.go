@@ -90,7 +90,7 @@ read, not locked: wait -f can follow a batch while its apply runs.`,
 			return o.run(cmd.Context())
 		},
 	}
-	cmd.Flags().DurationVar(&o.Interval, "interval", 30*time.Second, "time between polls")
+	cmd.Flags().DurationVar(&o.Interval, "interval", 30*time.Second, "time between polls (at least 100ms)")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "give up waiting after this long (0: no limit)")
 	cmd.Flags().BoolVar(&o.FailFast, "fail-fast", false, "stop waiting at the first job that fails (exit 5), as soon as it fails; the others keep running")
 	o.Batch.flags(cmd, "manifest of a batch: follow the jobs its state file records, instead of jobs by ID")
@@ -112,10 +112,16 @@ func (o *WaitCmdOptions) complete(args []string) error {
 	return nil
 }
 
+// MinInterval is the shortest time between polls. SMC moves a job's progress
+// in steps of minutes, so the default of 30s loses nothing; the bound stops a
+// mistyped unit (1ns, 1ms) from polling in a loop and spending the API's rate
+// limit, at most ten polls a second.
+const MinInterval = 100 * time.Millisecond
+
 // validateWaitFlags checks --interval and --timeout of wait and create --wait.
 func validateWaitFlags(interval, timeout time.Duration) error {
-	if interval <= 0 {
-		return cmdutil.UsageErrorf("invalid --interval %s: it must be positive", interval)
+	if interval < MinInterval {
+		return cmdutil.UsageErrorf("invalid --interval %s: it must be at least %s", interval, MinInterval)
 	}
 	if timeout < 0 {
 		return cmdutil.UsageErrorf("invalid --timeout %s: it must not be negative (0: no limit)", timeout)

@@ -168,10 +168,29 @@ func TestWaitBadInput(t *testing.T) {
 	runGolden(t, cases)
 }
 
-// TestWaitAnyPositiveInterval: an interval of a millisecond is as valid as
-// one of hours; the fake clock moves by exactly what was asked.
-func TestWaitAnyPositiveInterval(t *testing.T) {
-	for _, interval := range []string{"1ms", "45s", "3h"} {
+// TestWaitIntervalBounds: an interval of 100ms is as valid as one of
+// hours, and the fake clock moves by exactly what was asked; a shorter one
+// (a mistyped 1ns would poll in a loop) is a usage error, nothing sent.
+func TestWaitIntervalBounds(t *testing.T) {
+	for _, interval := range []string{"1ns", "1ms", "99ms"} {
+		srv := fakeapi.New(t, repoRoot+"/testdata/api")
+		testEnv(t, srv, false)
+		f, _, errOut := newTestFactory(false, "")
+		for _, args := range [][]string{
+			{"wait", testJob1, "--region", "cn-hangzhou", "--interval", interval},
+			{"create", "--region", "cn-hangzhou", "--instance-id", "i-bp1ff25rzvnul6kr0001", "--target-zone", "cn-hangzhou-i", "--yes", "--wait", "--interval", interval},
+			{"apply", "-f", "m.yaml", "--yes", "--wait", "--interval", interval},
+		} {
+			errOut.Reset()
+			if code := Run(context.Background(), f, args); code != cmdutil.ExitUsage || !strings.Contains(errOut.String(), "it must be at least 100ms") {
+				t.Errorf("%s --interval %s: exit %d, %q; want 2 and the bound", args[0], interval, code, errOut)
+			}
+		}
+		if n := len(srv.Requests()); n != 0 {
+			t.Errorf("--interval %s: %d requests sent", interval, n)
+		}
+	}
+	for _, interval := range []string{"100ms", "45s", "3h"} {
 		t.Run(interval, func(t *testing.T) {
 			srv := fakeapi.New(t, repoRoot+"/testdata/api")
 			srv.On(describeJobsAction, jobSteps("running", "running", "inerror")...)

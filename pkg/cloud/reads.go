@@ -75,6 +75,7 @@ func (c *Client) snapshots(ctx context.Context, req ecs.DescribeSnapshotsRequest
 				SnapshotID:   s.SnapshotId,
 				SourceDiskID: s.SourceDiskId,
 				Status:       s.Status,
+				Progress:     s.Progress,
 				CreationTime: created,
 			})
 		}

@@ -33,6 +33,7 @@ type Snapshot struct {
 	SnapshotId   string `json:"SnapshotId"`
 	SourceDiskId string `json:"SourceDiskId"`
 	Status       string `json:"Status"`
+	Progress     string `json:"Progress"`
 	CreationTime string `json:"CreationTime"`
 }
 

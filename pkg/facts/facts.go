@@ -101,6 +101,7 @@ type Snapshot struct {
 	SnapshotID   string
 	SourceDiskID string
 	Status       string // progressing, accomplished, failed
+	Progress     string // as the API says it: "42%"
 	CreationTime time.Time
 }
 

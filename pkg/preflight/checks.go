@@ -647,32 +647,63 @@ func checkRecentSnapshot(in *Input) Result {
 	if len(in.Facts.Disks) == 0 {
 		return skip("no disk of %s was found", i.InstanceID)
 	}
-	newest := map[string]facts.Snapshot{}
+	// The newest accomplished snapshot of each disk, and the newest one
+	// still being taken: a snapshot in progress is not usable yet, but it
+	// is not "no snapshot" either.
+	newest, taking := map[string]facts.Snapshot{}, map[string]facts.Snapshot{}
 	for _, sn := range in.Facts.Snapshots {
-		if sn.Status != "accomplished" || sn.CreationTime.IsZero() {
+		var m map[string]facts.Snapshot
+		switch {
+		case sn.CreationTime.IsZero():
+			continue
+		case sn.Status == "accomplished":
+			m = newest
+		case sn.Status == "progressing":
+			m = taking
+		default:
 			continue
 		}
-		if cur, ok := newest[sn.SourceDiskID]; !ok || sn.CreationTime.After(cur.CreationTime) {
-			newest[sn.SourceDiskID] = sn
+		if cur, ok := m[sn.SourceDiskID]; !ok || sn.CreationTime.After(cur.CreationTime) {
+			m[sn.SourceDiskID] = sn
 		}
 	}
 	var stale, fresh []string
+	inProgress := 0
 	for _, d := range in.Facts.Disks {
 		sn, ok := newest[d.DiskID]
+		var why string
 		switch {
 		case !ok && !in.Facts.SnapshotsSince.IsZero():
-			stale = append(stale, d.DiskID+" (none since "+in.Facts.SnapshotsSince.UTC().Format("2006-01-02 15:04")+" UTC)")
+			why = "none since " + in.Facts.SnapshotsSince.UTC().Format("2006-01-02 15:04") + " UTC"
 		case !ok:
-			stale = append(stale, d.DiskID+" (no snapshot)")
+			why = "no snapshot"
 		case in.Now.Sub(sn.CreationTime) > SnapshotMaxAge:
-			stale = append(stale, fmt.Sprintf("%s (newest %s, %s ago)", d.DiskID, sn.SnapshotID, age(in.Now.Sub(sn.CreationTime))))
+			why = fmt.Sprintf("newest %s, %s ago", sn.SnapshotID, age(in.Now.Sub(sn.CreationTime)))
 		default:
 			fresh = append(fresh, fmt.Sprintf("%s (%s, %s ago)", d.DiskID, sn.SnapshotID, age(in.Now.Sub(sn.CreationTime))))
+			continue
 		}
+		if t, ok := taking[d.DiskID]; ok {
+			progress := ""
+			if t.Progress != "" {
+				progress = ", " + t.Progress
+			}
+			if why == "no snapshot" || strings.HasPrefix(why, "none since") {
+				why = ""
+			} else {
+				why += "; "
+			}
+			why += fmt.Sprintf("%s in progress%s", t.SnapshotID, progress)
+			inProgress++
+		}
+		stale = append(stale, d.DiskID+" ("+why+")")
 	}
 	if len(stale) > 0 {
-		return warn(fmt.Sprintf("take snapshots before the window, all disks at once: aliyun ecs CreateSnapshotGroup --RegionId %s --InstanceId %s", in.Spec.Region, i.InstanceID),
-			"no snapshot from the last 24 hours: %s", strings.Join(stale, ", "))
+		hint := fmt.Sprintf("take snapshots before the window, all disks at once: aliyun ecs CreateSnapshotGroup --RegionId %s --InstanceId %s", in.Spec.Region, i.InstanceID)
+		if inProgress == len(stale) {
+			hint = fmt.Sprintf("wait until the snapshots in progress are accomplished (aliyun ecs DescribeSnapshots --RegionId %s --InstanceId %s), then check again", in.Spec.Region, i.InstanceID)
+		}
+		return warn(hint, "no snapshot from the last 24 hours: %s", strings.Join(stale, ", "))
 	}
 	return pass("a snapshot from the last 24 hours of every disk: %s", strings.Join(fresh, ", "))
 }

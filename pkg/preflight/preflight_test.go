@@ -289,3 +289,22 @@ func TestBillingChange(t *testing.T) {
 		})
 	}
 }
+
+// A snapshot being taken is named with its progress, not called none.
+func TestRecentSnapshotInProgress(t *testing.T) {
+	f := healthy()
+	f.Snapshots = []facts.Snapshot{{SnapshotID: "s-9", SourceDiskID: "d-1", Status: "progressing", Progress: "42%", CreationTime: now.Add(-time.Hour)}}
+	r := statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
+	if r.Status != Warn || !strings.Contains(r.Message, "d-1 (s-9 in progress, 42%)") || strings.Contains(r.Message, "no snapshot)") {
+		t.Errorf("a snapshot in progress: %+v", r)
+	}
+	if !strings.Contains(r.Hint, "wait until the snapshots in progress are accomplished") {
+		t.Errorf("hint %q; want to wait for it", r.Hint)
+	}
+	// An old accomplished one and one in progress: both are said.
+	f.Snapshots = append(f.Snapshots, facts.Snapshot{SnapshotID: "s-1", SourceDiskID: "d-1", Status: "accomplished", CreationTime: now.Add(-72 * time.Hour)})
+	r = statusOf(Evaluate(Input{Spec: spec(), Facts: f, Now: now}), RecentSnapshot)
+	if !strings.Contains(r.Message, "d-1 (newest s-1, 3 days ago; s-9 in progress, 42%)") {
+		t.Errorf("an old snapshot and one in progress: %+v", r)
+	}
+}
