@@ -401,7 +401,7 @@ func hintWalks() []hintWalk {
 		// wait -f: the timeout says to go on with wait -f.
 		hintWalk{name: "wait-f-timeout", world: movingWorld, args: []string{"wait", "-f", "m.yaml", "--timeout", "1m"},
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
-			sites: []hintSite{"pkg/cli/batchwait.go (*WaitCmdOptions).runBatch wait"}},
+			sites: []hintSite{"pkg/cli/batchwait.go (*WaitOptions).runBatch wait"}},
 		hintWalk{name: "apply-wait-interrupted", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--state", "other.json"},
 			files: map[string]string{"m.yaml": walkManifest},
 			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
