@@ -31,7 +31,7 @@ type RolloutReport struct {
 // earlier runs that have not ended (followed, taking a slot at once). A job
 // of an earlier run that ended badly and is not resumed counts as a failure.
 // A migration not started when ctx ends is not sent (interrupted).
-func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rollout.Options, retryFailed bool) *RolloutReport {
+func (r *Runner) Rollout(ctx context.Context, plan *Preflight, store *Store, opts rollout.Options, retryFailed bool) *RolloutReport {
 	a, _ := r.applying(plan, store)
 	type item struct {
 		res   *Result
@@ -43,7 +43,7 @@ func (r *Runner) Rollout(ctx context.Context, plan *Plan, store *Store, opts rol
 		case res.Status == Planned:
 			items = append(items, item{res, startCreate})
 		case res.Status != Exists || res.Err != nil:
-		case retryFailed && Resumable(res.JobStatus):
+		case retryFailed && RetryFailedResumes(res.JobStatus):
 			items = append(items, item{res, startResume})
 		case EndedBadly(res.JobStatus) && !opts.Paced():
 			// Nothing to follow, and all at once: no budget for it to spend.
@@ -136,7 +136,7 @@ type ExecOptions struct {
 // migration is created at once (Apply) and, with RetryFailed, the resumable
 // jobs resumed (Resume). The caller has asked for confirmation and waited
 // for the not-before. The report is nil when the batch was not followed.
-func (r *Runner) Execute(ctx context.Context, plan *Plan, store *Store, opts ExecOptions) *RolloutReport {
+func (r *Runner) Execute(ctx context.Context, plan *Preflight, store *Store, opts ExecOptions) *RolloutReport {
 	if opts.Rollout.Paced() || r.Await != nil {
 		return r.Rollout(ctx, plan, store, opts.Rollout, opts.RetryFailed)
 	}

@@ -178,13 +178,14 @@ type Runner struct {
 	Await AwaitFunc
 }
 
-// Plan is the outcome of the preflight, in manifest order.
-type Plan struct {
+// Preflight is the outcome of a batch's preflight, in manifest order: what
+// each migration needs (to be created, resumed, nothing) or what blocks it.
+type Preflight struct {
 	Results []*Result
 }
 
 // Count returns how many results have the status.
-func (p *Plan) Count(s Status) int {
+func (p *Preflight) Count(s Status) int {
 	n := 0
 	for _, r := range p.Results {
 		if r.Status == s {
@@ -196,7 +197,7 @@ func (p *Plan) Count(s Status) int {
 
 // Ready reports whether the batch may be created: no migration is blocked and
 // every check ran.
-func (p *Plan) Ready() bool { return p.Count(Blocked) == 0 && p.Count(Failed) == 0 }
+func (p *Preflight) Ready() bool { return p.Count(Blocked) == 0 && p.Count(Failed) == 0 }
 
 // Preflight decides what each migration needs from the state and checks, all
 // at once, every migration that is to be created. Nothing is created.
@@ -209,8 +210,8 @@ func (p *Plan) Ready() bool { return p.Count(Blocked) == 0 && p.Count(Failed) ==
 //     unfinished job exists (the job is adopted) — the state file may be lost.
 //
 // Then the job of every migration that exists is read, for its status.
-func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Plan {
-	plan := &Plan{Results: make([]*Result, len(m.Migrations))}
+func (r *Runner) Preflight(ctx context.Context, m *Manifest, st *State) *Preflight {
+	plan := &Preflight{Results: make([]*Result, len(m.Migrations))}
 	var toCheck []*Result
 	for i, mig := range m.Migrations {
 		res := &Result{Migration: mig, Status: Planned}
@@ -324,7 +325,7 @@ func atTarget(res *Result, rep *preflight.Report, why string) bool {
 // settleGone reads again the instances whose recorded job no longer exists:
 // a job deleted after it Finished leaves its instance moved, and the
 // migration done.
-func (r *Runner) settleGone(ctx context.Context, plan *Plan) {
+func (r *Runner) settleGone(ctx context.Context, plan *Preflight) {
 	var gone []*Result
 	for _, res := range plan.Results {
 		if res.Status == Exists && res.JobStatus == JobNotFound {
@@ -355,7 +356,7 @@ func (r *Runner) settleGone(ctx context.Context, plan *Plan) {
 
 // readJobStatuses reads the status of every job that exists from an earlier
 // run. A failure to read leaves the statuses unknown: it changes no decision.
-func (r *Runner) readJobStatuses(ctx context.Context, plan *Plan) {
+func (r *Runner) readJobStatuses(ctx context.Context, plan *Preflight) {
 	if r.Jobs == nil {
 		return
 	}
@@ -382,16 +383,20 @@ func (r *Runner) readJobStatuses(ctx context.Context, plan *Plan) {
 	}
 }
 
-// Resumable reports whether Resume resumes a job in this status.
-func Resumable(status string) bool { return status == facts.JobInError || status == facts.JobStopped }
+// RetryFailedResumes reports whether Resume (apply --retry-failed) resumes a
+// job in this status: InError or Stopped; a Ready job is left to its create,
+// though StartReplicationJob would take it (facts.Resumable).
+func RetryFailedResumes(status string) bool {
+	return status == facts.JobInError || status == facts.JobStopped
+}
 
 // Resume resumes, Concurrency at a time, every job of the plan that exists
 // and is InError or Stopped, by jobcontrol.Resume's rule (the one zonemove
 // retry follows): a lost answer is settled by reading the job back.
-func (r *Runner) Resume(ctx context.Context, plan *Plan) {
+func (r *Runner) Resume(ctx context.Context, plan *Preflight) {
 	var todo []*Result
 	for _, res := range plan.Results {
-		if res.Status == Exists && Resumable(res.JobStatus) {
+		if res.Status == Exists && RetryFailedResumes(res.JobStatus) {
 			todo = append(todo, res)
 		}
 	}
@@ -449,7 +454,7 @@ func (r *Runner) changedFinding(mig *Migration, e *Entry, req *migration.Request
 // once: each runs its lifecycle (migrate) up to its create. The ClientToken
 // of a create is durable in the state file before the create is sent, and
 // its job as soon as it is known.
-func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
+func (r *Runner) Apply(ctx context.Context, plan *Preflight, store *Store) {
 	a, todo := r.applying(plan, store)
 	r.each(ctx, todo, func(res *Result) { a.migrate(ctx, res, startCreate, false) })
 	a.recording.Wait()
@@ -458,7 +463,7 @@ func (r *Runner) Apply(ctx context.Context, plan *Plan, store *Store) {
 // applying records where the checked instances are and the adopted jobs,
 // and gives every planned migration its ClientToken, in manifest order; it
 // returns the planned ones.
-func (r *Runner) applying(plan *Plan, store *Store) (*applying, []*Result) {
+func (r *Runner) applying(plan *Preflight, store *Store) (*applying, []*Result) {
 	r.recordBefore(plan, store)
 	var todo []*Result
 	for _, res := range plan.Results {
@@ -484,7 +489,7 @@ func (r *Runner) applying(plan *Plan, store *Store) (*applying, []*Result) {
 // checked instances are (the first sight is kept: see Store.RecordBefore).
 // Without that record nothing of theirs is sent: a revert would not know the
 // way back.
-func (r *Runner) recordBefore(plan *Plan, store *Store) {
+func (r *Runner) recordBefore(plan *Preflight, store *Store) {
 	places := map[string]*Place{}
 	for _, res := range plan.Results {
 		if res.Before != nil && (res.Status == Planned || res.Adopted) {

@@ -40,8 +40,8 @@ func newRunner(check CheckFunc, create CreateFunc) *Runner {
 }
 
 // planned is a plan of the manifest's migrations, none sent yet.
-func planned(m *Manifest) *Plan {
-	plan := &Plan{}
+func planned(m *Manifest) *Preflight {
+	plan := &Preflight{}
 	for _, mig := range m.Migrations {
 		plan.Results = append(plan.Results, &Result{Migration: mig, Status: Planned})
 	}
@@ -50,13 +50,13 @@ func planned(m *Manifest) *Plan {
 
 // resumed records a token for a migration, as an earlier run that sent its
 // create would have, and is the plan of a re-run that resends it.
-func resumed(t *testing.T, store *Store, token string) *Plan {
+func resumed(t *testing.T, store *Store, token string) *Preflight {
 	t.Helper()
 	mig := manifestOf(1).Migrations[0]
 	if err := store.RecordToken(mig.Spec.InstanceID, token, mig.Spec.Request(), t0); err != nil {
 		t.Fatal(err)
 	}
-	return &Plan{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: token, Resumed: true}}}
+	return &Preflight{Results: []*Result{{Migration: mig, Status: Planned, ClientToken: token, Resumed: true}}}
 }
 
 // gate holds its first n callers until all n are inside, so that a test sees

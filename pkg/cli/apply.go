@@ -33,7 +33,7 @@ type ApplyOptions struct {
 	IO         *iostreams.IOStreams
 	Out        *Output
 	SMC        func(region string, limiter *rate.Limiter) (*smc.Client, error)
-	NewChecker func(region string, limiter *rate.Limiter) CheckFunc
+	NewChecker func(region string, limiter *rate.Limiter) PreflightFunc
 	// NewPrefetcher reads the facts of a batch's migrations in bulk before
 	// their checks; nil reads them migration by migration.
 	NewPrefetcher  func(region string, limiter *rate.Limiter) batch.PrefetchFunc
@@ -297,7 +297,7 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 	manifest, records := o.manifest, store
 	if o.revert != nil {
 		if manifest, err = o.revertManifest(ctx, client, st); err != nil {
-			return o.finish(&batch.Plan{}, err)
+			return o.finish(&batch.Preflight{}, err)
 		}
 		st = batch.RevertState(st)
 		if store != nil {
@@ -402,10 +402,10 @@ func (o *ApplyOptions) run(ctx context.Context) error {
 // jobs: everything a person should weigh comes before the question (the
 // plan, each migration's warnings, what to prepare), and the question says
 // how many instances stop together.
-func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) confirm(ctx context.Context, plan *batch.Preflight) error {
 	resume := 0
 	for _, r := range plan.Results {
-		if o.RetryFailed && r.Status == batch.Exists && batch.Resumable(r.JobStatus) {
+		if o.RetryFailed && r.Status == batch.Exists && batch.RetryFailedResumes(r.JobStatus) {
 			resume++
 		}
 	}
@@ -490,7 +490,7 @@ func awaitReturn(ctx context.Context, tracker *follow.Tracker, r *batch.Result, 
 // rolloutError is what a rollout's migrations that did not start mean: held
 // (the failure budget was spent, exit 5) or deferred (the window closed,
 // exit 7).
-func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
+func (o *ApplyOptions) rolloutError(plan *batch.Preflight) error {
 	rep := o.rolled
 	if rep == nil {
 		return nil
@@ -511,7 +511,7 @@ func (o *ApplyOptions) rolloutError(plan *batch.Plan) error {
 
 // failedJobs are the jobs of the migrations that failed (JOB_ID when none
 // is known).
-func failedJobs(plan *batch.Plan) []string {
+func failedJobs(plan *batch.Preflight) []string {
 	var ids []string
 	for _, r := range plan.Results {
 		if r.JobID != "" && (r.Err != nil || batch.EndedBadly(r.JobStatus)) {
@@ -526,7 +526,7 @@ func failedJobs(plan *batch.Plan) []string {
 
 // wait follows every job of the batch, created now or before, as zonemove
 // wait does, and checks that each instance ends where its entry asked.
-func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Plan, store *batch.Store) error {
+func (o *ApplyOptions) wait(ctx context.Context, plan *batch.Preflight, store *batch.Store) error {
 	var targets []follow.Target
 	// Where each instance was: the state file's record, kept from the run
 	// that first saw it, so that a re-run maps the old addresses too.
@@ -639,7 +639,7 @@ func stateError(err error) error {
 }
 
 // preflightError is the error of a batch that stops after its preflight.
-func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Preflight) error {
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted during the checks: nothing was created")}
 	}
@@ -667,7 +667,7 @@ func (o *ApplyOptions) preflightError(ctx context.Context, plan *batch.Plan) err
 }
 
 // applyError is the error of a batch after its creates: the worst outcome.
-func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
+func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Preflight) error {
 	if err := worstError(ctx, plan, o.verb()); err != nil {
 		return err
 	}
@@ -682,7 +682,7 @@ func (o *ApplyOptions) applyError(ctx context.Context, plan *batch.Plan) error {
 // Its hint is the batch's one recovery story (docs/batch.md): resume with
 // apply --retry-failed, or forget what cannot go on and apply again; a revert
 // the same with revert and state forget --revert.
-func jobStatusError(plan *batch.Plan, revert bool) error {
+func jobStatusError(plan *batch.Preflight, revert bool) error {
 	var bad, resumable, badJobs, gone []string
 	for _, r := range plan.Results {
 		if r.Status != batch.Exists || !batch.EndedBadly(r.JobStatus) {
@@ -690,7 +690,7 @@ func jobStatusError(plan *batch.Plan, revert bool) error {
 		}
 		id := r.Migration.Spec.InstanceID
 		bad = append(bad, r.JobID+" ("+id+", "+r.JobStatus+")")
-		if batch.Resumable(r.JobStatus) {
+		if batch.RetryFailedResumes(r.JobStatus) {
 			resumable, badJobs = append(resumable, id), append(badJobs, r.JobID)
 		} else {
 			gone = append(gone, id)
@@ -723,7 +723,7 @@ var exitRank = map[int]int{cmdutil.ExitOK: 0, cmdutil.ExitDeferred: 1, cmdutil.E
 
 // worstError sums up the failed migrations: how many, and the most severe
 // error with its instance (its exit code is the run's).
-func worstError(ctx context.Context, plan *batch.Plan, verb string) error {
+func worstError(ctx context.Context, plan *batch.Preflight, verb string) error {
 	var worst *batch.Result
 	failed, notSent := 0, 0
 	for _, r := range plan.Results {
@@ -778,7 +778,7 @@ func (o *ApplyOptions) follower() *follow.Follower {
 }
 
 // finish ends the run with the batch's document and returns err.
-func (o *ApplyOptions) finish(plan *batch.Plan, err error) error {
+func (o *ApplyOptions) finish(plan *batch.Preflight, err error) error {
 	if err == nil && o.revert != nil {
 		err = o.revertError()
 	}

@@ -112,7 +112,7 @@ type applyJobsSummary struct {
 }
 
 // document is the batch as it stands: the plan and, with --wait, the report.
-func (o *ApplyOptions) document(plan *batch.Plan) *applyDocument {
+func (o *ApplyOptions) document(plan *batch.Preflight) *applyDocument {
 	doc := &applyDocument{DryRun: o.DryRun, Manifest: o.File, StateFile: o.StatePath, Results: []applyResult{},
 		cmds: o.Commands, applied: o.applied, wait: o.report, verb: o.verb()}
 	if n := plan.Count(batch.Planned); o.DryRun && n > 0 && plan.Ready() && o.Rollout != (rollout.Options{}) {
@@ -200,7 +200,7 @@ func (o *ApplyOptions) waitResult(r *batch.Result) *follow.Result {
 	return nil
 }
 
-func summarize(plan *batch.Plan) applySummary {
+func summarize(plan *batch.Preflight) applySummary {
 	return applySummary{Total: len(plan.Results), Planned: plan.Count(batch.Planned), Created: plan.Count(batch.Created),
 		Exists: plan.Count(batch.Exists), Done: plan.Count(batch.Done), Blocked: plan.Count(batch.Blocked), Failed: plan.Count(batch.Failed),
 		Held: plan.Count(batch.Held), Deferred: plan.Count(batch.Deferred)}

@@ -53,7 +53,7 @@ func batchTargets(st *batch.State, r record.Reading) (targets []follow.Target, g
 	return targets, gone, unknown
 }
 
-func (o *WaitCmdOptions) runBatch(ctx context.Context) error {
+func (o *WaitOptions) runBatch(ctx context.Context) error {
 	doc := &waitDocument{Jobs: []*follow.Result{}, addresses: true}
 	st, err := o.Batch.readState()
 	if err != nil {

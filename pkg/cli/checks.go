@@ -10,13 +10,13 @@ import (
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// CheckFunc runs the preflight of one migration: what create and apply hold
+// PreflightFunc runs the preflight of one migration: what create and apply hold
 // (preflight.Run on the facts of their region).
-type CheckFunc func(ctx context.Context, req preflight.Request) (*preflight.Report, error)
+type PreflightFunc func(ctx context.Context, req preflight.Request) (*preflight.Report, error)
 
 // lazyGatherer builds the region's gatherer on the first lookup, so that an
 // offline preflight needs no credentials.
-type lazyGatherer func() (*cloud.Fleet, error)
+type lazyGatherer func() (*cloud.Gatherer, error)
 
 func (l lazyGatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
 	g, err := l()

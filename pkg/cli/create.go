@@ -33,7 +33,7 @@ type CreateOptions struct {
 	IO             *iostreams.IOStreams
 	Out            *Output
 	SMC            func() (*smc.Client, error)
-	Check          CheckFunc
+	Check          PreflightFunc
 	NewFollower    func(cmdutil.Commands, *rate.Limiter) *follow.Follower
 	NewClientToken func() string
 	Now            func() time.Time

@@ -39,7 +39,10 @@ it to its end; a job must be stopped in the SMC console before it can be
 deleted), and nothing is sent for it. Each job has its own result.
 
 On a terminal, delete lists the jobs and asks for confirmation; off a terminal
-it needs --yes, else it refuses (exit 2) and sends nothing.`,
+it needs --yes, else it refuses (exit 2) and sends nothing.
+
+On Ctrl-C, each job not sent yet is reported as "interrupted: not sent"
+(exit 130), and the hint is the delete of the jobs the interruption left.`,
 		Example: `  zonemove delete j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove delete j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --region cn-hangzhou --yes -o json`,
 		Args:              cmdutil.MinimumNArgs(1),

@@ -27,7 +27,7 @@ import (
 func TestTextFollowsTheDocument(t *testing.T) {
 	const mark = "MARK-7f3a"
 	spec := migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i"}
-	applyPlan := &batch.Plan{Results: []*batch.Result{
+	applyPlan := &batch.Preflight{Results: []*batch.Result{
 		{Migration: &batch.Migration{Spec: spec, Line: 3}, Status: batch.Created, JobID: "j-1", JobStatus: "Running"},
 	}}
 	applyOpts := &ApplyOptions{File: "m.yaml", StatePath: "m.yaml.state.json", applied: true}

@@ -50,10 +50,10 @@ type Factory struct {
 
 	mu        sync.Mutex
 	sessions  map[apiScope]*api.Session
-	gatherers map[apiScope]*cloud.Fleet
+	gatherers map[apiScope]*cloud.Gatherer
 	// withMembers are the gatherers that read load balancer memberships too
 	// (checkGatherer).
-	withMembers map[*cloud.Fleet]bool
+	withMembers map[*cloud.Gatherer]bool
 	members     map[apiScope]*cloud.Memberships
 	output      *Output
 }
@@ -199,7 +199,7 @@ func (f *Factory) Cloud(region string, limiter *rate.Limiter) (*cloud.Client, er
 
 // Gatherer returns the preflight's fact gatherer of the region, built once so
 // that every migration of a run shares its remembered lookups.
-func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Fleet, error) {
+func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Gatherer, error) {
 	scope := apiScope{region, limiter}
 	f.mu.Lock()
 	g := f.gatherers[scope]
@@ -217,9 +217,9 @@ func (f *Factory) Gatherer(region string, limiter *rate.Limiter) (*cloud.Fleet, 
 		return g, nil // another migration of the batch built it meanwhile
 	}
 	if f.gatherers == nil {
-		f.gatherers = map[apiScope]*cloud.Fleet{}
+		f.gatherers = map[apiScope]*cloud.Gatherer{}
 	}
-	f.gatherers[scope] = cloud.NewFleet(c, f.Now().Add(-preflight.SnapshotMaxAge))
+	f.gatherers[scope] = cloud.NewGatherer(c, f.Now().Add(-preflight.SnapshotMaxAge))
 	return f.gatherers[scope], nil
 }
 
@@ -238,8 +238,8 @@ func (f *Factory) Follower(cmds cmdutil.Commands, limiter *rate.Limiter) *follow
 
 // Checker returns the preflight of migrations in a region. It is safe to
 // call concurrently: facts shared by several migrations are fetched once.
-func (f *Factory) Checker(region string, limiter *rate.Limiter) CheckFunc {
-	g := lazyGatherer(func() (*cloud.Fleet, error) { return f.checkGatherer(region, limiter) })
+func (f *Factory) Checker(region string, limiter *rate.Limiter) PreflightFunc {
+	g := lazyGatherer(func() (*cloud.Gatherer, error) { return f.checkGatherer(region, limiter) })
 	return func(ctx context.Context, req preflight.Request) (*preflight.Report, error) {
 		return preflight.Run(ctx, g, req, f.Now())
 	}

@@ -388,6 +388,11 @@ func hintWalks() []hintWalk {
 			srv.On("StartReplicationJob", fakeapi.Step{File: "smc/StartReplicationJob.ok.http", Drop: true}, fakeapi.Step{File: "smc/StartReplicationJob.ok.http", Drop: true})
 			return m
 		}, args: walkArgs("retry", walkJob, "--max-attempts", "2"), sites: []hintSite{"pkg/jobcontrol/jobcontrol.go (*UnknownOutcomeError).NextHint status"}},
+		// Ctrl-C when the second of three requests arrives: the same
+		// command again settles every job (nothing walks a site: the command
+		// is the run's own).
+		interruptedWalk("retry-interrupted", "StartReplicationJob", walkArgs("retry", walkJob, jobN(2), jobN(3))),
+		interruptedWalk("delete-interrupted", "DeleteReplicationJob", walkArgs("delete", walkJob, jobN(2), jobN(3), "--yes")),
 		hintWalk{name: "wait-timeout", world: jobWorld("Running"), args: walkArgs("wait", walkJob, "--timeout", "1m"),
 			sites: []hintSite{"pkg/follow/follow.go (*Report).resumeStep wait"}},
 		// apply --wait: the timeout, and Ctrl-C, say to run the same apply again.
@@ -396,7 +401,7 @@ func hintWalks() []hintWalk {
 		// wait -f: the timeout says to go on with wait -f.
 		hintWalk{name: "wait-f-timeout", world: movingWorld, args: []string{"wait", "-f", "m.yaml", "--timeout", "1m"},
 			files: map[string]string{"m.yaml": walkManifest}, before: applyThen("Running"),
-			sites: []hintSite{"pkg/cli/batchwait.go (*WaitCmdOptions).runBatch wait"}},
+			sites: []hintSite{"pkg/cli/batchwait.go (*WaitOptions).runBatch wait"}},
 		hintWalk{name: "apply-wait-interrupted", world: movingWorld, args: []string{"apply", "-f", "m.yaml", "--yes", "--wait", "--state", "other.json"},
 			files: map[string]string{"m.yaml": walkManifest},
 			setup: func(f *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
@@ -918,4 +923,29 @@ func walkTokens(run string) func() string {
 		n++
 		return fmt.Sprintf("%s-token-%d", run, n)
 	}
+}
+
+// interruptedWalk is a run of retry or delete over jobs 1 to 3, all InError,
+// that Ctrl-C interrupts the moment the second request of action arrives
+// (that request never takes effect).
+func interruptedWalk(name, action string, args []string) hintWalk {
+	var arrived chan struct{}
+	return hintWalk{name: name, args: args,
+		world: func(srv *fakeapi.Server) *fakeapi.Jobs {
+			m := jobWorld("InError")(srv)
+			m.Add(jobN(2), fakeapi.FleetInstance(2), "InError")
+			m.Add(jobN(3), fakeapi.FleetInstance(3), "InError")
+			first := m.Start()
+			if action == "DeleteReplicationJob" {
+				first = m.Delete()
+			}
+			arrived = make(chan struct{})
+			srv.On(action, first, fakeapi.Step{Hang: true, Arrive: func(*fakeapi.Request) { close(arrived) }})
+			return m
+		},
+		setup: func(_ *Factory, _ *fakeapi.Jobs, cancel context.CancelFunc) {
+			done := arrived
+			go func() { <-done; cancel() }()
+		},
+		accept: map[int]string{}}
 }

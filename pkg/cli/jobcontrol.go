@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/facts"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/jobcontrol"
+	"github.com/zonemove/zonemove/pkg/next"
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
@@ -111,21 +113,58 @@ func printFailures(w io.Writer, cs *iostreams.ColorScheme, outcomes []*jobOutcom
 
 // controlJobs settles each job with the action (pkg/jobcontrol holds its
 // rules), one after the other; found is the jobs as just read. It stops at
-// Ctrl-C.
+// Ctrl-C: each job not sent yet is reported so, and the run's error is
+// the interruption, whose hint is the same command (safe to repeat: it
+// reads the jobs first, and a job already there is a success).
 func controlJobs(ctx context.Context, client *smc.Client, cmds cmdutil.Commands, a jobcontrol.Action,
 	send jobcontrol.SendFunc, ids []string, found map[string]*facts.Job, doc *jobControlDocument) error {
 	read := func(ctx context.Context, ids []string) (map[string]*facts.Job, error) {
 		return client.JobsByID(ctx, cmds.Region, ids)
 	}
-	for _, id := range ids {
+	for i, id := range ids {
+		if ctx.Err() != nil {
+			return interruptedJobs(cmds, a, ids, ids[i:], doc)
+		}
 		r := a.Run(ctx, send, read, cmds.Region, id, found[id])
 		doc.Jobs = append(doc.Jobs, &jobOutcome{JobID: r.JobID, RequestID: r.RequestID, Status: r.Status, Note: r.Note,
 			Already: r.Already, Error: errorBody(r.Err, cmds), err: r.Err})
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	}
+	if ctx.Err() != nil {
+		return interruptedJobs(cmds, a, ids, nil, doc)
 	}
 	return nil
+}
+
+// errNotSent is the outcome of a job that Ctrl-C came before.
+var errNotSent = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New("interrupted: not sent")}
+
+// interruptedJobs reports the jobs not sent as such, and returns the run's
+// interruption: the same command for the jobs the interruption left
+// unsettled (not sent, or sent without an answer) settles them.
+func interruptedJobs(cmds cmdutil.Commands, a jobcontrol.Action, ids, notSent []string, doc *jobControlDocument) error {
+	for _, id := range notSent {
+		doc.Jobs = append(doc.Jobs, &jobOutcome{JobID: id, Error: errorBody(errNotSent, cmds), err: errNotSent})
+	}
+	var open []string
+	for _, o := range doc.Jobs {
+		if o.err != nil && ExitCode(o.err) == cmdutil.ExitInterrupted {
+			open = append(open, o.JobID)
+		}
+	}
+	msg := "interrupted"
+	if len(notSent) > 0 {
+		msg = fmt.Sprintf("interrupted: %d of %s not sent", len(notSent), cmdutil.Count(len(ids), "job", "jobs"))
+	}
+	err := &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, ErrCode: "Interrupted", Err: errors.New(msg)}
+	if len(open) > 0 {
+		repeat := next.Cmd(a.Name, open...)
+		if a.Name == jobcontrol.Delete.Name {
+			repeat = repeat.Confirmed()
+		}
+		err.Next = next.Hintf("'%s' goes on with the jobs the interruption left; it is safe to repeat: it reads the jobs first, and a job already %s is a success",
+			repeat, a.Verb)
+	}
+	return err
 }
 
 // jobOptions are what status, retry and delete share: the streams, an SMC

@@ -62,7 +62,7 @@ func (f *Factory) memberships(region string, limiter *rate.Limiter) (*cloud.Memb
 // apply uses it: it also reads each instance's load balancer memberships
 // (the lb-backends check, and the record --backends works from), in bulk
 // for a batch.
-func (f *Factory) checkGatherer(region string, limiter *rate.Limiter) (*cloud.Fleet, error) {
+func (f *Factory) checkGatherer(region string, limiter *rate.Limiter) (*cloud.Gatherer, error) {
 	g, err := f.Gatherer(region, limiter)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (f *Factory) checkGatherer(region string, limiter *rate.Limiter) (*cloud.Fl
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.withMembers == nil {
-		f.withMembers = map[*cloud.Fleet]bool{}
+		f.withMembers = map[*cloud.Gatherer]bool{}
 	}
 	if !f.withMembers[g] {
 		g.UseMemberships(m)

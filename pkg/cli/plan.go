@@ -27,7 +27,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
 
-// PlanReader is what zonemove plan reads (a cloud.Fleet): the instances, the
+// PlanReader is what zonemove plan reads (a cloud.Gatherer): the instances, the
 // region's stock, the VPCs' vSwitches and the families' types in bulk, then
 // the facts of each (instance, zone) for the checks, from memory after
 // Prefetch.

@@ -33,7 +33,10 @@ for it. Each job has its own result.
 
 StartReplicationJob is not idempotent. When an answer is lost and the repeated
 attempt finds the job no longer resumable, the job is read back: Running means
-the lost attempt resumed it, and retry says so. Repeating retry is safe.`,
+the lost attempt resumed it, and retry says so. Repeating retry is safe.
+
+On Ctrl-C, each job not sent yet is reported as "interrupted: not sent"
+(exit 130), and the hint is the retry of the jobs the interruption left.`,
 		Example: `  zonemove retry j-bp17bclvg344jlyt0000 --region cn-hangzhou
   zonemove retry j-bp17bclvg344jlyt0000 j-bp17bclvg344jlyt0001 --region cn-hangzhou -o json
   zonemove wait j-bp17bclvg344jlyt0000 --region cn-hangzhou`,

@@ -166,3 +166,50 @@ func TestDelete(t *testing.T) {
 		{name: "no-region", args: []string{"delete", testJob1, "--yes"}, check: nothingSent},
 	})
 }
+
+// interruptedControl is a run of retry or delete over jobs 1 to 4, all
+// InError, that Ctrl-C interrupts when the second request of action arrives
+// (that request never takes effect): job 1 went through, job 2's answer was
+// not awaited, jobs 3 and 4 were not sent.
+func interruptedControl(name, action string, args []string, want map[string]string) cliCase {
+	in := newInterruption()
+	var m *fakeapi.Jobs
+	return cliCase{name: name, args: args, ctx: in.ctx,
+		serve: func(srv *fakeapi.Server) {
+			m = fakeapi.NewJobs(srv)
+			for n := 1; n <= 4; n++ {
+				m.Add(jobN(n), fakeapi.FleetInstance(n), "InError")
+			}
+			first := m.Start()
+			if action == "DeleteReplicationJob" {
+				first = m.Delete()
+			}
+			srv.On(action, first, in.step())
+		},
+		check: func(t *testing.T, srv *fakeapi.Server, res runResult) {
+			t.Helper()
+			countActions(action, 2)(t, srv, res)
+			for id, status := range want {
+				if got, _ := m.Status(id); got != status {
+					t.Errorf("job %s is %q after the run; want %q", id, got, status)
+				}
+			}
+			if res.code != 130 {
+				t.Errorf("exit %d; want 130", res.code)
+			}
+		}}
+}
+
+func TestJobControlInterrupted(t *testing.T) {
+	jobs := func(command string, extra ...string) []string {
+		return append([]string{command, jobN(1), jobN(2), jobN(3), jobN(4), "--region", "cn-hangzhou"}, extra...)
+	}
+	resumed := map[string]string{jobN(1): "Running", jobN(2): "InError", jobN(3): "InError", jobN(4): "InError"}
+	deleted := map[string]string{jobN(1): "", jobN(2): "InError", jobN(3): "InError", jobN(4): "InError"}
+	runGolden(t, []cliCase{
+		interruptedControl("retry", startJobAction, jobs("retry"), resumed),
+		interruptedControl("retry-json", startJobAction, jobs("retry", "-o", "json"), resumed),
+		interruptedControl("delete", "DeleteReplicationJob", jobs("delete", "--yes"), deleted),
+		interruptedControl("delete-json", "DeleteReplicationJob", jobs("delete", "--yes", "-o", "json"), deleted),
+	})
+}

@@ -52,7 +52,7 @@ func TestColoredTablesAlign(t *testing.T) {
 	spec := func(id string) migration.Spec {
 		return migration.Spec{Region: "cn-hangzhou", InstanceID: id, TargetZone: "cn-hangzhou-i"}
 	}
-	plan := &batch.Plan{Results: []*batch.Result{
+	plan := &batch.Preflight{Results: []*batch.Result{
 		{Migration: &batch.Migration{Spec: spec("i-bp1ff25rzvnul6kr0001")}, Status: batch.Created, JobID: "j-1"},
 		{Migration: &batch.Migration{Spec: spec("i-bp1ff25rzvnul6kr0002")}, Status: batch.Blocked,
 			Checks: []preflight.Result{{ID: preflight.Spot, Status: preflight.Fail}}},
@@ -91,7 +91,7 @@ func TestColoredTablesAlign(t *testing.T) {
 // each row is one tab-separated line, without the header.
 func TestListingsFollowOneRule(t *testing.T) {
 	spec := migration.Spec{Region: "cn-hangzhou", InstanceID: "i-bp1ff25rzvnul6kr0001", TargetZone: "cn-hangzhou-i"}
-	applyPlan := &batch.Plan{Results: []*batch.Result{{Migration: &batch.Migration{Spec: spec, Line: 3}, Status: batch.Created, JobID: "j-1"}}}
+	applyPlan := &batch.Preflight{Results: []*batch.Result{{Migration: &batch.Migration{Spec: spec, Line: 3}, Status: batch.Created, JobID: "j-1"}}}
 	listings := map[string]struct {
 		doc    document
 		header string // a header on a terminal

@@ -19,7 +19,7 @@ import (
 type TypesOptions struct {
 	IO       *iostreams.IOStreams
 	Out      *Output
-	Gatherer func() (*cloud.Fleet, error)
+	Gatherer func() (*cloud.Gatherer, error)
 	Region   string
 
 	InstanceID string
@@ -49,7 +49,7 @@ memory_gib, current (true or false); what is said about them goes to stderr.`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Region = f.Global.Region
-			o.Gatherer = func() (*cloud.Fleet, error) { return f.Gatherer(o.Region, nil) }
+			o.Gatherer = func() (*cloud.Gatherer, error) { return f.Gatherer(o.Region, nil) }
 			if err := o.complete(); err != nil {
 				return err
 			}

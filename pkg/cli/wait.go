@@ -12,8 +12,8 @@ import (
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
-// WaitCmdOptions are the values of zonemove wait and what it needs.
-type WaitCmdOptions struct {
+// WaitOptions are the values of zonemove wait and what it needs.
+type WaitOptions struct {
 	IO          *iostreams.IOStreams
 	Out         *Output
 	NewFollower func(cmdutil.Commands, *rate.Limiter) *follow.Follower
@@ -30,8 +30,8 @@ type WaitCmdOptions struct {
 }
 
 // NewCmdWait builds zonemove wait.
-func NewCmdWait(f *Factory, runF func(context.Context, *WaitCmdOptions) error) *cobra.Command {
-	o := &WaitCmdOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, Now: f.Now, Reads: newBatchReads(f)}
+func NewCmdWait(f *Factory, runF func(context.Context, *WaitOptions) error) *cobra.Command {
+	o := &WaitOptions{IO: f.IOStreams, Out: f.Output(), NewFollower: f.Follower, Now: f.Now, Reads: newBatchReads(f)}
 	cmd := &cobra.Command{
 		Use:   "wait (JOB_ID... | -f FILE [--state PATH])",
 		Short: "Follow migration jobs until each has ended",
@@ -97,7 +97,7 @@ read, not locked: wait -f can follow a batch while its apply runs.`,
 	return cmd
 }
 
-func (o *WaitCmdOptions) complete(args []string) error {
+func (o *WaitOptions) complete(args []string) error {
 	if err := validateWaitFlags(o.Interval, o.Timeout); err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func validateWaitFlags(interval, timeout time.Duration) error {
 	return nil
 }
 
-func (o *WaitCmdOptions) run(ctx context.Context) error {
+func (o *WaitOptions) run(ctx context.Context) error {
 	targets := make([]follow.Target, len(o.JobIDs))
 	for i, id := range o.JobIDs {
 		targets[i] = follow.Target{JobID: id}

@@ -71,12 +71,12 @@ func (m *Memberships) Of(ctx context.Context, instanceID, privateIP string) fact
 // UseMemberships makes the fleet read the load balancer memberships of the
 // migrations it gathers (Facts.Backends), in bulk in Prefetch. Set it
 // before the first Prefetch or Gather.
-func (f *Fleet) UseMemberships(m *Memberships) { f.members = m }
+func (f *Gatherer) UseMemberships(m *Memberships) { f.members = m }
 
 // prefetchMemberships reads the memberships of the targets' instances in
 // bulk, once the instances are known (their private IPs find registrations
 // by IP).
-func (f *Fleet) prefetchMemberships(ctx context.Context, targets []facts.Target) error {
+func (f *Gatherer) prefetchMemberships(ctx context.Context, targets []facts.Target) error {
 	if f.members == nil {
 		return nil
 	}
@@ -106,7 +106,7 @@ func primaryIP(in *facts.Instance) string {
 // LBTargets are the instances with their primary private IP, read through
 // the fleet (from what it remembers after a Prefetch). Instances the region
 // does not have are left out.
-func (f *Fleet) LBTargets(ctx context.Context, ids []string) ([]lb.Target, error) {
+func (f *Gatherer) LBTargets(ctx context.Context, ids []string) ([]lb.Target, error) {
 	found := map[string]*facts.Instance{}
 	var unread []string
 	for _, id := range ids {

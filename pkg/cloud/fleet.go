@@ -13,15 +13,15 @@ import (
 	"github.com/zonemove/zonemove/pkg/smc"
 )
 
-// Fleet gathers the facts of migrations: in bulk for many at once (Prefetch),
+// Gatherer gathers the facts of migrations: in bulk for many at once (Prefetch),
 // then for each (Gather) from what the bulk reads said, reading only what they
-// did not cover. Every lookup is made once per Fleet and remembered; callers
+// did not cover. Every lookup is made once per Gatherer and remembered; callers
 // asking for one under way wait for it. It is safe for concurrent use, and it
 // is a preflight.Gatherer.
 //
 // A batch (apply):
 //
-//	fleet := cloud.NewFleet(client, now.Add(-preflight.SnapshotMaxAge))
+//	fleet := cloud.NewGatherer(client, now.Add(-preflight.SnapshotMaxAge))
 //	err := fleet.Prefetch(ctx, targets)   // a few bulk calls for all of them
 //	f, err := fleet.Gather(ctx, target)   // per migration, from memory
 //
@@ -37,7 +37,7 @@ import (
 // A single migration needs no Prefetch: Gather reads what it needs in one
 // wave of parallel calls when the target type is given (the family comes
 // from it), and in two otherwise.
-type Fleet struct {
+type Gatherer struct {
 	cloud *Client
 	// snapshotsSince is where the bulk read of the region's snapshots starts:
 	// older snapshots are not read for a batch.
@@ -52,10 +52,10 @@ type Fleet struct {
 // snapshots for a whole zone or region instead of one instance at a time.
 const bulkFrom = 10
 
-// NewFleet returns a Fleet reading through c; a batch's bulk read of snapshots
+// NewGatherer returns a Gatherer reading through c; a batch's bulk read of snapshots
 // starts at snapshotsSince.
-func NewFleet(c *Client, snapshotsSince time.Time) *Fleet {
-	return &Fleet{cloud: c, snapshotsSince: snapshotsSince}
+func NewGatherer(c *Client, snapshotsSince time.Time) *Gatherer {
+	return &Gatherer{cloud: c, snapshotsSince: snapshotsSince}
 }
 
 // Memo keys of the lookups of one instance.
@@ -79,7 +79,7 @@ type snapshotsRead struct {
 // charge type, the types of each family and the vSwitches of each VPC that
 // needs them. Every list is read to its last page. What was read already is
 // not read again.
-func (f *Fleet) Prefetch(ctx context.Context, targets []facts.Target) error {
+func (f *Gatherer) Prefetch(ctx context.Context, targets []facts.Target) error {
 	// ids are the instances to describe; need, those whose jobs, disks or
 	// snapshots are not known yet (SelectInstances described them already).
 	var ids, need []string
@@ -176,7 +176,7 @@ func (f *Fleet) Prefetch(ctx context.Context, targets []facts.Target) error {
 
 // zoneDisks reads the disks of a zone and remembers those of the instances
 // ids, with their recent snapshots.
-func (f *Fleet) zoneDisks(ctx context.Context, zone string, ids []string, recent snapshotsRead) error {
+func (f *Gatherer) zoneDisks(ctx context.Context, zone string, ids []string, recent snapshotsRead) error {
 	list, err := f.cloud.DisksInZone(ctx, zone)
 	if err != nil {
 		return err
@@ -207,7 +207,7 @@ func (f *Fleet) zoneDisks(ctx context.Context, zone string, ids []string, recent
 // types and the zone's pay-as-you-go stock), then what depends on
 // the instance (the zone's stock for its charge type, its family's types,
 // its VPC's vSwitches in the zone), each round in parallel.
-func (f *Fleet) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
+func (f *Gatherer) Gather(ctx context.Context, t facts.Target) (*facts.Facts, error) {
 	prefetched := f.shared.has(instanceKey(t.InstanceID))
 	out := &facts.Facts{}
 	round1, ctx1 := errgroup.WithContext(ctx)
@@ -295,7 +295,7 @@ func usable(v *facts.VSwitch, vpcID, zone string) bool {
 }
 
 // Instance describes one instance; nil when the region has none by that ID.
-func (f *Fleet) Instance(ctx context.Context, id string) (*facts.Instance, error) {
+func (f *Gatherer) Instance(ctx context.Context, id string) (*facts.Instance, error) {
 	return remember(ctx, &f.shared, instanceKey(id), func(ctx context.Context) (*facts.Instance, error) {
 		m, err := f.cloud.Instances(ctx, []string{id})
 		return m[id], err
@@ -304,7 +304,7 @@ func (f *Fleet) Instance(ctx context.Context, id string) (*facts.Instance, error
 
 // instances describes instances by ID in bulk and remembers each, absent ones
 // as nil.
-func (f *Fleet) instances(ctx context.Context, ids []string) (map[string]*facts.Instance, error) {
+func (f *Gatherer) instances(ctx context.Context, ids []string) (map[string]*facts.Instance, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -321,7 +321,7 @@ func (f *Fleet) instances(ctx context.Context, ids []string) (map[string]*facts.
 // SelectInstances lists the instances that match the filter (IDs in calls of
 // MaxInstanceIDs, or a zone and tags, every page) and remembers them for
 // Gather.
-func (f *Fleet) SelectInstances(ctx context.Context, filter InstanceFilter) ([]*facts.Instance, error) {
+func (f *Gatherer) SelectInstances(ctx context.Context, filter InstanceFilter) ([]*facts.Instance, error) {
 	var list []*facts.Instance
 	if len(filter.IDs) > 0 {
 		m, err := f.instances(ctx, filter.IDs)
@@ -357,13 +357,13 @@ func (f *Fleet) SelectInstances(ctx context.Context, filter InstanceFilter) ([]*
 	return list, nil
 }
 
-func (f *Fleet) disks(ctx context.Context, id string) ([]facts.Disk, error) {
+func (f *Gatherer) disks(ctx context.Context, id string) ([]facts.Disk, error) {
 	return remember(ctx, &f.shared, disksKey(id), func(ctx context.Context) ([]facts.Disk, error) {
 		return f.cloud.Disks(ctx, id)
 	})
 }
 
-func (f *Fleet) snapshots(ctx context.Context, id string) (snapshotsRead, error) {
+func (f *Gatherer) snapshots(ctx context.Context, id string) (snapshotsRead, error) {
 	return remember(ctx, &f.shared, snapshotsKey(id), func(ctx context.Context) (snapshotsRead, error) {
 		list, err := f.cloud.Snapshots(ctx, id)
 		if err != nil && ctx.Err() != nil {
@@ -375,7 +375,7 @@ func (f *Fleet) snapshots(ctx context.Context, id string) (snapshotsRead, error)
 
 // jobs reads the jobs of instances (at most smc.MaxJobIDs) in one list and
 // remembers each instance's.
-func (f *Fleet) jobs(ctx context.Context, ids []string) error {
+func (f *Gatherer) jobs(ctx context.Context, ids []string) error {
 	list, err := f.cloud.CrossZoneJobs(ctx, ids...)
 	if err != nil {
 		return err
@@ -390,15 +390,15 @@ func (f *Fleet) jobs(ctx context.Context, ids []string) error {
 	return nil
 }
 
-func (f *Fleet) instanceJobs(ctx context.Context, id string) ([]*facts.Job, error) {
+func (f *Gatherer) instanceJobs(ctx context.Context, id string) ([]*facts.Job, error) {
 	return remember(ctx, &f.shared, jobsKey(id), func(ctx context.Context) ([]*facts.Job, error) {
 		return f.cloud.CrossZoneJobs(ctx, id)
 	})
 }
 
 // Stock is the zone's stock for a charge type: from the region's, when that
-// was read, or looked up once per Fleet.
-func (f *Fleet) Stock(ctx context.Context, zone, chargeType string) (*facts.Stock, error) {
+// was read, or looked up once per Gatherer.
+func (f *Gatherer) Stock(ctx context.Context, zone, chargeType string) (*facts.Stock, error) {
 	if region, ok := peek[map[string]*facts.Stock](&f.shared, "regionstock\x00"+chargeType); ok {
 		if s := region[zone]; s != nil {
 			return s, nil
@@ -411,15 +411,15 @@ func (f *Fleet) Stock(ctx context.Context, zone, chargeType string) (*facts.Stoc
 }
 
 // RegionStock is the stock of every zone of the region for a charge type, by
-// zone, read in one call once per Fleet.
-func (f *Fleet) RegionStock(ctx context.Context, chargeType string) (map[string]*facts.Stock, error) {
+// zone, read in one call once per Gatherer.
+func (f *Gatherer) RegionStock(ctx context.Context, chargeType string) (map[string]*facts.Stock, error) {
 	return remember(ctx, &f.shared, "regionstock\x00"+chargeType, func(ctx context.Context) (map[string]*facts.Stock, error) {
 		return f.cloud.RegionStock(ctx, chargeType)
 	})
 }
 
-// FamilyTypes are the types of a family, looked up once per Fleet.
-func (f *Fleet) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTypes, error) {
+// FamilyTypes are the types of a family, looked up once per Gatherer.
+func (f *Gatherer) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTypes, error) {
 	return remember(ctx, &f.shared, "family\x00"+family, func(ctx context.Context) (*facts.FamilyTypes, error) {
 		types, err := f.cloud.InstanceTypesOfFamily(ctx, family)
 		if err != nil {
@@ -429,15 +429,15 @@ func (f *Fleet) FamilyTypes(ctx context.Context, family string) (*facts.FamilyTy
 	})
 }
 
-// VSwitch is a vSwitch by ID (nil when unknown), looked up once per Fleet.
-func (f *Fleet) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
+// VSwitch is a vSwitch by ID (nil when unknown), looked up once per Gatherer.
+func (f *Gatherer) VSwitch(ctx context.Context, id string) (*facts.VSwitch, error) {
 	return remember(ctx, &f.shared, "vswitch\x00"+id, func(ctx context.Context) (*facts.VSwitch, error) {
 		return f.cloud.VSwitch(ctx, id)
 	})
 }
 
-// VSwitchesOfVPC are a VPC's vSwitches in every zone, looked up once per Fleet.
-func (f *Fleet) VSwitchesOfVPC(ctx context.Context, vpcID string) ([]facts.VSwitch, error) {
+// VSwitchesOfVPC are a VPC's vSwitches in every zone, looked up once per Gatherer.
+func (f *Gatherer) VSwitchesOfVPC(ctx context.Context, vpcID string) ([]facts.VSwitch, error) {
 	return remember(ctx, &f.shared, "vpc-vswitches\x00"+vpcID, func(ctx context.Context) ([]facts.VSwitch, error) {
 		return f.cloud.VSwitchesOfVPC(ctx, vpcID)
 	})
@@ -445,7 +445,7 @@ func (f *Fleet) VSwitchesOfVPC(ctx context.Context, vpcID string) ([]facts.VSwit
 
 // FamilyStock reads, in parallel, the types of the instance's family and what
 // the zone sells for the instance's charge type.
-func (f *Fleet) FamilyStock(ctx context.Context, in *facts.Instance, zone string) (*facts.FamilyTypes, *facts.Stock, error) {
+func (f *Gatherer) FamilyStock(ctx context.Context, in *facts.Instance, zone string) (*facts.FamilyTypes, *facts.Stock, error) {
 	var (
 		ft    *facts.FamilyTypes
 		stock *facts.Stock

@@ -116,7 +116,7 @@ func rememberOutlivesAnAbandonedLookup(t *testing.T) {
 
 // newTestGatherer is a gatherer whose ECS, VPC and SMC endpoints are a fake
 // server answering the recorded healthy instance.
-func newTestGatherer(t testing.TB) (*Fleet, *fakeapi.Server) {
+func newTestGatherer(t testing.TB) (*Gatherer, *fakeapi.Server) {
 	t.Helper()
 	srv := fakeapi.New(t, filepath.Join("..", "..", "testdata", "api"))
 	srv.Always("DescribeInstances", fakeapi.Step{File: "ecs/DescribeInstances.healthy.http"})
@@ -142,7 +142,7 @@ func newTestGatherer(t testing.TB) (*Fleet, *fakeapi.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewFleet(c, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)), srv
+	return NewGatherer(c, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)), srv
 }
 
 func str(s string) *string { return &s }

@@ -17,9 +17,9 @@ import (
 // recorded old snapshot (2026-11-20), before the recent one (2026-11-27).
 var since = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-// newTestFleet is a Fleet over a fake fleet of n instances whose every page
+// newTestFleet is a Gatherer over a fake fleet of n instances whose every page
 // holds at most pageLimit items, whatever was asked.
-func newTestFleet(t *testing.T, n, pageLimit int) (*Fleet, *fakeapi.Server, *fakeapi.Fleet, []string) {
+func newTestFleet(t *testing.T, n, pageLimit int) (*Gatherer, *fakeapi.Server, *fakeapi.Fleet, []string) {
 	t.Helper()
 	g, srv := newTestGatherer(t)
 	ids := fakeapi.FleetInstances(n)

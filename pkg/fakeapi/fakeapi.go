@@ -56,6 +56,9 @@ type Step struct {
 	// Barrier holds the request until the barrier's count of requests has
 	// arrived, before any Delay.
 	Barrier *Barrier
+	// Arrive, when set, is called the moment the request arrives, before
+	// any Barrier, Delay or Hang (a test interrupts its run there).
+	Arrive func(r *Request)
 }
 
 // Barrier holds requests until n of them have arrived, so that a test shows
@@ -301,6 +304,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		writeJSON(w, 400, map[string]string{"RequestId": "FAKE-UNSCRIPTED", "Code": "InvalidAction.NotFound", "Message": "fakeapi: no response scripted for " + req.Action})
 		return
+	}
+	if step.Arrive != nil {
+		step.Arrive(&req)
 	}
 	s.mu.Lock()
 	held := s.holds[req.Action]

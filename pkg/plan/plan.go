@@ -94,9 +94,9 @@ type Assessment struct {
 	Billing string
 }
 
-// CheckFunc runs the preflight checks on a proposal. The plan calls it in a
+// JudgeFunc runs the preflight checks on a proposal. The plan calls it in a
 // deterministic order, once or twice per instance and zone.
-type CheckFunc func(ctx context.Context, p Proposal) (*Assessment, error)
+type JudgeFunc func(ctx context.Context, p Proposal) (*Assessment, error)
 
 // Plan is the placement of every instance of the input, in input order.
 type Plan struct {
@@ -192,7 +192,7 @@ func (ip *InstancePlan) Candidate(zone string) *Candidate {
 //  2. most free addresses left in the vSwitch;
 //  3. fewest warnings from the checks (fewer things that change);
 //  4. zone ID.
-func Make(ctx context.Context, in *Input, check CheckFunc) (*Plan, error) {
+func Make(ctx context.Context, in *Input, check JudgeFunc) (*Plan, error) {
 	pl := newPlanner(in, check)
 	plans := make([]*InstancePlan, len(in.Instances))
 	feasible := make([]int, len(in.Instances))
@@ -232,7 +232,7 @@ type planner struct {
 	families   map[string][]InstanceType // sorted by vCPUs, memory, ID
 	vswitches  map[[2]string][]*VSwitch  // VPC and zone -> vSwitches by ID
 	used       map[string]int64          // vSwitch -> addresses the plan took
-	check      CheckFunc
+	check      JudgeFunc
 	// judged remembers what the checks said of each proposal: the second
 	// round asks again only when the plan's placements changed the vSwitch.
 	judged map[proposalKey]*Assessment
@@ -240,7 +240,7 @@ type planner struct {
 
 type proposalKey struct{ instance, zone, vswitch, instanceType string }
 
-func newPlanner(in *Input, check CheckFunc) *planner {
+func newPlanner(in *Input, check JudgeFunc) *planner {
 	pl := &planner{
 		zones:      slices.Compact(slices.Sorted(slices.Values(in.Zones))),
 		zonesGiven: in.ZonesGiven,
