@@ -262,7 +262,11 @@ func (d *applyDocument) Text(ios *iostreams.IOStreams) {
 		d.printAddresses(w)
 	}
 	d.printSteps(w, cs)
-	fmt.Fprintln(w, d.summaryLine())
+	listWidth := 0 // off a terminal the lists are whole
+	if ios.IsStdoutTTY() {
+		listWidth = max(ios.TerminalWidth()/2, 30)
+	}
+	fmt.Fprintln(w, d.summaryLine(listWidth))
 }
 
 // preview is what a person weighs before the creates, and the body of the
@@ -447,7 +451,10 @@ func (d *applyDocument) printAdvice(w io.Writer, width int) {
 	t.flush()
 }
 
-func (d *applyDocument) summaryLine() string {
+// summaryLine is the last line: how many migrations ended how, the jobs
+// after --wait, the state file. Its lists of instances take at most
+// listWidth columns each ("a, b and 3 more"), 0: no limit.
+func (d *applyDocument) summaryLine(listWidth int) string {
 	s := d.Summary
 	var parts []string
 	for _, p := range []struct {
@@ -468,11 +475,11 @@ func (d *applyDocument) summaryLine() string {
 		}
 	}
 	if len(failed) > 0 {
-		line += " (" + strings.Join(failed, ", ") + ")"
+		line += " (" + wholeOrFitted(failed, listWidth) + ")"
 	}
 	line += "."
 	if d.wait != nil {
-		line += " " + d.jobsLine()
+		line += " " + d.jobsLine(listWidth)
 	}
 	if ro := s.Rollout; ro != nil {
 		line += fmt.Sprintf(" At most %d away at once", ro.PeakAway)
@@ -497,7 +504,7 @@ func (d *applyDocument) summaryLine() string {
 }
 
 // jobsLine sums up, after --wait, how the jobs ended, naming those that failed.
-func (d *applyDocument) jobsLine() string {
+func (d *applyDocument) jobsLine(listWidth int) string {
 	var failed []string
 	for _, r := range d.Results {
 		if j := r.Job; j != nil && j.Failed() {
@@ -507,7 +514,7 @@ func (d *applyDocument) jobsLine() string {
 	jobs := d.Summary.Jobs
 	parts := []string{fmt.Sprintf("%d finished", jobs.Finished)}
 	if len(failed) > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), strings.Join(failed, ", ")))
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(failed), wholeOrFitted(failed, listWidth)))
 	}
 	if jobs.NotDone > 0 {
 		parts = append(parts, fmt.Sprintf("%d not done", jobs.NotDone))

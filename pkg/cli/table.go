@@ -313,3 +313,12 @@ func fitList(items []string, width int) string {
 	}
 	return fmt.Sprintf("%s and %d more", items[0], len(items)-1)
 }
+
+// wholeOrFitted is the list whole with no width (off a terminal: logs keep
+// every name), else fitted to width columns.
+func wholeOrFitted(items []string, width int) string {
+	if width <= 0 {
+		return strings.Join(items, ", ")
+	}
+	return fitList(items, width)
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zonemove/zonemove/pkg/batch"
+	"github.com/zonemove/zonemove/pkg/fakeapi"
 	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/iostreams"
 	"github.com/zonemove/zonemove/pkg/migration"
@@ -127,5 +128,40 @@ func TestListingsFollowOneRule(t *testing.T) {
 				t.Errorf("%s off a terminal: want tab-separated fields, got %q", name, row)
 			}
 		}
+	}
+}
+
+// Long lists of instances fit the room they are given: "a, b and N more".
+func TestFitList(t *testing.T) {
+	var ids []string
+	for n := 1; n <= 10; n++ {
+		ids = append(ids, fakeapi.FleetInstance(n))
+	}
+	for _, width := range []int{40, 60, 80} {
+		got := fitList(ids, width)
+		if iostreams.DisplayWidth(got) > width || !strings.HasPrefix(got, ids[0]) || !strings.Contains(got, " more") {
+			t.Errorf("width %d: %q", width, got)
+		}
+	}
+	if got := fitList(ids, 60); got != ids[0]+", "+ids[1]+" and 8 more" {
+		t.Errorf("width 60: %q", got)
+	}
+	if got := fitList(ids[:2], 200); got != ids[0]+", "+ids[1] {
+		t.Errorf("room for all: %q", got)
+	}
+	if got := wholeOrFitted(ids, 0); got != strings.Join(ids, ", ") {
+		t.Errorf("off a terminal: %q; want every one", got)
+	}
+	// The last line of apply on a terminal names the failed ones in the room it has.
+	spec := migration.Spec{Region: "cn-hangzhou", TargetZone: "cn-hangzhou-i"}
+	p := &batch.Preflight{}
+	for _, id := range ids {
+		s := spec
+		s.InstanceID = id
+		p.Results = append(p.Results, &batch.Result{Migration: &batch.Migration{Spec: s}, Status: batch.Failed})
+	}
+	d := (&ApplyOptions{File: "m.yaml", StatePath: "s.json", applied: true}).document(p)
+	if line := d.summaryLine(40); !strings.Contains(line, "("+ids[0]+" and 9 more)") {
+		t.Errorf("summary on a terminal: %q", line)
 	}
 }
