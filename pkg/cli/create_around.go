@@ -14,6 +14,7 @@ import (
 	"github.com/zonemove/zonemove/pkg/around"
 	"github.com/zonemove/zonemove/pkg/batch"
 	"github.com/zonemove/zonemove/pkg/cmdutil"
+	"github.com/zonemove/zonemove/pkg/follow"
 	"github.com/zonemove/zonemove/pkg/migration"
 	"github.com/zonemove/zonemove/pkg/preflight"
 )
@@ -25,6 +26,8 @@ type createSteps struct {
 	store *batch.Store
 	rec   *around.Record
 	jobID string // the job an earlier run created
+	// before is the instance before its move, as the first run saw it.
+	before *follow.InstanceView
 	steps *around.Steps
 	in    around.Instance
 }
@@ -136,6 +139,20 @@ func (o *CreateOptions) stepChecks(ctx context.Context, doc *createDocument, rep
 	}
 	if err := o.openSteps(in, doc); err != nil {
 		return err
+	}
+	// Where the instance is before its move, kept from the first run that saw
+	// it (as apply keeps it): a re-run after the move still knows the old address.
+	if report.Instance != nil && report.CurrentZone != o.Spec.TargetZone {
+		place := map[string]*batch.Place{o.Spec.InstanceID: batch.PlaceOf(report.Instance, report.Disks)}
+		if err := o.steps.store.RecordBefore(place); err != nil {
+			return stateError(err)
+		}
+	}
+	if b := o.steps.store.Snapshot().Migrations[o.Spec.InstanceID]; b != nil && b.Before != nil {
+		o.steps.before = &follow.InstanceView{ZoneID: b.Before.ZoneID, InstanceType: b.Before.InstanceType, PrivateIP: b.Before.PrivateIP}
+		if o.steps.in.PrivateIP == "" || report.CurrentZone == o.Spec.TargetZone {
+			o.steps.in.PrivateIP = b.Before.PrivateIP
+		}
 	}
 	if o.repeat {
 		// The token is an earlier run's: its job may be running, or done.
@@ -300,6 +317,15 @@ func (o *CreateOptions) followSteps(ctx context.Context, doc *createDocument, re
 	cs := o.steps
 	if !o.Out.JSON() {
 		doc.printCreated(o.IO.Out, o.IO.ColorScheme())
+	}
+	if cs.before != nil && report.Instance != nil {
+		// A re-run after the move reads the instance where it went: the
+		// recorded place says where it came from.
+		r := *report
+		in := *report.Instance
+		in.ZoneID, in.InstanceType, in.PrivateIPs = cs.before.ZoneID, cs.before.InstanceType, []string{cs.before.PrivateIP}
+		r.Instance = &in
+		report = &r
 	}
 	waited, err := o.follow(ctx, doc, report, cs.jobID == "")
 	o.waitedFor(doc, waited, err)
