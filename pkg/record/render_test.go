@@ -148,6 +148,7 @@ func TestHTML(t *testing.T) {
 	if err := HTML(&buf, b); err != nil {
 		t.Fatal(err)
 	}
+	golden(t, "sample.html", buf.Bytes())
 	if path := os.Getenv("ZONEMOVE_REPORT_SAMPLE"); path != "" {
 		// scripts/report-screenshot.sh renders it in a browser.
 		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
