@@ -28,8 +28,8 @@ type createSteps struct {
 	jobID string // the job an earlier run created
 	// before is the instance before its move, as the first run saw it.
 	before *follow.InstanceView
-	steps *around.Steps
-	in    around.Instance
+	steps  *around.Steps
+	in     around.Instance
 }
 
 // completeState decides the state file of a create with steps that change

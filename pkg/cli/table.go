@@ -21,8 +21,7 @@ import (
 //     header, color or any cut, for grep, cut and awk (scripts that need a
 //     stable format read -o json);
 //   - a layout inside the text (checks, impact, what to prepare: newTable):
-//     aligned in both cases; on a terminal (fitTo) its last column wraps at
-//     the terminal's width.
+//     aligned in both cases.
 type table struct {
 	w      io.Writer
 	indent string
@@ -65,15 +64,6 @@ func listTableOn(w io.Writer, terminal bool, width int) *table {
 		t.width = width
 	} else {
 		t.tsv = true
-	}
-	return t
-}
-
-// fitTo makes a layout table fit a terminal on stdout: its last column
-// wraps at the terminal's width. Off a terminal nothing is cut or wrapped.
-func (t *table) fitTo(ios *iostreams.IOStreams) *table {
-	if ios.IsStdoutTTY() {
-		t.width, t.wrap = ios.TerminalWidth(), true
 	}
 	return t
 }

@@ -10,9 +10,6 @@ import (
 	"github.com/zonemove/zonemove/pkg/iostreams"
 )
 
-// cjkName is the name of the instance of ecs/DescribeInstances.cjk-name.http.
-const cjkName = "订单服务-生产环境-01"
-
 // TestApplyOnATerminal: apply --wait on terminals of 60 and 80 columns, with
 // an instance named in Chinese (two columns a character) and one named by
 // its ID (the ECS default). The table fits the terminal (at 80 with every
