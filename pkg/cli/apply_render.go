@@ -393,7 +393,7 @@ func (d *applyDocument) printDetails(w io.Writer, cs *iostreams.ColorScheme) {
 		}
 		if len(notable) > 0 {
 			var b bytes.Buffer
-			printChecks(&b, cs, notable)
+			printChecks(&b, cs, notable, 0)
 			_, rows, _ := strings.Cut(b.String(), "\n") // without the "Checks" title
 			for _, line := range strings.SplitAfter(rows, "\n") {
 				if line != "" {

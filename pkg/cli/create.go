@@ -290,11 +290,11 @@ func (o *CreateOptions) run(ctx context.Context) error {
 	}
 	if o.Yes && !o.Out.JSON() {
 		// Nobody is asked, but the checks are shown before the create is sent.
-		printChecks(o.IO.ErrOut, o.IO.StderrColorScheme(), doc.Checks)
+		printChecks(o.IO.ErrOut, o.IO.StderrColorScheme(), doc.Checks, terminalWidth(o.IO, o.IO.IsStderrTTY()))
 		fmt.Fprintln(o.IO.ErrOut)
 	}
 	if !o.Yes {
-		doc.preview(o.IO.ErrOut, o.IO.StderrColorScheme())
+		doc.preview(o.IO.ErrOut, o.IO.StderrColorScheme(), terminalWidth(o.IO, o.IO.IsStderrTTY()))
 		fmt.Fprintln(o.IO.ErrOut)
 		ok, err := confirm(ctx, o.IO, fmt.Sprintf("Create the migration job? %s will be stopped and restarted in %s.", o.Spec.InstanceID, o.Spec.TargetZone))
 		if err != nil {
@@ -544,7 +544,7 @@ func (d *createDocument) Text(ios *iostreams.IOStreams) {
 	case d.JobID != "":
 		d.printCreated(w, cs)
 	default:
-		d.printPlan(w, cs)
+		d.printPlan(w, cs, terminalWidth(ios, ios.IsStdoutTTY()))
 	}
 }
 
@@ -563,29 +563,30 @@ func (d *createDocument) printCreated(w io.Writer, cs *iostreams.ColorScheme) {
 }
 
 // printPlan writes what a create sends and what it does, and what to run next.
-func (d *createDocument) printPlan(w io.Writer, cs *iostreams.ColorScheme) {
+func (d *createDocument) printPlan(w io.Writer, cs *iostreams.ColorScheme, width int) {
 	switch {
 	case d.DryRun:
 		mode := "dry run"
 		if d.offline {
 			mode = "offline dry run"
 		}
-		fmt.Fprintf(w, "Migration of %s to %s (%s: nothing is created)\n\n", d.Request.InstanceId, d.Request.TargetZoneId, mode)
+		fmt.Fprintf(w, "%s\n\n", fitProse(fmt.Sprintf("Migration of %s to %s (%s: nothing is created)", d.Request.InstanceId, d.Request.TargetZoneId, mode), width))
 	default:
 		fmt.Fprintf(w, "Migration of %s to %s\n\n", d.Request.InstanceId, d.Request.TargetZoneId)
 	}
-	d.preview(w, cs)
+	d.preview(w, cs, width)
 	if d.next != "" {
-		fmt.Fprintf(w, "\n%s\n  %s\n", d.nextWhy, d.next)
+		// The command stays on one line, to be copied whole.
+		fmt.Fprintf(w, "\n%s\n  %s\n", fitProse(d.nextWhy, width), d.next)
 	}
 }
 
 // preview is what will be sent: the checks, the impact, the request and its
 // ClientToken; shown before the confirmation prompt too.
-func (d *createDocument) preview(w io.Writer, cs *iostreams.ColorScheme) {
-	printChecks(w, cs, d.Checks)
+func (d *createDocument) preview(w io.Writer, cs *iostreams.ColorScheme, width int) {
+	printChecks(w, cs, d.Checks, width)
 	fmt.Fprintln(w)
-	printImpact(w, d.Impact)
+	printImpact(w, d.Impact, width)
 	fmt.Fprintln(w)
 	printRequest(w, d.Request)
 	printPlannedRequests(w, d.Steps)
@@ -603,7 +604,7 @@ func printChecks(w io.Writer, cs interface {
 	Yellow(string) string
 	Red(string) string
 	Gray(string) string
-}, results []preflight.Result) {
+}, results []preflight.Result, width int) {
 	counts := map[preflight.Status]int{}
 	for _, r := range results {
 		counts[r.Status]++
@@ -619,7 +620,7 @@ func printChecks(w io.Writer, cs interface {
 		summary = append(summary, fmt.Sprintf("%d skipped", n))
 	}
 	fmt.Fprintf(w, "Checks: %s\n", strings.Join(summary, ", "))
-	t := newTable(w, "  ")
+	t := proseTable(w, "  ", width)
 	for _, r := range results {
 		var mark string
 		switch r.Status {
@@ -656,12 +657,12 @@ func countNoun(n int, one, many string) string {
 }
 
 // printImpact shows what the migration does to the instance and its users.
-func printImpact(w io.Writer, im *migration.Impact) {
+func printImpact(w io.Writer, im *migration.Impact, width int) {
 	if im == nil {
 		return
 	}
 	fmt.Fprintln(w, "Impact")
-	t := newTable(w, "  ")
+	t := proseTable(w, "  ", width)
 	row := func(label, text string) { t.row(label, text) }
 	row("Downtime", fmt.Sprintf("about %d minutes: the instance is stopped, moved and started in the new zone", im.DowntimeMinutes))
 	if im.DataSyncHours != nil && im.DiskTotalGiB != nil {

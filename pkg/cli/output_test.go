@@ -24,7 +24,7 @@ func TestChecksTableColor(t *testing.T) {
 		ios.SetStdoutTTY(tty)
 		ios.SetColorEnabled(color)
 		var b bytes.Buffer
-		printChecks(&b, ios.ColorScheme(), results)
+		printChecks(&b, ios.ColorScheme(), results, 0)
 		return b.String()
 	}
 	colored := render(true, true)

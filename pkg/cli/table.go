@@ -51,6 +51,32 @@ func newTable(w io.Writer, indent string) *table {
 	return &table{w: w, indent: indent, keep: map[int]bool{}, free: map[int]bool{}}
 }
 
+// proseTable is a layout table whose last column is prose: on a terminal
+// (width > 0) that column wraps at spaces to fit the width, its lines under
+// its start; elsewhere (width 0) it is as wide as its cells.
+func proseTable(w io.Writer, indent string, width int) *table {
+	t := newTable(w, indent)
+	t.width, t.wrap = width, width > 0
+	return t
+}
+
+// terminalWidth is the width to fit a stream's text to: the terminal's when
+// the stream is one, else 0 (no fitting: a pipe or a file keeps whole lines).
+func terminalWidth(ios *iostreams.IOStreams, terminal bool) int {
+	if !terminal {
+		return 0
+	}
+	return ios.TerminalWidth()
+}
+
+// fitProse wraps a sentence at spaces to a terminal's width (width 0: as it is).
+func fitProse(text string, width int) string {
+	if width <= 0 || visibleWidth(text) <= width {
+		return text
+	}
+	return strings.Join(wrapWords(text, width), "\n")
+}
+
 // newListTable is the table of a listing on stdout: aligned with its header
 // and fitted to the width on a terminal, tab-separated off it.
 func newListTable(ios *iostreams.IOStreams) *table {

@@ -73,7 +73,7 @@ func TestColoredTablesAlign(t *testing.T) {
 		},
 		"checks": func(cs *iostreams.ColorScheme) string {
 			var b bytes.Buffer
-			printChecks(&b, cs, checks)
+			printChecks(&b, cs, checks, 0)
 			return b.String()
 		},
 	} {
