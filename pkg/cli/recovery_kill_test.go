@@ -45,6 +45,41 @@ func TestApplyKilledChild(t *testing.T) {
 // this process) folds the journal, re-sends that create with its token, and
 // the batch ends with one job per instance and every token of the killed run
 // kept.
+// killApplyAtCreate runs apply (with extra arguments) in a child process of
+// this test binary (TestApplyKilledChild) in dir, and kills it with SIGKILL
+// when its k-th create reaches the fake: the first k-1 are answered, the k-th
+// never is.
+func killApplyAtCreate(t *testing.T, srv *fakeapi.Server, fl *fakeapi.Fleet, dir string, k int, extra ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestApplyKilledChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "KILLED_APPLY_DIR="+dir, "KILLED_APPLY_HOST="+srv.Host())
+	if len(extra) > 0 {
+		cmd.Env = append(cmd.Env, "KILLED_APPLY_ARGS="+strings.Join(extra, " "))
+	}
+	var output strings.Builder
+	cmd.Stdout, cmd.Stderr = &output, &output
+	var steps []fakeapi.Step
+	for range k - 1 {
+		steps = append(steps, fl.Created())
+	}
+	// The process handle crosses to the server's goroutine through a
+	// channel: Start writes it, and the race detector cannot see the
+	// child's request as ordering the two.
+	started := make(chan *os.Process, 1)
+	steps = append(steps, fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
+		(<-started).Kill()
+		return 503, map[string]string{"RequestId": "FAKE-KILLED", "Code": "ServiceUnavailable", "Message": "fakeapi: the client was killed"}
+	}})
+	srv.On(createAction, steps...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	started <- cmd.Process
+	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("the child: %v; want it killed\n%s", err, output.String())
+	}
+}
+
 func TestApplyKilled(t *testing.T) {
 	apiDir, root := testdataDirs(t)
 	manifest, err := os.ReadFile(filepath.Join(root, "testdata", "manifests", "batch.yaml"))
@@ -60,30 +95,7 @@ func TestApplyKilled(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "migrations.yaml"), manifest, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^TestApplyKilledChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "KILLED_APPLY_DIR="+dir, "KILLED_APPLY_HOST="+srv.Host())
-			var output strings.Builder
-			cmd.Stdout, cmd.Stderr = &output, &output
-			var steps []fakeapi.Step
-			for range k - 1 {
-				steps = append(steps, fl.Created())
-			}
-			// The process handle crosses to the server's goroutine through a
-			// channel: Start writes it, and the race detector cannot see the
-			// child's request as ordering the two.
-			started := make(chan *os.Process, 1)
-			steps = append(steps, fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
-				(<-started).Kill()
-				return 503, map[string]string{"RequestId": "FAKE-KILLED", "Code": "ServiceUnavailable", "Message": "fakeapi: the client was killed"}
-			}})
-			srv.On(createAction, steps...)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			started <- cmd.Process
-			if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-				t.Fatalf("the child: %v; want it killed\n%s", err, output.String())
-			}
+			killApplyAtCreate(t, srv, fl, dir, k)
 			state := filepath.Join(dir, "migrations.yaml.state.json")
 			if _, err := os.Stat(batch.JournalPath(state)); err != nil {
 				t.Errorf("no journal after the kill: %v", err)

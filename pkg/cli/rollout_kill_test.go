@@ -6,10 +6,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/zonemove/zonemove/pkg/fakeapi"
@@ -37,30 +35,7 @@ func TestApplyRolloutKilled(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "migrations.yaml"), manifest, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^TestApplyKilledChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "KILLED_APPLY_DIR="+dir, "KILLED_APPLY_HOST="+srv.Host(), "KILLED_APPLY_ARGS="+strings.Join(rollout, " "))
-			var output strings.Builder
-			cmd.Stdout, cmd.Stderr = &output, &output
-			var steps []fakeapi.Step
-			for range k - 1 {
-				steps = append(steps, fl.Created())
-			}
-			// The process handle crosses to the server's goroutine through a
-			// channel: Start writes it, and the race detector cannot see the
-			// child's request as ordering the two.
-			started := make(chan *os.Process, 1)
-			steps = append(steps, fakeapi.Step{Respond: func(*fakeapi.Request) (int, any) {
-				(<-started).Kill()
-				return 503, map[string]string{"RequestId": "FAKE-KILLED", "Code": "ServiceUnavailable", "Message": "fakeapi: the client was killed"}
-			}})
-			srv.On(createAction, steps...)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			started <- cmd.Process
-			if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-				t.Fatalf("the child: %v; want it killed\n%s", err, output.String())
-			}
+			killApplyAtCreate(t, srv, fl, dir, k, rollout...)
 			if n := srv.JobsCreated(); n != k-1 {
 				t.Fatalf("%d jobs before the kill; want %d", n, k-1)
 			}
