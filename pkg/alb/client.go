@@ -40,7 +40,7 @@ const (
 // Client calls ALB through the session's retry policy. It is safe for
 // concurrent use.
 type Client struct {
-	api *api.Client
+	*api.Client
 }
 
 // NewClient builds an ALB client; its endpoint is the override or
@@ -50,11 +50,8 @@ func NewClient(s *api.Session) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: c}, nil
+	return &Client{c}, nil
 }
-
-// Endpoint is the URL ALB's calls go to.
-func (c *Client) Endpoint() string { return c.api.Endpoint() }
 
 // Server is one backend server of a server group, as ListServerGroupServers
 // answers it and the writes take it. ServerType is Ecs, Eni, Eci, Ip or Fc; in
@@ -103,7 +100,7 @@ type ListServerGroupsResponseBody struct {
 // ListServerGroups returns one page of server groups.
 func (c *Client) ListServerGroups(ctx context.Context, req *ListServerGroupsRequest) (*ListServerGroupsResponseBody, error) {
 	out := &ListServerGroupsResponseBody{}
-	return out, c.api.Call(ctx, "ListServerGroups", req, out)
+	return out, c.Call(ctx, "ListServerGroups", req, out)
 }
 
 // AllServerGroups reads every page of the groups req selects.
@@ -140,7 +137,7 @@ type ListServerGroupServersResponseBody struct {
 // ListServerGroupServers returns one page of servers.
 func (c *Client) ListServerGroupServers(ctx context.Context, req *ListServerGroupServersRequest) (*ListServerGroupServersResponseBody, error) {
 	out := &ListServerGroupServersResponseBody{}
-	return out, c.api.Call(ctx, "ListServerGroupServers", req, out)
+	return out, c.Call(ctx, "ListServerGroupServers", req, out)
 }
 
 // AllServerGroupServers reads every page of the servers req selects.
@@ -186,7 +183,7 @@ type JobResponseBody struct {
 func (c *Client) AddServersToServerGroup(ctx context.Context, req *ServersRequest) (*JobResponseBody, error) {
 	out := &JobResponseBody{}
 	q := writeQuery{ServerGroupId: req.ServerGroupId, ClientToken: req.ClientToken, DryRun: req.DryRun}
-	return out, c.api.CallWithBody(ctx, "AddServersToServerGroup", q, serversBody{req.Servers}, out)
+	return out, c.CallWithBody(ctx, "AddServersToServerGroup", q, serversBody{req.Servers}, out)
 }
 
 // UpdateServerGroupServersAttribute changes servers' weight and description;
@@ -194,7 +191,7 @@ func (c *Client) AddServersToServerGroup(ctx context.Context, req *ServersReques
 func (c *Client) UpdateServerGroupServersAttribute(ctx context.Context, req *ServersRequest) (*JobResponseBody, error) {
 	out := &JobResponseBody{}
 	q := writeQuery{ServerGroupId: req.ServerGroupId, ClientToken: req.ClientToken, DryRun: req.DryRun}
-	return out, c.api.CallWithBody(ctx, "UpdateServerGroupServersAttribute", q, serversBody{req.Servers}, out)
+	return out, c.CallWithBody(ctx, "UpdateServerGroupServersAttribute", q, serversBody{req.Servers}, out)
 }
 
 // RemoveServersFromServerGroup removes servers; everything travels in the
@@ -206,7 +203,7 @@ func (c *Client) RemoveServersFromServerGroup(ctx context.Context, req *ServersR
 		servers[i] = Server{ServerId: s.ServerId, ServerType: s.ServerType, ServerIp: s.ServerIp, Port: s.Port}
 	}
 	q := writeQuery{ServerGroupId: req.ServerGroupId, ClientToken: req.ClientToken, DryRun: req.DryRun, Servers: servers}
-	return out, c.api.Call(ctx, "RemoveServersFromServerGroup", q, out)
+	return out, c.Call(ctx, "RemoveServersFromServerGroup", q, out)
 }
 
 // ListAsynJobsRequest reads asynchronous jobs by ID.
@@ -237,5 +234,5 @@ type ListAsynJobsResponseBody struct {
 // ListAsynJobs reads jobs.
 func (c *Client) ListAsynJobs(ctx context.Context, req *ListAsynJobsRequest) (*ListAsynJobsResponseBody, error) {
 	out := &ListAsynJobsResponseBody{}
-	return out, c.api.Call(ctx, "ListAsynJobs", req, out)
+	return out, c.Call(ctx, "ListAsynJobs", req, out)
 }

@@ -15,7 +15,7 @@ import (
 // parameter in the query and calls CallApiWithCtx, which encodes and signs the
 // request (why not the modules: docs/decisions.md). Every call goes through
 // the session's retry policy, rate limit and trace. The typed packages (smc,
-// ecs, vpc, and the load balancers') are thin layers over it.
+// ecs, vpc, and the load balancers') embed it, each a thin typed layer.
 //
 // It is safe for concurrent use: the SDK core's client is not (every call
 // resets its Headers field), so each call under way takes an SDK client of its
@@ -47,6 +47,9 @@ func NewClient(s *Session, p Product) (*Client, error) {
 
 // Session is the session the client calls through.
 func (c *Client) Session() *Session { return c.session }
+
+// Region is the region of the session the client calls through.
+func (c *Client) Region() string { return c.session.Region }
 
 // Endpoint is the URL the client's calls go to.
 func (c *Client) Endpoint() string {

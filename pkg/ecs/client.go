@@ -6,15 +6,13 @@
 package ecs
 
 import (
-	"context"
-
 	"github.com/zonemove/zonemove/pkg/api"
 )
 
 // Client calls ECS through the session's retry policy. It is safe for
 // concurrent use.
 type Client struct {
-	api *api.Client
+	*api.Client
 }
 
 // NewClient builds an ECS client over the SDK core; its endpoint is the
@@ -24,15 +22,5 @@ func NewClient(s *api.Session) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: c}, nil
-}
-
-// Endpoint is the URL ECS's calls go to.
-func (c *Client) Endpoint() string { return c.api.Endpoint() }
-
-// Region is the region of the session the client calls through.
-func (c *Client) Region() string { return c.api.Session().Region }
-
-func (c *Client) call(ctx context.Context, action string, request any, out any) error {
-	return c.api.Call(ctx, action, request, out)
+	return &Client{c}, nil
 }

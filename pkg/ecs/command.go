@@ -57,7 +57,7 @@ type RunCommandResponseBody struct {
 // carries the same ClientToken, so the command runs once.
 func (c *Client) RunCommand(ctx context.Context, req *RunCommandRequest) (*RunCommandResponseBody, error) {
 	out := &RunCommandResponseBody{}
-	return out, c.call(ctx, "RunCommand", req, out)
+	return out, c.Call(ctx, "RunCommand", req, out)
 }
 
 // DescribeInvocationResultsRequest reads the results of one run. With
@@ -110,7 +110,7 @@ type DescribeInvocationResultsResponseBody struct {
 // DescribeInvocationResults reads one page of a run's results.
 func (c *Client) DescribeInvocationResults(ctx context.Context, req *DescribeInvocationResultsRequest) (*DescribeInvocationResultsResponseBody, error) {
 	out := &DescribeInvocationResultsResponseBody{}
-	return out, c.call(ctx, "DescribeInvocationResults", req, out)
+	return out, c.Call(ctx, "DescribeInvocationResults", req, out)
 }
 
 // InvocationResultOf reads the result of the run invokeID on the instance;
@@ -162,7 +162,7 @@ type DescribeCloudAssistantStatusResponseBody struct {
 // DescribeCloudAssistantStatus reads one page of agent statuses.
 func (c *Client) DescribeCloudAssistantStatus(ctx context.Context, req *DescribeCloudAssistantStatusRequest) (*DescribeCloudAssistantStatusResponseBody, error) {
 	out := &DescribeCloudAssistantStatusResponseBody{}
-	return out, c.call(ctx, "DescribeCloudAssistantStatus", req, out)
+	return out, c.Call(ctx, "DescribeCloudAssistantStatus", req, out)
 }
 
 // CloudAssistantOf reads the agent status of each instance (at most 50 a

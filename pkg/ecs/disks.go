@@ -34,5 +34,5 @@ type Disk struct {
 // DescribeDisks returns one page of disks.
 func (c *Client) DescribeDisks(ctx context.Context, req *DescribeDisksRequest) (*DescribeDisksResponseBody, error) {
 	out := &DescribeDisksResponseBody{}
-	return out, c.call(ctx, "DescribeDisks", req, out)
+	return out, c.Call(ctx, "DescribeDisks", req, out)
 }

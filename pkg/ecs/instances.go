@@ -80,5 +80,5 @@ type IPAddress struct {
 // DescribeInstances returns one page of instances.
 func (c *Client) DescribeInstances(ctx context.Context, req *DescribeInstancesRequest) (*DescribeInstancesResponseBody, error) {
 	out := &DescribeInstancesResponseBody{}
-	return out, c.call(ctx, "DescribeInstances", req, out)
+	return out, c.Call(ctx, "DescribeInstances", req, out)
 }

@@ -29,5 +29,5 @@ type InstanceType struct {
 // DescribeInstanceTypes returns one page of instance types.
 func (c *Client) DescribeInstanceTypes(ctx context.Context, req *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponseBody, error) {
 	out := &DescribeInstanceTypesResponseBody{}
-	return out, c.call(ctx, "DescribeInstanceTypes", req, out)
+	return out, c.Call(ctx, "DescribeInstanceTypes", req, out)
 }

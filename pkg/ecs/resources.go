@@ -40,5 +40,5 @@ type AvailableZone struct {
 // DescribeAvailableResource returns the stock of a zone or of the region.
 func (c *Client) DescribeAvailableResource(ctx context.Context, req *DescribeAvailableResourceRequest) (*DescribeAvailableResourceResponseBody, error) {
 	out := &DescribeAvailableResourceResponseBody{}
-	return out, c.call(ctx, "DescribeAvailableResource", req, out)
+	return out, c.Call(ctx, "DescribeAvailableResource", req, out)
 }

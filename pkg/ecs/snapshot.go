@@ -36,7 +36,7 @@ type CreateSnapshotGroupResponseBody struct {
 // carries the same ClientToken, so it never makes a second group.
 func (c *Client) CreateSnapshotGroup(ctx context.Context, req *CreateSnapshotGroupRequest) (*CreateSnapshotGroupResponseBody, error) {
 	out := &CreateSnapshotGroupResponseBody{}
-	return out, c.call(ctx, "CreateSnapshotGroup", req, out)
+	return out, c.Call(ctx, "CreateSnapshotGroup", req, out)
 }
 
 // MaxSnapshotGroupIDs is the most SnapshotGroupId.N one DescribeSnapshotGroups takes.
@@ -83,7 +83,7 @@ type DescribeSnapshotGroupsResponseBody struct {
 // DescribeSnapshotGroups reads one page of snapshot-consistent groups.
 func (c *Client) DescribeSnapshotGroups(ctx context.Context, req *DescribeSnapshotGroupsRequest) (*DescribeSnapshotGroupsResponseBody, error) {
 	out := &DescribeSnapshotGroupsResponseBody{}
-	return out, c.call(ctx, "DescribeSnapshotGroups", req, out)
+	return out, c.Call(ctx, "DescribeSnapshotGroups", req, out)
 }
 
 // AllSnapshotGroups reads every page of the groups req selects, 100 a page.

@@ -40,5 +40,5 @@ type Snapshot struct {
 // DescribeSnapshots returns one page of snapshots.
 func (c *Client) DescribeSnapshots(ctx context.Context, req *DescribeSnapshotsRequest) (*DescribeSnapshotsResponseBody, error) {
 	out := &DescribeSnapshotsResponseBody{}
-	return out, c.call(ctx, "DescribeSnapshots", req, out)
+	return out, c.Call(ctx, "DescribeSnapshots", req, out)
 }

@@ -38,7 +38,7 @@ const (
 // Client calls NLB through the session's retry policy. It is safe for
 // concurrent use.
 type Client struct {
-	api *api.Client
+	*api.Client
 }
 
 // NewClient builds an NLB client; its endpoint is the override or
@@ -48,14 +48,8 @@ func NewClient(s *api.Session) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: c}, nil
+	return &Client{c}, nil
 }
-
-// Endpoint is the URL NLB's calls go to.
-func (c *Client) Endpoint() string { return c.api.Endpoint() }
-
-// Region is the region of the session the client calls through.
-func (c *Client) Region() string { return c.api.Session().Region }
 
 // Server is one backend server of a server group, as ListServerGroupServers
 // answers it and the writes take it. ServerType is Ecs, Eni, Eci or Ip; in an
@@ -106,7 +100,7 @@ type ListServerGroupsResponseBody struct {
 // in the body.
 func (c *Client) ListServerGroups(ctx context.Context, req *ListServerGroupsRequest) (*ListServerGroupsResponseBody, error) {
 	out := &ListServerGroupsResponseBody{}
-	return out, c.api.CallWithBody(ctx, "ListServerGroups", nil, req, out)
+	return out, c.CallWithBody(ctx, "ListServerGroups", nil, req, out)
 }
 
 // AllServerGroups reads every page of the groups req selects.
@@ -146,7 +140,7 @@ type ListServerGroupServersResponseBody struct {
 // in the body.
 func (c *Client) ListServerGroupServers(ctx context.Context, req *ListServerGroupServersRequest) (*ListServerGroupServersResponseBody, error) {
 	out := &ListServerGroupServersResponseBody{}
-	return out, c.api.CallWithBody(ctx, "ListServerGroupServers", nil, req, out)
+	return out, c.CallWithBody(ctx, "ListServerGroupServers", nil, req, out)
 }
 
 // AllServerGroupServers reads every page of the servers req selects.
@@ -181,13 +175,13 @@ type JobResponseBody struct {
 // AddServersToServerGroup adds servers.
 func (c *Client) AddServersToServerGroup(ctx context.Context, req *ServersRequest) (*JobResponseBody, error) {
 	out := &JobResponseBody{}
-	return out, c.api.CallWithBody(ctx, "AddServersToServerGroup", nil, req, out)
+	return out, c.CallWithBody(ctx, "AddServersToServerGroup", nil, req, out)
 }
 
 // UpdateServerGroupServersAttribute changes servers' weight and description.
 func (c *Client) UpdateServerGroupServersAttribute(ctx context.Context, req *ServersRequest) (*JobResponseBody, error) {
 	out := &JobResponseBody{}
-	return out, c.api.CallWithBody(ctx, "UpdateServerGroupServersAttribute", nil, req, out)
+	return out, c.CallWithBody(ctx, "UpdateServerGroupServersAttribute", nil, req, out)
 }
 
 // RemoveServersFromServerGroup removes servers (ServerId, ServerType,
@@ -199,7 +193,7 @@ func (c *Client) RemoveServersFromServerGroup(ctx context.Context, req *ServersR
 	for i, s := range req.Servers {
 		r.Servers[i] = Server{ServerId: s.ServerId, ServerType: s.ServerType, ServerIp: s.ServerIp, Port: s.Port}
 	}
-	return out, c.api.CallWithBody(ctx, "RemoveServersFromServerGroup", nil, &r, out)
+	return out, c.CallWithBody(ctx, "RemoveServersFromServerGroup", nil, &r, out)
 }
 
 // GetJobStatusRequest reads one asynchronous job (in the query).
@@ -216,5 +210,5 @@ type GetJobStatusResponseBody struct {
 // GetJobStatus reads a job's status.
 func (c *Client) GetJobStatus(ctx context.Context, req *GetJobStatusRequest) (*GetJobStatusResponseBody, error) {
 	out := &GetJobStatusResponseBody{}
-	return out, c.api.Call(ctx, "GetJobStatus", req, out)
+	return out, c.Call(ctx, "GetJobStatus", req, out)
 }

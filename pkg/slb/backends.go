@@ -43,7 +43,7 @@ type DescribeLoadBalancersResponseBody struct {
 // DescribeLoadBalancers returns one page of CLB instances.
 func (c *Client) DescribeLoadBalancers(ctx context.Context, req *DescribeLoadBalancersRequest) (*DescribeLoadBalancersResponseBody, error) {
 	out := &DescribeLoadBalancersResponseBody{}
-	return out, c.call(ctx, "DescribeLoadBalancers", req, out)
+	return out, c.Call(ctx, "DescribeLoadBalancers", req, out)
 }
 
 // AllLoadBalancers reads every page of the instances req selects, MaxPageSize
@@ -80,7 +80,7 @@ type DescribeLoadBalancerAttributeResponseBody struct {
 // DescribeLoadBalancerAttribute reads a CLB instance and its default server group.
 func (c *Client) DescribeLoadBalancerAttribute(ctx context.Context, req *DescribeLoadBalancerAttributeRequest) (*DescribeLoadBalancerAttributeResponseBody, error) {
 	out := &DescribeLoadBalancerAttributeResponseBody{}
-	return out, c.call(ctx, "DescribeLoadBalancerAttribute", req, out)
+	return out, c.Call(ctx, "DescribeLoadBalancerAttribute", req, out)
 }
 
 // DescribeVServerGroupsRequest lists a CLB instance's vServer groups (one
@@ -107,7 +107,7 @@ type DescribeVServerGroupsResponseBody struct {
 // DescribeVServerGroups lists a CLB instance's vServer groups.
 func (c *Client) DescribeVServerGroups(ctx context.Context, req *DescribeVServerGroupsRequest) (*DescribeVServerGroupsResponseBody, error) {
 	out := &DescribeVServerGroupsResponseBody{}
-	return out, c.call(ctx, "DescribeVServerGroups", req, out)
+	return out, c.Call(ctx, "DescribeVServerGroups", req, out)
 }
 
 // DescribeVServerGroupAttributeRequest reads one vServer group.
@@ -130,7 +130,7 @@ type DescribeVServerGroupAttributeResponseBody struct {
 // DescribeVServerGroupAttribute reads a vServer group's servers.
 func (c *Client) DescribeVServerGroupAttribute(ctx context.Context, req *DescribeVServerGroupAttributeRequest) (*DescribeVServerGroupAttributeResponseBody, error) {
 	out := &DescribeVServerGroupAttributeResponseBody{}
-	return out, c.call(ctx, "DescribeVServerGroupAttribute", req, out)
+	return out, c.Call(ctx, "DescribeVServerGroupAttribute", req, out)
 }
 
 // BackendServersRequest changes a CLB instance's default server group:
@@ -153,20 +153,20 @@ type BackendServersResponseBody struct {
 // AddBackendServers adds servers to the default server group.
 func (c *Client) AddBackendServers(ctx context.Context, req *BackendServersRequest) (*BackendServersResponseBody, error) {
 	out := &BackendServersResponseBody{}
-	return out, c.call(ctx, "AddBackendServers", req, out)
+	return out, c.Call(ctx, "AddBackendServers", req, out)
 }
 
 // SetBackendServers sets the weight (and description) of servers of the
 // default server group.
 func (c *Client) SetBackendServers(ctx context.Context, req *BackendServersRequest) (*BackendServersResponseBody, error) {
 	out := &BackendServersResponseBody{}
-	return out, c.call(ctx, "SetBackendServers", req, out)
+	return out, c.Call(ctx, "SetBackendServers", req, out)
 }
 
 // RemoveBackendServers removes servers from the default server group.
 func (c *Client) RemoveBackendServers(ctx context.Context, req *BackendServersRequest) (*BackendServersResponseBody, error) {
 	out := &BackendServersResponseBody{}
-	return out, c.call(ctx, "RemoveBackendServers", req, out)
+	return out, c.Call(ctx, "RemoveBackendServers", req, out)
 }
 
 // VServerGroupBackendServersRequest changes a vServer group: BackendServers
@@ -190,7 +190,7 @@ type VServerGroupBackendServersResponseBody struct {
 // AddVServerGroupBackendServers adds servers to a vServer group.
 func (c *Client) AddVServerGroupBackendServers(ctx context.Context, req *VServerGroupBackendServersRequest) (*VServerGroupBackendServersResponseBody, error) {
 	out := &VServerGroupBackendServersResponseBody{}
-	return out, c.call(ctx, "AddVServerGroupBackendServers", req, out)
+	return out, c.Call(ctx, "AddVServerGroupBackendServers", req, out)
 }
 
 // SetVServerGroupAttribute sets the weight (and description) of servers of a
@@ -198,11 +198,11 @@ func (c *Client) AddVServerGroupBackendServers(ctx context.Context, req *VServer
 // weights of backend servers and names of vServer groups".
 func (c *Client) SetVServerGroupAttribute(ctx context.Context, req *VServerGroupBackendServersRequest) (*VServerGroupBackendServersResponseBody, error) {
 	out := &VServerGroupBackendServersResponseBody{}
-	return out, c.call(ctx, "SetVServerGroupAttribute", req, out)
+	return out, c.Call(ctx, "SetVServerGroupAttribute", req, out)
 }
 
 // RemoveVServerGroupBackendServers removes servers from a vServer group.
 func (c *Client) RemoveVServerGroupBackendServers(ctx context.Context, req *VServerGroupBackendServersRequest) (*VServerGroupBackendServersResponseBody, error) {
 	out := &VServerGroupBackendServersResponseBody{}
-	return out, c.call(ctx, "RemoveVServerGroupBackendServers", req, out)
+	return out, c.Call(ctx, "RemoveVServerGroupBackendServers", req, out)
 }

@@ -8,7 +8,6 @@
 package slb
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 
@@ -27,7 +26,7 @@ const (
 // Client calls CLB through the session's retry policy. It is safe for
 // concurrent use.
 type Client struct {
-	api *api.Client
+	*api.Client
 }
 
 // NewClient builds a CLB client; its endpoint is the override or the official
@@ -37,17 +36,7 @@ func NewClient(s *api.Session) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: c}, nil
-}
-
-// Endpoint is the URL CLB's calls go to.
-func (c *Client) Endpoint() string { return c.api.Endpoint() }
-
-// Region is the region of the session the client calls through.
-func (c *Client) Region() string { return c.api.Session().Region }
-
-func (c *Client) call(ctx context.Context, action string, request any, out any) error {
-	return c.api.Call(ctx, action, request, out)
+	return &Client{c}, nil
 }
 
 // BackendServer is one server in a BackendServers JSON list or answer. Type is

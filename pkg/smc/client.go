@@ -6,8 +6,6 @@
 package smc
 
 import (
-	"context"
-
 	"github.com/zonemove/zonemove/pkg/api"
 )
 
@@ -17,7 +15,7 @@ const Version = "2019-06-01"
 // Client calls SMC through the session's retry policy. It is safe for
 // concurrent use.
 type Client struct {
-	api *api.Client
+	*api.Client
 }
 
 // NewClient builds an SMC client over the SDK core.
@@ -26,12 +24,5 @@ func NewClient(s *api.Session) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: c}, nil
-}
-
-// Endpoint is the URL SMC's calls go to.
-func (c *Client) Endpoint() string { return c.api.Endpoint() }
-
-func (c *Client) call(ctx context.Context, action string, request any, out any) error {
-	return c.api.Call(ctx, action, request, out)
+	return &Client{c}, nil
 }

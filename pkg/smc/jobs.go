@@ -12,7 +12,7 @@ import (
 // attempt sends the same ClientToken, so it never creates a second job.
 func (c *Client) CreateCrossZoneMigrationJob(ctx context.Context, req *migration.Request) (*migration.Response, error) {
 	out := &migration.Response{}
-	return out, c.call(ctx, "CreateCrossZoneMigrationJob", req, out)
+	return out, c.Call(ctx, "CreateCrossZoneMigrationJob", req, out)
 }
 
 // JobTypeCrossZone is DescribeReplicationJobs' JobType of cross-zone migrations.
@@ -101,7 +101,7 @@ func (c *Client) JobsByID(ctx context.Context, region string, ids []string) (map
 // DescribeReplicationJobs returns one page of jobs.
 func (c *Client) DescribeReplicationJobs(ctx context.Context, req *DescribeReplicationJobsRequest) (*DescribeReplicationJobsResponseBody, error) {
 	out := &DescribeReplicationJobsResponseBody{}
-	return out, c.call(ctx, "DescribeReplicationJobs", req, out)
+	return out, c.Call(ctx, "DescribeReplicationJobs", req, out)
 }
 
 // StartReplicationJobRequest resumes a job. The API takes the JobId alone (no
@@ -118,7 +118,7 @@ type StartReplicationJobResponseBody struct {
 // StartReplicationJob resumes a job that is Ready, Stopped or InError.
 func (c *Client) StartReplicationJob(ctx context.Context, req *StartReplicationJobRequest) (*StartReplicationJobResponseBody, error) {
 	out := &StartReplicationJobResponseBody{}
-	return out, c.call(ctx, "StartReplicationJob", req, out)
+	return out, c.Call(ctx, "StartReplicationJob", req, out)
 }
 
 // DeleteReplicationJobRequest deletes a job. Like StartReplicationJob, the API
@@ -136,5 +136,5 @@ type DeleteReplicationJobResponseBody struct {
 // (SMC releases the job's intermediate resources).
 func (c *Client) DeleteReplicationJob(ctx context.Context, req *DeleteReplicationJobRequest) (*DeleteReplicationJobResponseBody, error) {
 	out := &DeleteReplicationJobResponseBody{}
-	return out, c.call(ctx, "DeleteReplicationJob", req, out)
+	return out, c.Call(ctx, "DeleteReplicationJob", req, out)
 }

@@ -41,5 +41,5 @@ type VSwitch struct {
 // DescribeVSwitches returns one page of vSwitches.
 func (c *Client) DescribeVSwitches(ctx context.Context, req *DescribeVSwitchesRequest) (*DescribeVSwitchesResponseBody, error) {
 	out := &DescribeVSwitchesResponseBody{}
-	return out, c.call(ctx, "DescribeVSwitches", req, out)
+	return out, c.Call(ctx, "DescribeVSwitches", req, out)
 }
